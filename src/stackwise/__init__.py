@@ -1,0 +1,54 @@
+"""stackwise: portable ML pipelines. Write steps and pipelines as plain typed Python; choose
+where they run with a stack.
+
+Public names load on first use, so `import stackwise` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "step": "stackwise.steps.base_step",
+    "pipeline": "stackwise.pipelines.pipeline",
+    "get_step_context": "stackwise.steps.step_context",
+    "StepContext": "stackwise.steps.step_context",
+    "log_metadata": "stackwise.artifacts.metadata_api",
+    "log_artifact_metadata": "stackwise.artifacts.metadata_api",
+    "save_artifact": "stackwise.artifacts.artifact_api",
+    "load_artifact": "stackwise.artifacts.artifact_api",
+    "ArtifactConfig": "stackwise.models.artifact_config",
+    "ExternalArtifact": "stackwise.models.artifact_config",
+    "Client": "stackwise.client",
+    "StepRetryConfig": "stackwise.config.retry_config",
+    "Model": "stackwise.model",
+}
+
+__all__ = sorted([*_EXPORTS, "__version__"])
+
+if TYPE_CHECKING:
+    from stackwise.artifacts.artifact_api import load_artifact, save_artifact
+    from stackwise.artifacts.metadata_api import log_artifact_metadata, log_metadata
+    from stackwise.client import Client
+    from stackwise.config.retry_config import StepRetryConfig
+    from stackwise.model import Model
+    from stackwise.models.artifact_config import ArtifactConfig, ExternalArtifact
+    from stackwise.pipelines.pipeline import pipeline
+    from stackwise.steps.base_step import step
+    from stackwise.steps.step_context import StepContext, get_step_context
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'stackwise' has no attribute '{name}'")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,288 @@
+"""StepRunner: executes one step, anywhere, from the store and the spec.
+
+Given a run and an invocation id it loads the inputs through the materializers that saved them,
+computes the cache key, and either records a cached step run pointing at earlier outputs (one
+read, one write) or runs the function inside its StepContext (and experiment tracker), saves
+every output into a fresh folder and records outputs, metadata and status in one final write.
+Outputs are registered only after all of them are saved: a failure never leaves a half-written
+artifact registered, and the files of a failed attempt are removed.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from typing import Any
+
+from stackwise.config.retry_config import StepRetryConfig
+from stackwise.enums import ArtifactSaveType, ExecutionStatus, MetadataResourceType
+from stackwise.exceptions import StepFailedError, StepOutputError
+from stackwise.execution.cache import cache_key
+from stackwise.execution.hooks import call_hook
+from stackwise.materializers.artifact_io import artifact_uri, load_data, save_data
+from stackwise.materializers.materializer_registry import import_materializer
+from stackwise.models.pipeline_run import PipelineRunResponse, StepRunResponse
+from stackwise.models.pipeline_spec import PipelineSpec, StepSpec
+from stackwise.stack.stack import Stack
+from stackwise.steps.outputs import describe_type, type_matches
+from stackwise.steps.step_context import StepContext, reset_step_context, set_step_context
+from stackwise.store.records import ArtifactVersionRecord, NewArtifactVersion, RunRecord
+from stackwise.store.sql.sql_store import SqlStore
+from stackwise.utils.ids import new_id
+from stackwise.utils.source import load_source
+
+logger = logging.getLogger("stackwise")
+
+S = ExecutionStatus
+
+
+@dataclass
+class RunContext:
+    """What every step of one run shares. In-process orchestrators keep it in memory so a step
+    needs no reads for its upstream outputs; a worker builds it from the store."""
+
+    store: SqlStore
+    stack: Stack
+    run: RunRecord
+    spec: PipelineSpec
+    step_objects: dict[str, Any] = field(default_factory=dict)  # invocation -> Step
+    outputs: dict[str, dict[str, ArtifactVersionRecord]] = field(default_factory=dict)
+    fixed_versions: dict[str, ArtifactVersionRecord] = field(default_factory=dict)
+    _run_view: PipelineRunResponse | None = None
+
+    @property
+    def run_view(self) -> PipelineRunResponse:
+        if self._run_view is None:
+            self._run_view = PipelineRunResponse(self.run, self.store)
+        return self._run_view
+
+
+@dataclass
+class StepOutcome:
+    status: ExecutionStatus
+    outputs: dict[str, ArtifactVersionRecord]
+    error: BaseException | None = None
+
+
+def _exception_info(error: BaseException) -> dict[str, Any]:
+    return {"type": f"{type(error).__module__}.{type(error).__qualname__}",
+            "message": str(error),
+            "traceback": "".join(traceback.format_exception(type(error), error,
+                                                            error.__traceback__))}
+
+
+class StepRunner:
+    def __init__(self, context: RunContext) -> None:
+        self.ctx = context
+        self.artifact_store = context.stack.artifact_store
+
+    # -- inputs ----------------------------------------------------------------------
+    def _input_records(self, spec: StepSpec) -> dict[str, ArtifactVersionRecord]:
+        records: dict[str, ArtifactVersionRecord] = {}
+        for name, source in spec.inputs.items():
+            if source.artifact_version_id is not None:
+                record = self.ctx.fixed_versions.get(source.artifact_version_id)
+                if record is None:
+                    record = self.ctx.store.get_artifact_version(source.artifact_version_id)
+                    self.ctx.fixed_versions[record.id] = record
+            else:
+                assert source.step is not None and source.output is not None
+                produced = self.ctx.outputs.get(source.step)
+                if produced is None:
+                    produced = self._outputs_from_store(source.step)
+                record = produced[source.output]
+            records[name] = record
+        return records
+
+    def _outputs_from_store(self, invocation_id: str) -> dict[str, ArtifactVersionRecord]:
+        steps = [s for s in self.ctx.store.list_step_runs(self.ctx.run.id)
+                 if s.name == invocation_id and S(s.status).is_successful]
+        if not steps:
+            raise StepFailedError(f"Upstream step '{invocation_id}' has no successful run in "
+                                  f"run '{self.ctx.run.name}'.", step=invocation_id)
+        ids = {n: v[0] for n, v in steps[-1].outputs.items()}
+        versions = self.ctx.store.get_artifact_versions(ids.values())
+        produced = {n: versions[i] for n, i in ids.items()}
+        self.ctx.outputs[invocation_id] = produced
+        return produced
+
+    def _step_object(self, spec: StepSpec) -> Any:
+        step = self.ctx.step_objects.get(spec.invocation_id)
+        if step is None:
+            step = load_source(spec.source)
+            self.ctx.step_objects[spec.invocation_id] = step
+        return step
+
+    @staticmethod
+    def _config(spec: StepSpec) -> dict[str, Any]:
+        return {"parameters": spec.parameters, "enable_cache": spec.enable_cache,
+                "experiment_tracker": spec.experiment_tracker, "retry": spec.retry,
+                "settings": spec.settings, "extra": spec.extra}
+
+    # -- running ---------------------------------------------------------------------
+    def run(self, invocation_id: str) -> StepOutcome:
+        spec = self.ctx.spec.steps[invocation_id]
+        inputs = self._input_records(spec)
+        key = cache_key(spec, inputs, self.artifact_store.id)
+        input_ids = {n: r.id for n, r in inputs.items()}
+        if spec.enable_cache:
+            hit = self._try_cache(spec, key, input_ids)
+            if hit is not None:
+                return hit
+        retry = StepRetryConfig.coerce(spec.retry)
+        attempts = 1 + (retry.max_retries if retry else 0)
+        step = self._step_object(spec)
+        for attempt in range(1, attempts + 1):
+            outcome = self._execute(spec, step, inputs, key, input_ids, attempt,
+                                    final=attempt == attempts)
+            if outcome.status != S.RETRIED:
+                return outcome
+            assert retry is not None
+            wait = retry.wait_before(attempt)
+            logger.warning("Step '%s' failed (attempt %d of %d): %s. Retrying in %.1fs.",
+                           invocation_id, attempt, attempts, outcome.error, wait)
+            time.sleep(wait)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _try_cache(self, spec: StepSpec, key: str,
+                   input_ids: dict[str, str]) -> StepOutcome | None:
+        found = self.ctx.store.find_cached_step_run(key)
+        if found is None:
+            return None
+        original, outputs = found
+        declared = {o.name for o in spec.outputs}
+        if not declared <= outputs.keys():
+            return None
+        if not all(self.artifact_store.exists(v.uri) for v in outputs.values()):
+            return None  # outputs deleted: run again
+        self.ctx.store.record_cached_step_run(
+            run_id=self.ctx.run.id, name=spec.invocation_id, source=spec.source,
+            config=self._config(spec), cache_key=key, code_hash=spec.code_hash,
+            original=original, inputs=input_ids,
+            outputs={n: v.id for n, v in outputs.items()})
+        self.ctx.outputs[spec.invocation_id] = outputs
+        logger.info("Step '%s' is cached: using the outputs of an earlier run.",
+                    spec.invocation_id)
+        return StepOutcome(S.CACHED, outputs)
+
+    def _execute(self, spec: StepSpec, step: Any, inputs: dict[str, ArtifactVersionRecord],
+                 key: str, input_ids: dict[str, str], attempt: int,
+                 final: bool) -> StepOutcome:
+        store = self.ctx.store
+        step_run = store.start_step_run(
+            run_id=self.ctx.run.id, name=spec.invocation_id, source=spec.source,
+            config=self._config(spec), cache_key=key, code_hash=spec.code_hash,
+            inputs=input_ids, attempt=attempt)
+        version_ids = {o.name: new_id() for o in spec.outputs}
+        uris = {o.name: artifact_uri(self.artifact_store, o.artifact_name, version_ids[o.name])
+                for o in spec.outputs}
+        context = StepContext(
+            store=store, stack=self.ctx.stack, spec=spec, pipeline_run=self.ctx.run_view,
+            step_run=StepRunResponse(step_run, store), output_uris=uris,
+            output_artifact_names={o.name: o.artifact_name for o in spec.outputs})
+        token = set_step_context(context)
+        saved: list[tuple[str, NewArtifactVersion]] = []
+        tracker_metadata: dict[str, Any] = {}
+        try:
+            values = {n: load_data(r, store, self.artifact_store) for n, r in inputs.items()}
+            with ExitStack() as stack:
+                if spec.experiment_tracker:
+                    tracker_metadata = stack.enter_context(self._tracking(spec, step_run.id))
+                result = step.entrypoint(**spec.parameters, **values)
+            for output, value in self._split_outputs(spec, result):
+                saved.append((output.name, self._save_output(spec, output, value,
+                                                             version_ids, uris, context)))
+            if step.on_success is not None:
+                call_hook(step.on_success, spec.invocation_id, "on_success")
+        except Exception as error:  # noqa: BLE001 - recorded, then re-raised by the caller
+            for _, new in saved:
+                self.artifact_store.rmtree(new.uri)
+            status = S.FAILED if final else S.RETRIED
+            if final and step.on_failure is not None:
+                call_hook(step.on_failure, spec.invocation_id, "on_failure", error)
+            store.finish_step_run(step_run, status=str(status),
+                                  exception_info=_exception_info(error),
+                                  metadata=self._metadata(step_run.id, context, tracker_metadata))
+            return StepOutcome(status, {}, error)
+        finally:
+            reset_step_context(token)
+        registered = store.finish_step_run(
+            step_run, status=str(S.COMPLETED), outputs=saved,
+            linked_outputs=context.linked_outputs,
+            metadata=self._metadata(step_run.id, context, tracker_metadata))
+        self.ctx.outputs[spec.invocation_id] = registered
+        return StepOutcome(S.COMPLETED, registered)
+
+    @staticmethod
+    def _metadata(step_run_id: str, context: StepContext,
+                  tracker_metadata: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+        values = {**tracker_metadata, **context.step_metadata}
+        return {(str(MetadataResourceType.STEP_RUN), step_run_id): values} if values else {}
+
+    def _tracking(self, spec: StepSpec, step_run_id: str) -> Any:
+        from stackwise.enums import StackComponentType
+        from stackwise.experiment_trackers.base_experiment_tracker import StepRunInfo
+
+        tracker = self.ctx.stack.component(StackComponentType.EXPERIMENT_TRACKER,
+                                           spec.experiment_tracker)
+        flavor_key = f"experiment_tracker.{tracker.flavor}"
+        settings = {**spec.settings.get("experiment_tracker", {}),
+                    **spec.settings.get(flavor_key, {})}
+        info = StepRunInfo(pipeline_name=self.ctx.spec.name, run_id=self.ctx.run.id,
+                           run_name=self.ctx.run.name, step_name=spec.invocation_id,
+                           step_run_id=step_run_id, settings=settings)
+        return tracker.track_step(info)
+
+    @staticmethod
+    def _split_outputs(spec: StepSpec, result: Any) -> list[tuple[Any, Any]]:
+        declared = spec.outputs
+        if not declared:
+            if result is not None:
+                raise StepOutputError(
+                    f"Step '{spec.invocation_id}' is annotated to return None but returned a "
+                    f"{type(result).__name__}; annotate its return type to keep the value."
+                )
+            return []
+        if len(declared) == 1:
+            return [(declared[0], result)]
+        if not isinstance(result, (tuple, list)) or len(result) != len(declared):
+            got = (f"{len(result)} values" if isinstance(result, (tuple, list))
+                   else f"one {type(result).__name__}")
+            raise StepOutputError(
+                f"Step '{spec.invocation_id}' declares {len(declared)} outputs "
+                f"({', '.join(o.name for o in declared)}) but returned {got}."
+            )
+        return list(zip(declared, result, strict=True))
+
+    def _save_output(self, spec: StepSpec, output: Any, value: Any, version_ids: dict[str, str],
+                     uris: dict[str, str], context: StepContext) -> NewArtifactVersion:
+        step = self.ctx.step_objects.get(spec.invocation_id)
+        annotation = next((o.annotation for o in step.outputs if o.name == output.name), Any)
+        if not type_matches(value, annotation):
+            raise StepOutputError(
+                f"Step '{spec.invocation_id}' output '{output.name}' should be "
+                f"{describe_type(annotation)} (its annotation) but the step returned "
+                f"{type(value).__module__}.{type(value).__qualname__}. Fix the return value "
+                "or the annotation."
+            )
+        materializer = import_materializer(output.materializer) if output.materializer else None
+        return save_data(
+            value, version_id=version_ids[output.name], name=output.artifact_name,
+            uri=uris[output.name], artifact_store=self.artifact_store,
+            save_type=str(ArtifactSaveType.STEP_OUTPUT), materializer=materializer,
+            version=output.version, tags=output.tags,
+            metadata=context.output_metadata.get(output.name))
+
+
+def skip_reason(spec: PipelineSpec, invocation_id: str,
+                status_of: Callable[[str], ExecutionStatus | None]) -> str | None:
+    """Why a step cannot run: the first upstream step that did not succeed, or None."""
+    for upstream in spec.steps[invocation_id].upstream:
+        status = status_of(upstream)
+        if status is None or not status.is_successful:
+            return upstream
+    return None

@@ -1,0 +1,128 @@
+"""The materializer contract (ZenML's): a class that saves values of its ASSOCIATED_TYPES into a
+folder `self.uri` of an artifact store and loads them back.
+
+Subclasses register themselves for their types when defined; `output_materializers=` on a step
+overrides the choice per output. All I/O goes through `self.artifact_store` (or the helpers
+below), so a materializer written once works on every store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO, TYPE_CHECKING, Any, ClassVar
+
+from stackwise.enums import ArtifactType
+from stackwise.exceptions import MaterializerError
+
+if TYPE_CHECKING:
+    from stackwise.artifact_stores.base_artifact_store import BaseArtifactStore
+
+MetadataType = Any
+
+
+class BaseMaterializerMeta(type):
+    """Registers each concrete materializer class for its ASSOCIATED_TYPES."""
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> Any:
+        cls = super().__new__(mcs, name, bases, namespace)
+        if not bases or namespace.get("SKIP_REGISTRATION", False):
+            return cls
+        associated = namespace.get("ASSOCIATED_TYPES", ())
+        if not isinstance(associated, (tuple, list)):
+            raise MaterializerError(
+                f"{name}.ASSOCIATED_TYPES must be a tuple of classes, e.g. (MyType,); got "
+                f"{associated!r}."
+            )
+        for data_type in associated:
+            if not isinstance(data_type, type):
+                raise MaterializerError(
+                    f"{name}.ASSOCIATED_TYPES holds {data_type!r}, which is not a class."
+                )
+        artifact_type = namespace.get("ASSOCIATED_ARTIFACT_TYPE", ArtifactType.DATA)
+        if artifact_type not in set(ArtifactType):
+            raise MaterializerError(
+                f"{name}.ASSOCIATED_ARTIFACT_TYPE must be a stackwise.enums.ArtifactType, got "
+                f"{artifact_type!r}."
+            )
+        from stackwise.materializers.materializer_registry import materializer_registry
+
+        for data_type in associated:
+            materializer_registry.register(data_type, cls)  # type: ignore[arg-type]
+        return cls
+
+
+class BaseMaterializer(metaclass=BaseMaterializerMeta):
+    """Saves and loads one kind of value. Override `load` and `save`; the rest is optional."""
+
+    ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = ()
+    ASSOCIATED_ARTIFACT_TYPE: ClassVar[ArtifactType] = ArtifactType.BASE
+    SKIP_REGISTRATION: ClassVar[bool] = True
+    FORMAT_VERSION: ClassVar[int] = 1  # bump when the on-disk layout changes
+
+    def __init__(self, uri: str, artifact_store: BaseArtifactStore | None = None) -> None:
+        self.uri = uri
+        self._artifact_store = artifact_store
+
+    @property
+    def artifact_store(self) -> BaseArtifactStore:
+        if self._artifact_store is None:
+            from stackwise.artifact_stores.local_artifact_store import (
+                LocalArtifactStore,
+                LocalArtifactStoreConfig,
+            )
+
+            self._artifact_store = LocalArtifactStore(
+                id="", name="local", flavor="local", config=LocalArtifactStoreConfig())
+        return self._artifact_store
+
+    # -- the contract ----------------------------------------------------------------
+    def load(self, data_type: type[Any]) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} does not implement load().")
+
+    def save(self, data: Any) -> None:
+        raise NotImplementedError(f"{type(self).__name__} does not implement save().")
+
+    def extract_metadata(self, data: Any) -> dict[str, MetadataType]:
+        """Metadata recorded with the artifact version (shown as `.run_metadata`)."""
+        return {}
+
+    def compute_content_hash(self, data: Any) -> str | None:
+        """A hash of the value where cheap; it lets caching see through re-created outputs."""
+        return None
+
+    def save_visualizations(self, data: Any) -> dict[str, Any]:
+        return {}
+
+    @classmethod
+    def can_handle_type(cls, data_type: type[Any]) -> bool:
+        return any(issubclass(data_type, t) for t in cls.ASSOCIATED_TYPES)
+
+    @classmethod
+    def library_versions(cls) -> dict[str, str]:
+        """Versions of the libraries this format depends on, recorded with each artifact."""
+        return {}
+
+    # -- helpers for subclasses ------------------------------------------------------
+    def path(self, name: str) -> str:
+        """The URI of file `name` inside this artifact's folder."""
+        return self.artifact_store.join(self.uri, name)
+
+    def open(self, name: str, mode: str = "r") -> IO[Any]:
+        return self.artifact_store.open(self.path(name), mode)
+
+    @contextmanager
+    def local_copy(self) -> Iterator[str]:
+        """A local folder with this artifact's files (for libraries that read only paths)."""
+        with self.artifact_store.local_copy(self.uri) as folder:
+            yield folder
+
+    @contextmanager
+    def local_staging(self) -> Iterator[str]:
+        """A local folder to write into; uploaded to the store when the block succeeds."""
+        with self.artifact_store.local_staging(self.uri) as folder:
+            yield folder
+
+
+def qualified_name(obj: type[Any]) -> str:
+    return f"{obj.__module__}.{obj.__qualname__}"

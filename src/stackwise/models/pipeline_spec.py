@@ -1,0 +1,94 @@
+"""PipelineSpec: what compiling a pipeline produces. Plain, JSON round-trippable data: the
+orchestrator and every StepRunner work from it (and the store), never from the user's objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from stackwise.utils.jsonable import canonical_json, sha256_hex
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """Where a step input comes from: an upstream output, or an existing artifact version."""
+
+    step: str | None = None  # upstream invocation id
+    output: str | None = None  # its output name
+    artifact_version_id: str | None = None  # a fixed version (Client or ExternalArtifact)
+
+
+@dataclass(frozen=True)
+class OutputSpec:
+    name: str  # the output name (`Annotated[T, "name"]`, or output / output_N)
+    artifact_name: str  # the artifact it is saved as
+    data_type: str  # "module:qualname" of the annotation, "" when unannotated
+    materializer: str | None = None  # "module:Class" when chosen explicitly
+    tags: list[str] = field(default_factory=list)
+    version: str | None = None
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    invocation_id: str
+    name: str  # the step's name (shared by its invocations)
+    source: str  # "module:qualname", or "/abs/path.py:qualname" for __main__
+    code_hash: str
+    parameters: dict[str, Any]
+    inputs: dict[str, InputSpec]
+    outputs: list[OutputSpec]
+    upstream: list[str]  # every invocation this one waits for (data and after=)
+    enable_cache: bool = True
+    experiment_tracker: str | None = None
+    step_operator: str | None = None
+    retry: dict[str, Any] | None = None
+    on_failure: str | None = None
+    on_success: str | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def output(self, name: str) -> OutputSpec:
+        for out in self.outputs:
+            if out.name == name:
+                return out
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class PipelineSpec:
+    name: str
+    parameters: dict[str, Any]
+    steps: dict[str, StepSpec]  # in topological order
+    enable_cache: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PipelineSpec:
+        steps = {}
+        for inv, raw in data["steps"].items():
+            raw = dict(raw)
+            raw["inputs"] = {k: InputSpec(**v) for k, v in raw["inputs"].items()}
+            raw["outputs"] = [OutputSpec(**o) for o in raw["outputs"]]
+            steps[inv] = StepSpec(**raw)
+        return cls(name=data["name"], parameters=data["parameters"], steps=steps,
+                   enable_cache=data.get("enable_cache", True), extra=data.get("extra", {}))
+
+    @property
+    def hash(self) -> str:
+        return sha256_hex(canonical_json(self.to_dict()))
+
+    def downstream_of(self, invocation_id: str) -> set[str]:
+        """Every step that (transitively) waits for `invocation_id`."""
+        found: set[str] = set()
+        frontier = [invocation_id]
+        while frontier:
+            current = frontier.pop()
+            for inv, step in self.steps.items():
+                if current in step.upstream and inv not in found:
+                    found.add(inv)
+                    frontier.append(inv)
+        return found

@@ -1,0 +1,5 @@
+"""Pipelines: `@pipeline`, compiling into a PipelineSpec, and run configuration files."""
+
+from stackwise.pipelines.pipeline import Pipeline, pipeline
+
+__all__ = ["Pipeline", "pipeline"]

@@ -1,0 +1,260 @@
+"""Compiling a pipeline: trace its function into invocations, then build a PipelineSpec.
+
+Every problem found here (a missing input, a parameter that is not JSON, a wiring between
+incompatible types, an unknown step in the run config, a cycle) is collected and reported at
+once, before anything runs or is recorded.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from typing import Any, get_args, get_origin
+
+from stackwise.exceptions import ConfigError, PipelineCompilationError, ProblemCollector
+from stackwise.models.artifact_config import ExternalArtifact
+from stackwise.models.artifact_version import ArtifactVersionList, ArtifactVersionResponse
+from stackwise.models.pipeline_spec import InputSpec, OutputSpec, PipelineSpec, StepSpec
+from stackwise.pipelines.run_config import RunConfig
+from stackwise.steps.base_step import Step
+from stackwise.steps.outputs import describe_type
+from stackwise.steps.tracing import Invocation, PipelineBuilder, StepArtifact
+from stackwise.utils.ids import new_id
+from stackwise.utils.jsonable import is_json_value
+from stackwise.utils.source import source_of
+
+
+@dataclass
+class CompiledPipeline:
+    spec: PipelineSpec
+    steps: dict[str, Step]
+    externals: dict[str, ExternalArtifact] = field(default_factory=dict)  # version id -> value
+
+
+@dataclass
+class PipelineDefaults:
+    """Pipeline-level options that steps inherit unless they set their own."""
+
+    enable_cache: bool | None = None
+    on_failure: Any = None
+    on_success: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+def _plain_class(annotation: Any) -> type | None:
+    origin = get_origin(annotation)
+    candidate = origin if origin is not None else annotation
+    if get_origin(annotation) is not None and str(origin).startswith("typing.Union"):
+        return None
+    return candidate if isinstance(candidate, type) and candidate is not object else None
+
+
+def _compatible(produced: Any, expected: Any) -> bool:
+    """False only when both sides are plain classes that cannot hold each other's values."""
+    out_cls, in_cls = _plain_class(produced), _plain_class(expected)
+    if out_cls is None or in_cls is None or expected is Any or produced is Any:
+        return True
+    if in_cls is float and out_cls is int:
+        return True
+    return issubclass(out_cls, in_cls) or issubclass(in_cls, out_cls)
+
+
+def _is_step_input(value: Any) -> bool:
+    return isinstance(value, (StepArtifact, ExternalArtifact, ArtifactVersionResponse,
+                              ArtifactVersionList))
+
+
+def _resolve_step(inv: Invocation, pipeline_name: str, run_config: RunConfig,
+                  defaults: PipelineDefaults, problems: ProblemCollector,
+                  externals: dict[str, ExternalArtifact],
+                  producers: dict[str, Invocation]) -> StepSpec:
+    step = inv.step
+    label = f"Step '{inv.invocation_id}'"
+    overrides = run_config.steps.get(inv.invocation_id)
+    parameters: dict[str, Any] = {}
+    inputs: dict[str, InputSpec] = {}
+    upstream: list[str] = []
+    for name, parameter in step.signature.parameters.items():
+        if name in inv.arguments:
+            value = inv.arguments[name]
+            if overrides and name in overrides.parameters and not _is_step_input(value) \
+                    and overrides.parameters[name] != value:
+                problems.add(f"{label} parameter '{name}' is {value!r} in code but "
+                             f"{overrides.parameters[name]!r} in {run_config.source}; set it in "
+                             "one place.")
+        elif overrides and name in overrides.parameters:
+            value = overrides.parameters[name]
+        elif parameter.default is not inspect.Parameter.empty:
+            value = parameter.default
+        else:
+            problems.add(f"{label} input '{name}' is not given: pass it an upstream step's "
+                         "output or a value in the pipeline function.")
+            continue
+        if isinstance(value, ArtifactVersionList):
+            value = value._single()
+        if isinstance(value, StepArtifact):
+            producer = producers.get(value.invocation_id)
+            if producer is None or value.output_name not in {o.name for o in producer.step.outputs}:
+                problems.add(f"{label} input '{name}' comes from output '{value.output_name}' of "
+                             f"'{value.invocation_id}', which does not exist.")
+                continue
+            expected = step.input_annotations.get(name, Any)
+            if not _compatible(value.annotation, expected):
+                problems.add(f"{label} input '{name}' expects {describe_type(expected)} but "
+                             f"'{value.invocation_id}' output '{value.output_name}' is "
+                             f"{describe_type(value.annotation)}.")
+            inputs[name] = InputSpec(step=value.invocation_id, output=value.output_name)
+            if value.invocation_id not in upstream:
+                upstream.append(value.invocation_id)
+        elif isinstance(value, ExternalArtifact):
+            version_id = new_id()
+            externals[version_id] = value
+            inputs[name] = InputSpec(artifact_version_id=version_id)
+        elif isinstance(value, ArtifactVersionResponse):
+            inputs[name] = InputSpec(artifact_version_id=value.id)
+        elif is_json_value(value):
+            parameters[name] = value
+        else:
+            problems.add(f"{label} parameter '{name}' is a {type(value).__name__}, which is not "
+                         "JSON-serializable. Parameters must be JSON values (str, int, float, "
+                         "bool, None, lists, dicts); pass data as an ExternalArtifact or from "
+                         "a step output.")
+    if overrides:
+        for unknown in set(overrides.parameters) - set(step.signature.parameters):
+            problems.add(f"{run_config.source}: steps.{inv.invocation_id}.parameters names "
+                         f"'{unknown}', which step '{step.name}' does not take.")
+    for after in inv.after:
+        if after not in upstream:
+            upstream.append(after)
+
+    enable_cache = _first(overrides.enable_cache if overrides else None, step.enable_cache,
+                          run_config.enable_cache, defaults.enable_cache, True)
+    tracker = (overrides.experiment_tracker if overrides else None) or step.experiment_tracker
+    extra = {**defaults.extra, **run_config.extra, **step.extra,
+             **(overrides.extra if overrides else {})}
+    settings = {**defaults.settings, **run_config.settings, **step.settings,
+                **(overrides.settings if overrides else {})}
+    on_failure = step.on_failure or defaults.on_failure
+    on_success = step.on_success or defaults.on_success
+    outputs = [
+        OutputSpec(name=o.name,
+                   artifact_name=o.artifact_name or f"{pipeline_name}::{inv.invocation_id}::{o.name}",
+                   data_type=_type_name(o.annotation), materializer=step.output_materializers.get(o.name),
+                   tags=list(o.tags), version=o.version)
+        for o in step.outputs
+    ]
+    return StepSpec(
+        invocation_id=inv.invocation_id, name=step.name, source=step.source,
+        code_hash=step.code_hash, parameters=parameters, inputs=inputs, outputs=outputs,
+        upstream=upstream, enable_cache=bool(enable_cache), experiment_tracker=tracker,
+        step_operator=step.step_operator, retry=step.retry.to_dict() if step.retry else None,
+        on_failure=source_of(on_failure) if on_failure else None,
+        on_success=source_of(on_success) if on_success else None,
+        settings=settings, extra=extra,
+    )
+
+
+def _first(*values: Any) -> Any:
+    return next(v for v in values if v is not None)
+
+
+def _type_name(annotation: Any) -> str:
+    if annotation is Any:
+        return ""
+    if isinstance(annotation, type):
+        return f"{annotation.__module__}:{annotation.__qualname__}"
+    args = get_args(annotation)
+    return str(annotation) if args else ""
+
+
+def _topological(invocations: dict[str, StepSpec], problems: ProblemCollector) -> list[str]:
+    order: list[str] = []
+    state: dict[str, int] = {}  # 1 visiting, 2 done
+
+    def visit(inv: str, path: list[str]) -> None:
+        if state.get(inv) == 2:
+            return
+        if state.get(inv) == 1:
+            cycle = " -> ".join([*path[path.index(inv):], inv])
+            problems.add(f"The steps form a cycle: {cycle}. Remove an after= or input edge.")
+            return
+        state[inv] = 1
+        for up in invocations[inv].upstream:
+            if up in invocations:
+                visit(up, [*path, inv])
+        state[inv] = 2
+        order.append(inv)
+
+    for inv in invocations:  # invocation order is a stable tie-break
+        visit(inv, [])
+    return order
+
+
+def compile_pipeline(name: str, func: Any, parameters: dict[str, Any], run_config: RunConfig,
+                     defaults: PipelineDefaults) -> CompiledPipeline:
+    problems = ProblemCollector()
+    for key, value in parameters.items():
+        if not is_json_value(value) and not _is_step_input(value):
+            problems.add(f"Pipeline parameter '{key}' is a {type(value).__name__}, which is not "
+                         "JSON-serializable; pass JSON values (or an ExternalArtifact).")
+    with PipelineBuilder(name) as builder:
+        func(**parameters)
+    for problem in builder.problems:
+        problems.add(problem)
+    if not builder.invocations:
+        problems.add(f"Pipeline '{name}' calls no steps.")
+    for unknown in set(run_config.steps) - set(builder.invocations):
+        problems.add(f"{run_config.source}: steps.{unknown} names no step invocation of this "
+                     f"pipeline; invocations are {', '.join(builder.invocations) or 'none'}.")
+
+    externals: dict[str, ExternalArtifact] = {}
+    specs = {inv_id: _resolve_step(inv, name, run_config, defaults, problems, externals,
+                                   builder.invocations)
+             for inv_id, inv in builder.invocations.items()}
+    for inv_id, spec in specs.items():
+        for up in spec.upstream:
+            if up not in specs:
+                problems.add(f"Step '{inv_id}' runs after '{up}', which is not a step "
+                             f"invocation of this pipeline; invocations are "
+                             f"{', '.join(specs)}.")
+    order = _topological(specs, problems)
+    problems.raise_if_any(PipelineCompilationError, f"Pipeline '{name}' cannot be compiled")
+    spec = PipelineSpec(
+        name=name, parameters={k: v for k, v in parameters.items() if is_json_value(v)},
+        steps={inv: specs[inv] for inv in order},
+        enable_cache=bool(_first(run_config.enable_cache, defaults.enable_cache, True)),
+        extra={**defaults.extra, **run_config.extra},
+    )
+    return CompiledPipeline(spec, {inv: builder.invocations[inv].step for inv in order},
+                            externals)
+
+
+def merge_parameters(signature: inspect.Signature, args: tuple[Any, ...],
+                     kwargs: dict[str, Any], run_config: RunConfig,
+                     pipeline_name: str) -> dict[str, Any]:
+    """The pipeline's parameters: code, then run config, then defaults. Conflicts are errors."""
+    try:
+        bound = signature.bind_partial(*args, **kwargs)
+    except TypeError as error:
+        raise ConfigError(f"Pipeline '{pipeline_name}': {error}.") from None
+    given = dict(bound.arguments)
+    problems = ProblemCollector()
+    for key, value in run_config.parameters.items():
+        if key not in signature.parameters:
+            problems.add(f"{run_config.source}: parameters.{key} is not a parameter of pipeline "
+                         f"'{pipeline_name}' (it takes {', '.join(signature.parameters) or 'none'}).")
+        elif key in given and given[key] != value:
+            problems.add(f"Pipeline parameter '{key}' is {given[key]!r} in code but {value!r} in "
+                         f"{run_config.source}; set it in one place.")
+        else:
+            given[key] = value
+    for key, parameter in signature.parameters.items():
+        if key not in given:
+            if parameter.default is inspect.Parameter.empty:
+                problems.add(f"Pipeline '{pipeline_name}' needs parameter '{key}': pass it in "
+                             "the call or under parameters: in the run config.")
+            else:
+                given[key] = parameter.default
+    problems.raise_if_any(ConfigError, f"Pipeline '{pipeline_name}' parameters are wrong")
+    return given

@@ -1,0 +1,76 @@
+"""Which flavors exist: the built-ins, plus those integrations announce through the entry-point
+group `stackwise.flavors` (each entry point names a list of Flavor objects). Entry points are
+read only when a flavor is not a built-in, so start-up never pays for them."""
+
+from __future__ import annotations
+
+from stackwise.enums import StackComponentType
+from stackwise.exceptions import ConfigError, did_you_mean
+from stackwise.stack.flavor import Flavor, import_object
+
+ENTRY_POINT_GROUP = "stackwise.flavors"
+
+T = StackComponentType
+BUILTIN_FLAVORS: list[Flavor] = [
+    Flavor(T.ORCHESTRATOR, "local",
+           "stackwise.orchestrators.local_orchestrator:LocalOrchestrator",
+           description="Runs steps one after another in this process."),
+    Flavor(T.ARTIFACT_STORE, "local",
+           "stackwise.artifact_stores.local_artifact_store:LocalArtifactStore",
+           "stackwise.artifact_stores.local_artifact_store:LocalArtifactStoreConfig",
+           description="Stores artifacts in a folder of this machine."),
+]
+
+
+class FlavorRegistry:
+    def __init__(self) -> None:
+        self._flavors: dict[tuple[str, str], Flavor] = {
+            (str(f.type), f.name): f for f in BUILTIN_FLAVORS
+        }
+        self._entry_points_loaded = False
+
+    def register(self, flavor: Flavor) -> None:
+        self._flavors[(str(flavor.type), flavor.name)] = flavor
+
+    def register_from_path(self, path: str) -> list[Flavor]:
+        """Register the Flavor (or list of them) at `module:name`: a user's custom flavor."""
+        found = import_object(path)
+        flavors = found if isinstance(found, (list, tuple)) else [found]
+        for flavor in flavors:
+            if not isinstance(flavor, Flavor):
+                raise ConfigError(f"{path} is a {type(flavor).__name__}, not a stackwise Flavor.")
+            self.register(flavor)
+        return list(flavors)
+
+    def _load_entry_points(self) -> None:
+        if self._entry_points_loaded:
+            return
+        self._entry_points_loaded = True
+        from importlib.metadata import entry_points
+
+        for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+            flavors = entry_point.load()
+            for flavor in flavors if isinstance(flavors, (list, tuple)) else [flavors]:
+                self._flavors.setdefault((str(flavor.type), flavor.name), flavor)
+
+    def get(self, type: StackComponentType | str, name: str) -> Flavor:
+        key = (str(type), name)
+        if key not in self._flavors:
+            self._load_entry_points()
+        flavor = self._flavors.get(key)
+        if flavor is None:
+            names = [n for (t, n) in self._flavors if t == str(type)]
+            raise ConfigError(
+                f"No {type} flavor named '{name}'.{did_you_mean(name, names)} "
+                f"Available: {', '.join(sorted(names)) or 'none'}. "
+                "`stackwise integration list` shows the flavors integrations add."
+            )
+        return flavor
+
+    def list(self, type: StackComponentType | str | None = None) -> list[Flavor]:
+        self._load_entry_points()
+        return sorted((f for f in self._flavors.values() if type is None or str(f.type) == str(type)),
+                      key=lambda f: (str(f.type), f.name))
+
+
+flavor_registry = FlavorRegistry()

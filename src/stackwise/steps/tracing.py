@@ -1,0 +1,106 @@
+"""Tracing a pipeline function: while it runs, calling a step records an invocation and
+returns placeholders for its outputs (`StepArtifact`) instead of running anything."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from stackwise.steps.base_step import Step
+
+_active: ContextVar[PipelineBuilder | None] = ContextVar("stackwise_builder", default=None)
+
+
+@dataclass(frozen=True)
+class StepArtifact:
+    """The future output `output_name` of invocation `invocation_id`."""
+
+    invocation_id: str
+    output_name: str
+    annotation: Any
+
+    def __repr__(self) -> str:
+        return f"StepArtifact({self.invocation_id}.{self.output_name})"
+
+    def __iter__(self) -> Any:
+        raise TypeError(
+            f"Output '{self.output_name}' of step '{self.invocation_id}' is one artifact and "
+            "cannot be unpacked. Declare several outputs with Tuple[Annotated[...], ...]."
+        )
+
+
+@dataclass
+class Invocation:
+    invocation_id: str
+    step: Step
+    arguments: dict[str, Any]  # as passed in code: values, StepArtifacts, artifacts
+    after: list[str] = field(default_factory=list)
+
+
+class PipelineBuilder:
+    def __init__(self, pipeline_name: str) -> None:
+        self.pipeline_name = pipeline_name
+        self.invocations: dict[str, Invocation] = {}
+        self.problems: list[str] = []
+
+    def __enter__(self) -> PipelineBuilder:
+        self._token = _active.set(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _active.reset(self._token)
+
+    def _new_id(self, step: Step, requested: str | None) -> str:
+        if requested is not None:
+            if requested in self.invocations:
+                self.problems.append(f"Two step invocations use id '{requested}'; ids are unique.")
+            return requested
+        if step.name not in self.invocations:
+            return step.name
+        n = 2
+        while f"{step.name}_{n}" in self.invocations:
+            n += 1
+        return f"{step.name}_{n}"
+
+    def _after_ids(self, after: Any) -> list[str]:
+        from stackwise.steps.base_step import Step
+
+        items = after if isinstance(after, (list, tuple)) else [after]
+        ids = []
+        for item in items:
+            if isinstance(item, str):
+                ids.append(item)
+            elif isinstance(item, StepArtifact):
+                ids.append(item.invocation_id)
+            elif isinstance(item, Step):
+                matches = [i for i, inv in self.invocations.items() if inv.step is item]
+                if not matches:
+                    self.problems.append(f"after={item.name} names a step not yet invoked in "
+                                         "this pipeline; invoke it first.")
+                ids.extend(matches[-1:])
+            elif item is not None:
+                self.problems.append(f"after= takes step invocation ids, steps or step outputs; "
+                                     f"got {type(item).__name__}.")
+        return ids
+
+    def add(self, step: Step, args: tuple[Any, ...], kwargs: dict[str, Any],
+            id: str | None, after: Any) -> Any:
+        invocation_id = self._new_id(step, id)
+        try:
+            bound = step.signature.bind_partial(*args, **kwargs)
+        except TypeError as error:
+            self.problems.append(f"Step '{invocation_id}': {error}.")
+            bound = None
+        arguments = dict(bound.arguments) if bound else {}
+        self.invocations[invocation_id] = Invocation(
+            invocation_id, step, arguments, self._after_ids(after) if after is not None else [])
+        refs = tuple(StepArtifact(invocation_id, o.name, o.annotation) for o in step.outputs)
+        if not refs:
+            return None
+        return refs[0] if len(refs) == 1 else refs
+
+
+def active_builder() -> PipelineBuilder | None:
+    return _active.get()

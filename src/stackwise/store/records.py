@@ -1,0 +1,141 @@
+"""Plain records the store returns: no behaviour, no I/O, cheap to build and to pickle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a listing; `total` counts every match, not just this page."""
+
+    items: list[T]
+    total: int
+    index: int
+    size: int
+
+    @property
+    def total_pages(self) -> int:
+        return max(1, -(-self.total // self.size)) if self.size else 1
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, i: int) -> T:
+        return self.items[i]
+
+
+@dataclass(frozen=True)
+class PipelineRecord:
+    id: str
+    name: str
+    created: datetime
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    id: str
+    name: str
+    pipeline_id: str
+    pipeline_name: str
+    status: str
+    spec: dict[str, Any]
+    config: dict[str, Any]
+    stack_id: str | None
+    created: datetime
+    end_time: datetime | None
+    heartbeat: datetime | None = None
+    resumed_from_id: str | None = None
+
+
+@dataclass(frozen=True)
+class StepRunRecord:
+    id: str
+    run_id: str
+    name: str
+    status: str
+    cache_key: str | None
+    code_hash: str | None
+    source: str
+    config: dict[str, Any]
+    start_time: datetime
+    end_time: datetime | None
+    attempt: int
+    original_step_run_id: str | None
+    exception_info: dict[str, Any] | None
+    # name -> artifact version id; outputs map to lists (ZenML's shape)
+    inputs: dict[str, str] = field(default_factory=dict)
+    outputs: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ArtifactRecord:
+    id: str
+    name: str
+    created: datetime
+    tags: list[str]
+
+
+@dataclass(frozen=True)
+class ArtifactVersionRecord:
+    id: str
+    artifact_id: str
+    name: str
+    version: str
+    version_number: int | None
+    uri: str
+    materializer: str
+    data_type: str
+    artifact_type: str
+    content_hash: str | None
+    artifact_store_id: str | None
+    save_type: str
+    tags: list[str]
+    created: datetime
+    producer_step_run_id: str | None
+    format: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class NewArtifactVersion:
+    """What a writer knows about a saved artifact before the store numbers it."""
+
+    id: str
+    name: str
+    uri: str
+    materializer: str
+    data_type: str
+    artifact_type: str
+    save_type: str
+    content_hash: str | None = None
+    artifact_store_id: str | None = None
+    version: str | None = None  # None: the next number
+    tags: list[str] = field(default_factory=list)
+    format: dict[str, Any] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ComponentRecord:
+    id: str
+    name: str
+    type: str
+    flavor: str
+    configuration: dict[str, Any]
+    created: datetime
+
+
+@dataclass(frozen=True)
+class StackRecord:
+    id: str
+    name: str
+    created: datetime
+    # component type -> component ids (several only for trackers and step operators)
+    components: dict[str, list[str]] = field(default_factory=dict)

@@ -1,0 +1,1 @@
+"""The SQL implementation of the store: SQLAlchemy Core over SQLite or PostgreSQL."""

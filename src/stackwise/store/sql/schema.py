@@ -1,0 +1,149 @@
+"""The metadata store's tables, written with SQLAlchemy Core types that both SQLite and
+PostgreSQL understand. Alembic migrations (migrations/versions) create and change them;
+`SCHEMA_REVISION` names the migration this code expects."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+SCHEMA_REVISION = "0001"
+
+metadata = MetaData()
+
+ID = String(36)
+
+pipelines = Table(
+    "pipelines",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(255), nullable=False, unique=True),
+    Column("created", DateTime, nullable=False),
+)
+
+pipeline_runs = Table(
+    "pipeline_runs",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(255), nullable=False, unique=True),
+    Column("pipeline_id", ID, ForeignKey("pipelines.id"), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("spec", JSON, nullable=False),
+    Column("config", JSON, nullable=False),
+    Column("stack_id", ID, nullable=True),
+    Column("created", DateTime, nullable=False),
+    Column("end_time", DateTime, nullable=True),
+    Column("heartbeat", DateTime, nullable=True),
+    Column("resumed_from_id", ID, nullable=True),
+    Index("ix_runs_pipeline_created", "pipeline_id", "created"),
+)
+
+step_runs = Table(
+    "step_runs",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("run_id", ID, ForeignKey("pipeline_runs.id"), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("cache_key", String(64), nullable=True),
+    Column("code_hash", String(64), nullable=True),
+    Column("source", Text, nullable=False),
+    Column("config", JSON, nullable=False),
+    Column("start_time", DateTime, nullable=False),
+    Column("end_time", DateTime, nullable=True),
+    Column("attempt", Integer, nullable=False, default=1),
+    Column("original_step_run_id", ID, nullable=True),
+    Column("exception_info", JSON, nullable=True),
+    Index("ix_step_runs_run", "run_id"),
+    Index("ix_step_runs_cache", "cache_key", "status"),
+)
+
+artifacts = Table(
+    "artifacts",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(255), nullable=False, unique=True),
+    Column("created", DateTime, nullable=False),
+    Column("tags", JSON, nullable=False),
+)
+
+artifact_versions = Table(
+    "artifact_versions",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("artifact_id", ID, ForeignKey("artifacts.id"), nullable=False),
+    Column("version", String(255), nullable=False),
+    Column("version_number", Integer, nullable=True),
+    Column("uri", Text, nullable=False),
+    Column("materializer", String(512), nullable=False),
+    Column("data_type", String(512), nullable=False),
+    Column("artifact_type", String(64), nullable=False),
+    Column("content_hash", String(64), nullable=True),
+    Column("artifact_store_id", ID, nullable=True),
+    Column("save_type", String(32), nullable=False),
+    Column("tags", JSON, nullable=False),
+    Column("format", JSON, nullable=False),
+    Column("created", DateTime, nullable=False),
+    Column("producer_step_run_id", ID, nullable=True),
+    UniqueConstraint("artifact_id", "version", name="uq_artifact_version"),
+)
+
+step_run_io = Table(
+    "step_run_io",
+    metadata,
+    Column("step_run_id", ID, ForeignKey("step_runs.id"), primary_key=True),
+    Column("name", String(255), primary_key=True),
+    Column("kind", String(8), primary_key=True),  # "input" | "output"
+    Column("artifact_version_id", ID, ForeignKey("artifact_versions.id"), primary_key=True),
+    Index("ix_io_artifact", "artifact_version_id"),
+)
+
+run_metadata = Table(
+    "run_metadata",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("resource_type", String(32), nullable=False),
+    Column("resource_id", ID, nullable=False),
+    Column("key", String(255), nullable=False),
+    Column("value", JSON, nullable=True),
+    Column("created", DateTime, nullable=False),
+    Index("ix_metadata_resource", "resource_type", "resource_id"),
+)
+
+stack_components = Table(
+    "stack_components",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(255), nullable=False),
+    Column("type", String(64), nullable=False),
+    Column("flavor", String(255), nullable=False),
+    Column("configuration", JSON, nullable=False),
+    Column("created", DateTime, nullable=False),
+    UniqueConstraint("type", "name", name="uq_component_type_name"),
+)
+
+stacks = Table(
+    "stacks",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(255), nullable=False, unique=True),
+    Column("created", DateTime, nullable=False),
+)
+
+stack_composition = Table(
+    "stack_composition",
+    metadata,
+    Column("stack_id", ID, ForeignKey("stacks.id"), primary_key=True),
+    Column("component_id", ID, ForeignKey("stack_components.id"), primary_key=True),
+)
