@@ -42,6 +42,12 @@ class Client:
 
         return get_store()
 
+    def _ensure_default(self) -> None:
+        """The default stack and its components exist from first use on."""
+        from stackwise.stack.active_stack import ensure_default_stack
+
+        ensure_default_stack(self.store)
+
     # -- pipelines and runs --------------------------------------------------------------
     def get_pipeline(self, name_or_id: str) -> PipelineResponse:
         return PipelineResponse(self.store.get_pipeline(name_or_id), self.store)
@@ -116,11 +122,13 @@ class Client:
 
     def get_stack_component(self, component_type: StackComponentType | str,
                             name_or_id: str) -> ComponentRecord:
+        self._ensure_default()
         return self.store.get_component(_component_type(component_type), name_or_id)
 
     def list_stack_components(self, component_type: StackComponentType | str | None = None
                               ) -> list[ComponentRecord]:
         type_ = _component_type(component_type) if component_type else None
+        self._ensure_default()
         return self.store.list_components(type_)
 
     def update_stack_component(self, component_type: StackComponentType | str, name_or_id: str,
@@ -145,6 +153,7 @@ class Client:
 
     # -- stacks --------------------------------------------------------------------------
     def _component_ids(self, components: Mapping[Any, str | Sequence[str]]) -> list[str]:
+        self._ensure_default()
         ids: list[str] = []
         for raw_type, names in components.items():
             type_ = _component_type(raw_type)
@@ -178,9 +187,7 @@ class Client:
         return load_stack(self.store, name_or_id)
 
     def list_stacks(self) -> list[StackRecord]:
-        from stackwise.stack.active_stack import ensure_default_stack
-
-        ensure_default_stack(self.store)
+        self._ensure_default()
         return self.store.list_stacks()
 
     def update_stack(self, name_or_id: str, *,

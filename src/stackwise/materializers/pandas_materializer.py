@@ -130,6 +130,8 @@ def _prepare(frame: pd.DataFrame, meta: dict[str, Any]) -> pd.DataFrame:
         meta["index_names"] = [encode_label(n) for n in frame.index.names]
         renamed = [f"__index_{i}__" for i in range(frame.index.nlevels)]
         frame = frame.set_axis(frame.index.set_names(renamed), axis=0)
+    meta["index_freq"] = _freq(frame.index)
+    meta["columns"]["freq"] = _freq(columns)
     meta["column_dtypes"] = _string_dtypes(frame.dtypes)
     levels = frame.index.levels if isinstance(frame.index, pd.MultiIndex) else [frame.index]
     meta["index_dtypes"] = _string_dtypes([level.dtype for level in levels])
@@ -154,6 +156,8 @@ def _restore(frame: pd.DataFrame, meta: dict[str, Any]) -> pd.DataFrame:
         else:
             index = _restore_string_dtype(index, index_dtypes["0"])
         frame.index = index
+    if meta.get("index_freq"):
+        frame.index = _with_freq(frame.index, meta["index_freq"])
     if "index_names" in meta:
         frame.index = frame.index.set_names([decode_label(n) for n in meta["index_names"]])
     columns_meta = meta["columns"]
@@ -166,7 +170,24 @@ def _restore(frame: pd.DataFrame, meta: dict[str, Any]) -> pd.DataFrame:
             frame.columns = _index_of(labels, columns_meta["dtype"], names[0])
     elif columns_meta["dtype"] and str(frame.columns.dtype) != columns_meta["dtype"]:
         frame.columns = _index_of(list(frame.columns), columns_meta["dtype"], names[0])
+    if columns_meta.get("freq"):
+        frame.columns = _with_freq(frame.columns, columns_meta["freq"])
     return frame
+
+
+def _freq(index: pd.Index) -> str | None:
+    """The frequency of a DatetimeIndex/TimedeltaIndex, which Parquet does not keep."""
+    freq = getattr(index, "freq", None)
+    if freq is None or isinstance(index, pd.PeriodIndex):  # a PeriodIndex keeps its own
+        return None
+    return str(index.freqstr)
+
+
+def _with_freq(index: pd.Index, freq: str) -> pd.Index:
+    try:
+        return type(index)(index, freq=freq)
+    except (TypeError, ValueError):
+        return index
 
 
 def _index_of(labels: list[Any], dtype: str | None, name: Any) -> pd.Index:

@@ -106,8 +106,9 @@ class MLFlowExperimentTracker(BaseExperimentTracker):
         `experiment_tracker_url`, to record on the step run.
         """
         settings = self.validate_settings(info.settings, info.step_name)
-        experiment_name = (settings.experiment_name or self.config.experiment_name
-                           or info.pipeline_name)
+        experiment_name = (
+            settings.experiment_name or self.config.experiment_name or info.pipeline_name
+        )
         nested = settings.nested or self.config.nested
         uri = self.tracking_uri
         database = sqlite_path(uri)
@@ -134,8 +135,7 @@ class MLFlowExperimentTracker(BaseExperimentTracker):
             # start_run refuses to resume a run outside the active experiment, and runs the
             # step body opens itself should land in this experiment too.
             mlflow.set_experiment(experiment_id=experiment_id)
-            ours = mlflow.start_run(run_id=run_id, nested=nested,
-                                    tags=dict(settings.tags) or None)
+            ours = mlflow.start_run(run_id=run_id, nested=nested, tags=dict(settings.tags) or None)
             metadata: dict[str, Any] = {
                 "mlflow_run_id": run_id,
                 "mlflow_experiment_id": experiment_id,
@@ -145,8 +145,9 @@ class MLFlowExperimentTracker(BaseExperimentTracker):
             try:
                 yield metadata
             except BaseException as error:
-                status = "KILLED" if isinstance(error, (KeyboardInterrupt, GeneratorExit)) \
-                    else "FAILED"
+                status = (
+                    "KILLED" if isinstance(error, (KeyboardInterrupt, GeneratorExit)) else "FAILED"
+                )
                 raise
             finally:
                 _end_run(client, ours, outer, status, error_in_flight=status != "FINISHED")
@@ -168,8 +169,11 @@ class MLFlowExperimentTracker(BaseExperimentTracker):
     # -- helpers ---------------------------------------------------------------------------
 
     def _credentials(self) -> dict[str, str]:
-        return {env: value for field, env in _CREDENTIAL_ENV_VARS.items()
-                if (value := getattr(self.config, field)) is not None}
+        return {
+            env: value
+            for field, env in _CREDENTIAL_ENV_VARS.items()
+            if (value := getattr(self.config, field)) is not None
+        }
 
     def _require_active_run(self, method: str) -> None:
         import mlflow
@@ -190,8 +194,11 @@ class MLFlowExperimentTracker(BaseExperimentTracker):
             experiment = client.get_experiment_by_name(name)
             if experiment is None:
                 try:
-                    return str(client.create_experiment(
-                        name, artifact_location=_artifact_location(uri, name)))
+                    return str(
+                        client.create_experiment(
+                            name, artifact_location=_artifact_location(uri, name)
+                        )
+                    )
                 except MlflowException:
                     experiment = client.get_experiment_by_name(name)
                     if experiment is None:
@@ -212,8 +219,9 @@ class MLFlowExperimentTracker(BaseExperimentTracker):
             )
         return str(experiment.experiment_id)
 
-    def _pipeline_run_id(self, client: MlflowClient, experiment_id: str, info: StepRunInfo,
-                         parent: ActiveRun | None) -> str:
+    def _pipeline_run_id(
+        self, client: MlflowClient, experiment_id: str, info: StepRunInfo, parent: ActiveRun | None
+    ) -> str:
         """The MLflow run of this pipeline run: the existing one, or a new one."""
         runs = _runs_tagged(client, experiment_id, info.run_id)
         if runs:
@@ -226,8 +234,7 @@ class MLFlowExperimentTracker(BaseExperimentTracker):
         if parent is not None:
             tags[MLFLOW_PARENT_RUN_ID] = parent.info.run_id
         # resolve_tags adds what mlflow.start_run would: user, source, git commit.
-        created = client.create_run(experiment_id, tags=resolve_tags(tags),
-                                    run_name=info.run_name)
+        created = client.create_run(experiment_id, tags=resolve_tags(tags), run_name=info.run_name)
         created_id = str(created.info.run_id)
         # Steps in other processes may have created one at the same moment: all keep the
         # oldest, the others delete their own.
@@ -265,8 +272,14 @@ def _mlflow_process_state(tracking_uri: str, credentials: dict[str, str]) -> Ite
                 os.environ[name] = value
 
 
-def _end_run(client: MlflowClient, ours: ActiveRun, outer: ActiveRun | None, status: str,
-             *, error_in_flight: bool) -> None:
+def _end_run(
+    client: MlflowClient,
+    ours: ActiveRun,
+    outer: ActiveRun | None,
+    status: str,
+    *,
+    error_in_flight: bool,
+) -> None:
     """End our run (and runs the step body left open above it) so the active run is `outer`
     again. While the step's own error propagates, a failure here is logged, not raised."""
     import mlflow
@@ -282,8 +295,9 @@ def _end_run(client: MlflowClient, ours: ActiveRun, outer: ActiveRun | None, sta
     except Exception:
         if not error_in_flight:
             raise
-        logger.warning("Could not end MLflow run %s as %s.", ours.info.run_id, status,
-                       exc_info=True)
+        logger.warning(
+            "Could not end MLflow run %s as %s.", ours.info.run_id, status, exc_info=True
+        )
 
 
 def _runs_tagged(client: MlflowClient, experiment_id: str, stackwise_run_id: str) -> list[Run]:

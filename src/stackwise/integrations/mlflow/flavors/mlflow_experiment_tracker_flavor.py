@@ -43,7 +43,7 @@ def sqlite_path(tracking_uri: str) -> Path | None:
     """The database file of a `sqlite:///...` URI (None for other URIs and in-memory ones)."""
     if not tracking_uri.startswith("sqlite:///"):
         return None
-    path = tracking_uri[len("sqlite:///"):].split("?", 1)[0]
+    path = tracking_uri[len("sqlite:///") :].split("?", 1)[0]
     if not path or path == ":memory:":
         return None
     return Path(path)
@@ -63,15 +63,21 @@ class MLFlowExperimentTrackerConfig(StackComponentConfig):
         "MLFlowExperimentTrackerSettings(experiment_name=...) overrides it",
     )
     tracking_username: str | None = Field(
-        default=None, repr=False, json_schema_extra={"secret": True},
+        default=None,
+        repr=False,
+        json_schema_extra={"secret": True},
         description="Basic-auth user name (set as MLFLOW_TRACKING_USERNAME during a step)",
     )
     tracking_password: str | None = Field(
-        default=None, repr=False, json_schema_extra={"secret": True},
+        default=None,
+        repr=False,
+        json_schema_extra={"secret": True},
         description="Basic-auth password (set as MLFLOW_TRACKING_PASSWORD during a step)",
     )
     tracking_token: str | None = Field(
-        default=None, repr=False, json_schema_extra={"secret": True},
+        default=None,
+        repr=False,
+        json_schema_extra={"secret": True},
         description="Bearer token (set as MLFLOW_TRACKING_TOKEN during a step)",
     )
     nested: bool = Field(
@@ -114,16 +120,23 @@ class MLFlowExperimentTrackerConfig(StackComponentConfig):
 
 
 class MLFlowExperimentTrackerSettings(BaseModel):
-    """Per-step MLflow options: `@step(settings={"experiment_tracker": MLFlowExperimentTrackerSettings(...)})`."""
+    """Per-step MLflow options, given as
+    `@step(settings={"experiment_tracker": MLFlowExperimentTrackerSettings(...)})`.
+
+    The step runner hands the tracker their dumped dict as `StepRunInfo.settings`.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     experiment_name: str | None = Field(
-        default=None, description="Overrides the tracker's experiment_name for this step")
+        default=None, description="Overrides the tracker's experiment_name for this step"
+    )
     tags: dict[str, str] = Field(
-        default_factory=dict, description="Tags added to the pipeline run's MLflow run")
+        default_factory=dict, description="Tags added to the pipeline run's MLflow run"
+    )
     nested: bool = Field(
-        default=False, description="Nest under an MLflow run already active in the process")
+        default=False, description="Nest under an MLflow run already active in the process"
+    )
 
     @field_validator("tags")
     @classmethod

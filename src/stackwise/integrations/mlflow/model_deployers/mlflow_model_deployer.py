@@ -20,11 +20,21 @@ NOT_IMPLEMENTED_MESSAGE = (
 class MLFlowModelDeployer(BaseModelDeployer):
     """Deploys nothing yet: `deploy_model` raises NotImplementedError."""
 
-    def __init__(self, *, id: str = "mlflow", name: str = "mlflow", flavor: str = "mlflow",
-                 config: StackComponentConfig | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        id: str = "mlflow",
+        name: str = "mlflow",
+        flavor: str = "mlflow",
+        config: StackComponentConfig | None = None,
+    ) -> None:
         # Defaults let user code build one directly, as ZenML users do in tests and notebooks.
-        super().__init__(id=id, name=name, flavor=flavor,
-                         config=config if config is not None else MLFlowModelDeployerConfig())
+        super().__init__(
+            id=id,
+            name=name,
+            flavor=flavor,
+            config=config if config is not None else MLFlowModelDeployerConfig(),
+        )
 
     def deploy_model(self, config: dict[str, Any] | None = None, **kwargs: Any) -> Any:
         """Always raises: stackwise cannot serve MLflow models yet."""

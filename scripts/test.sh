@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The whole check: install, lint, layer contracts, then the test suite on 2 workers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh dev
+.venv/bin/ruff check src tests benchmarks examples
+.venv/bin/lint-imports
+.venv/bin/python -m pytest -n 2 -q "$@"
