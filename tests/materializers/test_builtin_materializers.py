@@ -232,7 +232,8 @@ def test_pydantic_refuses_data_that_no_longer_validates(make: Any) -> None:
 
     materializer = make(PydanticMaterializer)
     materializer.save(Config(name="not an int", inner=Inner(tags=[])))
-    with pytest.raises(MaterializerError, match=r"(?s)no longer validates as \S*Narrow.*int_parsing"):
+    with pytest.raises(MaterializerError,
+                       match=r"(?s)no longer validates as \S*Narrow.*int_parsing"):
         materializer.load(Narrow)
 
 

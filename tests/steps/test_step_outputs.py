@@ -93,6 +93,11 @@ def artifact_config_pipeline():
 
 
 @pipeline
+def artifact_name_pipeline():
+    named_single()
+
+
+@pipeline
 def save_artifact_pipeline():
     saves_extra()
 
@@ -194,16 +199,15 @@ def test_artifact_config_sets_name_tags_and_version():
 
 
 def test_annotated_artifact_versions_count_up_per_name():
-    @pipeline
-    def counted():
-        named_single(id="first")
-        named_single(id="second")
+    uncached = artifact_name_pipeline.with_options(enable_cache=False)
 
-    run = counted()
+    first = uncached().steps["named_single"].output
+    second = uncached().steps["named_single"].output
 
-    versions = {run.steps["first"].output.version, run.steps["second"].output.version}
-    assert versions == {"1", "2"}
+    assert (first.version, second.version) == ("1", "2")
+    assert first.id != second.id
     assert Client().list_artifact_versions(name="answer").total == 2
+    assert Client().get_artifact_version("answer").id == second.id
 
 
 def test_save_artifact_inside_a_step_shows_in_its_outputs():

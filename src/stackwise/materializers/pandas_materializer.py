@@ -17,6 +17,7 @@ import json
 import math
 from typing import Any, ClassVar
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -71,7 +72,7 @@ def _describe_string_dtype(dtype: Any) -> dict[str, Any] | None:
     if isinstance(dtype, pd.StringDtype):
         na = "nan" if isinstance(dtype.na_value, float) else "NA"
         return {"dtype": "string", "storage": dtype.storage, "na": na, "repr": repr(dtype)}
-    if dtype == object:
+    if isinstance(dtype, np.dtype) and dtype.kind == "O":
         return {"dtype": "object", "repr": repr(dtype)}
     return None
 

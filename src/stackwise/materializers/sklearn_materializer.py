@@ -84,7 +84,7 @@ class SklearnMaterializer(BaseMaterializer):
 
     @classmethod
     def library_versions(cls) -> dict[str, str]:
-        import skops
         import sklearn
+        import skops
 
         return {"scikit-learn": sklearn.__version__, "skops": skops.__version__}

@@ -44,6 +44,7 @@ class PipelineBuilder:
         self.pipeline_name = pipeline_name
         self.invocations: dict[str, Invocation] = {}
         self.problems: list[str] = []
+        self._next_suffix: dict[str, int] = {}  # step name -> last suffix handed out
 
     def __enter__(self) -> PipelineBuilder:
         self._token = _active.set(self)
@@ -57,12 +58,13 @@ class PipelineBuilder:
             if requested in self.invocations:
                 self.problems.append(f"Two step invocations use id '{requested}'; ids are unique.")
             return requested
-        if step.name not in self.invocations:
-            return step.name
-        n = 2
-        while f"{step.name}_{n}" in self.invocations:
+        candidate = step.name
+        n = self._next_suffix.get(step.name, 1)
+        while candidate in self.invocations:  # ids taken by id= are skipped
             n += 1
-        return f"{step.name}_{n}"
+            candidate = f"{step.name}_{n}"
+        self._next_suffix[step.name] = n
+        return candidate
 
     def _after_ids(self, after: Any) -> list[str]:
         from stackwise.steps.base_step import Step

@@ -14,7 +14,18 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Row,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from stackwise.enums import ExecutionStatus
@@ -36,6 +47,39 @@ from stackwise.utils.ids import new_id, utcnow
 from stackwise.utils.jsonable import to_jsonable
 
 _LOCK_RETRIES = 8
+
+# Hot-path statements, built once: their compiled form is cached and reused.
+_INSERT_STEP_RUN = insert(t.step_runs)
+_INSERT_ARTIFACT = insert(t.artifacts)
+_INSERT_VERSION = insert(t.artifact_versions)
+_INSERT_IO = insert(t.step_run_io)
+_INSERT_METADATA = insert(t.run_metadata)
+_FINISH_STEP_RUN = (update(t.step_runs).where(t.step_runs.c.id == bindparam("_id"))
+                    .values(status=bindparam("status"), end_time=bindparam("end_time"),
+                            exception_info=bindparam("exception_info")))
+_ARTIFACT_ID_BY_NAME = select(t.artifacts.c.id).where(t.artifacts.c.name == bindparam("name"))
+_MAX_VERSION = (select(func.max(t.artifact_versions.c.version_number))
+                .where(t.artifact_versions.c.artifact_id == bindparam("artifact_id")))
+_VERSION_EXISTS = select(t.artifact_versions.c.id).where(
+    t.artifact_versions.c.artifact_id == bindparam("artifact_id"),
+    t.artifact_versions.c.version == bindparam("version"))
+
+
+
+def _cached_step_run_query() -> Any:
+    """The newest completed step run with a cache key, joined to its outputs."""
+    s, io = t.step_runs.c, t.step_run_io.c
+    newest = (select(s.id).where(s.cache_key == bindparam("cache_key"), s.status == "completed")
+              .order_by(s.end_time.desc()).limit(1).scalar_subquery())
+    return (
+        select(t.step_runs, io.name.label("io_name"), *_version_columns())
+        .select_from(t.step_runs)
+        .outerjoin(t.step_run_io, and_(io.step_run_id == s.id, io.kind == "output"))
+        .outerjoin(t.artifact_versions, t.artifact_versions.c.id == io.artifact_version_id)
+        .outerjoin(t.artifacts, t.artifacts.c.id == t.artifact_versions.c.artifact_id)
+        .where(s.id == newest)
+    )
+
 
 RUN_SORT_COLUMNS = {"created": t.pipeline_runs.c.created, "name": t.pipeline_runs.c.name,
                     "status": t.pipeline_runs.c.status, "end_time": t.pipeline_runs.c.end_time}
@@ -91,7 +135,7 @@ class SqlStore:
         record = PipelineRecord(id=new_id(), name=name, created=utcnow())
         try:
             with self._write() as conn:
-                conn.execute(insert(t.pipelines).values(**record.__dict__))
+                conn.execute(insert(t.pipelines), record.__dict__)
         except IntegrityError:  # created by a concurrent process meanwhile
             return self.get_pipeline(name)
         return record
@@ -126,7 +170,7 @@ class SqlStore:
         values = {k: v for k, v in record.__dict__.items() if k != "pipeline_name"}
         try:
             with self._write() as conn:
-                conn.execute(insert(t.pipeline_runs).values(**values))
+                conn.execute(insert(t.pipeline_runs), values)
         except IntegrityError as error:
             raise EntityExistsError(
                 f"A pipeline run named '{name}' already exists. Run names are unique: pass "
@@ -199,7 +243,7 @@ class SqlStore:
             exception_info=None, inputs=dict(inputs), outputs={},
         )
         with self._write() as conn:
-            conn.execute(insert(t.step_runs).values(**_step_values(record)))
+            conn.execute(_INSERT_STEP_RUN, _step_values(record))
             self._link(conn, record.id, "input", inputs.items())
         return record
 
@@ -223,27 +267,16 @@ class SqlStore:
             self._link(conn, step_run.id, "output", links)
             for (kind, resource_id), values in (metadata or {}).items():
                 self._insert_metadata(conn, kind, resource_id, values)
-            conn.execute(update(t.step_runs).where(t.step_runs.c.id == step_run.id).values(
-                status=str(status), end_time=utcnow(),
-                exception_info=to_jsonable(exception_info) if exception_info else None))
+            conn.execute(_FINISH_STEP_RUN, {
+                "_id": step_run.id, "status": str(status), "end_time": utcnow(),
+                "exception_info": to_jsonable(exception_info) if exception_info else None})
         return saved
 
     def find_cached_step_run(self, cache_key: str
                              ) -> tuple[StepRunRecord, dict[str, ArtifactVersionRecord]] | None:
         """The newest completed step run with this cache key, and its outputs (one read)."""
-        s, io = t.step_runs.c, t.step_run_io.c
-        newest = (select(s.id).where(s.cache_key == cache_key, s.status == "completed")
-                  .order_by(s.end_time.desc()).limit(1).scalar_subquery())
-        query = (
-            select(t.step_runs, io.name.label("io_name"), *_version_columns())
-            .select_from(t.step_runs)
-            .outerjoin(t.step_run_io, and_(io.step_run_id == s.id, io.kind == "output"))
-            .outerjoin(t.artifact_versions, t.artifact_versions.c.id == io.artifact_version_id)
-            .outerjoin(t.artifacts, t.artifacts.c.id == t.artifact_versions.c.artifact_id)
-            .where(s.id == newest)
-        )
         with self._read() as conn:
-            rows = conn.execute(query).all()
+            rows = conn.execute(_CACHED_STEP_RUN, {"cache_key": cache_key}).all()
         if not rows:
             return None
         outputs = {r.io_name: _version(r, prefix="v_") for r in rows if r.io_name is not None}
@@ -264,7 +297,7 @@ class SqlStore:
             inputs=dict(inputs), outputs={k: [v] for k, v in outputs.items()},
         )
         with self._write() as conn:
-            conn.execute(insert(t.step_runs).values(**_step_values(record)))
+            conn.execute(_INSERT_STEP_RUN, _step_values(record))
             self._link(conn, record.id, "input", inputs.items())
             self._link(conn, record.id, "output", outputs.items())
         return record
@@ -306,7 +339,7 @@ class SqlStore:
         rows = [{"step_run_id": step_run_id, "name": n, "kind": kind, "artifact_version_id": v}
                 for n, v in links]
         if rows:
-            conn.execute(insert(t.step_run_io), rows)
+            conn.execute(_INSERT_IO, rows)
 
     # -- artifacts -----------------------------------------------------------------------
     def create_artifact_version(self, new: NewArtifactVersion,
@@ -315,33 +348,40 @@ class SqlStore:
         with self._write() as conn:
             return self._insert_version(conn, new, producer_step_run_id)
 
-    def _artifact_id(self, conn: Connection, name: str, tags: list[str]) -> str:
+    def _artifact_id(self, conn: Connection, name: str, tags: list[str]) -> tuple[str, bool]:
+        """The artifact's id, and whether this transaction just created it."""
         cached = self._artifact_ids.get(name)
         if cached is not None:
-            return cached
-        c = t.artifacts.c
-        artifact_id = conn.execute(select(c.id).where(c.name == name)).scalar()
+            return cached, False
+        artifact_id = conn.execute(_ARTIFACT_ID_BY_NAME, {"name": name}).scalar()
         if artifact_id is None:
             artifact_id = new_id()
-            conn.execute(insert(t.artifacts).values(id=artifact_id, name=name, created=utcnow(),
-                                                    tags=tags))
-            return artifact_id  # cached only once seen committed: a rollback would undo it
+            conn.execute(_INSERT_ARTIFACT, {"id": artifact_id, "name": name, "created": utcnow(),
+                                            "tags": tags})
+            return artifact_id, True  # cached once seen committed: a rollback would undo it
         self._artifact_ids[name] = artifact_id
-        return artifact_id
+        return artifact_id, False
 
     def _insert_version(self, conn: Connection, new: NewArtifactVersion,
                         producer_step_run_id: str | None) -> ArtifactVersionRecord:
-        artifact_id = self._artifact_id(conn, new.name, new.tags)
-        c = t.artifact_versions.c
+        artifact_id, created = self._artifact_id(conn, new.name, new.tags)
         number = None
         version = new.version
         if version is None:
-            top = conn.execute(select(func.max(c.version_number))
-                               .where(c.artifact_id == artifact_id)).scalar()
+            top = None if created else conn.execute(_MAX_VERSION,
+                                                     {"artifact_id": artifact_id}).scalar()
             number = (top or 0) + 1
             version = str(number)
-        elif str(version).isdigit():
-            number = int(version)
+        else:
+            taken = conn.execute(_VERSION_EXISTS, {"artifact_id": artifact_id,
+                                                   "version": str(version)}).first()
+            if taken is not None:
+                raise EntityExistsError(
+                    f"Artifact '{new.name}' already has a version '{version}'. Give another "
+                    "version=, or leave it out to get the next number."
+                )
+            if str(version).isdigit():
+                number = int(version)
         record = ArtifactVersionRecord(
             id=new.id, artifact_id=artifact_id, name=new.name, version=str(version),
             version_number=number, uri=new.uri, materializer=new.materializer,
@@ -350,15 +390,7 @@ class SqlStore:
             save_type=new.save_type, tags=list(new.tags), created=utcnow(),
             producer_step_run_id=producer_step_run_id, format=new.format,
         )
-        values = {k: v for k, v in record.__dict__.items() if k != "name"}
-        try:
-            with conn.begin_nested():
-                conn.execute(insert(t.artifact_versions).values(**values))
-        except IntegrityError as error:
-            raise EntityExistsError(
-                f"Artifact '{new.name}' already has a version '{version}'. Give another "
-                "version=, or leave it out to get the next number."
-            ) from error
+        conn.execute(_INSERT_VERSION, {k: v for k, v in record.__dict__.items() if k != "name"})
         if new.metadata:
             self._insert_metadata(conn, "artifact_version", record.id, new.metadata)
         return record
@@ -437,7 +469,7 @@ class SqlStore:
         rows = [{"resource_type": str(resource_type), "resource_id": resource_id, "key": k,
                  "value": to_jsonable(v), "created": now} for k, v in values.items()]
         if rows:
-            conn.execute(insert(t.run_metadata), rows)
+            conn.execute(_INSERT_METADATA, rows)
 
     def get_metadata(self, resource_type: str,
                      resource_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -462,7 +494,7 @@ class SqlStore:
                                  configuration=configuration, created=utcnow())
         try:
             with self._write() as conn:
-                conn.execute(insert(t.stack_components).values(**record.__dict__))
+                conn.execute(insert(t.stack_components), record.__dict__)
         except IntegrityError as error:
             raise EntityExistsError(
                 f"A {type} named '{name}' already exists. Pick another name, or change it with "
@@ -651,3 +683,6 @@ def _version(row: Row[Any], prefix: str) -> ArtifactVersionRecord:
 def _component(row: Row[Any]) -> ComponentRecord:
     return ComponentRecord(id=row.id, name=row.name, type=row.type, flavor=row.flavor,
                            configuration=row.configuration, created=row.created)
+
+
+_CACHED_STEP_RUN = _cached_step_run_query()

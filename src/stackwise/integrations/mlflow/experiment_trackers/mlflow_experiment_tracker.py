@@ -206,8 +206,8 @@ class MLFlowExperimentTracker(BaseExperimentTracker):
         except MlflowException as error:
             raise StackwiseError(
                 f"Experiment tracker '{self.name}' could not open MLflow experiment '{name}' "
-                f"at {_without_credentials(uri)}: {error.message}. Check the tracker's "
-                "tracking_uri and credentials."
+                f"at {_without_credentials(uri)}: {_scrub(error.message, uri)}. Check the "
+                "tracker's tracking_uri and credentials."
             ) from error
         if experiment.lifecycle_stage != "active":
             raise ConfigError(
@@ -334,6 +334,16 @@ def _without_credentials(uri: str) -> str:
     if parts.port:
         netloc += f":{parts.port}"
     return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _scrub(text: str, uri: str) -> str:
+    """`text` without the user name and password embedded in `uri` (MLflow quotes URLs)."""
+    parts = urlsplit(uri)
+    if parts.password:
+        text = text.replace(f"{parts.username}:{parts.password}@", "")
+    elif parts.username:
+        text = text.replace(f"{parts.username}@", "")
+    return text
 
 
 def _run_url(tracking_uri: str, experiment_id: str, run_id: str) -> str:
