@@ -27,7 +27,22 @@ _EXPORTS = {
     "Model": "stackwise.model",
 }
 
-__all__ = sorted([*_EXPORTS, "__version__"])
+__all__ = [
+    "ArtifactConfig",
+    "Client",
+    "ExternalArtifact",
+    "Model",
+    "StepContext",
+    "StepRetryConfig",
+    "__version__",
+    "get_step_context",
+    "load_artifact",
+    "log_artifact_metadata",
+    "log_metadata",
+    "pipeline",
+    "save_artifact",
+    "step",
+]
 
 if TYPE_CHECKING:
     from stackwise.artifacts.artifact_api import load_artifact, save_artifact

@@ -3,8 +3,8 @@
     StackwiseError
     ├── ConfigError (ValueError)            bad configuration: run config, flavor config, settings
     ├── StepInterfaceError (ValueError)     a step's signature, outputs or options are wrong
-    ├── PipelineCompilationError (ValueError)  the pipeline graph is wrong (all problems at once)
-    ├── StackValidationError                the stack cannot run this pipeline (all problems at once)
+    ├── PipelineCompilationError (ValueError)  the pipeline graph is wrong (all problems)
+    ├── StackValidationError                the stack cannot run this pipeline (all problems)
     ├── EntityExistsError (ValueError)      a name is taken (run name, stack, component)
     ├── EntityNotFoundError (KeyError)      a name or id is unknown ("did you mean ...?")
     │   └── ComponentNotFoundError

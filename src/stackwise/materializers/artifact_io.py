@@ -73,7 +73,8 @@ def save_data(
         raise
     return NewArtifactVersion(
         id=version_id, name=name, uri=uri, materializer=materializer_path(materializer_class),
-        data_type=type_path(type(data)), artifact_type=str(materializer_class.ASSOCIATED_ARTIFACT_TYPE),
+        data_type=type_path(type(data)),
+        artifact_type=str(materializer_class.ASSOCIATED_ARTIFACT_TYPE),
         save_type=save_type, content_hash=content_hash, artifact_store_id=artifact_store.id,
         version=version, tags=list(tags or []),
         format={"materializer_version": materializer_class.FORMAT_VERSION,

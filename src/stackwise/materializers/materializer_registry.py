@@ -62,7 +62,8 @@ class MaterializerRegistry:
     def register(self, data_type: type[Any], materializer: type[BaseMaterializer]) -> None:
         previous = self._registered.get(data_type)
         if previous is not None and previous is not materializer:
-            if previous.__module__.startswith(_PKG) or previous.__qualname__ != materializer.__qualname__:
+            if previous.__qualname__ != materializer.__qualname__ or \
+                    previous.__module__.startswith(_PKG):
                 logger.info("%s now saves %s (was %s).", materializer.__qualname__,
                             data_type.__qualname__, previous.__qualname__)
         self._registered[data_type] = materializer

@@ -21,4 +21,5 @@ __all__ = [
     "PipelineRunResponse",
     "PipelineSpec",
     "StepRunResponse",
+    "StepSpec",
 ]

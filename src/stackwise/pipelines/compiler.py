@@ -139,8 +139,10 @@ def _resolve_step(inv: Invocation, pipeline_name: str, run_config: RunConfig,
     on_success = step.on_success or defaults.on_success
     outputs = [
         OutputSpec(name=o.name,
-                   artifact_name=o.artifact_name or f"{pipeline_name}::{inv.invocation_id}::{o.name}",
-                   data_type=_type_name(o.annotation), materializer=step.output_materializers.get(o.name),
+                   artifact_name=o.artifact_name
+                   or f"{pipeline_name}::{inv.invocation_id}::{o.name}",
+                   data_type=_type_name(o.annotation),
+                   materializer=step.output_materializers.get(o.name),
                    tags=list(o.tags), version=o.version)
         for o in step.outputs
     ]
@@ -242,8 +244,9 @@ def merge_parameters(signature: inspect.Signature, args: tuple[Any, ...],
     problems = ProblemCollector()
     for key, value in run_config.parameters.items():
         if key not in signature.parameters:
+            takes = ", ".join(signature.parameters) or "none"
             problems.add(f"{run_config.source}: parameters.{key} is not a parameter of pipeline "
-                         f"'{pipeline_name}' (it takes {', '.join(signature.parameters) or 'none'}).")
+                         f"'{pipeline_name}' (it takes {takes}).")
         elif key in given and given[key] != value:
             problems.add(f"Pipeline parameter '{key}' is {given[key]!r} in code but {value!r} in "
                          f"{run_config.source}; set it in one place.")

@@ -74,5 +74,5 @@ class Flavor:
             raise ConfigError(
                 f"Invalid configuration for {self.type} flavor '{self.name}': "
                 + "; ".join(problems)
-                + f".\nFields of this flavor:\n  " + self.fields_doc().replace("\n", "\n  ")
+                + ".\nFields of this flavor:\n  " + self.fields_doc().replace("\n", "\n  ")
             ) from None

@@ -69,8 +69,8 @@ class FlavorRegistry:
 
     def list(self, type: StackComponentType | str | None = None) -> list[Flavor]:
         self._load_entry_points()
-        return sorted((f for f in self._flavors.values() if type is None or str(f.type) == str(type)),
-                      key=lambda f: (str(f.type), f.name))
+        matching = (f for f in self._flavors.values() if type is None or str(f.type) == str(type))
+        return sorted(matching, key=lambda f: (str(f.type), f.name))
 
 
 flavor_registry = FlavorRegistry()

@@ -64,7 +64,8 @@ def parse_outputs(return_annotation: Any) -> list[DeclaredOutput]:
         if duplicates:
             from stackwise.exceptions import StepInterfaceError
 
-            raise StepInterfaceError(f"Output names must be unique; repeated: {sorted(duplicates)}.")
+            raise StepInterfaceError(
+                f"Output names must be unique; repeated: {sorted(duplicates)}.")
         return outputs
     return [_unpack_annotated(return_annotation, SINGLE_OUTPUT_NAME)]
 

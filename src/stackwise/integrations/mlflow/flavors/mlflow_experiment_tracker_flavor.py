@@ -97,7 +97,7 @@ class MLFlowExperimentTrackerConfig(StackComponentConfig):
         scheme = urlsplit(value).scheme.lower()
         # No scheme is a path; a one-letter scheme is a Windows drive ("C:\\mlruns").
         if scheme == "file" or len(scheme) <= 1:
-            raise ValueError(f"{_FILE_STORE_REFUSED}; got a file store")
+            raise ValueError(_FILE_STORE_REFUSED)
         return value
 
     def resolved_tracking_uri(self) -> str:

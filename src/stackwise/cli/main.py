@@ -1,0 +1,150 @@
+"""The root `stackwise` command.
+
+Start-up must stay fast (`stackwise --help` within 200 ms), so this module imports only click and
+the enums: every subcommand lives in its own module, imported when that subcommand runs, and the
+short help shown by `--help` is kept here next to the module path. Do not import rich,
+sqlalchemy, pydantic or `stackwise.client` at the top of this module.
+
+Errors users cause (`StackwiseError`, a `KeyError` from a lookup, a `ValueError` from bad input)
+print one red line on stderr and exit with 1; `--debug` or `STACKWISE_DEBUG=1` adds the
+traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from typing import Any, NoReturn
+
+import click
+
+from stackwise.enums import StackComponentType
+
+DEBUG_ENV = "STACKWISE_DEBUG"
+
+# name -> ("module:attr", short help). The help is here so `--help` imports no subcommand.
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "version": ("stackwise.cli.basic:version", "Show the stackwise version."),
+    "init": ("stackwise.cli.basic:init", "Make a folder a stackwise project (.stackwise/)."),
+    "db": ("stackwise.cli.db:db", "Manage the metadata store's schema."),
+    "stack": ("stackwise.cli.stack:stack", "Register, activate and inspect stacks."),
+    "pipeline": ("stackwise.cli.pipeline:pipeline", "Run pipelines and inspect their runs."),
+    "artifact": ("stackwise.cli.artifact:artifact", "List artifacts and their versions."),
+    **{
+        t.cli_name: (f"stackwise.cli.component:{t.value}",
+                     f"Register and manage {t.plural.replace('_', ' ')}.")
+        for t in StackComponentType
+    },
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use, from a name -> module:attr map."""
+
+    def __init__(self, *args: Any, lazy_commands: dict[str, tuple[str, str]] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(lazy_commands or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in self.lazy_commands:
+            command = self._load(cmd_name)
+        return command
+
+    def _load(self, name: str) -> click.Command:
+        module_name, _, attr = self.lazy_commands[name][0].partition(":")
+        command = getattr(importlib.import_module(module_name), attr)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{module_name}:{attr} is a {type(command).__name__}, "
+                            "not a click command.")
+        self.add_command(command, name)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Like click's, but takes lazy commands' short help from the map (no import)."""
+        limit = formatter.width - 6 - max((len(n) for n in self.list_commands(ctx)), default=0)
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.commands.get(name)
+            if command is not None:
+                if command.hidden:
+                    continue
+                rows.append((name, command.get_short_help_str(limit)))
+            else:
+                rows.append((name, self.lazy_commands[name][1]))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    def resolve_command(self, ctx: click.Context,
+                        args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            import difflib
+
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            ctx.fail(f"No such command '{name}'.{hint} `{ctx.command_path} --help` lists them.")
+        return super().resolve_command(ctx, args)
+
+
+class RootGroup(LazyGroup):
+    """The root group: turns errors users cause into one clean message and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except Exception as error:
+            if not is_user_error(error):
+                raise
+            report_error(ctx, error)
+
+
+def is_user_error(error: BaseException) -> bool:
+    from stackwise.exceptions import StackwiseError
+
+    return isinstance(error, (StackwiseError, KeyError, ValueError))
+
+
+def error_message(error: BaseException) -> str:
+    from stackwise.exceptions import StackwiseError
+
+    if isinstance(error, KeyError) and not isinstance(error, StackwiseError) and error.args:
+        return f"Not found: {error.args[0]}"  # KeyError's str() would add quotes
+    return str(error) or type(error).__name__
+
+
+def report_error(ctx: click.Context, error: BaseException) -> NoReturn:
+    debug = bool(ctx.params.get("debug")) or os.environ.get(DEBUG_ENV, "") not in ("", "0")
+    if debug:
+        import traceback
+
+        click.echo("".join(traceback.format_exception(type(error), error, error.__traceback__)),
+                   err=True, nl=False)
+    else:
+        # Make sure a KeyError never adds a traceback hint: the message says what to do.
+        pass
+    click.secho(f"Error: {error_message(error)}", fg="red", err=True)
+    ctx.exit(1)
+
+
+@click.group(cls=RootGroup, lazy_commands=LAZY_COMMANDS,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, envvar=DEBUG_ENV,
+              help=f"Show the full traceback of errors (or set {DEBUG_ENV}=1).")
+def cli(debug: bool) -> None:
+    """stackwise: portable ML pipelines. Write steps once; choose where they run with a stack.
+
+    Every command reads and changes the same metadata store as `stackwise.client.Client`
+    (SQLite under STACKWISE_HOME, default ~/.stackwise).
+    """
+
+
+if __name__ == "__main__":
+    cli(prog_name="stackwise")

@@ -1,0 +1,1 @@
+"""File helpers that work on any artifact-store URI (`stackwise.io.fileio`)."""
