@@ -2,8 +2,8 @@
 
     StackwiseError
     ├── ConfigError (ValueError)            bad configuration: run config, flavor config, settings
+    │   └── PipelineCompilationError        the pipeline graph or its parameters are wrong
     ├── StepInterfaceError (ValueError)     a step's signature, outputs or options are wrong
-    ├── PipelineCompilationError (ValueError)  the pipeline graph is wrong (all problems)
     ├── StackValidationError                the stack cannot run this pipeline (all problems)
     ├── EntityExistsError (ValueError)      a name is taken (run name, stack, component)
     ├── EntityNotFoundError (KeyError)      a name or id is unknown ("did you mean ...?")
@@ -35,7 +35,7 @@ class StepInterfaceError(StackwiseError, ValueError):
     pass
 
 
-class PipelineCompilationError(StackwiseError, ValueError):
+class PipelineCompilationError(ConfigError):
     pass
 
 

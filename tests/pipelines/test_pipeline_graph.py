@@ -214,3 +214,17 @@ def test_calling_a_pipeline_inside_another_pipeline_is_an_error():
 
     with pytest.raises(StepInterfaceError, match="called inside another pipeline"):
         outer()
+
+
+@pipeline
+def reconfigured_pipeline():
+    marker(label="reconfigured")
+
+
+def test_configure_changes_the_pipeline_in_place_like_zenml():
+    """ZenML: `my_pipeline.configure(enable_cache=False)` modifies the pipeline in place;
+    `.with_options()` is the copying form."""
+    returned = reconfigured_pipeline.configure(enable_cache=False)
+
+    assert reconfigured_pipeline.enable_cache is False
+    assert returned is reconfigured_pipeline

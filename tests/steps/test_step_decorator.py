@@ -137,3 +137,18 @@ def test_with_options_copy_behaves_differently_in_a_run_from_the_original():
     assert run.steps["original"].status == "cached"
     assert run.steps["copy"].status == "completed"
     assert CALLS == ["add"]
+
+
+@step
+def reconfigured(x: int) -> int:
+    return x
+
+
+def test_configure_changes_the_step_in_place_like_zenml():
+    """ZenML: `.configure()` modifies the step in place and returns it; `.with_options()` is
+    the copying form. A user porting `train.configure(enable_cache=False)` expects it to
+    take effect on `train` (here it silently does nothing)."""
+    returned = reconfigured.configure(enable_cache=False)
+
+    assert reconfigured.enable_cache is False
+    assert returned is reconfigured

@@ -13,7 +13,6 @@ traceback.
 from __future__ import annotations
 
 import importlib
-import os
 from typing import Any, NoReturn
 
 import click
@@ -21,6 +20,11 @@ import click
 from stackwise.enums import StackComponentType
 
 DEBUG_ENV = "STACKWISE_DEBUG"
+
+def plural(noun: str) -> str:
+    """`orchestrator` -> `orchestrators`, `container registry` -> `container registries`."""
+    return f"{noun[:-1]}ies" if noun.endswith("y") else f"{noun}s"
+
 
 # name -> ("module:attr", short help). The help is here so `--help` imports no subcommand.
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
@@ -32,7 +36,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "artifact": ("stackwise.cli.artifact:artifact", "List artifacts and their versions."),
     **{
         t.cli_name: (f"stackwise.cli.component:{t.value}",
-                     f"Register and manage {t.plural.replace('_', ' ')}.")
+                     f"Register and manage {plural(t.value.replace('_', ' '))}.")
         for t in StackComponentType
     },
 }
@@ -83,7 +87,8 @@ class LazyGroup(click.Group):
     def resolve_command(self, ctx: click.Context,
                         args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
         name = args[0] if args else ""
-        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+        if (name and not name.startswith("-") and not ctx.resilient_parsing
+                and self.get_command(ctx, name) is None):
             import difflib
 
             close = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
@@ -121,15 +126,11 @@ def error_message(error: BaseException) -> str:
 
 
 def report_error(ctx: click.Context, error: BaseException) -> NoReturn:
-    debug = bool(ctx.params.get("debug")) or os.environ.get(DEBUG_ENV, "") not in ("", "0")
-    if debug:
+    if ctx.params.get("debug"):  # --debug, or STACKWISE_DEBUG=1 through click's envvar
         import traceback
 
         click.echo("".join(traceback.format_exception(type(error), error, error.__traceback__)),
                    err=True, nl=False)
-    else:
-        # Make sure a KeyError never adds a traceback hint: the message says what to do.
-        pass
     click.secho(f"Error: {error_message(error)}", fg="red", err=True)
     ctx.exit(1)
 

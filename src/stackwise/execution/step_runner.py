@@ -52,6 +52,7 @@ class RunContext:
     step_objects: dict[str, Any] = field(default_factory=dict)  # invocation -> Step
     outputs: dict[str, dict[str, ArtifactVersionRecord]] = field(default_factory=dict)
     fixed_versions: dict[str, ArtifactVersionRecord] = field(default_factory=dict)
+    callables: dict[str, Any] = field(default_factory=dict)  # source -> hook function
     _run_view: PipelineRunResponse | None = None
 
     @property
@@ -116,6 +117,15 @@ class StepRunner:
             step = load_source(spec.source)
             self.ctx.step_objects[spec.invocation_id] = step
         return step
+
+    def _callable(self, source: str | None) -> Any:
+        """A hook named in the spec: the object itself in-process, else imported by source."""
+        if source is None:
+            return None
+        found = self.ctx.callables.get(source)
+        if found is None:
+            found = self.ctx.callables[source] = load_source(source)
+        return found
 
     @staticmethod
     def _config(spec: StepSpec) -> dict[str, Any]:
@@ -196,14 +206,16 @@ class StepRunner:
             for output, value in self._split_outputs(spec, result):
                 saved.append((output.name, self._save_output(spec, output, value,
                                                              version_ids, uris, context)))
-            if step.on_success is not None:
-                call_hook(step.on_success, spec.invocation_id, "on_success")
+            on_success = self._callable(spec.on_success)
+            if on_success is not None:
+                call_hook(on_success, spec.invocation_id, "on_success")
         except Exception as error:  # noqa: BLE001 - recorded, then re-raised by the caller
-            for _, new in saved:
-                self.artifact_store.rmtree(new.uri)
+            for uri in uris.values():  # saved outputs, and anything the step wrote there
+                self.artifact_store.rmtree(uri)
             status = S.FAILED if final else S.RETRIED
-            if final and step.on_failure is not None:
-                call_hook(step.on_failure, spec.invocation_id, "on_failure", error)
+            on_failure = self._callable(spec.on_failure) if final else None
+            if on_failure is not None:
+                call_hook(on_failure, spec.invocation_id, "on_failure", error)
             store.finish_step_run(step_run, status=str(status),
                                   exception_info=_exception_info(error),
                                   metadata=self._metadata(step_run.id, context, tracker_metadata))

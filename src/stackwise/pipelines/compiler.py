@@ -29,6 +29,7 @@ class CompiledPipeline:
     spec: PipelineSpec
     steps: dict[str, Step]
     externals: dict[str, ExternalArtifact] = field(default_factory=dict)  # version id -> value
+    callables: dict[str, Any] = field(default_factory=dict)  # hook source -> function
 
 
 @dataclass
@@ -194,8 +195,10 @@ def _topological(invocations: dict[str, StepSpec], problems: ProblemCollector) -
 
 
 def compile_pipeline(name: str, func: Any, parameters: dict[str, Any], run_config: RunConfig,
-                     defaults: PipelineDefaults) -> CompiledPipeline:
-    problems = ProblemCollector()
+                     defaults: PipelineDefaults,
+                     problems: ProblemCollector | None = None) -> CompiledPipeline:
+    """Trace and build the spec; `problems` may already hold the parameters' problems."""
+    problems = problems if problems is not None else ProblemCollector()
     for key, value in parameters.items():
         if not is_json_value(value) and not _is_step_input(value):
             problems.add(f"Pipeline parameter '{key}' is a {type(value).__name__}, which is not "
@@ -228,20 +231,27 @@ def compile_pipeline(name: str, func: Any, parameters: dict[str, Any], run_confi
         enable_cache=bool(_first(run_config.enable_cache, defaults.enable_cache, True)),
         extra={**defaults.extra, **run_config.extra},
     )
+    callables = {}
+    for inv in builder.invocations.values():
+        for hook in (inv.step.on_failure or defaults.on_failure,
+                     inv.step.on_success or defaults.on_success):
+            if hook is not None:
+                callables[source_of(hook)] = hook
     return CompiledPipeline(spec, {inv: builder.invocations[inv].step for inv in order},
-                            externals)
+                            externals, callables)
 
 
 def merge_parameters(signature: inspect.Signature, args: tuple[Any, ...],
-                     kwargs: dict[str, Any], run_config: RunConfig,
-                     pipeline_name: str) -> dict[str, Any]:
-    """The pipeline's parameters: code, then run config, then defaults. Conflicts are errors."""
+                     kwargs: dict[str, Any], run_config: RunConfig, pipeline_name: str,
+                     problems: ProblemCollector) -> dict[str, Any]:
+    """The pipeline's parameters: code, then run config, then defaults. Conflicts and unknown
+    keys go to `problems`; only a missing required parameter stops compilation here."""
     try:
         bound = signature.bind_partial(*args, **kwargs)
     except TypeError as error:
         raise ConfigError(f"Pipeline '{pipeline_name}': {error}.") from None
     given = dict(bound.arguments)
-    problems = ProblemCollector()
+    missing = False
     for key, value in run_config.parameters.items():
         if key not in signature.parameters:
             takes = ", ".join(signature.parameters) or "none"
@@ -257,7 +267,10 @@ def merge_parameters(signature: inspect.Signature, args: tuple[Any, ...],
             if parameter.default is inspect.Parameter.empty:
                 problems.add(f"Pipeline '{pipeline_name}' needs parameter '{key}': pass it in "
                              "the call or under parameters: in the run config.")
+                missing = True
             else:
                 given[key] = parameter.default
-    problems.raise_if_any(ConfigError, f"Pipeline '{pipeline_name}' parameters are wrong")
+    if missing:  # the function cannot even be traced
+        problems.raise_if_any(PipelineCompilationError,
+                              f"Pipeline '{pipeline_name}' cannot be compiled")
     return given

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from stackwise.enums import ArtifactSaveType, ExecutionStatus, StackComponentType
-from stackwise.exceptions import PipelineRunFailedError, StepInterfaceError
+from stackwise.exceptions import PipelineRunFailedError, ProblemCollector, StepInterfaceError
 from stackwise.execution.step_runner import RunContext
 from stackwise.models.pipeline_run import PipelineRunResponse
 from stackwise.pipelines.compiler import (
@@ -79,7 +79,10 @@ class Pipeline:
         current.update(options)
         return Pipeline(self.entrypoint, **current)
 
-    configure = with_options
+    def configure(self, **options: Any) -> Pipeline:
+        """Change this pipeline's options in place (ZenML's `configure`); returns it."""
+        self.__dict__.update(self.with_options(**options).__dict__)
+        return self
 
     # -- compiling -------------------------------------------------------------------
     def _run_config(self) -> RunConfig:
@@ -90,11 +93,14 @@ class Pipeline:
     def compile(self, *args: Any, **kwargs: Any) -> CompiledPipeline:
         """The PipelineSpec this call would run, without running anything."""
         run_config = self._run_config()
-        parameters = merge_parameters(self.signature, args, kwargs, run_config, self.name)
+        problems = ProblemCollector()
+        parameters = merge_parameters(self.signature, args, kwargs, run_config, self.name,
+                                      problems)
         defaults = PipelineDefaults(enable_cache=self.enable_cache, on_failure=self.on_failure,
                                     on_success=self.on_success, extra=self.extra,
                                     settings=self.settings)
-        return compile_pipeline(self.name, self.entrypoint, parameters, run_config, defaults)
+        return compile_pipeline(self.name, self.entrypoint, parameters, run_config, defaults,
+                                problems)
 
     # -- running ---------------------------------------------------------------------
     def __call__(self, *args: Any, **kwargs: Any) -> PipelineRunResponse:
@@ -136,7 +142,8 @@ class Pipeline:
         try:
             fixed = self._save_external_artifacts(compiled, stack, store)
             context = RunContext(store=store, stack=stack, run=run_record, spec=spec,
-                                 step_objects=dict(compiled.steps), fixed_versions=fixed)
+                                 step_objects=dict(compiled.steps), fixed_versions=fixed,
+                                 callables=dict(compiled.callables))
             handle = stack.orchestrator.submit(context)
             statuses = handle.wait()
             errors = handle.errors

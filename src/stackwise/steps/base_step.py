@@ -22,8 +22,7 @@ from stackwise.utils.source import code_hash, source_of
 F = TypeVar("F", bound=Callable[..., Any])
 
 STEP_OPTIONS = ("name", "enable_cache", "output_materializers", "experiment_tracker",
-                "step_operator", "on_failure", "on_success", "retry", "settings", "extra",
-                "timeout")
+                "step_operator", "on_failure", "on_success", "retry", "settings", "extra")
 
 
 def settings_to_dict(settings: Mapping[str, Any] | None, owner: str) -> dict[str, Any]:
@@ -63,7 +62,7 @@ class Step:
                  on_success: Callable[..., Any] | None = None,
                  retry: StepRetryConfig | dict[str, Any] | None = None,
                  settings: Mapping[str, Any] | None = None,
-                 extra: Mapping[str, Any] | None = None, timeout: float | None = None) -> None:
+                 extra: Mapping[str, Any] | None = None) -> None:
         self.entrypoint = func
         self.name = name or func.__name__
         owner = f"Step '{self.name}'"
@@ -85,7 +84,6 @@ class Step:
         self.retry = StepRetryConfig.coerce(retry)
         self.settings = settings_to_dict(settings, owner)
         self.extra = dict(extra or {})
-        self.timeout = timeout
         for hook_name, hook in (("on_failure", on_failure), ("on_success", on_success)):
             if hook is not None and not callable(hook):
                 raise StepInterfaceError(f"{owner}: {hook_name} must be a function.")
@@ -148,7 +146,6 @@ class Step:
             "experiment_tracker": self.experiment_tracker, "step_operator": self.step_operator,
             "on_failure": self.on_failure, "on_success": self.on_success, "retry": self.retry,
             "settings": copy.deepcopy(self.settings), "extra": dict(self.extra),
-            "timeout": self.timeout,
         }
         if options.get("settings") is not None:
             current["settings"].update(settings_to_dict(options.pop("settings"), repr(self)))
@@ -157,7 +154,10 @@ class Step:
         current.update(options)
         return Step(self.entrypoint, **current)
 
-    configure = with_options
+    def configure(self, **options: Any) -> Step:
+        """Change this step's options in place (ZenML's `configure`); returns the step."""
+        self.__dict__.update(self.with_options(**options).__dict__)
+        return self
 
 
 @overload
