@@ -114,6 +114,7 @@ def test_failed_run_exits_1_and_describe_shows_the_exception(ok, invoke, module:
     assert "has failed due to failure in step(s): explode" in result.stderr
     assert "ValueError: cannot handle 6" in result.stderr
     assert "Traceback" not in result.output
+    assert "of pipeline 'broken': failed." in result.stdout
 
     run = Client().list_pipeline_runs(pipeline_name="broken").items[0]
     assert "failed" in ok("pipeline", "runs", "list", "--status", "failed").stdout

@@ -19,7 +19,7 @@ def artifact() -> None:
 @click.option("--name", help="Only artifacts whose name contains this text.")
 @page_options
 def list_(name: str | None, page: int, size: int) -> None:
-    """List artifacts by name, with their number of versions and latest version."""
+    """List artifacts with their version count and latest version."""
     from stackwise.cli.output import format_time, page_caption, print_table
     from stackwise.client import Client
 

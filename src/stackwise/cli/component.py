@@ -81,6 +81,7 @@ def component_group(type_: StackComponentType) -> click.Group:
     """The `stackwise <type>` group with register/list/describe/update/rename/delete/flavor."""
     label = type_.value.replace("_", " ")
     labels = plural(label)
+    a_label = f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
     cli_name = type_.cli_name
 
     @click.group(name=cli_name, help=f"Register and manage {labels}.")
@@ -88,20 +89,21 @@ def component_group(type_: StackComponentType) -> click.Group:
         pass
 
     @group.command(context_settings=CONFIG_OPTIONS,
-                   help=f"Register {label} NAME of flavor --flavor, configured by "
-                        f"--key=value options after the name.\n\n"
-                        f"`stackwise {cli_name} flavor describe FLAVOR` lists a flavor's keys.")
+                   help=f"Register {a_label}: NAME --flavor FLAVOR [--key=value ...].\n\n"
+                        "Configuration keys follow the name, as --key=value or --key value; "
+                        "values are read as YAML scalars (--port=5000 is a number, --x=true "
+                        f"a boolean). `stackwise {cli_name} flavor describe FLAVOR` lists a "
+                        "flavor's keys.")
     @click.argument("name")
     @click.option("-f", "--flavor", required=True, help="The flavor (implementation) to use.")
     @click.pass_context
     def register(ctx: click.Context, name: str, flavor: str) -> None:
+        from stackwise.cli.stack import COMPONENT_FLAGS
         from stackwise.client import Client
 
         configuration = parse_config_args(ctx.args)
         Client().create_stack_component(name, flavor, type_, configuration)
         click.secho(f"Registered {label} '{name}' (flavor {flavor}).", fg="green")
-        from stackwise.cli.stack import COMPONENT_FLAGS
-
         click.echo(f"Add it to a stack: stackwise stack update STACK {COMPONENT_FLAGS[type_]} "
                    f"{name}")
 
@@ -122,7 +124,7 @@ def component_group(type_: StackComponentType) -> click.Group:
                       format_config(r.configuration), format_time(r.created))
                      for r in records])
 
-    @group.command(help=f"Show a {label}'s flavor, configuration and the stacks using it.")
+    @group.command(help=f"Show {a_label}'s flavor, configuration and the stacks using it.")
     @click.argument("name")
     def describe(name: str) -> None:
         from stackwise.cli.output import format_config, format_time, print_pairs
@@ -138,7 +140,7 @@ def component_group(type_: StackComponentType) -> click.Group:
                     title=f"{label.capitalize()} '{record.name}'")
 
     @group.command(context_settings=CONFIG_OPTIONS,
-                   help=f"Change a {label}'s configuration: --key=value options after the "
+                   help=f"Change {a_label}'s configuration: --key=value options after the "
                         "name are merged into the current ones.")
     @click.argument("name")
     @click.pass_context
@@ -162,7 +164,7 @@ def component_group(type_: StackComponentType) -> click.Group:
         Client().update_stack_component(type_, name, new_name=new_name)
         click.secho(f"Renamed {label} '{name}' to '{new_name}'.", fg="green")
 
-    @group.command(help=f"Delete a {label}; refused while a stack uses it.")
+    @group.command(help=f"Delete {a_label}; refused while a stack uses it.")
     @click.argument("name")
     def delete(name: str) -> None:
         from stackwise.client import Client
@@ -187,7 +189,7 @@ def component_group(type_: StackComponentType) -> click.Group:
                     [(f.name, f.integration or "built-in", f.description) for f in flavors])
 
     @flavor.command(name="describe",
-                    help=f"Show a {label} flavor's configuration keys (for `register`).")
+                    help=f"Show {a_label} flavor's configuration keys (for `register`).")
     @click.argument("flavor_name", metavar="FLAVOR")
     def flavor_describe(flavor_name: str) -> None:
         from stackwise.stack.flavor_registry import flavor_registry

@@ -88,8 +88,9 @@ def runs_list(pipeline_name: str | None, status: str | None, page: int, size: in
 @click.option("--traceback", "show_traceback", is_flag=True,
               help="Print the full traceback of failed steps.")
 def runs_describe(run_name: str, show_traceback: bool) -> None:
-    """Show a run (by name or id): its steps, their status and outputs, and why a step
-    failed."""
+    """Show a run's steps, outputs and failures.
+
+    RUN is a run name or id. Failed steps show their exception; --traceback adds where."""
     from stackwise.cli.output import format_duration, format_time, print_pairs, print_table
     from stackwise.client import Client
 
@@ -116,8 +117,9 @@ def runs_describe(run_name: str, show_traceback: bool) -> None:
         if step is None:
             rows.append((name, "not run", "-", "-"))
             continue
-        outputs = "\n".join(f"{out} -> {v.name} (version {v.version})"
-                            for out, versions in step.outputs.items() for v in versions)
+        outputs = "\n".join(
+            f"{'' if out == v.name else f'{out} -> '}{v.name} (version {v.version})"
+            for out, versions in step.outputs.items() for v in versions)
         status = str(step.status)
         if step.attempt > 1:
             status += f" (attempt {step.attempt})"
@@ -206,13 +208,17 @@ def load_pipeline(source: str) -> Any:
 @click.option("--stack", "stack_name", metavar="NAME",
               help="Run on this stack instead of the active one (this run only).")
 def run(source: str, config_path: str | None, stack_name: str | None) -> None:
-    """Run the pipeline at MODULE.PIPELINE, importable from the current folder.
+    """Run a pipeline given as MODULE.PIPELINE.
 
-    Example: stackwise pipeline run training.training_pipeline -c run.yaml --stack dev.
-    Exits with 1 when the run fails.
+    The module is imported from the current folder (or the installed packages). Prints the
+    run's name and status; exits with 1 when the run fails.
+
+    \b
+    Example:
+      stackwise pipeline run training.training_pipeline -c run.yaml --stack dev
     """
-    from stackwise.cli.output import print_table, success
     from stackwise.client import Client
+    from stackwise.exceptions import PipelineRunFailedError
 
     with _on_sys_path(os.getcwd()), _stack_env(stack_name):
         client = Client()
@@ -222,6 +228,18 @@ def run(source: str, config_path: str | None, stack_name: str | None) -> None:
         if config_path is not None:
             target = target.with_options(config_path=config_path)
         click.echo(f"Running pipeline '{target.name}' on stack '{client.active_stack_name}'.")
-        result = target()
-    print_table(["STEP", "STATUS"], [(name, str(s.status)) for name, s in result.steps.items()])
-    success(f"Run '{result.name}' of pipeline '{target.name}': {result.status}.")
+        try:
+            result = target()
+        except PipelineRunFailedError as error:
+            _summary(error.run, target.name)  # then the root command prints why, and exits 1
+            raise
+    _summary(result, target.name)
+
+
+def _summary(run: Any, pipeline_name: str) -> None:
+    from stackwise.cli.output import print_table
+
+    print_table(["STEP", "STATUS"], [(name, str(s.status)) for name, s in run.steps.items()])
+    failed = run.status == ExecutionStatus.FAILED
+    click.secho(f"Run '{run.name}' of pipeline '{pipeline_name}': {run.status}.",
+                fg="red" if failed else "green")

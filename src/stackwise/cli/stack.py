@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from stackwise.enums import StackComponentType
+
+if TYPE_CHECKING:
+    from stackwise.client import Client
 
 T = StackComponentType
 F = TypeVar("F", bound=Callable[..., Any])
@@ -59,14 +62,11 @@ def chosen_components(values: dict[str, Any]) -> dict[StackComponentType, str | 
     return chosen
 
 
-def _client() -> Any:
-    """A Client whose store has the `default` stack and components (`-o default` works)."""
+def _client() -> Client:
+    """The Client (imported here: `stackwise stack get` and `--help` never load it)."""
     from stackwise.client import Client
-    from stackwise.config.global_config import DEFAULT_STACK_NAME
 
-    client = Client()
-    client.get_stack(DEFAULT_STACK_NAME)  # creates the default stack on first use
-    return client
+    return Client()
 
 
 def _saved_in() -> str:
@@ -83,7 +83,7 @@ def _saved_in() -> str:
     return f"global config {GlobalConfig().config_path}"
 
 
-def _activate(client: Any, name: str) -> None:
+def _activate(client: Client, name: str) -> None:
     from stackwise.cli.output import success, warn
     from stackwise.config.global_config import GlobalConfig
 
@@ -105,9 +105,13 @@ def stack() -> None:
 @component_options
 @click.option("--set", "set_active", is_flag=True, help="Make it the active stack too.")
 def register(name: str, set_active: bool, **components: Any) -> None:
-    """Register stack NAME from registered components (-o and -a are required).
+    """Register a stack from registered components.
 
-    Example: stackwise stack register dev -o default -a default -e mlflow_tracker --set
+    -o (orchestrator) and -a (artifact store) are required.
+
+    \b
+    Example:
+      stackwise stack register dev -o default -a default -e mlflow_tracker --set
     """
     from stackwise.cli.output import note, success
 
@@ -123,7 +127,7 @@ def register(name: str, set_active: bool, **components: Any) -> None:
 @stack.command(name="set")
 @click.argument("name")
 def set_(name: str) -> None:
-    """Make stack NAME the active one, for this and later processes.
+    """Make a stack the active one, for later processes too.
 
     Saved in the project's .stackwise/ when inside a `stackwise init` folder, else in the
     global config. STACKWISE_STACK, when set, still wins.
@@ -133,7 +137,7 @@ def set_(name: str) -> None:
 
 @stack.command()
 def get() -> None:
-    """Print the active stack's name and where that choice comes from."""
+    """Print the active stack and where that choice comes from."""
     from stackwise.config.global_config import GlobalConfig
 
     choice = GlobalConfig().active_stack()
@@ -142,7 +146,7 @@ def get() -> None:
 
 @stack.command(name="list")
 def list_() -> None:
-    """List the stacks and their components; ● marks the active one."""
+    """List the stacks and their components; ● is the active one."""
     from stackwise.cli.output import ACTIVE_MARK, print_table, warn
     from stackwise.config.global_config import GlobalConfig
 
@@ -165,9 +169,10 @@ def list_() -> None:
 @stack.command()
 @click.argument("name", required=False)
 def describe(name: str | None) -> None:
-    """Show a stack's components and their configuration (default: the active stack).
+    """Show a stack's components and their configuration.
 
-    Values of keys that look secret (password, token, secret, key) are shown as ****.
+    NAME defaults to the active stack. Values of keys that look secret (password, token,
+    secret, key) are shown as ****.
     """
     from stackwise.cli.output import format_config, print_table
     from stackwise.config.global_config import GlobalConfig
@@ -188,9 +193,13 @@ def describe(name: str | None) -> None:
 @click.argument("name")
 @component_options
 def update(name: str, **components: Any) -> None:
-    """Replace some of stack NAME's components: only the types given change.
+    """Replace some of a stack's components.
 
-    Example: stackwise stack update dev -e other_tracker
+    Only the component types given change.
+
+    \b
+    Example:
+      stackwise stack update dev -e other_tracker
     """
     from stackwise.cli.output import success
 
@@ -208,7 +217,7 @@ def update(name: str, **components: Any) -> None:
 @click.argument("name")
 @click.argument("new_name")
 def rename(name: str, new_name: str) -> None:
-    """Rename stack NAME to NEW_NAME; a saved active-stack choice follows it."""
+    """Rename a stack; a saved active-stack choice follows it."""
     from stackwise.cli.output import note, success, warn
     from stackwise.config.global_config import DEFAULT_STACK_NAME, GlobalConfig
     from stackwise.exceptions import StackValidationError
@@ -235,7 +244,7 @@ def rename(name: str, new_name: str) -> None:
 @click.argument("name")
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
 def delete(name: str, yes: bool) -> None:
-    """Delete stack NAME (its components stay registered).
+    """Delete a stack (its components stay registered).
 
     The default stack and the active stack cannot be deleted.
     """
@@ -278,9 +287,10 @@ def removal_flags(f: F) -> F:
 @click.argument("name")
 @removal_flags
 def remove_component(name: str, **flags: bool) -> None:
-    """Remove component types from stack NAME, e.g. `-e` drops its experiment trackers.
+    """Remove component types (-e, -d, ...) from a stack.
 
-    The orchestrator and artifact store cannot be removed: replace them with `stack update`.
+    `-e` drops all its experiment trackers, and so on. The orchestrator and artifact store
+    cannot be removed: replace them with `stack update`.
     """
     from stackwise.cli.output import success, warn
 
