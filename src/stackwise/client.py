@@ -184,6 +184,7 @@ class Client:
     def get_stack(self, name_or_id: str) -> Stack:
         from stackwise.stack.active_stack import load_stack
 
+        self._ensure_default()
         return load_stack(self.store, name_or_id)
 
     def list_stacks(self) -> list[StackRecord]:
@@ -193,8 +194,19 @@ class Client:
     def update_stack(self, name_or_id: str, *,
                      components: Mapping[StackComponentType | str, str | Sequence[str] | None]
                      | None = None, new_name: str | None = None) -> Stack:
-        """Replace the named component types (None removes a type) and/or rename the stack."""
+        """Replace the named component types (None removes a type) and/or rename the stack.
+
+        Renaming the active stack keeps it active under its new name.
+        """
+        from stackwise.config.global_config import DEFAULT_STACK_NAME, GlobalConfig
+
         record = self.get_stack(name_or_id).record
+        if new_name is not None and record.name == DEFAULT_STACK_NAME:
+            raise StackValidationError(
+                "The default stack cannot be renamed: stackwise falls back to it when no other "
+                "stack is chosen. Copy its components into a new stack instead: "
+                "`stackwise stack register NAME -o default -a default`."
+            )
         component_ids = None
         if components is not None:
             current = {t: list(ids) for t, ids in record.components.items()}
@@ -206,6 +218,9 @@ class Client:
                     current[str(type_)] = self._component_ids({type_: names})
             component_ids = [i for ids in current.values() for i in ids]
         self.store.update_stack(record.id, name=new_name, component_ids=component_ids)
+        if new_name is not None and GlobalConfig().active_stack().name == record.name:
+            GlobalConfig().set_active_stack(new_name)
+        self.__dict__.pop("active_stack", None)
         return self.get_stack(record.id)
 
     def delete_stack(self, name_or_id: str) -> None:
@@ -213,7 +228,10 @@ class Client:
 
         record = self.get_stack(name_or_id).record
         if record.name == DEFAULT_STACK_NAME:
-            raise StackValidationError("The default stack cannot be deleted.")
+            raise StackValidationError(
+                "The default stack cannot be deleted: stackwise falls back to it when no other "
+                "stack is chosen. Delete the stacks you registered instead."
+            )
         active = GlobalConfig().active_stack()
         if active.name in (record.name, record.id):
             raise StackValidationError(

@@ -63,7 +63,12 @@ class StackComponentType(StrEnum):
 
     @property
     def plural(self) -> str:
-        return f"{self.value}s"
+        return f"{self.value[:-1]}ies" if self.value.endswith("y") else f"{self.value}s"
+
+    @property
+    def label(self) -> str:
+        """For sentences: `experiment_tracker` -> `experiment tracker`."""
+        return self.value.replace("_", " ")
 
     @property
     def cli_name(self) -> str:

@@ -219,24 +219,16 @@ def update(name: str, **components: Any) -> None:
 def rename(name: str, new_name: str) -> None:
     """Rename a stack; a saved active-stack choice follows it."""
     from stackwise.cli.output import note, success, warn
-    from stackwise.config.global_config import DEFAULT_STACK_NAME, GlobalConfig
-    from stackwise.exceptions import StackValidationError
+    from stackwise.config.global_config import GlobalConfig
 
     client = _client()
     old = client.get_stack(name).name
-    if old == DEFAULT_STACK_NAME:
-        raise StackValidationError(
-            "The default stack cannot be renamed: stackwise recreates it whenever it is "
-            f"missing. Register a copy instead: stackwise stack register {new_name} "
-            "-o default -a default"
-        )
-    client.update_stack(old, new_name=new_name)
+    was_active = GlobalConfig().active_stack().name == old
+    client.update_stack(old, new_name=new_name)  # keeps a saved active choice pointing at it
     success(f"Renamed stack '{old}' to '{new_name}'.")
-    choice = GlobalConfig().active_stack()
     if os.environ.get("STACKWISE_STACK") == old:
         warn(f"STACKWISE_STACK={old} is set in this shell: set it to {new_name}.")
-    elif choice.name == old:
-        GlobalConfig().set_active_stack(new_name)
+    elif was_active:
         note(f"It is the active stack: the {_saved_in()} now names '{new_name}'.")
 
 

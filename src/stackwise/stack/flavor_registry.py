@@ -62,8 +62,8 @@ class FlavorRegistry:
             names = [n for (t, n) in self._flavors if t == str(type)]
             raise ConfigError(
                 f"No {type} flavor named '{name}'.{did_you_mean(name, names)} "
-                f"Available: {', '.join(sorted(names)) or 'none'}. "
-                "`stackwise integration list` shows the flavors integrations add."
+                f"Available: {', '.join(sorted(names)) or 'none'}. Integrations add flavors "
+                "when installed, e.g. pip install \"stackwise[mlflow]\"."
             )
         return flavor
 

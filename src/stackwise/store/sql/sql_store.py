@@ -496,9 +496,11 @@ class SqlStore:
             with self._write() as conn:
                 conn.execute(insert(t.stack_components), record.__dict__)
         except IntegrityError as error:
+            label = str(type).replace("_", " ")
+            article = "An" if label[0] in "aeiou" else "A"
             raise EntityExistsError(
-                f"A {type} named '{name}' already exists. Pick another name, or change it with "
-                f"`stackwise {str(type).replace('_', '-')} update {name}`."
+                f"{article} {label} named '{name}' already exists. Pick another name, or change "
+                f"it with `stackwise {str(type).replace('_', '-')} update {name}`."
             ) from error
         return record
 

@@ -1,0 +1,196 @@
+"""The schema the migrations build is the schema the code declares; the code knows which revision
+it needs; a database at another revision is refused (newer: never touched; older: upgraded only
+by the explicit `stackwise db upgrade`)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine
+
+from stackwise.exceptions import StoreSchemaError
+from stackwise.store import get_store, reset_store_cache
+from stackwise.store.sql import engine as engine_module
+from stackwise.store.sql.engine import MIGRATIONS_DIR, current_revision, make_engine, upgrade
+from stackwise.store.sql.schema import SCHEMA_REVISION, metadata
+
+
+def _script_directory() -> ScriptDirectory:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return ScriptDirectory.from_config(config)
+
+
+def _db_path(home: Path) -> Path:
+    return home / "stackwise.db"
+
+
+def _set_revision(path: Path, revision: str) -> None:
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = ?", (revision,))
+
+
+def _table_counts(path: Path) -> dict[str, int]:
+    with sqlite3.connect(path) as conn:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+
+
+def _store_with_data() -> None:
+    store = get_store()
+    pipeline = store.get_or_create_pipeline("keep_me")
+    store.create_run(pipeline=pipeline, name="keep_me-run", spec={}, config={}, stack_id=None)
+    reset_store_cache()
+
+
+def test_fresh_database_migrated_by_alembic_equals_the_declared_schema(tmp_path: Path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+    try:
+        upgrade(engine)
+        with engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                             "compare_server_default": True})
+            diff = compare_metadata(context, metadata)
+    finally:
+        engine.dispose()
+    assert diff == []
+
+
+def test_the_comparison_notices_a_schema_drift(tmp_path: Path):
+    """Guards the test above: a column the migrations do not create shows up in the diff."""
+    from sqlalchemy import Column, MetaData, String
+
+    drifted = MetaData()
+    for table in metadata.tables.values():
+        table.to_metadata(drifted)
+    drifted.tables["pipelines"].append_column(Column("description", String(255)))
+    engine = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+    try:
+        upgrade(engine)
+        with engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), drifted)
+    finally:
+        engine.dispose()
+    assert [d[0] for d in diff] == ["add_column"]
+
+
+def test_the_store_creates_a_fresh_database_at_the_code_revision(stackwise_home: Path):
+    store = get_store()
+    assert current_revision(store.engine) == SCHEMA_REVISION
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert diff == []
+
+
+def test_schema_revision_is_the_head_of_the_migration_scripts():
+    scripts = _script_directory()
+    heads = scripts.get_heads()
+    assert heads == [SCHEMA_REVISION], f"migration heads {heads}; exactly one expected"
+
+
+def test_every_migration_file_is_named_after_its_revision():
+    """The store tells known revisions from unknown ones by these file names."""
+    for revision in _script_directory().walk_revisions():
+        assert Path(revision.path).name.split("_", 1)[0] == revision.revision
+
+
+def test_newer_unknown_revision_is_refused_and_left_untouched(stackwise_home: Path):
+    _store_with_data()
+    path = _db_path(stackwise_home)
+    _set_revision(path, "9999")
+    before = _table_counts(path)
+
+    with pytest.raises(StoreSchemaError) as info:
+        get_store()
+
+    message = str(info.value)
+    assert "9999" in message
+    assert SCHEMA_REVISION in message
+    assert "newer" in message
+    assert _table_counts(path) == before
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "9999"
+        assert conn.execute("SELECT name FROM pipeline_runs").fetchall() == [("keep_me-run",)]
+
+
+def test_newer_revision_is_refused_by_db_upgrade_too(stackwise_home: Path):
+    from click.testing import CliRunner
+
+    from stackwise.cli.main import cli
+
+    _store_with_data()
+    path = _db_path(stackwise_home)
+    _set_revision(path, "9999")
+    before = _table_counts(path)
+
+    result = CliRunner().invoke(cli, ["db", "upgrade"])
+
+    assert result.exit_code != 0
+    assert "9999" in result.output
+    assert _table_counts(path) == before
+
+
+def test_older_known_revision_asks_for_db_upgrade(stackwise_home: Path,
+                                                  monkeypatch: pytest.MonkeyPatch):
+    """Simulated: the code moves on to a revision `0002` while the database stays at the
+    current one, which is a known, older revision from the code's point of view."""
+    _store_with_data()
+    path = _db_path(stackwise_home)
+    before = _table_counts(path)
+    monkeypatch.setattr(engine_module, "SCHEMA_REVISION", "0002")
+
+    with pytest.raises(StoreSchemaError) as info:
+        get_store()
+
+    message = str(info.value)
+    assert SCHEMA_REVISION in message
+    assert "0002" in message
+    assert "stackwise db upgrade" in message
+    assert _table_counts(path) == before
+
+
+def test_a_database_with_foreign_tables_is_refused(stackwise_home: Path):
+    path = _db_path(stackwise_home)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE something_else (id INTEGER)")
+        conn.execute("INSERT INTO something_else VALUES (1)")
+
+    with pytest.raises(StoreSchemaError, match="tables that stackwise did not create"):
+        get_store()
+    assert _table_counts(path) == {"something_else": 1}
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(stackwise_home: Path):
+    store = get_store()
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_reopening_a_current_database_runs_no_migration(stackwise_home: Path,
+                                                        monkeypatch: pytest.MonkeyPatch):
+    _store_with_data()
+
+    def no_upgrade(*_args: object) -> None:
+        raise AssertionError("a current database must not be migrated again")
+
+    monkeypatch.setattr(engine_module, "upgrade", no_upgrade)
+    assert get_store().get_run("keep_me-run").name == "keep_me-run"
+
+
+def test_plain_engine_sees_the_alembic_version_table(stackwise_home: Path):
+    get_store()
+    engine = create_engine(f"sqlite:///{_db_path(stackwise_home)}")
+    try:
+        assert current_revision(engine) == SCHEMA_REVISION
+    finally:
+        engine.dispose()

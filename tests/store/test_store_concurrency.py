@@ -1,0 +1,93 @@
+"""Two processes writing runs to the same SQLite store at the same time both succeed: writes
+start with BEGIN IMMEDIATE and wait on the busy timeout, so nobody sees "database is locked"."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from stackwise.client import Client
+from stackwise.store import get_store
+
+RUNS_PER_PROCESS = 15
+
+WRITER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+
+    from stackwise import pipeline, step
+
+    @step
+    def make(i: int) -> int:
+        return i
+
+    @step
+    def square(value: int) -> int:
+        return value * value
+
+    @pipeline(name="concurrent", enable_cache=False)
+    def concurrent(i: int = 0):
+        square(make(i=i))
+
+    worker, runs, barrier = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
+    (barrier / f"ready-{worker}").touch()
+    deadline = time.time() + 60
+    while len(list(barrier.glob("ready-*"))) < 2 and time.time() < deadline:
+        time.sleep(0.005)
+    for i in range(runs):
+        run = concurrent.with_options(run_name=f"w{worker}-{i}")(i=i)
+        assert run.steps["square"].output.load() == i * i
+    print("done", worker)
+    """
+)
+
+
+def _start_writers(script: Path, barrier: Path, count: int) -> list[subprocess.Popen[str]]:
+    return [subprocess.Popen([sys.executable, str(script), str(n), str(RUNS_PER_PROCESS),
+                              str(barrier)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, env=dict(os.environ))
+            for n in range(count)]
+
+
+def _finish(processes: list[subprocess.Popen[str]]) -> list[tuple[int, str, str]]:
+    results = []
+    for process in processes:
+        try:
+            out, err = process.communicate(timeout=300)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            out, err = process.communicate()
+        results.append((process.returncode, out, err))
+    return results
+
+
+@pytest.mark.parametrize("prepared", [True, False], ids=["existing-store", "fresh-store"])
+def test_two_processes_write_runs_at_once(tmp_path: Path, prepared: bool):
+    """`existing-store`: the store and default stack exist; `fresh-store`: both processes
+    also race to create the schema, the default stack and the pipeline."""
+    if prepared:
+        Client().active_stack  # noqa: B018 - creates the store and the default stack
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER)
+    barrier = tmp_path / "barrier"
+    barrier.mkdir()
+
+    results = _finish(_start_writers(script, barrier, 2))
+
+    for code, out, err in results:
+        assert code == 0, f"writer failed:\n{err[-3000:]}"
+        assert "database is locked" not in err
+        assert out.startswith("done")
+    runs = Client().list_pipeline_runs(pipeline_name="concurrent", size=1000)
+    assert runs.total == 2 * RUNS_PER_PROCESS
+    assert all(r.status == "completed" for r in runs)
+    assert {r.name for r in runs} == {f"w{w}-{i}" for w in range(2)
+                                      for i in range(RUNS_PER_PROCESS)}
+    assert len(get_store().list_stacks()) == 1
+    assert len(Client().list_pipelines().items) == 1
