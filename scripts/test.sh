@@ -3,6 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh dev
-.venv/bin/ruff check src tests benchmarks examples
+.venv/bin/ruff check
 .venv/bin/lint-imports
 .venv/bin/python -m pytest -n 2 -q "$@"
