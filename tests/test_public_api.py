@@ -24,6 +24,8 @@ PUBLIC_NAMES = {
     "load_artifact",
     "log_artifact_metadata",
     "log_metadata",
+    "log_metrics",
+    "log_params",
     "pipeline",
     "save_artifact",
     "step",

@@ -18,6 +18,8 @@ _EXPORTS = {
     "StepContext": "stackwise.steps.step_context",
     "log_metadata": "stackwise.artifacts.metadata_api",
     "log_artifact_metadata": "stackwise.artifacts.metadata_api",
+    "log_params": "stackwise.artifacts.tracking_api",
+    "log_metrics": "stackwise.artifacts.tracking_api",
     "save_artifact": "stackwise.artifacts.artifact_api",
     "load_artifact": "stackwise.artifacts.artifact_api",
     "ArtifactConfig": "stackwise.models.artifact_config",
@@ -39,6 +41,8 @@ __all__ = [
     "load_artifact",
     "log_artifact_metadata",
     "log_metadata",
+    "log_metrics",
+    "log_params",
     "pipeline",
     "save_artifact",
     "step",
@@ -47,6 +51,7 @@ __all__ = [
 if TYPE_CHECKING:
     from stackwise.artifacts.artifact_api import load_artifact, save_artifact
     from stackwise.artifacts.metadata_api import log_artifact_metadata, log_metadata
+    from stackwise.artifacts.tracking_api import log_metrics, log_params
     from stackwise.client import Client
     from stackwise.config.retry_config import StepRetryConfig
     from stackwise.model import Model
