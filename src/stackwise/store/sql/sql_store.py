@@ -10,7 +10,7 @@ relations in one extra query per page, never one per row.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -244,7 +244,7 @@ class SqlStore:
         )
         with self._write() as conn:
             conn.execute(_INSERT_STEP_RUN, _step_values(record))
-            self._link(conn, record.id, "input", inputs.items())
+            self._link(conn, record.id, [("input", n, v) for n, v in inputs.items()])
         return record
 
     def finish_step_run(self, step_run: StepRunRecord, *, status: str,
@@ -264,7 +264,7 @@ class SqlStore:
                 saved[output_name] = self._insert_version(conn, new, step_run.id)
             links = [(n, v.id) for n, v in saved.items()]
             links += list((linked_outputs or {}).items())
-            self._link(conn, step_run.id, "output", links)
+            self._link(conn, step_run.id, [("output", n, v) for n, v in links])
             for (kind, resource_id), values in (metadata or {}).items():
                 self._insert_metadata(conn, kind, resource_id, values)
             conn.execute(_FINISH_STEP_RUN, {
@@ -298,8 +298,8 @@ class SqlStore:
         )
         with self._write() as conn:
             conn.execute(_INSERT_STEP_RUN, _step_values(record))
-            self._link(conn, record.id, "input", inputs.items())
-            self._link(conn, record.id, "output", outputs.items())
+            self._link(conn, record.id, [("input", n, v) for n, v in inputs.items()]
+                       + [("output", n, v) for n, v in outputs.items()])
         return record
 
     def get_step_run(self, step_run_id: str) -> StepRunRecord:
@@ -334,10 +334,11 @@ class SqlStore:
         return inputs, outputs
 
     @staticmethod
-    def _link(conn: Connection, step_run_id: str, kind: str,
-              links: Iterable[tuple[str, str]]) -> None:
+    def _link(conn: Connection, step_run_id: str,
+              links: Iterable[tuple[str, str, str]]) -> None:
+        """Record (kind, name, artifact version id) links of a step run in one statement."""
         rows = [{"step_run_id": step_run_id, "name": n, "kind": kind, "artifact_version_id": v}
-                for n, v in links]
+                for kind, n, v in links]
         if rows:
             conn.execute(_INSERT_IO, rows)
 
@@ -622,6 +623,59 @@ class SqlStore:
             conn.execute(delete(t.stack_composition)
                          .where(t.stack_composition.c.stack_id == stack_id))
             conn.execute(delete(t.stacks).where(t.stacks.c.id == stack_id))
+
+    # -- secrets -------------------------------------------------------------------------
+    # Values arrive and leave as one encrypted token: encryption is `stackwise.secrets`'s job,
+    # the store never sees plaintext. Rows come back as dicts of the `secrets` columns.
+    def create_secret(self, name: str, encrypted_values: str) -> dict[str, Any]:
+        now = utcnow()
+        row = {"id": new_id(), "name": name, "encrypted_values": encrypted_values,
+               "created": now, "updated": now}
+        try:
+            with self._write() as conn:
+                conn.execute(insert(t.secrets), row)
+        except IntegrityError as error:
+            raise EntityExistsError(
+                f"A secret named '{name}' already exists. Pick another name, or change it with "
+                f"`stackwise secret update {name} --KEY=VALUE`."
+            ) from error
+        return row
+
+    def get_secret(self, name: str) -> dict[str, Any]:
+        with self._read() as conn:
+            return self._secret_row(conn, name)
+
+    @staticmethod
+    def _secret_row(conn: Connection, name: str, *, for_update: bool = False) -> dict[str, Any]:
+        c = t.secrets.c
+        query = select(t.secrets).where(c.name == name)
+        # PostgreSQL locks the row until the transaction ends; SQLite's BEGIN IMMEDIATE already
+        # holds the write lock (and its dialect leaves FOR UPDATE out).
+        row = conn.execute(query.with_for_update() if for_update else query).first()
+        if row is None:
+            raise not_found("secret", name, conn.execute(select(c.name)).scalars().all())
+        return dict(row._mapping)
+
+    def list_secrets(self) -> list[dict[str, Any]]:
+        with self._read() as conn:
+            rows = conn.execute(select(t.secrets).order_by(t.secrets.c.name))
+            return [dict(r._mapping) for r in rows]
+
+    def update_secret(self, name: str, change: Callable[[str], str]) -> dict[str, Any]:
+        """Replace the token by `change(old token)` in one write transaction, so concurrent
+        updates of different keys never lose one another's changes."""
+        with self._write() as conn:
+            row = self._secret_row(conn, name, for_update=True)
+            row.update(encrypted_values=change(row["encrypted_values"]), updated=utcnow())
+            conn.execute(update(t.secrets).where(t.secrets.c.id == row["id"])
+                         .values(encrypted_values=row["encrypted_values"],
+                                 updated=row["updated"]))
+        return row
+
+    def delete_secret(self, name: str) -> None:
+        with self._write() as conn:
+            row = self._secret_row(conn, name)
+            conn.execute(delete(t.secrets).where(t.secrets.c.id == row["id"]))
 
     # -- paging --------------------------------------------------------------------------
     def _page(self, query: Any, order: Any, convert: Any, index: int, size: int) -> Page[Any]:
