@@ -14,7 +14,7 @@ import pytest
 from stackwise.cli.main import LAZY_COMMANDS
 from stackwise.enums import StackComponentType
 
-GROUPS = ["version", "init", "db", "stack", "pipeline", "artifact",
+GROUPS = ["version", "init", "db", "stack", "pipeline", "artifact", "check",
           *(t.cli_name for t in StackComponentType)]
 HEAVY = ("sqlalchemy", "pydantic", "rich", "stackwise.client")
 
