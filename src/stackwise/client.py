@@ -17,6 +17,7 @@ from stackwise.models.pipeline_run import PipelineResponse, PipelineRunResponse,
 from stackwise.store.records import Page
 
 if TYPE_CHECKING:
+    from stackwise.secrets.secret_store import SecretInfo, SecretStore
     from stackwise.stack.stack import Stack
     from stackwise.store.records import ComponentRecord, StackRecord
     from stackwise.store.sql.sql_store import SqlStore
@@ -116,6 +117,10 @@ class Client:
         type_ = _component_type(component_type)
         flavor_obj = flavor_registry.get(type_, flavor)
         config = flavor_obj.validate_config(dict(configuration or {}))
+        from stackwise.secrets.plaintext import warn_plaintext_secrets
+
+        warn_plaintext_secrets(flavor_obj.config_class(), configuration or {},
+                               component=f"{type_.value.replace('_', ' ')} '{name}'")
         return self.store.create_component(
             name=name, type=type_, flavor=flavor,
             configuration=config.model_dump(mode="json", exclude_unset=True))
@@ -143,6 +148,11 @@ class Client:
         if configuration is not None:
             merged = {**record.configuration, **configuration}
             flavor_registry.get(type_, record.flavor).validate_config(merged)
+            from stackwise.secrets.plaintext import warn_plaintext_secrets
+
+            warn_plaintext_secrets(flavor_registry.get(type_, record.flavor).config_class(),
+                                   configuration, component=f"{type_.value.replace('_', ' ')} "
+                                                            f"'{record.name}'")
         self.store.update_component(record.id, name=new_name, configuration=merged)
         return self.store.get_component(type_, record.id)
 
@@ -261,6 +271,34 @@ class Client:
         from stackwise.config.global_config import GlobalConfig
 
         return GlobalConfig().active_stack().name
+
+    # -- secrets -------------------------------------------------------------------------
+    @property
+    def _secrets(self) -> SecretStore:
+        from stackwise.secrets.secret_store import SecretStore
+
+        return SecretStore(self.store)
+
+    def create_secret(self, name: str, values: Mapping[str, str]) -> SecretInfo:
+        """Store `values` (key -> string) encrypted under `name`; components reference them
+        as `{{name.key}}`. A taken name raises EntityExistsError."""
+        return self._secrets.create(name, values)
+
+    def get_secret(self, name: str) -> dict[str, str]:
+        """The decrypted values of a secret (EntityNotFoundError, a KeyError, if unknown)."""
+        return self._secrets.get(name)
+
+    def list_secrets(self) -> list[SecretInfo]:
+        """Every secret's name, keys and dates: never the values."""
+        return self._secrets.list_all()
+
+    def update_secret(self, name: str, values: Mapping[str, str] | None = None,
+                      remove_keys: Sequence[str] = ()) -> SecretInfo:
+        """Set the given keys (the others keep their values) and remove `remove_keys`."""
+        return self._secrets.update(name, values, remove_keys)
+
+    def delete_secret(self, name: str) -> None:
+        self._secrets.delete(name)
 
 
 def _component_type(value: StackComponentType | str | Any) -> StackComponentType:

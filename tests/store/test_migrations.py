@@ -137,21 +137,79 @@ def test_newer_revision_is_refused_by_db_upgrade_too(stackwise_home: Path):
     assert _table_counts(path) == before
 
 
-def test_older_known_revision_asks_for_db_upgrade(stackwise_home: Path,
-                                                  monkeypatch: pytest.MonkeyPatch):
-    """Simulated: the code moves on to a revision `0002` while the database stays at the
-    current one, which is a known, older revision from the code's point of view."""
+def _older_revisions() -> list[str]:
+    return [r.revision for r in _script_directory().walk_revisions()
+            if r.revision != SCHEMA_REVISION]
+
+
+def _migrate_to(url: str, revision: str) -> None:
+    """A database as an older stackwise left it: migrated only up to `revision`."""
+    from alembic import command
+
+    engine = make_engine(url)
+    try:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        with engine.connect().execution_options(stackwise_write=True) as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
+            conn.commit()
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("old", _older_revisions() or [
+    pytest.param(None, marks=pytest.mark.skip(reason="only one revision exists"))])
+def test_database_at_an_older_revision_asks_for_db_upgrade_which_keeps_its_data(
+        stackwise_home: Path, old: str):
+    from click.testing import CliRunner
+
+    from stackwise.cli.main import cli
+
+    path = _db_path(stackwise_home)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _migrate_to(f"sqlite:///{path}", old)
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO pipelines (id, name, created) VALUES "
+                     "('00000000-0000-0000-0000-000000000001', 'old_pipeline', "
+                     "'2024-01-01 00:00:00.000000')")
+    before = _table_counts(path)
+
+    with pytest.raises(StoreSchemaError) as info:
+        get_store()
+    message = str(info.value)
+    assert f"revision {old}" in message
+    assert SCHEMA_REVISION in message
+    assert "stackwise db upgrade" in message
+    assert _table_counts(path) == before, "refusing must not touch the database"
+
+    result = CliRunner().invoke(cli, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert SCHEMA_REVISION in result.output
+
+    store = get_store()
+    assert current_revision(store.engine) == SCHEMA_REVISION
+    assert store.get_pipeline("old_pipeline").name == "old_pipeline"
+    with store.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+
+
+def test_code_ahead_of_the_database_asks_for_db_upgrade(stackwise_home: Path,
+                                                        monkeypatch: pytest.MonkeyPatch):
+    """Simulated: the code moves on to the next revision while the database stays at today's
+    head, a known (older) revision from the code's point of view."""
     _store_with_data()
     path = _db_path(stackwise_home)
     before = _table_counts(path)
-    monkeypatch.setattr(engine_module, "SCHEMA_REVISION", "0002")
+    ahead = f"{int(SCHEMA_REVISION) + 1:04d}"
+    monkeypatch.setattr(engine_module, "SCHEMA_REVISION", ahead)
 
     with pytest.raises(StoreSchemaError) as info:
         get_store()
 
     message = str(info.value)
-    assert SCHEMA_REVISION in message
-    assert "0002" in message
+    assert f"revision {SCHEMA_REVISION}" in message
+    assert ahead in message
     assert "stackwise db upgrade" in message
     assert _table_counts(path) == before
 
@@ -194,3 +252,60 @@ def test_plain_engine_sees_the_alembic_version_table(stackwise_home: Path):
         assert current_revision(engine) == SCHEMA_REVISION
     finally:
         engine.dispose()
+
+
+# -- 0002: the secrets table -----------------------------------------------------------------
+def test_revision_0001_creates_exactly_the_tables_0002_starts_from(tmp_path: Path):
+    """0001 is frozen as explicit create_table calls; it must build what `metadata.create_all`
+    built before 0002 existed: today's tables without `secrets`. (When a later revision alters
+    one of these tables, compare with the schema as it was at 0001 instead.)"""
+    from sqlalchemy import MetaData
+
+    at_0001 = MetaData()
+    for table in metadata.sorted_tables:
+        if table.name != "secrets":
+            table.to_metadata(at_0001)
+    url = f"sqlite:///{tmp_path / 'at_0001.db'}"
+    _migrate_to(url, "0001")
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                             "compare_server_default": True})
+            assert compare_metadata(context, at_0001) == []
+    finally:
+        engine.dispose()
+
+
+def test_db_upgrade_adds_the_secrets_table_to_a_0001_database_and_keeps_its_runs(
+        stackwise_home: Path):
+    from click.testing import CliRunner
+
+    from stackwise.cli.main import cli
+    from stackwise.client import Client
+
+    path = _db_path(stackwise_home)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _migrate_to(f"sqlite:///{path}", "0001")
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO pipelines (id, name, created) VALUES ('p-1', 'old_pipeline', "
+                     "'2024-01-01 00:00:00.000000')")
+        conn.execute("INSERT INTO pipeline_runs (id, name, pipeline_id, status, spec, config, "
+                     "created) VALUES ('00000000-0000-0000-0000-00000000000a', 'old-run', "
+                     "'p-1', 'completed', '{}', '{}', '2024-01-01 00:00:00.000000')")
+        assert "secrets" not in {r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table'")}
+
+    with pytest.raises(StoreSchemaError, match="revision 0001; this stackwise needs 0002. "
+                                               "Back it up, then run: stackwise db upgrade"):
+        get_store()
+
+    result = CliRunner().invoke(cli, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert "from revision 0001 to 0002" in result.output
+
+    run = get_store().get_run("old-run")
+    assert (run.pipeline_name, run.status) == ("old_pipeline", "completed")
+    assert _table_counts(path)["secrets"] == 0
+    Client().create_secret("db", {"password": "pw"})
+    assert Client().get_secret("db") == {"password": "pw"}

@@ -8,6 +8,8 @@ the flavor's config class then validates them and its field doc is shown on a mi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -17,6 +19,21 @@ from stackwise.cli.main import plural
 from stackwise.enums import StackComponentType
 
 CONFIG_OPTIONS = {"ignore_unknown_options": True, "allow_extra_args": True}
+
+
+@contextmanager
+def warnings_shown() -> Iterator[None]:
+    """The Client's UserWarnings (a secret given in plain text) as `Warning: ...` lines on
+    stderr, instead of Python's `file:line: UserWarning` format."""
+    import warnings
+
+    from stackwise.cli.output import warn
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        yield
+    for warning in caught:
+        warn(f"Warning: {warning.message}")
 
 
 def parse_value(raw: str) -> Any:
@@ -102,7 +119,8 @@ def component_group(type_: StackComponentType) -> click.Group:
         from stackwise.client import Client
 
         configuration = parse_config_args(ctx.args)
-        Client().create_stack_component(name, flavor, type_, configuration)
+        with warnings_shown():
+            Client().create_stack_component(name, flavor, type_, configuration)
         click.secho(f"Registered {label} '{name}' (flavor {flavor}).", fg="green")
         click.echo(f"Add it to a stack: stackwise stack update STACK {COMPONENT_FLAGS[type_]} "
                    f"{name}")
@@ -151,7 +169,8 @@ def component_group(type_: StackComponentType) -> click.Group:
         if not configuration:
             raise click.UsageError(f"Nothing to update: give --key=value options, e.g. "
                                    f"stackwise {cli_name} update {name} --key=value.")
-        Client().update_stack_component(type_, name, configuration=configuration)
+        with warnings_shown():
+            Client().update_stack_component(type_, name, configuration=configuration)
         click.secho(f"Updated {label} '{name}': {', '.join(sorted(configuration))}.",
                     fg="green")
 

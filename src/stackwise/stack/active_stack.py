@@ -19,7 +19,7 @@ def load_stack(store: SqlStore, name_or_id: str) -> Stack:
         ensure_default_stack(store)
     record = store.get_stack(name_or_id)
     ids = [i for ids in record.components.values() for i in ids]
-    return Stack(record, store.get_components(ids))
+    return Stack(record, store.get_components(ids), store)
 
 
 def active_stack(store: SqlStore) -> Stack:

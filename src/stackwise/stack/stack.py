@@ -7,25 +7,64 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from stackwise.enums import StackComponentType
-from stackwise.exceptions import ComponentNotFoundError, did_you_mean
+from stackwise.exceptions import ComponentNotFoundError, ConfigError, did_you_mean
+from stackwise.secrets.references import has_references, resolve_references
 from stackwise.stack.flavor_registry import flavor_registry
 from stackwise.stack.stack_component import StackComponent
 
 if TYPE_CHECKING:
+    from stackwise.secrets.secret_store import SecretStore
     from stackwise.store.records import ComponentRecord, StackRecord
+    from stackwise.store.sql.sql_store import SqlStore
 
 T = StackComponentType
 
 
-def build_component(record: ComponentRecord) -> StackComponent:
+def build_component(record: ComponentRecord, *,
+                    secrets: SecretStore | None = None) -> StackComponent:
+    """The component a stored record describes, ready to use.
+
+    `{{name.key}}` secret references in its configuration are resolved here, at use, from
+    `secrets` (default: the configured store's secrets); the record keeps the references, so
+    the values live only in the instance's config.
+    """
     flavor = flavor_registry.get(record.type, record.flavor)
-    config = flavor.validate_config(record.configuration)
+    configuration = record.configuration
+    if not has_references(configuration):
+        config = flavor.validate_config(configuration)
+    else:
+        if secrets is None:
+            from stackwise.secrets.secret_store import SecretStore
+            from stackwise.store import get_store
+
+            secrets = SecretStore(get_store())
+        source = secrets
+        used: dict[str, dict[str, str]] = {}
+
+        def lookup(name: str) -> dict[str, str]:
+            used[name] = source.get(name)
+            return used[name]
+
+        label = f"{record.type.replace('_', ' ')} '{record.name}'"
+        configuration = resolve_references(configuration, lookup, component=label)
+        try:
+            config = flavor.validate_config(configuration)
+        except ConfigError as error:  # its message quotes the values it got: mask the secrets
+            message = str(error)
+            for value in sorted({v for vs in used.values() for v in vs.values() if v},
+                                key=len, reverse=True):
+                message = message.replace(value, "****")
+            raise ConfigError(f"Cannot use {label} with its secrets resolved: {message}") \
+                from None
     return flavor.implementation_class()(id=record.id, name=record.name, flavor=record.flavor,
                                          config=config)
 
 
 class Stack:
-    def __init__(self, record: StackRecord, components: dict[str, ComponentRecord]) -> None:
+    def __init__(self, record: StackRecord, components: dict[str, ComponentRecord],
+                 store: SqlStore | None = None) -> None:
+        """`store` holds the secrets its components reference (default: the configured
+        store)."""
         self.id = record.id
         self.name = record.name
         self.record = record
@@ -34,6 +73,7 @@ class Stack:
             for type_, ids in record.components.items()
         }
         self._instances: dict[str, StackComponent] = {}
+        self._store = store
 
     def __repr__(self) -> str:
         return f"Stack(name={self.name!r})"
@@ -63,8 +103,16 @@ class Stack:
             record = matches[0]
         instance = self._instances.get(record.id)
         if instance is None:
-            instance = self._instances[record.id] = build_component(record)
+            instance = self._instances[record.id] = build_component(record,
+                                                                     secrets=self._secrets())
         return instance
+
+    def _secrets(self) -> SecretStore | None:
+        if self._store is None:
+            return None
+        from stackwise.secrets.secret_store import SecretStore
+
+        return SecretStore(self._store)
 
     @property
     def components(self) -> dict[StackComponentType, StackComponent]:

@@ -18,7 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 
 metadata = MetaData()
 
@@ -146,4 +146,16 @@ stack_composition = Table(
     metadata,
     Column("stack_id", ID, ForeignKey("stacks.id"), primary_key=True),
     Column("component_id", ID, ForeignKey("stack_components.id"), primary_key=True),
+)
+
+# Named secrets (added in 0002). The values are one Fernet token, ASCII text on every dialect,
+# written and read only by `stackwise.secrets`: the store never sees a plaintext value.
+secrets = Table(
+    "secrets",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(255), nullable=False, unique=True),
+    Column("encrypted_values", Text, nullable=False),
+    Column("created", DateTime, nullable=False),
+    Column("updated", DateTime, nullable=False),
 )
