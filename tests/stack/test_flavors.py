@@ -5,6 +5,7 @@ clear errors for unknown flavors and bad configurations."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from importlib.metadata import entry_points
@@ -63,7 +64,8 @@ def test_list_holds_the_builtins_sorted():
     assert ("artifact_store", "local") in listed
     assert ("orchestrator", "local") in listed
     assert listed == sorted(listed)
-    assert [f.name for f in flavor_registry.list(T.ORCHESTRATOR)] == ["local"]
+    orchestrators = [f.name for f in flavor_registry.list(T.ORCHESTRATOR)]
+    assert "local" in orchestrators and orchestrators == sorted(orchestrators)
 
 
 def test_local_artifact_store_fields_are_documented():
@@ -126,14 +128,14 @@ def test_unknown_flavor_is_a_config_error_with_a_hint():
     message = str(info.value)
     assert "No orchestrator flavor named 'locl'" in message
     assert "Did you mean 'local'?" in message
-    assert "Available: local" in message
+    assert re.search(r"Available: [^.]*\blocal\b", message)
 
 
 def test_unknown_flavor_far_from_any_name_lists_what_exists():
     with pytest.raises(ConfigError) as info:
         flavor_registry.get(T.ARTIFACT_STORE, "kubernetes")
     assert "Did you mean" not in str(info.value)
-    assert "Available: local" in str(info.value)
+    assert re.search(r"Available: [^.]*\blocal\b", str(info.value))
 
 
 def test_a_type_without_flavors_says_none_are_available():

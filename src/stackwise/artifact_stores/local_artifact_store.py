@@ -5,6 +5,7 @@ from __future__ import annotations
 import glob as _glob
 import os
 import shutil
+import uuid
 from typing import IO, Any
 
 from pydantic import Field, field_validator
@@ -13,6 +14,7 @@ from stackwise.artifact_stores.base_artifact_store import (
     BaseArtifactStore,
     BaseArtifactStoreConfig,
 )
+from stackwise.exceptions import StackwiseError
 
 
 class LocalArtifactStoreConfig(BaseArtifactStoreConfig):
@@ -87,3 +89,23 @@ class LocalArtifactStore(BaseArtifactStore):
             return sum(os.path.getsize(os.path.join(root, f))
                        for root, _, files in os.walk(path) for f in files)
         return os.path.getsize(path)
+
+    def verify(self) -> None:
+        """Write, read back and delete a probe file under the store's folder (created if
+        missing, as the first artifact would create it)."""
+        probe = os.path.join(self.path, f".stackwise-verify-{uuid.uuid4().hex}")
+        try:
+            self.makedirs(self.path)
+            with self.open(probe, "w") as file:
+                file.write("stackwise verify")
+            with self.open(probe) as file:
+                file.read()
+            self.remove(probe)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise StackwiseError(
+                f"Artifact store '{self.name}' cannot write to its folder {self.path}: "
+                f"{reason} ({error.filename or probe}). Make the folder writable, or point the "
+                f"store at another one: `stackwise artifact-store update {self.name} "
+                "--path=FOLDER`."
+            ) from error

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -301,3 +302,132 @@ def remove_component(name: str, **flags: bool) -> None:
         removed = ", ".join(f"{label(t)} {', '.join(target.component_names(t))}"
                             for t in present)
         success(f"Removed from stack '{target.name}': {removed}.")
+
+
+# -- files, copies and checks ------------------------------------------------------------------
+@stack.command(name="export")
+@click.argument("name")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@click.option("--overwrite", is_flag=True, help="Replace FILE if it exists.")
+def export_(name: str, file: Path, overwrite: bool) -> None:
+    """Write a stack's components to a YAML file (FILE `-` prints it).
+
+    The file lists the components by type, each with its flavor (`type`), name and
+    configuration, as the seed's stack files do. Secret references ({{name.key}}) are written
+    as they are; `stackwise stack import` registers the stack from it.
+
+    \b
+    Example:
+      stackwise stack export dev stacks/dev.yaml
+    """
+    from stackwise.cli.output import success, warn
+    from stackwise.exceptions import EntityExistsError
+    from stackwise.stack.stack_yaml import export_stack
+
+    text, notes = export_stack(_client().store, name)
+    for message in notes:
+        warn(message)
+    if str(file) == "-":
+        click.echo(text, nl=False)
+        return
+    if file.exists() and not overwrite:
+        raise EntityExistsError(f"{file} exists already; pass --overwrite to replace it, or "
+                                "choose another file.")
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_text(text, encoding="utf-8")
+    success(f"Exported stack '{name}' to {file}.")
+    click.echo(f"Register it elsewhere with: stackwise stack import {file} [NAME]")
+
+
+@stack.command(name="import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("name", required=False)
+@click.option("--set", "set_active", is_flag=True, help="Make it the active stack too.")
+def import_(file: Path, name: str | None, set_active: bool) -> None:
+    """Register a stack from a YAML file (from `stackwise stack export`, or a seed/ZenML stack
+    file with `zenml_version`).
+
+    NAME defaults to the file name without its extension. The whole file is checked before
+    anything is registered. A component registered already with the same name, flavor and
+    configuration is reused; one with the same name but another flavor or configuration is
+    never changed: the import is refused and says how they differ.
+
+    \b
+    Example:
+      stackwise stack import stacks/local-mlflow.yaml --set
+    """
+    from stackwise.cli.output import note, success, warn
+    from stackwise.stack.stack_yaml import import_stack
+
+    client = _client()
+    result = import_stack(client.store, file, name)
+    for message in result.notes:
+        warn(message)
+    stack_name = result.stack.name
+    success(f"Imported stack '{stack_name}' from {file}.")
+    for entry in result.created:
+        note(f"  registered {entry.label} (flavor {entry.flavor})")
+    for entry in result.reused:
+        note(f"  reused {entry.label} (registered already, identical)")
+    if set_active:
+        _activate(client, stack_name)
+    else:
+        note(f"Make it active with: stackwise stack set {stack_name}")
+    note(f"Check that it reaches its services: stackwise stack verify {stack_name}")
+
+
+@stack.command()
+@click.argument("source")
+@click.argument("target")
+def copy(source: str, target: str) -> None:
+    """Register stack TARGET with the same components as SOURCE.
+
+    The components are shared, not duplicated: `stackwise stack update TARGET ...` then swaps
+    some of them without touching SOURCE.
+    """
+    from stackwise.cli.output import note, success
+    from stackwise.stack.stack_yaml import copy_stack
+
+    client = _client()
+    copy_stack(client.store, source, target)
+    success(f"Copied stack '{client.get_stack(source).name}' to '{target}'.")
+    note(f"Make it active with: stackwise stack set {target}")
+
+
+@stack.command()
+@click.argument("name", required=False)
+@click.pass_context
+def verify(ctx: click.Context, name: str | None) -> None:
+    """Check that a stack works: the checks made before every run, then each component's
+    connection (an artifact store writes and deletes a probe file, an MLflow tracker reaches
+    its tracking store).
+
+    NAME defaults to the active stack. Exits with 1 if anything fails.
+    """
+    from stackwise.cli.output import print_table, success
+    from stackwise.stack.verify import verify_stack
+
+    client = _client()
+    target = client.get_stack(name) if name else client.active_stack
+    result = verify_stack(target, client.store)
+    if result.problems:
+        click.echo(f"Stack '{target.name}' cannot run pipelines "
+                   f"({_count(len(result.problems), 'problem')}):")
+        for i, problem in enumerate(result.problems, 1):
+            click.echo(f"  {i}. {problem}")
+    print_table(["COMPONENT TYPE", "NAME", "FLAVOR", "RESULT"],
+                [(c.type.replace("_", " "), c.name, c.flavor, c.error or "OK")
+                 for c in result.checks],
+                title=f"Stack '{target.name}'")
+    if result.ok:
+        success(f"Stack '{target.name}' is ready: every check passed.")
+        return
+    counts = [_count(len(result.problems), "problem"),
+              _count(len(result.failed), "component") + " failing"]
+    click.secho(f"Error: stack '{target.name}' failed verification: "
+                f"{', '.join(c for c in counts if not c.startswith('0 '))}.", fg="red", err=True)
+    ctx.exit(1)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -1,12 +1,20 @@
-"""The base of every stack component: a named, configured instance of a flavor."""
+"""The base of every stack component: a named, configured instance of a flavor.
+
+Two hooks let a flavor say what it needs beyond its own configuration: `validate_in_stack`
+(checked before every run, without touching the network) and `verify` (tries the connection,
+for `stackwise stack verify`).
+"""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
 from stackwise.enums import StackComponentType
+
+if TYPE_CHECKING:
+    from stackwise.stack.stack import Stack
 
 
 class StackComponentConfig(BaseModel):
@@ -41,3 +49,17 @@ class StackComponent:
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "type": str(self.TYPE), "flavor": self.flavor,
                 "configuration": self.config.model_dump(mode="json")}
+
+    def validate_in_stack(self, stack: Stack) -> list[str]:
+        """What this component needs from the rest of `stack`, as problems (none: `[]`).
+
+        Called before every run, so it must be quick and must not reach the network. Each
+        problem is one sentence naming what is missing and the command that fixes it, e.g.
+        "needs a container registry: `stackwise stack update dev -c NAME`".
+        """
+        return []
+
+    def verify(self) -> None:
+        """Try the component's connection (write a probe file, reach the server) and raise,
+        saying what failed and how to fix it, if it does not work. The default has nothing
+        to try."""

@@ -47,6 +47,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+VERIFY_TIMEOUT_SECONDS = 5
+"""How long `verify` waits for a tracking server (MLFLOW_HTTP_REQUEST_TIMEOUT)."""
+
 _CREDENTIAL_ENV_VARS = {
     "tracking_username": "MLFLOW_TRACKING_USERNAME",
     "tracking_password": "MLFLOW_TRACKING_PASSWORD",
@@ -166,6 +169,32 @@ class MLFlowExperimentTracker(BaseExperimentTracker):
         self._require_active_run("log_metrics")
         mlflow.log_metrics(dict(metrics), step=step)
 
+    def verify(self) -> None:
+        """Reach the tracking store by listing one experiment, with no retries and a short
+        timeout: an unreachable server is reported in seconds, not after MLflow's minutes of
+        retries. A SQLite store is created if missing, as the first tracked step would."""
+        uri = self.tracking_uri
+        quick = {
+            "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0",
+            "MLFLOW_HTTP_REQUEST_TIMEOUT": str(VERIFY_TIMEOUT_SECONDS),
+        }
+        try:
+            database = sqlite_path(uri)
+            if database is not None:
+                database.parent.mkdir(parents=True, exist_ok=True)
+            with _environment(quick), _mlflow_process_state(uri, self._credentials()):
+                from mlflow.tracking import MlflowClient
+
+                MlflowClient(uri).search_experiments(max_results=1)
+        except Exception as error:
+            raise StackwiseError(
+                f"Experiment tracker '{self.name}' cannot reach its MLflow tracking store at "
+                f"{_without_credentials(uri)}: {_short_reason(error, uri)}. Check that the "
+                "store is up (a server: `mlflow server --host HOST --port PORT`) and that the "
+                f"tracker points at it: `stackwise experiment-tracker update {self.name} "
+                "--tracking_uri=URI`."
+            ) from error
+
     # -- helpers ---------------------------------------------------------------------------
 
     def _credentials(self) -> dict[str, str]:
@@ -270,6 +299,35 @@ def _mlflow_process_state(tracking_uri: str, credentials: dict[str, str]) -> Ite
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables inside; put the previous values back afterwards."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _short_reason(error: Exception, uri: str) -> str:
+    """Why MLflow could not answer, in a few words: the OS error of a failed connection, a
+    timeout, or the first line of MLflow's message (which can quote whole request URLs)."""
+    text = _scrub(str(getattr(error, "message", None) or error), uri)
+    os_error = re.search(r"\[Errno -?\d+\] [^'\")]+", text)
+    if os_error:
+        return os_error.group(0).strip()
+    if "timed out" in text.lower():
+        return f"no answer within {VERIFY_TIMEOUT_SECONDS} s"
+    first = next((line.strip() for line in text.splitlines() if line.strip()),
+                 type(error).__name__)
+    return first if len(first) <= 300 else first[:297] + "..."
 
 
 def _end_run(
