@@ -14,7 +14,8 @@ import pytest
 from stackwise.cli.main import LAZY_COMMANDS
 from stackwise.enums import StackComponentType
 
-GROUPS = ["version", "init", "db", "stack", "pipeline", "artifact", "check",
+GROUPS = ["version", "init", "db", "stack", "pipeline", "artifact", "check", "secret",
+          "integration",
           *(t.cli_name for t in StackComponentType)]
 HEAVY = ("sqlalchemy", "pydantic", "rich", "stackwise.client")
 
