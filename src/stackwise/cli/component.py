@@ -207,6 +207,27 @@ def component_group(type_: StackComponentType) -> click.Group:
         print_table(["FLAVOR", "INTEGRATION", "DESCRIPTION"],
                     [(f.name, f.integration or "built-in", f.description) for f in flavors])
 
+    @flavor.command(name="register",
+                    help=f"Register a custom {label} flavor by import path (module:FLAVOR).")
+    @click.argument("path")
+    def flavor_register(path: str) -> None:
+        from stackwise.config.global_config import GlobalConfig
+        from stackwise.exceptions import ConfigError
+        from stackwise.stack.flavor_registry import flavor_registry
+
+        try:
+            flavors = flavor_registry.register_from_path(path)
+        except (ImportError, AttributeError, ValueError) as error:
+            raise ConfigError(f"Cannot import a flavor from '{path}': {error}. Give "
+                              "module.path:NAME, importable from here.") from None
+        wrong = [f.name for f in flavors if str(f.type) != str(type_)]
+        if wrong:
+            raise ConfigError(f"'{path}' holds flavor(s) {', '.join(wrong)} of another type "
+                              f"than {label}; register them under their own type's group.")
+        GlobalConfig().add_custom_flavor_path(path)
+        for found in flavors:
+            click.secho(f"Registered {label} flavor '{found.name}' from {path}.", fg="green")
+
     @flavor.command(name="describe",
                     help=f"Show {a_label} flavor's configuration keys (for `register`).")
     @click.argument("flavor_name", metavar="FLAVOR")

@@ -111,6 +111,17 @@ class GlobalConfig:
         _write_yaml(path, data)
         return path
 
+    def custom_flavor_paths(self) -> list[str]:
+        """Import paths of flavors the user registered (`stackwise <type> flavor register`)."""
+        return [str(p) for p in _read_yaml(self.config_path).get("custom_flavors", [])]
+
+    def add_custom_flavor_path(self, path: str) -> None:
+        data = _read_yaml(self.config_path)
+        paths = list(data.get("custom_flavors", []))
+        if path not in paths:
+            data["custom_flavors"] = [*paths, path]
+            _write_yaml(self.config_path, data)
+
     def init_project(self, folder: Path) -> Path:
         path = folder / PROJECT_DIR_NAME / CONFIG_FILE_NAME
         if not path.exists():

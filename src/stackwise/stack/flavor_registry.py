@@ -4,6 +4,8 @@ read only when a flavor is not a built-in, so start-up never pays for them."""
 
 from __future__ import annotations
 
+import logging
+
 from stackwise.enums import StackComponentType
 from stackwise.exceptions import ConfigError, did_you_mean
 from stackwise.stack.flavor import Flavor, import_object
@@ -52,6 +54,22 @@ class FlavorRegistry:
             flavors = entry_point.load()
             for flavor in flavors if isinstance(flavors, (list, tuple)) else [flavors]:
                 self._flavors.setdefault((str(flavor.type), flavor.name), flavor)
+        self._load_custom_flavors()
+
+    def _load_custom_flavors(self) -> None:
+        """Flavors the user registered by import path; one that no longer imports is named."""
+        from stackwise.config.global_config import GlobalConfig
+
+        config = GlobalConfig()
+        for path in config.custom_flavor_paths():
+            try:
+                self.register_from_path(path)
+            except (ImportError, AttributeError, ConfigError) as error:
+                # one stale registration must not break every other flavor lookup
+                logging.getLogger("stackwise").warning(
+                    "The custom flavor '%s' registered in %s cannot be imported (%s). Make it "
+                    "importable (PYTHONPATH), or remove it from custom_flavors in that file.",
+                    path, config.config_path, error)
 
     def get(self, type: StackComponentType | str, name: str) -> Flavor:
         key = (str(type), name)
