@@ -10,9 +10,9 @@ from stackwise.enums import StackComponentType
 from stackwise.exceptions import ComponentNotFoundError, ConfigError, did_you_mean
 from stackwise.secrets.references import has_references, resolve_references
 from stackwise.stack.flavor_registry import flavor_registry
-from stackwise.stack.stack_component import StackComponent
 
 if TYPE_CHECKING:
+    from stackwise.stack.stack_component import StackComponent
     from stackwise.secrets.secret_store import SecretStore
     from stackwise.store.records import ComponentRecord, StackRecord
     from stackwise.store.sql.sql_store import SqlStore
