@@ -12,8 +12,8 @@ from stackwise.secrets.references import has_references, resolve_references
 from stackwise.stack.flavor_registry import flavor_registry
 
 if TYPE_CHECKING:
-    from stackwise.stack.stack_component import StackComponent
     from stackwise.secrets.secret_store import SecretStore
+    from stackwise.stack.stack_component import StackComponent
     from stackwise.store.records import ComponentRecord, StackRecord
     from stackwise.store.sql.sql_store import SqlStore
 
