@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh dev
+bash scripts/services.sh
 .venv/bin/ruff check
 .venv/bin/lint-imports
 .venv/bin/python -m pytest -n 2 -q "$@"

@@ -17,6 +17,12 @@ BUILTIN_FLAVORS: list[Flavor] = [
     Flavor(T.ORCHESTRATOR, "local",
            "stackwise.orchestrators.local_orchestrator:LocalOrchestrator",
            description="Runs steps one after another in this process."),
+    Flavor(T.ORCHESTRATOR, "local_parallel",
+           "stackwise.orchestrators.local_parallel_orchestrator:LocalParallelOrchestrator",
+           "stackwise.orchestrators.local_parallel_orchestrator:"
+           "LocalParallelOrchestratorConfig",
+           description="Runs independent steps at the same time, each in a worker process of "
+                       "this machine; enforces step timeouts."),
     Flavor(T.ARTIFACT_STORE, "local",
            "stackwise.artifact_stores.local_artifact_store:LocalArtifactStore",
            "stackwise.artifact_stores.local_artifact_store:LocalArtifactStoreConfig",
@@ -51,7 +57,13 @@ class FlavorRegistry:
         from importlib.metadata import entry_points
 
         for entry_point in entry_points(group=ENTRY_POINT_GROUP):
-            flavors = entry_point.load()
+            try:
+                flavors = entry_point.load()
+            except Exception as error:  # noqa: BLE001 - one broken plugin must not break all
+                logging.getLogger("stackwise").warning(
+                    "The flavors of integration '%s' (%s) cannot be loaded: %s",
+                    entry_point.name, entry_point.value, error)
+                continue
             for flavor in flavors if isinstance(flavors, (list, tuple)) else [flavors]:
                 self._flavors.setdefault((str(flavor.type), flavor.name), flavor)
         self._load_custom_flavors()
