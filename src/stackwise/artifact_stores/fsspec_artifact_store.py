@@ -337,7 +337,18 @@ class FsspecArtifactStore(BaseArtifactStore):
                 remote.append(self.join(uri, relative))
         if local:
             with self._errors(uri):
-                self.filesystem.put(local, remote)
+                # few parts in flight: s3fs's default of 10 x 50 MiB would hold a whole
+                # staged file in memory
+                self.filesystem.put(local, remote, **self._put_options())
+
+    def _put_options(self) -> dict[str, object]:
+        """Upload options that bound memory; flavors whose filesystem differs override it."""
+        import inspect
+
+        put_file = getattr(self.filesystem, "_put_file", None)
+        if put_file is not None and "max_concurrency" in inspect.signature(put_file).parameters:
+            return {"max_concurrency": 2}
+        return {}
 
     def verify(self) -> None:
         """Write, read back and delete a probe object under the store's root."""

@@ -1,13 +1,40 @@
 """Saving a value as an artifact's files and loading it back, through the materializer recorded
-with the artifact version and the artifact store it was written to."""
+with the artifact version and the artifact store it was written to.
+
+Staging. A materializer that does not declare `USES_ARTIFACT_STORE_IO` treats `self.uri` as a
+local folder (`os.makedirs(self.uri)`, `model.save_model(path)`). On a local store that is what
+it is. On a remote store (`is_local` False) such a materializer runs against a local stand-in:
+
+* save: `self.uri` is a fresh temporary folder and `self.artifact_store` a local store rooted
+  there; once `save()` (and metadata extraction) succeeded the folder is uploaded to the real
+  URI, then removed. A failure uploads nothing; a failed upload removes what it wrote.
+* load: the artifact's folder is downloaded to a temporary folder, `load()` reads it there, and
+  the folder is removed when `load()` returns: loaders read eagerly (a model, a DataFrame, a
+  JSON file are in memory by then). A materializer whose result keeps reading its files
+  (`LOADS_LAZILY`) keeps the download until that result is garbage-collected (or the process
+  exits, for results that cannot be weakly referenced).
+
+Limits: staging needs local disk for the whole artifact, costs one extra local write and read,
+and a process killed mid-save leaves its temporary folder behind (in the system temp dir) and,
+mid-upload, a partial folder in the store that no version references (`stackwise artifact
+prune --orphans` finds those).
+"""
 
 from __future__ import annotations
 
+import atexit
 import importlib
+import logging
+import os
 import platform
+import shutil
+import tempfile
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from stackwise.exceptions import MaterializerError
+from stackwise.exceptions import MaterializerError, StackwiseError
 from stackwise.materializers.base_materializer import BaseMaterializer
 from stackwise.materializers.materializer_registry import (
     import_materializer,
@@ -18,8 +45,16 @@ from stackwise.store.records import NewArtifactVersion
 
 if TYPE_CHECKING:
     from stackwise.artifact_stores.base_artifact_store import BaseArtifactStore
-    from stackwise.store.records import ArtifactVersionRecord
+    from stackwise.store.records import ArtifactVersionRecord, ComponentRecord
     from stackwise.store.sql.sql_store import SqlStore
+
+logger = logging.getLogger(__name__)
+
+MASK = "****"
+_SECRET_MARKERS = ("password", "token", "secret", "key", "credential")
+# URI scheme -> the artifact store flavor that usually serves it (for "register one" hints)
+_SCHEME_FLAVORS = {"s3": "s3", "gs": "gcp", "gcs": "gcp", "az": "azure", "abfs": "azure",
+                   "abfss": "azure"}
 
 
 def type_path(data_type: Any) -> str:
@@ -48,6 +83,77 @@ def artifact_uri(artifact_store: BaseArtifactStore, artifact_name: str, version_
     return artifact_store.join(artifact_store.path, safe, version_id)
 
 
+# -- staging ---------------------------------------------------------------------------------
+def needs_staging(materializer_class: type[BaseMaterializer],
+                  artifact_store: BaseArtifactStore) -> bool:
+    """True when the materializer uses local paths and the store is not a local folder."""
+    return not artifact_store.is_local and not materializer_class.USES_ARTIFACT_STORE_IO
+
+
+def _local_store(folder: str, real: BaseArtifactStore) -> BaseArtifactStore:
+    """A local store rooted at `folder`, standing in for `real` while staging."""
+    from stackwise.artifact_stores.local_artifact_store import (
+        LocalArtifactStore,
+        LocalArtifactStoreConfig,
+    )
+
+    return LocalArtifactStore(id=real.id, name=real.name, flavor="local",
+                              config=LocalArtifactStoreConfig(path=folder))
+
+
+@contextmanager
+def materializer_for_save(materializer_class: type[BaseMaterializer], uri: str,
+                          artifact_store: BaseArtifactStore) -> Iterator[BaseMaterializer]:
+    """A materializer to save into `uri`. Staged (see the module docstring) when needed: the
+    local folder is uploaded when the block succeeds, and nothing is uploaded when it fails."""
+    if not needs_staging(materializer_class, artifact_store):
+        yield materializer_class(uri, artifact_store=artifact_store)
+        return
+    with artifact_store.local_staging(uri) as folder:
+        yield materializer_class(folder, artifact_store=_local_store(folder, artifact_store))
+
+
+def load_with(materializer_class: type[BaseMaterializer], uri: str,
+              artifact_store: BaseArtifactStore, data_type: type[Any]) -> Any:
+    """`materializer_class(uri).load(data_type)`, through a local download when needed."""
+    if not needs_staging(materializer_class, artifact_store):
+        return materializer_class(uri, artifact_store=artifact_store).load(data_type)
+    if materializer_class.LOADS_LAZILY:
+        folder = _download_kept(uri, artifact_store)
+        try:
+            value = materializer_class(folder, artifact_store=_local_store(
+                folder, artifact_store)).load(data_type)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        _remove_when_collected(value, folder)
+        return value
+    with artifact_store.local_copy(uri) as folder:
+        return materializer_class(folder, artifact_store=_local_store(
+            folder, artifact_store)).load(data_type)
+
+
+def _download_kept(uri: str, artifact_store: BaseArtifactStore) -> str:
+    """A local download of `uri` that outlives this call (the caller removes it)."""
+    kept = tempfile.mkdtemp(prefix="stackwise-loaded-")
+    try:
+        with artifact_store.local_copy(uri) as folder:
+            for name in os.listdir(folder):
+                shutil.move(os.path.join(folder, name), os.path.join(kept, name))
+    except BaseException:
+        shutil.rmtree(kept, ignore_errors=True)
+        raise
+    return kept
+
+
+def _remove_when_collected(value: Any, folder: str) -> None:
+    try:
+        weakref.finalize(value, shutil.rmtree, folder, True)
+    except TypeError:  # ints, tuples, dicts cannot be weakly referenced: keep until exit
+        atexit.register(shutil.rmtree, folder, True)
+
+
+# -- saving ----------------------------------------------------------------------------------
 def save_data(
     data: Any,
     *,
@@ -63,13 +169,13 @@ def save_data(
 ) -> NewArtifactVersion:
     """Write `data` under `uri` and describe it; on failure nothing is left behind."""
     materializer_class = materializer or materializer_registry.get(type(data))
-    instance = materializer_class(uri, artifact_store=artifact_store)
     try:
-        instance.save(data)
-        extracted = instance.extract_metadata(data) or {}
-        content_hash = instance.compute_content_hash(data)
+        with materializer_for_save(materializer_class, uri, artifact_store) as instance:
+            instance.save(data)
+            extracted = instance.extract_metadata(data) or {}
+            content_hash = instance.compute_content_hash(data)
     except Exception:
-        artifact_store.rmtree(uri)
+        _remove_quietly(artifact_store, uri)
         raise
     return NewArtifactVersion(
         id=version_id, name=name, uri=uri, materializer=materializer_path(materializer_class),
@@ -83,43 +189,240 @@ def save_data(
     )
 
 
+def _remove_quietly(artifact_store: BaseArtifactStore, uri: str) -> None:
+    """Remove a failed save's files; a store that cannot even do that must not hide the
+    original error (the folder is then an orphan for `stackwise artifact prune`)."""
+    try:
+        artifact_store.rmtree(uri)
+    except Exception as error:  # noqa: BLE001 - logged; the caller re-raises the original
+        logger.warning("Could not remove the partial artifact at %s: %s", uri, error)
+
+
+# -- finding the store a version was written to ----------------------------------------------
 def resolve_artifact_store(record: ArtifactVersionRecord, store: SqlStore,
                            preferred: BaseArtifactStore | None = None) -> BaseArtifactStore:
-    """The artifact store a version was written to (the active one when it is the same)."""
-    if preferred is not None and (record.artifact_store_id in (None, preferred.id)):
+    """The artifact store a version was written to (the active one when it is the same).
+
+    A version remembers its store's component id, so it loads from there whatever stack is
+    active. If that component was deleted, any registered artifact store whose root holds the
+    version's URI serves instead; if none does, the error says what to register.
+    """
+    if preferred is not None and record.artifact_store_id in (None, preferred.id):
         return preferred
+    if record.artifact_store_id is None:  # written before stores were recorded
+        return preferred if preferred is not None else _active_artifact_store(store)
+    components = store.get_components([record.artifact_store_id])
+    component = components.get(record.artifact_store_id)
+    if component is not None:
+        return _build_store(record, component)
+    for candidate in _stores_that_could_hold(record.uri, store, preferred):
+        return candidate
+    raise MaterializerError(_unregistered_store_message(record))
+
+
+def _active_artifact_store(store: SqlStore) -> BaseArtifactStore:
+    from stackwise.enums import StackComponentType
+    from stackwise.stack.active_stack import active_stack
+
+    return active_stack(store).component(  # type: ignore[return-value]
+        StackComponentType.ARTIFACT_STORE)
+
+
+def _build_store(record: ArtifactVersionRecord,
+                 component: ComponentRecord) -> BaseArtifactStore:
+    from stackwise.stack.stack import build_component
+
+    try:
+        return build_component(component)  # type: ignore[return-value]
+    except StackwiseError as error:
+        raise MaterializerError(
+            f"{_label(record)} was written to {_describe_record(component)}, which cannot be "
+            f"used here: {_scrub(str(error), component)} {_needs(component)}"
+        ) from None
+
+
+def _stores_that_could_hold(uri: str, store: SqlStore,
+                            preferred: BaseArtifactStore | None) -> Iterator[BaseArtifactStore]:
+    """Registered artifact stores (the preferred one first) whose root holds `uri`."""
     from stackwise.enums import StackComponentType
     from stackwise.stack.stack import build_component
 
-    if record.artifact_store_id:
-        components = store.get_components([record.artifact_store_id])
-        if record.artifact_store_id in components:
-            return build_component(components[record.artifact_store_id])  # type: ignore[return-value]
-    if preferred is not None:
-        return preferred
-    from stackwise.stack.active_stack import active_stack
+    if preferred is not None and preferred.contains(uri):
+        yield preferred
+    for component in store.list_components(StackComponentType.ARTIFACT_STORE):
+        try:
+            candidate: BaseArtifactStore = build_component(component)  # type: ignore[assignment]
+        except Exception:  # noqa: BLE001, S112 - an unusable store cannot serve it anyway
+            continue
+        if candidate.contains(uri):
+            yield candidate
 
-    stack_store = active_stack(store).component(StackComponentType.ARTIFACT_STORE)
-    return stack_store  # type: ignore[return-value]
 
-
+# -- loading ---------------------------------------------------------------------------------
 def load_data(record: ArtifactVersionRecord, store: SqlStore,
               artifact_store: BaseArtifactStore | None = None) -> Any:
-    """The value of an artifact version, loaded by the materializer that saved it."""
+    """The value of an artifact version, loaded by the materializer that saved it from the
+    artifact store it was saved to."""
     artifact_store = resolve_artifact_store(record, store, artifact_store)
-    if not artifact_store.exists(record.uri):
-        raise MaterializerError(
-            f"Artifact '{record.name}' version {record.version} is gone: nothing at "
-            f"{record.uri} in artifact store '{artifact_store.name}'. It was deleted or the "
-            "store moved; re-run the step that produced it."
-        )
+    try:
+        present = artifact_store.exists(record.uri)
+    except Exception as error:  # noqa: BLE001 - reported with the store and its config
+        raise MaterializerError(_unreachable_message(record, artifact_store, error)) from None
+    if not present:
+        raise MaterializerError(_gone_message(record, artifact_store))
     try:
         materializer_class = import_materializer(record.materializer)
     except (ImportError, AttributeError) as error:
         raise MaterializerError(
-            f"Artifact '{record.name}' version {record.version} was saved by "
-            f"{record.materializer}, which cannot be imported here ({error}). Install the "
-            "library that defines it, or import the module that does before loading."
+            f"{_label(record)} was saved by {record.materializer}, which cannot be imported "
+            f"here ({error}). Install the library that defines it, or import the module that "
+            "does before loading."
         ) from error
-    return materializer_class(record.uri, artifact_store=artifact_store).load(
-        import_type(record.data_type))
+    try:
+        return load_with(materializer_class, record.uri, artifact_store,
+                         import_type(record.data_type))
+    except OSError as error:  # the store failed while reading (ConnectionError is one)
+        raise MaterializerError(_unreachable_message(record, artifact_store, error)) from None
+
+
+# -- messages --------------------------------------------------------------------------------
+def _label(record: ArtifactVersionRecord) -> str:
+    return f"Artifact '{record.name}' version {record.version}"
+
+
+def _store_root(uri: str) -> str:
+    """The store root an artifact URI was made under (`<root>/<name>/<version id>`)."""
+    parts = uri.rstrip("/").rsplit("/", 2)
+    return parts[0] if len(parts) == 3 and parts[0] else uri
+
+
+def _is_secret_key(key: str, secret_fields: set[str]) -> bool:
+    return key in secret_fields or any(m in key.lower() for m in _SECRET_MARKERS)
+
+
+def _secret_fields(type_: str, flavor: str) -> set[str]:
+    """The config fields the flavor marks secret (`json_schema_extra={"secret": True}`)."""
+    try:
+        from stackwise.stack.flavor_registry import flavor_registry
+
+        fields = flavor_registry.get(type_, flavor).config_class().model_fields
+    except Exception:  # noqa: BLE001 - an unknown flavor: the name markers still apply
+        return set()
+    return {name for name, info in fields.items()
+            if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("secret")}
+
+
+def _masked(config: Any, secret_fields: set[str]) -> Any:
+    """`config` with the values of secret-looking keys (at any depth) replaced by ****."""
+    if isinstance(config, dict):
+        return {k: (MASK if _is_secret_key(str(k), secret_fields) and v not in (None, "")
+                    and not (isinstance(v, str) and "{{" in v)
+                    else _masked(v, secret_fields))
+                for k, v in config.items()}
+    if isinstance(config, list):
+        return [_masked(v, secret_fields) for v in config]
+    return config
+
+
+def _secret_values(config: Any, secret_fields: set[str]) -> set[str]:
+    found: set[str] = set()
+    if isinstance(config, dict):
+        for key, value in config.items():
+            if isinstance(value, str) and value and _is_secret_key(str(key), secret_fields):
+                found.add(value)
+            else:
+                found |= _secret_values(value, secret_fields)
+    elif isinstance(config, list):
+        for value in config:
+            found |= _secret_values(value, secret_fields)
+    return found
+
+
+def _config_of(component: ComponentRecord | BaseArtifactStore) -> dict[str, Any]:
+    """The configuration as registered (a record) or as resolved (a built store)."""
+    configuration = getattr(component, "configuration", None)
+    if isinstance(configuration, dict):
+        return configuration
+    config = getattr(component, "config", None)
+    return config.model_dump(mode="json", exclude_defaults=True) if config is not None else {}
+
+
+def _scrub(text: str, component: ComponentRecord | BaseArtifactStore) -> str:
+    """`text` with every credential of `component`'s configuration masked."""
+    secrets = _secret_values(_config_of(component),
+                             _secret_fields("artifact_store", component.flavor))
+    for value in sorted(secrets, key=len, reverse=True):
+        if len(value) >= 3:  # masking "a" everywhere would garble the message, not protect
+            text = text.replace(value, MASK)
+    return text
+
+
+def _shown_config(component: ComponentRecord | BaseArtifactStore) -> str:
+    config = _masked(_config_of(component), _secret_fields("artifact_store", component.flavor))
+    return ", ".join(f"{k}={v!r}" for k, v in config.items()) or "(defaults)"
+
+
+def _describe_record(component: ComponentRecord) -> str:
+    path = component.configuration.get("path", "")
+    return f"artifact store '{component.name}' (flavor {component.flavor}, path {path or '-'})"
+
+
+def _describe(artifact_store: BaseArtifactStore) -> str:
+    return (f"artifact store '{artifact_store.name}' (flavor {artifact_store.flavor}, path "
+            f"{artifact_store.path})")
+
+
+def _flavor_fields(flavor: str) -> str:
+    try:
+        from stackwise.stack.flavor_registry import flavor_registry
+
+        fields = flavor_registry.get("artifact_store", flavor).config_class().model_fields
+    except Exception:  # noqa: BLE001 - the flavor itself is what is missing
+        return ""
+    return ", ".join(fields)
+
+
+def _needs(component: ComponentRecord | BaseArtifactStore) -> str:
+    """What the store needs, its configuration as registered (secrets masked), and how to fix
+    it."""
+    fields = _flavor_fields(component.flavor)
+    needs = f" The {component.flavor} flavor takes: {fields}." if fields else ""
+    return (f"Its configuration: {_shown_config(component)}.{needs} Fix the credentials or "
+            f"endpoint with `stackwise artifact-store update {component.name} --KEY=VALUE` (or "
+            "the environment the store's library reads, e.g. AWS_* variables), then try "
+            f"again; `stackwise stack verify` checks the stacks that use it.")
+
+
+def _unreachable_message(record: ArtifactVersionRecord, artifact_store: BaseArtifactStore,
+                         error: BaseException) -> str:
+    reason = _scrub(f"{type(error).__name__}: {error}", artifact_store)
+    return (f"Cannot read artifact '{record.name}' version {record.version} at {record.uri} "
+            f"from {_describe(artifact_store)}: {reason}. {_needs(artifact_store)}")
+
+
+def _gone_message(record: ArtifactVersionRecord, artifact_store: BaseArtifactStore) -> str:
+    message = (f"{_label(record)} is gone: nothing at {record.uri} in "
+               f"{_describe(artifact_store)}.")
+    try:
+        root_there = artifact_store.exists(artifact_store.path)
+    except Exception:  # noqa: BLE001 - the same as not there, for this message
+        root_there = False
+    if not root_there and not artifact_store.is_local:
+        return (f"{message} The store's root {artifact_store.path} is not there either: the "
+                "bucket (or container) was deleted, or the store's endpoint or credentials "
+                f"point somewhere else. {_needs(artifact_store)}")
+    return (f"{message} It was deleted or the store moved; re-run the step that produced "
+            "it.")
+
+
+def _unregistered_store_message(record: ArtifactVersionRecord) -> str:
+    root = _store_root(record.uri)
+    scheme = root.partition("://")[0] if "://" in root else ""
+    flavor = _SCHEME_FLAVORS.get(scheme, scheme or "local")
+    fields = _flavor_fields(flavor)
+    needs = f" (the {flavor} flavor takes: {fields})" if fields else ""
+    return (f"{_label(record)} was written to an artifact store that is no longer registered "
+            f"(component id {record.artifact_store_id}; its files are at {record.uri}). "
+            "Register an artifact store whose root holds them, with the credentials that can "
+            f"read there{needs}, e.g. `stackwise artifact-store register NAME --flavor={flavor} "
+            f"--path={root}`, then load again.")

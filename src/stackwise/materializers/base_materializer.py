@@ -2,8 +2,22 @@
 folder `self.uri` of an artifact store and loads them back.
 
 Subclasses register themselves for their types when defined; `output_materializers=` on a step
-overrides the choice per output. All I/O goes through `self.artifact_store` (or the helpers
-below), so a materializer written once works on every store.
+overrides the choice per output.
+
+Two ways to do I/O, told apart by `USES_ARTIFACT_STORE_IO`:
+
+* through `self.artifact_store` (`open`, `makedirs`, ... or the helpers below) with the flag set
+  to True: the materializer then reads and writes the store directly, on every store, with no
+  copy. Every built-in does this.
+* with plain local paths (`os.makedirs(self.uri)`, `model.save_model(path)`): the default,
+  because it is how most user materializers are written and what ZenML users paste in. On a
+  remote store stackwise then stages (`stackwise.materializers.artifact_io`): `save()` writes
+  into a local temporary folder that is uploaded only once it succeeds, and `load()` reads a
+  local download of the artifact's folder.
+
+A subclass that overrides `save` or `load` does not inherit a True flag: it must declare it
+again, since an inherited promise about code it replaced would make a path-based override
+fail on remote stores.
 """
 
 from __future__ import annotations
@@ -26,6 +40,9 @@ class BaseMaterializerMeta(type):
 
     def __new__(mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> Any:
         cls = super().__new__(mcs, name, bases, namespace)
+        overrides_io = "save" in namespace or "load" in namespace
+        if bases and overrides_io and "USES_ARTIFACT_STORE_IO" not in namespace:
+            cls.USES_ARTIFACT_STORE_IO = False  # see the module docstring
         if not bases or namespace.get("SKIP_REGISTRATION", False):
             return cls
         associated = namespace.get("ASSOCIATED_TYPES", ())
@@ -59,6 +76,14 @@ class BaseMaterializer(metaclass=BaseMaterializerMeta):
     ASSOCIATED_ARTIFACT_TYPE: ClassVar[ArtifactType] = ArtifactType.BASE
     SKIP_REGISTRATION: ClassVar[bool] = True
     FORMAT_VERSION: ClassVar[int] = 1  # bump when the on-disk layout changes
+    # True: every read and write goes through `self.artifact_store`, so no local staging is
+    # needed on remote stores. False (default): `self.uri` is used as a local path, and on a
+    # remote store save/load run against a local temporary copy (see the module docstring).
+    USES_ARTIFACT_STORE_IO: ClassVar[bool] = False
+    # True: the object `load()` returns keeps reading files under `self.uri` afterwards
+    # (memory maps, lazy datasets). A staged download is then kept until that object is
+    # garbage-collected instead of being removed as soon as `load()` returns.
+    LOADS_LAZILY: ClassVar[bool] = False
 
     def __init__(self, uri: str, artifact_store: BaseArtifactStore | None = None) -> None:
         self.uri = uri

@@ -115,6 +115,7 @@ class BuiltInMaterializer(BaseMaterializer):
     ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = _PLAIN_SCALARS
     ASSOCIATED_ARTIFACT_TYPE: ClassVar[ArtifactType] = ArtifactType.DATA
     SKIP_REGISTRATION: ClassVar[bool] = True
+    USES_ARTIFACT_STORE_IO: ClassVar[bool] = True  # all I/O through the store
 
     def save(self, data: Any) -> None:
         with self.open(DATA_FILE, "w") as f:
@@ -144,6 +145,7 @@ class BytesMaterializer(BaseMaterializer):
     ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = (bytes,)
     ASSOCIATED_ARTIFACT_TYPE: ClassVar[ArtifactType] = ArtifactType.DATA
     SKIP_REGISTRATION: ClassVar[bool] = True
+    USES_ARTIFACT_STORE_IO: ClassVar[bool] = True  # all I/O through the store
 
     def save(self, data: bytes) -> None:
         with self.open(BYTES_FILE, "wb") as f:
@@ -219,6 +221,7 @@ class BuiltInContainerMaterializer(BaseMaterializer):
     ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = tuple(_CONTAINERS.values())
     ASSOCIATED_ARTIFACT_TYPE: ClassVar[ArtifactType] = ArtifactType.DATA
     SKIP_REGISTRATION: ClassVar[bool] = True
+    USES_ARTIFACT_STORE_IO: ClassVar[bool] = True  # all I/O through the store
 
     def save(self, data: Any) -> None:
         kind = _container_kind(data)
@@ -314,11 +317,14 @@ def _materializer_for(value: Any) -> type[BaseMaterializer]:
 
 def save_element(parent: BaseMaterializer, sub_path: str, value: Any) -> dict[str, Any]:
     """Save `value` into `parent`'s sub-folder `sub_path`; returns the entry to record."""
+    from stackwise.materializers.artifact_io import materializer_for_save
+
     materializer_cls = _materializer_for(value)
-    materializer = materializer_cls(uri=parent.path(sub_path),
-                                    artifact_store=parent.artifact_store)
-    parent.artifact_store.makedirs(materializer.uri)
-    materializer.save(value)
+    uri = parent.path(sub_path)
+    parent.artifact_store.makedirs(uri)
+    # an element's materializer may write local paths: staged on remote stores like any output
+    with materializer_for_save(materializer_cls, uri, parent.artifact_store) as materializer:
+        materializer.save(value)
     return {
         "path": sub_path,
         "materializer": materializer_path(materializer_cls),
@@ -336,9 +342,10 @@ def load_element(parent: BaseMaterializer, entry: dict[str, Any]) -> Any:
         if entry["materializer"] != FALLBACK:
             raise
         data_type = object
-    materializer = materializer_cls(uri=parent.path(entry["path"]),
-                                    artifact_store=parent.artifact_store)
-    return materializer.load(data_type)
+    from stackwise.materializers.artifact_io import load_with
+
+    return load_with(materializer_cls, parent.path(entry["path"]), parent.artifact_store,
+                     data_type)
 
 
 def element_hash(parent: BaseMaterializer, value: Any) -> str | None:

@@ -139,6 +139,7 @@ class DataclassMaterializer(BaseMaterializer):
     ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = ()
     ASSOCIATED_ARTIFACT_TYPE: ClassVar[ArtifactType] = ArtifactType.DATA
     SKIP_REGISTRATION: ClassVar[bool] = True
+    USES_ARTIFACT_STORE_IO: ClassVar[bool] = True  # all I/O through the store
 
     def save(self, data: Any) -> None:
         if not dataclasses.is_dataclass(data) or isinstance(data, type):

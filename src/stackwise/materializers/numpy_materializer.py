@@ -40,6 +40,7 @@ class NumpyMaterializer(BaseMaterializer):
     ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = (np.ndarray,)
     ASSOCIATED_ARTIFACT_TYPE: ClassVar[ArtifactType] = ArtifactType.DATA
     SKIP_REGISTRATION: ClassVar[bool] = True
+    USES_ARTIFACT_STORE_IO: ClassVar[bool] = True  # all I/O through the store
 
     def save(self, data: np.ndarray) -> None:
         _check_savable(data)

@@ -204,6 +204,7 @@ class PandasMaterializer(BaseMaterializer):
     ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = (pd.DataFrame, pd.Series)
     ASSOCIATED_ARTIFACT_TYPE: ClassVar[ArtifactType] = ArtifactType.DATA
     SKIP_REGISTRATION: ClassVar[bool] = True
+    USES_ARTIFACT_STORE_IO: ClassVar[bool] = True  # all I/O through the store
 
     def save(self, data: pd.DataFrame | pd.Series) -> None:
         meta: dict[str, Any] = {"kind": "series" if isinstance(data, pd.Series) else "dataframe"}

@@ -28,6 +28,7 @@ class SklearnMaterializer(BaseMaterializer):
     ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = (BaseEstimator,)
     ASSOCIATED_ARTIFACT_TYPE: ClassVar[ArtifactType] = ArtifactType.MODEL
     SKIP_REGISTRATION: ClassVar[bool] = True
+    USES_ARTIFACT_STORE_IO: ClassVar[bool] = True  # all I/O through the store
 
     # a subclass may widen these to load estimators from other libraries it trusts
     TRUSTED_PREFIXES: ClassVar[tuple[str, ...]] = ("sklearn.", "numpy.", "scipy.")

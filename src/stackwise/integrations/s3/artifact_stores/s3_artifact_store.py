@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING
 
 from stackwise.artifact_stores.fsspec_artifact_store import FsspecArtifactStore
@@ -22,9 +23,10 @@ class S3ArtifactStore(FsspecArtifactStore):
             key=config.key or None,
             secret=config.secret or None,
             token=config.token or None,
-            client_kwargs=dict(config.client_kwargs),
-            config_kwargs=dict(config.config_kwargs),
-            s3_additional_kwargs=dict(config.s3_additional_kwargs),
+            # deep copies: botocore rewrites nested dicts (e.g. `retries`) in place
+            client_kwargs=copy.deepcopy(config.client_kwargs),
+            config_kwargs=copy.deepcopy(config.config_kwargs),
+            s3_additional_kwargs=copy.deepcopy(config.s3_additional_kwargs),
             # each store its own client (fsspec would share one across equal configs), and
             # no listing cache: steps in other processes write to the same bucket
             skip_instance_cache=True,
