@@ -17,9 +17,11 @@ from stackwise.models.pipeline_run import PipelineResponse, PipelineRunResponse,
 from stackwise.store.records import Page
 
 if TYPE_CHECKING:
+    from stackwise.pipelines.pipeline import Pipeline
+    from stackwise.pipelines.plan import PipelinePlan
     from stackwise.secrets.secret_store import SecretInfo, SecretStore
     from stackwise.stack.stack import Stack
-    from stackwise.store.records import ComponentRecord, StackRecord
+    from stackwise.store.records import ComponentRecord, RunRecord, StackRecord
     from stackwise.store.sql.sql_store import SqlStore
 
 
@@ -51,7 +53,9 @@ class Client:
 
     # -- pipelines and runs --------------------------------------------------------------
     def get_pipeline(self, name_or_id: str) -> PipelineResponse:
-        return PipelineResponse(self.store.get_pipeline(name_or_id), self.store)
+        record = self.store.get_pipeline(name_or_id)
+        _settle_runs(self.store, [self.store.last_run(record.id)])  # `.last_run` never lies
+        return PipelineResponse(record, self.store)
 
     def list_pipelines(self, *, name: str | None = None, page: int = 1,
                        size: int = 50) -> Page[PipelineResponse]:
@@ -60,7 +64,8 @@ class Client:
                     result.index, result.size)
 
     def get_pipeline_run(self, name_or_id: str) -> PipelineRunResponse:
-        return PipelineRunResponse(self.store.get_run(name_or_id), self.store)
+        run = _settle_runs(self.store, [self.store.get_run(name_or_id)])[0]
+        return PipelineRunResponse(run, self.store)
 
     def list_pipeline_runs(self, *, pipeline_name: str | None = None,
                            pipeline_id: str | None = None, status: str | None = None,
@@ -72,7 +77,8 @@ class Client:
         column, desc = _sorting(sort_by, descending)
         result = self.store.list_runs(pipeline_id=pipeline_id, status=status, name=name,
                                       sort_by=column, descending=desc, index=page, size=size)
-        return Page([PipelineRunResponse(r, self.store) for r in result.items], result.total,
+        runs = _settle_runs(self.store, result.items)
+        return Page([PipelineRunResponse(r, self.store) for r in runs], result.total,
                     result.index, result.size)
 
     def list_run_steps(self, run_name_or_id: str) -> list[StepRunResponse]:
@@ -84,6 +90,23 @@ class Client:
 
     def delete_pipeline_run(self, name_or_id: str) -> None:
         self.store.delete_run(self.store.get_run(name_or_id).id)
+
+    def resume_run(self, run_name_or_id: str) -> PipelineRunResponse:
+        """Resume a failed run on the active stack: a new run that reuses every step that
+        succeeded and runs the rest (see stackwise.pipelines.resume)."""
+        from stackwise.pipelines.resume import resume_run
+        from stackwise.stack.active_stack import active_stack
+
+        return resume_run(self.store, run_name_or_id, active_stack(self.store))
+
+    def plan(self, pipeline: Pipeline, *args: Any, **kwargs: Any) -> PipelinePlan:
+        """Which steps `pipeline(*args, **kwargs)` would run on the active stack, and why;
+        runs and records nothing (see stackwise.pipelines.plan)."""
+        from stackwise.pipelines.plan import plan_compiled
+        from stackwise.stack.active_stack import active_stack
+
+        compiled = pipeline.compile(*args, **kwargs)
+        return plan_compiled(compiled, self.store, active_stack(self.store))
 
     # -- artifacts -----------------------------------------------------------------------
     def get_artifact(self, name_or_id: str) -> ArtifactResponse:
@@ -299,6 +322,17 @@ class Client:
 
     def delete_secret(self, name: str) -> None:
         self._secrets.delete(name)
+
+
+def _settle_runs(store: SqlStore, runs: Sequence[RunRecord | None]) -> list[RunRecord]:
+    """The runs as they really are: a `running` run whose orchestrator process died is marked
+    failed (stackwise.execution.liveness, imported only when a run is running)."""
+    found = [r for r in runs if r is not None]
+    if not any(r.status == "running" for r in found):
+        return found
+    from stackwise.execution.liveness import check_runs
+
+    return check_runs(store, found)
 
 
 def _component_type(value: StackComponentType | str | Any) -> StackComponentType:

@@ -1,6 +1,6 @@
-"""`stackwise pipeline`: run a pipeline from its import path, list pipelines, list and describe
-runs. Listings page in SQL (`--page`, `--size`): a store with many runs lists as fast as one
-with few."""
+"""`stackwise pipeline`: run or plan a pipeline from its import path, list pipelines, list,
+describe and resume runs. Listings page in SQL (`--page`, `--size`): a store with many runs
+lists as fast as one with few."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def list_(page: int, size: int) -> None:
 
 @pipeline.group()
 def runs() -> None:
-    """List and describe pipeline runs."""
+    """List, describe and resume pipeline runs."""
 
 
 @runs.command(name="list")
@@ -137,6 +137,37 @@ def runs_describe(run_name: str, show_traceback: bool) -> None:
             click.echo(info["traceback"].rstrip())
     if any(s.status == ExecutionStatus.FAILED for s in steps.values()) and not show_traceback:
         click.echo(f"Full traceback: stackwise pipeline runs describe {run.name} --traceback")
+
+
+@runs.command(name="resume")
+@click.argument("run_name", metavar="RUN")
+@click.option("--stack", "stack_name", metavar="NAME",
+              help="Resume on this stack instead of the active one (this run only).")
+def runs_resume(run_name: str, stack_name: str | None) -> None:
+    """Resume a failed run: reuse the steps that succeeded, run the rest.
+
+    RUN is a run name or id. The new run (RUN-resume-N) records every step that completed in
+    RUN as cached, pointing at its outputs, and runs the failed and skipped steps with their
+    current code, imported from the current folder (or the installed packages). Nothing is
+    created when RUN did not fail or when outputs it would reuse were deleted. Exits with 1
+    when the new run fails.
+    """
+    from stackwise.client import Client
+    from stackwise.exceptions import PipelineRunFailedError
+
+    with _on_sys_path(os.getcwd()), _stack_env(stack_name):
+        client = Client()
+        if stack_name is not None:
+            client.get_stack(stack_name)  # an unknown name fails here, with did-you-mean
+        old = client.get_pipeline_run(run_name)
+        click.echo(f"Resuming run '{old.name}' of pipeline '{old.pipeline_name}' on stack "
+                   f"'{client.active_stack_name}'.")
+        try:
+            result = client.resume_run(old.id)
+        except PipelineRunFailedError as error:
+            _summary(error.run, old.pipeline_name)
+            raise
+    _summary(result, old.pipeline_name)
 
 
 @contextmanager
@@ -234,6 +265,43 @@ def run(source: str, config_path: str | None, stack_name: str | None) -> None:
             _summary(error.run, target.name)  # then the root command prints why, and exits 1
             raise
     _summary(result, target.name)
+
+
+@pipeline.command(name="plan")
+@click.argument("source", metavar="MODULE.PIPELINE")
+@click.option("-c", "--config", "config_path", metavar="RUN.YAML",
+              type=click.Path(exists=True, dir_okay=False),
+              help="Run configuration: parameters, caching, run name, per-step settings.")
+@click.option("--stack", "stack_name", metavar="NAME",
+              help="Plan for this stack instead of the active one.")
+def plan(source: str, config_path: str | None, stack_name: str | None) -> None:
+    """Say which steps a run would execute, and why, without running anything.
+
+    Each step is `cached` (an earlier completed run with the same cache key has outputs that
+    still exist) or `will run`, with the reason: caching disabled, an upstream step runs, or
+    which parts of the cache key (code, parameters, inputs, outputs/materializer, artifact
+    store) changed since the step last completed.
+
+    \b
+    Example:
+      stackwise pipeline plan training.training_pipeline -c run.yaml
+    """
+    from stackwise.cli.output import print_table
+    from stackwise.client import Client
+
+    with _on_sys_path(os.getcwd()), _stack_env(stack_name):
+        client = Client()
+        if stack_name is not None:
+            client.get_stack(stack_name)
+        target = load_pipeline(source)
+        if config_path is not None:
+            target = target.with_options(config_path=config_path)
+        result = client.plan(target)
+    print_table(["STEP", "PLAN", "WHY"],
+                [(p.invocation_id, p.decision, p.reason) for p in result])
+    count = len(result.will_run)
+    click.echo(f"Pipeline '{result.pipeline_name}' on stack '{result.stack_name}': "
+               f"{count} of {len(result.steps)} step(s) will run.")
 
 
 def _summary(run: Any, pipeline_name: str) -> None:

@@ -69,7 +69,47 @@ class StepOutcome:
     error: BaseException | None = None
 
 
-def _exception_info(error: BaseException) -> dict[str, Any]:
+_importing: list[str] = []  # sources this process is importing for a StepRunner right now
+
+
+def importing_step_code() -> str | None:
+    """The step or hook source this process is importing right now, or None. A pipeline called
+    meanwhile is a script's top-level call, run again because a worker loaded the script to
+    find its steps: `Pipeline.run` refuses it rather than start runs within runs."""
+    return _importing[-1] if _importing else None
+
+
+def _import_source(source: str) -> Any:
+    _importing.append(source)
+    try:
+        return load_source(source)
+    finally:
+        _importing.pop()
+
+
+class StepTimeoutError(StepFailedError, TimeoutError):
+    """A step ran longer than its `timeout`. Raised inside the step by the worker that runs it
+    (or recorded for it when its worker had to be killed); never retried, since the next
+    attempt would most likely hang the same way."""
+
+    def __init__(self, message: str, step: str = "") -> None:  # picklable: step has a default
+        super().__init__(message, step=step)
+
+
+def timeout_message(invocation_id: str, seconds: float) -> str:
+    return (f"Step '{invocation_id}' timed out after {seconds:g} s and was stopped "
+            f"(@step(timeout={seconds:g})); raise its timeout if it needs longer.")
+
+
+def step_run_config(spec: StepSpec) -> dict[str, Any]:
+    """What a step run records as its config."""
+    return {"parameters": spec.parameters, "enable_cache": spec.enable_cache,
+            "experiment_tracker": spec.experiment_tracker, "retry": spec.retry,
+            "settings": spec.settings, "extra": spec.extra}
+
+
+def describe_exception(error: BaseException) -> dict[str, Any]:
+    """An error as a step run's `exception_info` records it."""
     return {"type": f"{type(error).__module__}.{type(error).__qualname__}",
             "message": str(error),
             "traceback": "".join(traceback.format_exception(type(error), error,
@@ -114,7 +154,7 @@ class StepRunner:
     def _step_object(self, spec: StepSpec) -> Any:
         step = self.ctx.step_objects.get(spec.invocation_id)
         if step is None:
-            step = load_source(spec.source)
+            step = _import_source(spec.source)
             self.ctx.step_objects[spec.invocation_id] = step
         return step
 
@@ -124,14 +164,8 @@ class StepRunner:
             return None
         found = self.ctx.callables.get(source)
         if found is None:
-            found = self.ctx.callables[source] = load_source(source)
+            found = self.ctx.callables[source] = _import_source(source)
         return found
-
-    @staticmethod
-    def _config(spec: StepSpec) -> dict[str, Any]:
-        return {"parameters": spec.parameters, "enable_cache": spec.enable_cache,
-                "experiment_tracker": spec.experiment_tracker, "retry": spec.retry,
-                "settings": spec.settings, "extra": spec.extra}
 
     # -- running ---------------------------------------------------------------------
     def run(self, invocation_id: str) -> StepOutcome:
@@ -167,11 +201,17 @@ class StepRunner:
         declared = {o.name for o in spec.outputs}
         if not declared <= outputs.keys():
             return None
-        if not all(self.artifact_store.exists(v.uri) for v in outputs.values()):
-            return None  # outputs deleted: run again
+        try:
+            readable = all(self.artifact_store.exists(v.uri) for v in outputs.values())
+        except OSError as error:  # the store is unreachable: a miss, and the run says why
+            logger.warning("Step '%s': cannot check its cached outputs (%s); running it.",
+                           spec.invocation_id, error)
+            readable = False
+        if not readable:
+            return None  # outputs deleted or unreadable: run again
         self.ctx.store.record_cached_step_run(
             run_id=self.ctx.run.id, name=spec.invocation_id, source=spec.source,
-            config=self._config(spec), cache_key=key, code_hash=spec.code_hash,
+            config=step_run_config(spec), cache_key=key, code_hash=spec.code_hash,
             original=original, inputs=input_ids,
             outputs={n: v.id for n, v in outputs.items()})
         self.ctx.outputs[spec.invocation_id] = outputs
@@ -185,7 +225,7 @@ class StepRunner:
         store = self.ctx.store
         step_run = store.start_step_run(
             run_id=self.ctx.run.id, name=spec.invocation_id, source=spec.source,
-            config=self._config(spec), cache_key=key, code_hash=spec.code_hash,
+            config=step_run_config(spec), cache_key=key, code_hash=spec.code_hash,
             inputs=input_ids, attempt=attempt)
         version_ids = {o.name: new_id() for o in spec.outputs}
         uris = {o.name: artifact_uri(self.artifact_store, o.artifact_name, version_ids[o.name])
@@ -212,12 +252,13 @@ class StepRunner:
         except Exception as error:  # noqa: BLE001 - recorded, then re-raised by the caller
             for uri in uris.values():  # saved outputs, and anything the step wrote there
                 self.artifact_store.rmtree(uri)
+            final = final or isinstance(error, StepTimeoutError)
             status = S.FAILED if final else S.RETRIED
             on_failure = self._callable(spec.on_failure) if final else None
             if on_failure is not None:
                 call_hook(on_failure, spec.invocation_id, "on_failure", error)
             store.finish_step_run(step_run, status=str(status),
-                                  exception_info=_exception_info(error),
+                                  exception_info=describe_exception(error),
                                   metadata=self._metadata(step_run.id, context, tracker_metadata))
             return StepOutcome(status, {}, error)
         finally:

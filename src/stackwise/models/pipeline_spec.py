@@ -47,6 +47,7 @@ class StepSpec:
     on_success: str | None = None
     settings: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    timeout: float | None = None  # seconds; enforced by orchestrators that can stop a step
 
     def output(self, name: str) -> OutputSpec:
         for out in self.outputs:

@@ -1,14 +1,23 @@
 """Orchestrators decide where and when each step of a run executes. `submit` starts a run and
-returns a handle; `handle.wait()` returns each step's final status."""
+returns a handle; `handle.wait()` returns each step's final status.
+
+Before a run is recorded, `validate_spec` says whether this orchestrator can run the pipeline
+at all: one that runs steps in other processes needs every step and hook importable there.
+"""
 
 from __future__ import annotations
 
+import logging
 from abc import abstractmethod
 from typing import ClassVar, Protocol
 
 from stackwise.enums import ExecutionStatus, StackComponentType
+from stackwise.exceptions import StackValidationError
 from stackwise.execution.step_runner import RunContext
+from stackwise.models.pipeline_spec import PipelineSpec
 from stackwise.stack.stack_component import StackComponent
+
+logger = logging.getLogger("stackwise")
 
 
 class RunHandle(Protocol):
@@ -24,6 +33,34 @@ class RunHandle(Protocol):
 
 class BaseOrchestrator(StackComponent):
     TYPE: ClassVar[StackComponentType] = StackComponentType.ORCHESTRATOR
+    # Steps run in other processes: step functions and hooks must be importable there.
+    RUNS_STEPS_ELSEWHERE: ClassVar[bool] = False
+
+    def validate_spec(self, spec: PipelineSpec) -> None:
+        """Raise StackValidationError, naming every step and hook this orchestrator cannot run,
+        before anything is recorded. Called by `Pipeline.run` and again by `submit`."""
+        if not self.RUNS_STEPS_ELSEWHERE:
+            return
+        from stackwise.execution.worker import portability_problems  # not for in-process runs
+
+        problems = portability_problems(spec)
+        if problems:
+            lines = "\n".join(f"  - {p}" for p in problems)
+            raise StackValidationError(
+                f"Pipeline '{spec.name}' cannot run on orchestrator '{self.name}' "
+                f"({self.flavor}), which runs each step in a worker process "
+                f"({len(problems)} problem{'s' if len(problems) > 1 else ''}):\n{lines}")
+
+    def warn_unenforced_timeouts(self, spec: PipelineSpec) -> None:
+        """Say once per run that step timeouts are ignored, for orchestrators that run steps
+        where they cannot be stopped (this process)."""
+        timed = [f"'{inv}' ({s.timeout:g} s)" for inv, s in spec.steps.items() if s.timeout]
+        if timed:
+            logger.warning(
+                "Step timeouts are not enforced by orchestrator '%s' (%s): it runs steps in "
+                "this process, where a running step cannot be stopped. Ignoring the timeout "
+                "of step(s) %s. Use the local_parallel orchestrator to enforce them.",
+                self.name, self.flavor, ", ".join(timed))
 
     @abstractmethod
     def submit(self, context: RunContext) -> RunHandle: ...

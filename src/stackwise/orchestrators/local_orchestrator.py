@@ -3,7 +3,8 @@ order. No subprocess and no serialization beyond the artifacts themselves, which
 a step cost about a millisecond of bookkeeping.
 
 Like ZenML, a failure does not stop independent branches: steps downstream of a failed step
-get no step run, every other step still runs.
+get no step run, every other step still runs. Step timeouts cannot be enforced here (a running
+step of this process cannot be stopped safely): a run with timeouts logs a warning saying so.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class CompletedRun:
 
 class LocalOrchestrator(BaseOrchestrator):
     def submit(self, context: RunContext) -> CompletedRun:
+        self.warn_unenforced_timeouts(context.spec)
         runner = StepRunner(context)
         statuses: dict[str, ExecutionStatus] = {}
         errors: dict[str, BaseException] = {}

@@ -154,7 +154,7 @@ def _resolve_step(inv: Invocation, pipeline_name: str, run_config: RunConfig,
         step_operator=step.step_operator, retry=step.retry.to_dict() if step.retry else None,
         on_failure=source_of(on_failure) if on_failure else None,
         on_success=source_of(on_success) if on_success else None,
-        settings=settings, extra=extra,
+        settings=settings, extra=extra, timeout=step.timeout,
     )
 
 

@@ -9,11 +9,12 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stackwise.enums import ArtifactSaveType, ExecutionStatus, StackComponentType
 from stackwise.exceptions import PipelineRunFailedError, ProblemCollector, StepInterfaceError
-from stackwise.execution.step_runner import RunContext
+from stackwise.execution.liveness import PROCESS_KEY, Heartbeat, process_identity
+from stackwise.execution.step_runner import RunContext, importing_step_code
 from stackwise.models.pipeline_run import PipelineRunResponse
 from stackwise.pipelines.compiler import (
     CompiledPipeline,
@@ -23,6 +24,9 @@ from stackwise.pipelines.compiler import (
 )
 from stackwise.pipelines.run_config import RunConfig, load_run_config, parse_run_config
 from stackwise.steps.base_step import settings_to_dict
+
+if TYPE_CHECKING:
+    from stackwise.pipelines.plan import PipelinePlan
 
 logger = logging.getLogger("stackwise")
 
@@ -102,6 +106,13 @@ class Pipeline:
         return compile_pipeline(self.name, self.entrypoint, parameters, run_config, defaults,
                                 problems)
 
+    def plan(self, *args: Any, **kwargs: Any) -> PipelinePlan:
+        """Which steps calling this pipeline would run on the active stack, and why; nothing
+        is executed or written."""
+        from stackwise.pipelines.plan import plan_pipeline
+
+        return plan_pipeline(self, *args, **kwargs)
+
     # -- running ---------------------------------------------------------------------
     def __call__(self, *args: Any, **kwargs: Any) -> PipelineRunResponse:
         from stackwise.steps.tracing import active_builder
@@ -116,6 +127,13 @@ class Pipeline:
         from stackwise.stack.validation import ComponentRequirement, validate_stack
         from stackwise.store import get_store
 
+        importing = importing_step_code()
+        if importing is not None:
+            raise StepInterfaceError(
+                f"Pipeline '{self.name}' was called while a worker process imported "
+                f"{importing.rpartition(':')[0]} to find step code: that file runs the "
+                "pipeline whenever it is imported. Put the call under "
+                "`if __name__ == \"__main__\":`.")
         compiled = self.compile(*args, **kwargs)
         spec = compiled.spec
         store = get_store()
@@ -125,6 +143,7 @@ class Pipeline:
                         for t, n in (("experiment_tracker", s.experiment_tracker),
                                      ("step_operator", s.step_operator)) if n]
         validate_stack(stack, requirements, store)
+        stack.orchestrator.validate_spec(spec)
         run_config = self._run_config()
         run_name = format_run_name(run_config.run_name or self.run_name or DEFAULT_RUN_NAME,
                                    self.name)
@@ -132,7 +151,8 @@ class Pipeline:
         run_record = store.create_run(
             pipeline=pipeline_record, name=run_name, spec=spec.to_dict(),
             config={"parameters": spec.parameters, "enable_cache": spec.enable_cache,
-                    "extra": spec.extra, "run_name": run_name},
+                    "extra": spec.extra, "run_name": run_name,
+                    PROCESS_KEY: process_identity()},
             stack_id=stack.id)
         logger.info("Running pipeline '%s' as run '%s' on stack '%s'.", self.name, run_name,
                     stack.name)
@@ -140,13 +160,14 @@ class Pipeline:
         failed: list[str] = []
         errors: dict[str, BaseException] = {}
         try:
-            fixed = self._save_external_artifacts(compiled, stack, store)
-            context = RunContext(store=store, stack=stack, run=run_record, spec=spec,
-                                 step_objects=dict(compiled.steps), fixed_versions=fixed,
-                                 callables=dict(compiled.callables))
-            handle = stack.orchestrator.submit(context)
-            statuses = handle.wait()
-            errors = handle.errors
+            with Heartbeat(store, run_record.id):  # run state never lies: liveness.py
+                fixed = self._save_external_artifacts(compiled, stack, store)
+                context = RunContext(store=store, stack=stack, run=run_record, spec=spec,
+                                     step_objects=dict(compiled.steps), fixed_versions=fixed,
+                                     callables=dict(compiled.callables))
+                handle = stack.orchestrator.submit(context)
+                statuses = handle.wait()
+                errors = handle.errors
             failed = [inv for inv, s in statuses.items() if s == ExecutionStatus.FAILED]
             if not failed and len(statuses) == len(spec.steps):
                 status = ExecutionStatus.COMPLETED
@@ -181,7 +202,8 @@ class Pipeline:
             error = errors.get(inv)
             if error is not None:
                 lines.append(f"  {inv}: {type(error).__name__}: {error}")
-        lines.append("Fix the cause and run the pipeline again: completed steps are cached. "
+        lines.append("Fix the cause, then resume the run (steps that succeeded are reused): "
+                     f"`stackwise pipeline runs resume {run.name}`. "
                      f"Details: `stackwise pipeline runs describe {run.name}`.")
         error = PipelineRunFailedError("\n".join(lines), run=run, failed_steps=failed)
         first = next((errors[i] for i in failed if i in errors), None)

@@ -22,7 +22,8 @@ from stackwise.utils.source import code_hash, source_of
 F = TypeVar("F", bound=Callable[..., Any])
 
 STEP_OPTIONS = ("name", "enable_cache", "output_materializers", "experiment_tracker",
-                "step_operator", "on_failure", "on_success", "retry", "settings", "extra")
+                "step_operator", "on_failure", "on_success", "retry", "settings", "extra",
+                "timeout")
 
 
 def settings_to_dict(settings: Mapping[str, Any] | None, owner: str) -> dict[str, Any]:
@@ -54,6 +55,16 @@ def _materializer_path(value: Any, owner: str, output: str) -> str:
     )
 
 
+def _check_timeout(value: Any, owner: str) -> float | None:
+    """Seconds a step may run; enforced where steps run in processes that can be stopped."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise StepInterfaceError(f"{owner}: timeout must be a number of seconds > 0, got "
+                                 f"{value!r}.")
+    return float(value)
+
+
 class Step:
     def __init__(self, func: Callable[..., Any], *, name: str | None = None,
                  enable_cache: bool | None = None, output_materializers: Any = None,
@@ -62,7 +73,8 @@ class Step:
                  on_success: Callable[..., Any] | None = None,
                  retry: StepRetryConfig | dict[str, Any] | None = None,
                  settings: Mapping[str, Any] | None = None,
-                 extra: Mapping[str, Any] | None = None) -> None:
+                 extra: Mapping[str, Any] | None = None,
+                 timeout: float | None = None) -> None:
         self.entrypoint = func
         self.name = name or func.__name__
         owner = f"Step '{self.name}'"
@@ -84,6 +96,7 @@ class Step:
         self.retry = StepRetryConfig.coerce(retry)
         self.settings = settings_to_dict(settings, owner)
         self.extra = dict(extra or {})
+        self.timeout = _check_timeout(timeout, owner)
         for hook_name, hook in (("on_failure", on_failure), ("on_success", on_success)):
             if hook is not None and not callable(hook):
                 raise StepInterfaceError(f"{owner}: {hook_name} must be a function.")
@@ -146,6 +159,7 @@ class Step:
             "experiment_tracker": self.experiment_tracker, "step_operator": self.step_operator,
             "on_failure": self.on_failure, "on_success": self.on_success, "retry": self.retry,
             "settings": copy.deepcopy(self.settings), "extra": dict(self.extra),
+            "timeout": self.timeout,
         }
         if options.get("settings") is not None:
             current["settings"].update(settings_to_dict(options.pop("settings"), repr(self)))

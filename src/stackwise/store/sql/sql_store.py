@@ -222,6 +222,65 @@ class SqlStore:
             conn.execute(update(t.pipeline_runs).where(t.pipeline_runs.c.id == run_id)
                          .values(status=str(status), end_time=utcnow()))
 
+    # -- liveness (stackwise.execution.liveness) -----------------------------------------
+    def beat_run(self, run_id: str) -> None:
+        """The orchestrator of a running run is alive: stamp its heartbeat."""
+        c = t.pipeline_runs.c
+        with self._write() as conn:
+            conn.execute(update(t.pipeline_runs)
+                         .where(c.id == run_id, c.status == ExecutionStatus.RUNNING.value)
+                         .values(heartbeat=utcnow()))
+
+    def fail_dead_run(self, run_id: str, *, step_exception_info: dict[str, Any],
+                      stale_before: Any = None) -> bool:
+        """Mark a running run whose orchestrator died `failed`, and its `running` step runs
+        with it, in one write. With `stale_before` (a datetime), only while its heartbeat is
+        older than that, so a beat that arrives meanwhile wins. True if the run changed."""
+        c, s = t.pipeline_runs.c, t.step_runs.c
+        running = ExecutionStatus.RUNNING.value
+        failed = ExecutionStatus.FAILED.value
+        conditions = [c.id == run_id, c.status == running]
+        if stale_before is not None:
+            conditions.append(func.coalesce(c.heartbeat, c.created) < stale_before)
+        now = utcnow()
+        with self._write() as conn:
+            changed = conn.execute(update(t.pipeline_runs).where(*conditions)
+                                   .values(status=failed, end_time=now)).rowcount
+            if changed:
+                conn.execute(update(t.step_runs).where(s.run_id == run_id, s.status == running)
+                             .values(status=failed, end_time=now,
+                                     exception_info=to_jsonable(step_exception_info)))
+        return bool(changed)
+
+    def fail_unfinished_step_run(self, *, run_id: str, name: str, source: str,
+                                 config: dict[str, Any], exception_info: dict[str, Any]) -> str:
+        """Record the end of a step whose worker could not (killed, timed out, crashed before
+        its first write), in one write: its `running` step run becomes `failed`, or a failed
+        one is added when none is running. A step run the worker did finish keeps its status.
+        Returns the step's final status."""
+        s = t.step_runs.c
+        now = utcnow()
+        with self._write() as conn:
+            latest = conn.execute(select(s.id, s.status, s.attempt)
+                                  .where(s.run_id == run_id, s.name == name)
+                                  .order_by(s.attempt.desc(), s.start_time.desc())
+                                  .limit(1)).first()
+            if latest is not None and latest.status not in (ExecutionStatus.RUNNING.value,
+                                                            ExecutionStatus.RETRIED.value):
+                return str(latest.status)
+            info = to_jsonable(exception_info)
+            failed = ExecutionStatus.FAILED.value
+            if latest is not None and latest.status == ExecutionStatus.RUNNING.value:
+                conn.execute(update(t.step_runs).where(s.id == latest.id)
+                             .values(status=failed, end_time=now, exception_info=info))
+            else:  # it never started a step run, or died between two retries
+                conn.execute(_INSERT_STEP_RUN, _step_values(StepRunRecord(
+                    id=new_id(), run_id=run_id, name=name, status=failed, cache_key=None,
+                    code_hash=None, source=source, config=config, start_time=now,
+                    end_time=now, attempt=latest.attempt + 1 if latest is not None else 1,
+                    original_step_run_id=None, exception_info=info)))
+        return failed
+
     def delete_run(self, run_id: str) -> None:
         """Delete a run and its step runs; artifact versions stay (other runs may use them)."""
         with self._write() as conn:

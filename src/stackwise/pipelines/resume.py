@@ -1,0 +1,224 @@
+"""Resuming a failed run: a new run of the same recorded spec that reuses what already
+succeeded and runs only the rest.
+
+Every step that completed (or was cached) in the failed run is recorded in the new run as a
+`cached` step run pointing at the old outputs — whether or not caching is enabled, since
+reusing them is the point — and the failed steps, the steps skipped after them and everything
+downstream run on the active stack's orchestrator, their code loaded by source (so a fix made
+since the failure is what runs). The new run is named `<old>-resume-<n>` and remembers the old
+one (`resumed_from_id`).
+
+Everything that can stop a resume is checked before anything is written: the run must have
+failed, its reused outputs' files must still exist (each missing one is named), the steps to
+run must be importable here, and the stack must provide what they need.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from stackwise.enums import ExecutionStatus, StackComponentType
+from stackwise.exceptions import MaterializerError, StackwiseError
+from stackwise.execution.liveness import PROCESS_KEY, Heartbeat, process_identity
+from stackwise.execution.step_runner import RunContext
+from stackwise.models.pipeline_run import PipelineRunResponse
+from stackwise.models.pipeline_spec import PipelineSpec
+from stackwise.utils.source import load_source
+
+if TYPE_CHECKING:
+    from stackwise.stack.stack import Stack
+    from stackwise.store.records import ArtifactVersionRecord, RunRecord, StepRunRecord
+    from stackwise.store.sql.sql_store import SqlStore
+
+logger = logging.getLogger("stackwise")
+
+S = ExecutionStatus
+RESUME_SUFFIX = "-resume-"
+
+
+class RunNotResumableError(StackwiseError):
+    """The run cannot be resumed; nothing was created."""
+
+
+@dataclass(frozen=True)
+class ResumePlan:
+    """What a resume reuses and what it runs, worked out without writing anything."""
+
+    old: RunRecord
+    spec: PipelineSpec  # the recorded spec, the code hashes of the steps to run refreshed
+    reused: dict[str, StepRunRecord]  # invocation -> its successful step run in the old run
+    reused_outputs: dict[str, dict[str, ArtifactVersionRecord]]
+    to_run: list[str]  # in topological order
+    step_objects: dict[str, object]
+
+    def runnable_spec(self) -> PipelineSpec:
+        """The spec the orchestrator gets: only the steps to run, waiting only for each
+        other (the reused steps' outputs are in the store before the first one starts)."""
+        rerun = set(self.to_run)
+        steps = {inv: dataclasses.replace(self.spec.steps[inv], upstream=[
+            u for u in self.spec.steps[inv].upstream if u in rerun]) for inv in self.to_run}
+        return dataclasses.replace(self.spec, steps=steps)
+
+
+def plan_resume(store: SqlStore, run_name_or_id: str, stack: Stack) -> ResumePlan:
+    """Check that the run can be resumed on `stack` and say how; raises RunNotResumableError
+    (or StackValidationError) naming every problem. Reads only."""
+    old = store.get_run(run_name_or_id)
+    if S(old.status) != S.FAILED:
+        state = ("is still running (or the process running it died: it was never finished)"
+                 if S(old.status) == S.RUNNING else f"is {old.status}")
+        raise RunNotResumableError(
+            f"Run '{old.name}' {state}: nothing to resume. Only a failed run can be resumed; "
+            f"`stackwise pipeline runs describe {old.name}` shows its steps.")
+    spec = PipelineSpec.from_dict(old.spec)
+    reused: dict[str, StepRunRecord] = {}
+    for step_run in store.list_step_runs(old.id):  # start order: the last attempt wins
+        if step_run.name in spec.steps and S(step_run.status).is_successful:
+            reused[step_run.name] = step_run
+    to_run = [inv for inv in spec.steps if inv not in reused]
+    if not to_run:
+        raise RunNotResumableError(
+            f"Run '{old.name}' failed, but every one of its steps succeeded: nothing to "
+            "resume. Run the pipeline again instead.")
+
+    problems: list[str] = []
+    wanted = {v[0] for r in reused.values() for v in r.outputs.values() if v}
+    fixed = {(inv, name): source.artifact_version_id for inv in to_run
+             for name, source in spec.steps[inv].inputs.items() if source.artifact_version_id}
+    versions = store.get_artifact_versions(wanted | set(fixed.values()))
+    for (inv, name), version_id in fixed.items():
+        if version_id not in versions:
+            problems.append(f"input '{name}' of step '{inv}': artifact version {version_id} "
+                            "(saved when the run started) is not in the store")
+    reused_outputs = {inv: {out: versions[ids[0]] for out, ids in r.outputs.items() if ids}
+                      for inv, r in reused.items()}
+    needed = [(f"output '{out}' of step '{inv}'", v)
+              for inv, outs in reused_outputs.items() for out, v in outs.items()]
+    needed += [(f"input '{name}' of step '{inv}'", versions[i])
+               for (inv, name), i in fixed.items() if i in versions]
+    problems += _missing_files(needed, store, stack)
+    if problems:
+        raise RunNotResumableError(
+            f"Run '{old.name}' cannot be resumed: {len(problems)} artifact version(s) it needs "
+            "are gone:\n  - " + "\n  - ".join(problems)
+            + "\nRun the pipeline again instead: that creates them anew.")
+
+    step_objects, spec = _load_steps(spec, to_run, old.name)
+    return ResumePlan(old, spec, reused, reused_outputs, to_run, step_objects)
+
+
+def _missing_files(needed: list[tuple[str, ArtifactVersionRecord]], store: SqlStore,
+                   stack: Stack) -> list[str]:
+    """One line per artifact version whose files its artifact store no longer has."""
+    from stackwise.materializers.artifact_io import resolve_artifact_store
+
+    missing = []
+    for role, version in needed:
+        label = f"artifact '{version.name}' version {version.version} at {version.uri} ({role})"
+        try:
+            present = resolve_artifact_store(version, store, stack.artifact_store).exists(
+                version.uri)
+        except (MaterializerError, OSError) as error:
+            missing.append(f"{label}: its artifact store cannot be read ({error})")
+            continue
+        if not present:
+            missing.append(f"{label}: its files were deleted")
+    return missing
+
+
+def _load_steps(spec: PipelineSpec, to_run: list[str],
+                run_name: str) -> tuple[dict[str, object], PipelineSpec]:
+    """Import each step to run by its source; refresh its code hash in the spec (the new
+    run records the code that ran, so its cache keys stay honest)."""
+    objects: dict[str, object] = {}
+    problems = []
+    steps = dict(spec.steps)
+    for inv in to_run:
+        source = spec.steps[inv].source
+        try:
+            objects[inv] = step = load_source(source)
+        except Exception as error:  # noqa: BLE001 - any import failure is reported the same way
+            problems.append(f"step '{inv}' ({source}): {type(error).__name__}: {error}")
+            continue
+        code_hash = getattr(step, "code_hash", None)
+        if isinstance(code_hash, str) and code_hash != steps[inv].code_hash:
+            steps[inv] = dataclasses.replace(steps[inv], code_hash=code_hash)
+    if problems:
+        raise RunNotResumableError(
+            f"Run '{run_name}' cannot be resumed: the code of its steps cannot be imported "
+            "here:\n  - " + "\n  - ".join(problems)
+            + "\nRun from the folder that holds the pipeline's modules (or install them).")
+    return objects, dataclasses.replace(spec, steps=steps)
+
+
+def resume_name(store: SqlStore, old_name: str) -> str:
+    """`<old>-resume-<n>`, the first n not taken (a resume of a resume counts on)."""
+    base = old_name
+    head, sep, tail = old_name.rpartition(RESUME_SUFFIX)
+    if sep and tail.isdigit():
+        base = head
+    prefix = f"{base}{RESUME_SUFFIX}"
+    taken = {r.name for r in store.list_runs(name=prefix, size=1000)}
+    number = 1
+    while f"{prefix}{number}" in taken:
+        number += 1
+    return f"{prefix}{number}"
+
+
+def resume_run(store: SqlStore, run_name_or_id: str, stack: Stack) -> PipelineRunResponse:
+    """Resume a failed run on `stack`; raises PipelineRunFailedError if the new run fails."""
+    from stackwise.pipelines.pipeline import Pipeline
+    from stackwise.stack.validation import ComponentRequirement, validate_stack
+
+    plan = plan_resume(store, run_name_or_id, stack)
+    requirements = [ComponentRequirement(inv, StackComponentType(t), n)
+                    for inv in plan.to_run
+                    for t, n in (("experiment_tracker", plan.spec.steps[inv].experiment_tracker),
+                                 ("step_operator", plan.spec.steps[inv].step_operator)) if n]
+    validate_stack(stack, requirements, store)
+    stack.orchestrator.validate_spec(plan.spec)
+
+    old = plan.old
+    name = resume_name(store, old.name)
+    config = {**old.config, "run_name": name, PROCESS_KEY: process_identity()}
+    run = store.create_run(pipeline=store.get_pipeline(old.pipeline_id), name=name,
+                           spec=plan.spec.to_dict(), config=config, stack_id=stack.id,
+                           resumed_from_id=old.id)
+    logger.info("Resuming run '%s' as '%s' on stack '%s': reusing %d step(s), running %s.",
+                old.name, name, stack.name, len(plan.reused), ", ".join(plan.to_run))
+    status = S.FAILED
+    failed: list[str] = []
+    errors: dict[str, BaseException] = {}
+    try:
+        with Heartbeat(store, run.id):  # like every run: liveness.py
+            for inv, step_run in plan.reused.items():
+                _record_reused(store, run, step_run, plan.reused_outputs[inv])
+            context = RunContext(store=store, stack=stack, run=run, spec=plan.runnable_spec(),
+                                 step_objects=dict(plan.step_objects),
+                                 outputs={i: dict(o) for i, o in plan.reused_outputs.items()})
+            handle = stack.orchestrator.submit(context)
+            statuses = handle.wait()
+            errors = handle.errors
+        failed = [inv for inv, s in statuses.items() if s == S.FAILED]
+        if all(statuses.get(inv, S.FAILED).is_successful for inv in plan.to_run):
+            status = S.COMPLETED
+    finally:
+        store.finish_run(run.id, str(status))
+    result = PipelineRunResponse(store.get_run(run.id), store)
+    if status != S.COMPLETED:
+        raise Pipeline._failure(result, failed, errors)
+    return result
+
+
+def _record_reused(store: SqlStore, run: RunRecord, step_run: StepRunRecord,
+                   outputs: dict[str, ArtifactVersionRecord]) -> None:
+    """The old step run's result, recorded as a cached step run of the new run. It points at
+    the step run that produced the outputs (the original, when it was itself cached)."""
+    producer = dataclasses.replace(step_run, id=step_run.original_step_run_id or step_run.id)
+    store.record_cached_step_run(
+        run_id=run.id, name=step_run.name, source=step_run.source, config=step_run.config,
+        cache_key=step_run.cache_key or "", code_hash=step_run.code_hash, original=producer,
+        inputs=step_run.inputs, outputs={n: v.id for n, v in outputs.items()})
