@@ -13,6 +13,9 @@ The steps are defined in this script, so worker processes load them from its fil
 user scripts take). Another orchestrator gets a column by adding it to ORCHESTRATORS.
 
 Run: .venv/bin/python benchmarks/bench_orchestrators.py [--repeat 3] [--only local,local_parallel]
+Dask: `--only local,dask` starts an in-process LocalCluster per run (its start-up is counted);
+`--only local,dask_cluster` uses a running scheduler with 2 workers given by DASK_ADDRESS
+(start the workers with PYTHONPATH=benchmarks so they import the steps).
 """
 
 from __future__ import annotations
@@ -35,6 +38,10 @@ from stackwise import pipeline, step
 ORCHESTRATORS: dict[str, tuple[str, Callable[[], dict[str, Any]]]] = {
     "local": ("local", dict),
     "local_parallel": ("local_parallel", dict),  # max_workers: the CPU count
+    # an in-process LocalCluster of 2 single-threaded worker processes, started per run
+    "dask": ("dask", lambda: {"n_workers": 2, "threads_per_worker": 1}),
+    # an already running scheduler with 2 workers: DASK_ADDRESS=tcp://127.0.0.1:8786
+    "dask_cluster": ("dask", lambda: {"address": os.environ["DASK_ADDRESS"]}),
 }
 
 FAN_OUT = 8
