@@ -4,12 +4,16 @@ in its own working directory, so no test sees another's state or the developer's
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
+from stackwise.cli.main import cli
 from stackwise.store import reset_store_cache
+
+Invoke = Callable[..., Result]
 
 
 @pytest.fixture(autouse=True)
@@ -37,3 +41,38 @@ def pytest_configure(config: pytest.Config) -> None:
     # MLflow and others read these at import; keep them off the network and quiet.
     os.environ.setdefault("MLFLOW_ENABLE_ASYNC_LOGGING", "false")
     os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
+
+
+@pytest.fixture(autouse=True)
+def no_terminal_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pytest-xdist workers get COLUMNS=80, which would wrap tables the tests read; users'
+    piped output is not wrapped either."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)
+
+
+@pytest.fixture
+def invoke() -> Invoke:
+    """`invoke("stack", "list")` -> the click Result; exceptions stay inside the Result, so
+    a test sees what a user would (exit code, stdout, stderr)."""
+    runner = CliRunner()
+
+    def run(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> Result:
+        return runner.invoke(cli, list(args), env=env, input=input)
+
+    return run
+
+
+@pytest.fixture
+def ok(invoke: Invoke) -> Invoke:
+    """Like `invoke`, but the command must succeed."""
+
+    def run(*args: str, **kwargs: object) -> Result:
+        result = invoke(*args, **kwargs)
+        assert result.exit_code == 0, (
+            f"stackwise {' '.join(args)} exited {result.exit_code}\n"
+            f"stdout: {result.stdout}\nstderr: {result.stderr}\n{result.exception!r}"
+        )
+        return result
+
+    return run

@@ -1,5 +1,5 @@
-"""Drive the CLI as a user would: in-process through click's CliRunner (stdout and stderr kept
-apart), or as a real `stackwise` process that inherits the test's STACKWISE_HOME and cwd."""
+"""Drive the CLI as a real `stackwise` process that inherits the test's STACKWISE_HOME and cwd
+(the in-process `invoke`/`ok` fixtures live in tests/conftest.py, shared by every folder)."""
 
 from __future__ import annotations
 
@@ -10,47 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
-
-from stackwise.cli.main import cli
+from click.testing import Result
 
 Invoke = Callable[..., Result]
 Process = Callable[..., subprocess.CompletedProcess]
-
-
-@pytest.fixture(autouse=True)
-def no_terminal_width(monkeypatch: pytest.MonkeyPatch) -> None:
-    """pytest-xdist workers get COLUMNS=80, which would wrap tables the tests read; users'
-    piped output is not wrapped either."""
-    monkeypatch.delenv("COLUMNS", raising=False)
-    monkeypatch.delenv("LINES", raising=False)
-
-
-@pytest.fixture
-def invoke() -> Invoke:
-    """`invoke("stack", "list")` -> the click Result; exceptions stay inside the Result, so
-    a test sees what a user would (exit code, stdout, stderr)."""
-    runner = CliRunner()
-
-    def run(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> Result:
-        return runner.invoke(cli, list(args), env=env, input=input)
-
-    return run
-
-
-@pytest.fixture
-def ok(invoke: Invoke) -> Invoke:
-    """Like `invoke`, but the command must succeed."""
-
-    def run(*args: str, **kwargs: object) -> Result:
-        result = invoke(*args, **kwargs)
-        assert result.exit_code == 0, (
-            f"stackwise {' '.join(args)} exited {result.exit_code}\n"
-            f"stdout: {result.stdout}\nstderr: {result.stderr}\n{result.exception!r}"
-        )
-        return result
-
-    return run
 
 
 @pytest.fixture
