@@ -115,7 +115,8 @@ def test_an_executed_step_with_caching_on_adds_only_the_cache_lookup(monkeypatch
     for name in log.steps():
         kinds = log.kinds(name)
         assert kinds["write_tx"] == 2, f"{name}: {kinds}"
-        assert kinds["read_tx"] == 1, f"{name}: {kinds}"
+        # the cache lookup is one SELECT on its own: SQLite needs no BEGIN for it
+        assert kinds["read_tx"] == 0, f"{name}: {kinds}"
 
 
 def test_a_cached_step_costs_one_read_and_one_write(monkeypatch):
@@ -127,7 +128,7 @@ def test_a_cached_step_costs_one_read_and_one_write(monkeypatch):
     assert log.steps() == ["seed", "increment", "increment_2", "increment_3"]
     for name in log.steps():
         kinds = log.kinds(name)
-        assert kinds["read_tx"] == 1, f"{name}: {kinds}"
+        assert kinds["read_tx"] == 0, f"{name}: the one read needs no transaction ({kinds})"
         assert kinds["write_tx"] == 1, f"{name}: {kinds}"
         assert kinds["select"] == 1, f"{name}: one query finds the step run and its outputs"
 
@@ -149,7 +150,8 @@ def test_a_runs_statements_grow_by_a_constant_per_step(monkeypatch, enable_cache
     long = _run_statements(monkeypatch, 6, enable_cache=enable_cache)
     per_step = {kind: (long[kind] - short[kind]) / 4 for kind in set(short) | set(long)}
     if enable_cache:
-        assert per_step["read_tx"] == 1 and per_step["write_tx"] == 1, per_step
+        assert per_step["select"] == 1 and per_step["write_tx"] == 1, per_step
+        assert per_step["read_tx"] == 0, per_step
     else:
         assert per_step["read_tx"] == 0 and per_step["write_tx"] == 2, per_step
     assert all(v == int(v) for v in per_step.values()), per_step

@@ -17,6 +17,7 @@ from stackwise.exceptions import StoreSchemaError
 from stackwise.store.sql.schema import SCHEMA_REVISION
 
 WRITE_OPTION = "stackwise_write"
+SINGLE_READ_OPTION = "stackwise_single_read"  # one SELECT: no BEGIN/ROLLBACK round trip
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
@@ -44,8 +45,10 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        immediate = conn.get_execution_options().get(WRITE_OPTION, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        options = conn.get_execution_options()
+        if options.get(SINGLE_READ_OPTION, False):
+            return  # a lone SELECT is consistent by itself in SQLite's autocommit mode
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITE_OPTION, False) else "BEGIN")
 
 
 def current_revision(engine: Engine) -> str | None:

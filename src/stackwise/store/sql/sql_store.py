@@ -42,7 +42,7 @@ from stackwise.store.records import (
     StepRunRecord,
 )
 from stackwise.store.sql import schema as t
-from stackwise.store.sql.engine import WRITE_OPTION, ensure_schema, make_engine
+from stackwise.store.sql.engine import SINGLE_READ_OPTION, WRITE_OPTION, ensure_schema, make_engine
 from stackwise.utils.ids import new_id, utcnow
 from stackwise.utils.jsonable import to_jsonable
 
@@ -334,7 +334,7 @@ class SqlStore:
     def find_cached_step_run(self, cache_key: str
                              ) -> tuple[StepRunRecord, dict[str, ArtifactVersionRecord]] | None:
         """The newest completed step run with this cache key, and its outputs (one read)."""
-        with self._read() as conn:
+        with self.engine.connect().execution_options(**{SINGLE_READ_OPTION: True}) as conn:
             rows = conn.execute(_CACHED_STEP_RUN, {"cache_key": cache_key}).all()
         if not rows:
             return None
