@@ -70,7 +70,7 @@ def test_the_comparison_notices_a_schema_drift(tmp_path: Path):
     drifted = MetaData()
     for table in metadata.tables.values():
         table.to_metadata(drifted)
-    drifted.tables["pipelines"].append_column(Column("description", String(255)))
+    drifted.tables["pipelines"].append_column(Column("drift_probe", String(255)))
     engine = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
     try:
         upgrade(engine)
@@ -254,27 +254,50 @@ def test_plain_engine_sees_the_alembic_version_table(stackwise_home: Path):
         engine.dispose()
 
 
-# -- 0002: the secrets table -----------------------------------------------------------------
-def test_revision_0001_creates_exactly_the_tables_0002_starts_from(tmp_path: Path):
-    """0001 is frozen as explicit create_table calls; it must build what `metadata.create_all`
-    built before 0002 existed: today's tables without `secrets`. (When a later revision alters
-    one of these tables, compare with the schema as it was at 0001 instead.)"""
-    from sqlalchemy import MetaData
-
-    at_0001 = MetaData()
-    for table in metadata.sorted_tables:
-        if table.name != "secrets":
-            table.to_metadata(at_0001)
+# -- upgrades from older revisions -----------------------------------------------------------
+def test_a_0001_database_upgraded_to_head_equals_the_declared_schema(tmp_path: Path):
+    """0001 and 0002 are frozen as explicit operations; applied one after another with every
+    later revision, they build exactly the schema the code declares."""
     url = f"sqlite:///{tmp_path / 'at_0001.db'}"
     _migrate_to(url, "0001")
     engine = make_engine(url)
     try:
+        upgrade(engine)
         with engine.connect() as conn:
             context = MigrationContext.configure(conn, opts={"compare_type": True,
                                                              "compare_server_default": True})
-            assert compare_metadata(context, at_0001) == []
+            assert compare_metadata(context, metadata) == []
     finally:
         engine.dispose()
+
+
+def test_db_upgrade_moves_0002_artifact_tags_into_tag_entities(stackwise_home: Path):
+    """0003 turns the JSON tag lists of artifacts and versions into tags and attachments."""
+    from stackwise.client import Client
+
+    path = _db_path(stackwise_home)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _migrate_to(f"sqlite:///{path}", "0002")
+    now = "'2024-01-01 00:00:00.000000'"
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"INSERT INTO artifacts (id, name, created, tags) VALUES "
+                     f"('a0000000-0000-4000-8000-000000000001', 'data', {now}, '[\"raw\"]')")
+        conn.execute(
+            "INSERT INTO artifact_versions (id, artifact_id, version, version_number, uri, "
+            "materializer, data_type, artifact_type, save_type, tags, format, created) VALUES "
+            "('b0000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000001', "
+            "'1', 1, '/tmp/x', 'm:M', 'builtins:int', 'DataArtifact', 'manual', "
+            f"'[\"gold\", \"raw\"]', '{{}}', {now})")
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    client = Client()
+    assert [t.name for t in client.get_artifact("data").tags] == ["raw"]
+    assert sorted(t.name for t in client.get_artifact_version("data", "1").tags) == \
+        ["gold", "raw"]
+    assert client.get_tag("raw").tagged_count == 2
 
 
 def test_db_upgrade_adds_the_secrets_table_to_a_0001_database_and_keeps_its_runs(
@@ -296,16 +319,17 @@ def test_db_upgrade_adds_the_secrets_table_to_a_0001_database_and_keeps_its_runs
         assert "secrets" not in {r[0] for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type='table'")}
 
-    with pytest.raises(StoreSchemaError, match="revision 0001; this stackwise needs 0002. "
-                                               "Back it up, then run: stackwise db upgrade"):
+    with pytest.raises(StoreSchemaError, match=f"revision 0001; this stackwise needs "
+                                               f"{SCHEMA_REVISION}. Back it up, then run: "
+                                               "stackwise db upgrade"):
         get_store()
 
     result = CliRunner().invoke(cli, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert "from revision 0001 to 0002" in result.output
+    assert f"from revision 0001 to {SCHEMA_REVISION}" in result.output
 
     run = get_store().get_run("old-run")
     assert (run.pipeline_name, run.status) == ("old_pipeline", "completed")
     assert _table_counts(path)["secrets"] == 0
     Client().create_secret("db", {"password": "pw"})
-    assert Client().get_secret("db") == {"password": "pw"}
+    assert Client().get_secret("db").secret_values == {"password": "pw"}

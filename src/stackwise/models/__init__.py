@@ -1,25 +1,102 @@
-"""Plain data and read views: the PipelineSpec, and what Client calls return."""
+"""Plain data and the response models users get back from the Client (ZenML's shapes),
+loaded on first use so that importing a submodule stays cheap."""
 
-from stackwise.models.artifact_config import ArtifactConfig, ExternalArtifact
-from stackwise.models.artifact_version import (
-    ArtifactResponse,
-    ArtifactVersionList,
-    ArtifactVersionResponse,
-)
-from stackwise.models.pipeline_run import PipelineResponse, PipelineRunResponse, StepRunResponse
-from stackwise.models.pipeline_spec import InputSpec, OutputSpec, PipelineSpec, StepSpec
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "ArtifactConfig": "stackwise.models.artifact_config",
+    "ExternalArtifact": "stackwise.models.artifact_config",
+    "ArtifactResponse": "stackwise.models.artifact",
+    "ArtifactVersionList": "stackwise.models.artifact_version",
+    "ArtifactVersionResponse": "stackwise.models.artifact_version",
+    "StepRunInputResponse": "stackwise.models.artifact_version",
+    "BaseResponse": "stackwise.models.base",
+    "Page": "stackwise.models.base",
+    "ProjectResponse": "stackwise.models.base",
+    "UserResponse": "stackwise.models.base",
+    "FlavorResponse": "stackwise.models.flavor",
+    "PipelineResponse": "stackwise.models.pipeline",
+    "PipelineRunResponse": "stackwise.models.pipeline_run",
+    "InputSpec": "stackwise.models.pipeline_spec",
+    "OutputSpec": "stackwise.models.pipeline_spec",
+    "PipelineSpec": "stackwise.models.pipeline_spec",
+    "StepSpec": "stackwise.models.pipeline_spec",
+    "SecretResponse": "stackwise.models.secret",
+    "ComponentResponse": "stackwise.models.stack",
+    "StackResponse": "stackwise.models.stack",
+    "StepRunResponse": "stackwise.models.step_run",
+    "TagResponse": "stackwise.models.tag",
+    "ArtifactVisualizationResponse": "stackwise.models.views",
+    "ExceptionInfo": "stackwise.models.views",
+    "LoadedVisualization": "stackwise.models.views",
+    "RunMetadataEntry": "stackwise.models.views",
+}
 
 __all__ = [
     "ArtifactConfig",
     "ArtifactResponse",
     "ArtifactVersionList",
     "ArtifactVersionResponse",
+    "ArtifactVisualizationResponse",
+    "BaseResponse",
+    "ComponentResponse",
+    "ExceptionInfo",
     "ExternalArtifact",
+    "FlavorResponse",
     "InputSpec",
+    "LoadedVisualization",
     "OutputSpec",
+    "Page",
     "PipelineResponse",
     "PipelineRunResponse",
     "PipelineSpec",
+    "ProjectResponse",
+    "RunMetadataEntry",
+    "SecretResponse",
+    "StackResponse",
+    "StepRunInputResponse",
     "StepRunResponse",
     "StepSpec",
+    "TagResponse",
+    "UserResponse",
 ]
+
+if TYPE_CHECKING:
+    from stackwise.models.artifact import ArtifactResponse
+    from stackwise.models.artifact_config import ArtifactConfig, ExternalArtifact
+    from stackwise.models.artifact_version import (
+        ArtifactVersionList,
+        ArtifactVersionResponse,
+        StepRunInputResponse,
+    )
+    from stackwise.models.base import BaseResponse, Page, ProjectResponse, UserResponse
+    from stackwise.models.flavor import FlavorResponse
+    from stackwise.models.pipeline import PipelineResponse
+    from stackwise.models.pipeline_run import PipelineRunResponse
+    from stackwise.models.pipeline_spec import InputSpec, OutputSpec, PipelineSpec, StepSpec
+    from stackwise.models.secret import SecretResponse
+    from stackwise.models.stack import ComponentResponse, StackResponse
+    from stackwise.models.step_run import StepRunResponse
+    from stackwise.models.tag import TagResponse
+    from stackwise.models.views import (
+        ArtifactVisualizationResponse,
+        ExceptionInfo,
+        LoadedVisualization,
+        RunMetadataEntry,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'stackwise.models' has no attribute '{name}'")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

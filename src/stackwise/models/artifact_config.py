@@ -1,27 +1,142 @@
-"""Declarations users attach to outputs and inputs."""
+"""Declarations users attach to outputs and inputs: `ArtifactConfig` (how an output is saved:
+name, version, tags, metadata, artifact type) and `ExternalArtifact` (a value from outside the
+pipeline, passed as a step input)."""
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from stackwise.enums import ArtifactType
+
+if TYPE_CHECKING:
+    from stackwise.artifact_stores.base_artifact_store import BaseArtifactStore
+    from stackwise.materializers.base_materializer import BaseMaterializer
+    from stackwise.store.records import NewArtifactVersion
 
 
-@dataclass(frozen=True)
-class ArtifactConfig:
-    """Name, tag or version an output: `-> Annotated[T, ArtifactConfig(name="model")]`."""
+class ArtifactConfig(BaseModel):
+    """Name, version, tag, annotate or type an output:
+    `-> Annotated[T, ArtifactConfig(name="model", tags=["prod"], run_metadata={"f1": 0.9},
+    artifact_type=ArtifactType.MODEL)]`.
+
+    Tags and metadata go on the saved artifact version (not the artifact), as in ZenML. Unknown
+    keywords are refused rather than ignored.
+    """
+
+    model_config = ConfigDict(extra="forbid")
 
     name: str | None = None
     version: str | int | None = None
-    tags: list[str] = field(default_factory=list)
+    tags: list[str] | None = None
+    run_metadata: dict[str, Any] | None = None
+    artifact_type: ArtifactType | None = None
 
 
-@dataclass
-class ExternalArtifact:
+class ExternalArtifactConfiguration(BaseModel):
+    """What a step input made from an `ExternalArtifact` records: the version's id."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: UUID | None = None
+
+    def get_artifact_version_id(self) -> UUID:
+        """The artifact version's id; a RuntimeError before the value is uploaded."""
+        if self.id is None:
+            raise RuntimeError(
+                "This ExternalArtifact has no artifact version yet: call upload_by_value() "
+                "first (a pipeline uploads it when the run starts). To use an existing "
+                "version, pass Client().get_artifact_version(name, version) as the input.")
+        return self.id
+
+
+class ExternalArtifact(ExternalArtifactConfiguration):
     """A value from outside the pipeline, passed as a step input: saved as an artifact version
-    when the run starts, then loaded by the step like any other input."""
+    when the run starts (or by `upload_by_value()`), then loaded by the step like any other
+    input.
+
+    `name` (a stackwise addition; ZenML ignores it) names the artifact; without it the version
+    is saved as `<pipeline>::external` in a run, or `external_<id>` by `upload_by_value()`.
+    `store_artifact_metadata=False` / `store_artifact_visualizations=False` skip the
+    materializer's metadata and visualizations.
+    """
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
 
     value: Any = None
     name: str | None = None
-    materializer: Any = None  # a materializer class, or None for the registry's choice
-    id: str = field(default_factory=lambda: str(uuid.uuid4()), compare=False)
+    materializer: Any = None  # a materializer class or its "module.Class" source; None: registry
+    store_artifact_metadata: bool = True
+    store_artifact_visualizations: bool = True
+
+    @field_validator("materializer")
+    @classmethod
+    def _check_materializer(cls, value: Any) -> Any:
+        if value is None or isinstance(value, (str, type)):
+            return value
+        source = getattr(value, "import_path", None)  # a Source
+        if isinstance(source, str):
+            return source
+        raise ValueError(f"materializer must be a materializer class or its source string, "
+                         f"not {type(value).__name__}.")
+
+    def __hash__(self) -> int:  # compiled pipelines keep them in dicts and sets
+        return id(self)
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    @property
+    def config(self) -> ExternalArtifactConfiguration:
+        """What a step input records for it (the version id, once uploaded)."""
+        return ExternalArtifactConfiguration(id=self.id)
+
+    def materializer_class(self) -> type[BaseMaterializer] | None:
+        if self.materializer is None or isinstance(self.materializer, type):
+            return self.materializer
+        from stackwise.materializers.materializer_registry import import_materializer
+
+        return import_materializer(self.materializer)  # type: ignore[no-any-return]
+
+    def new_version(self, version_id: str, artifact_store: BaseArtifactStore,
+                    default_name: str) -> NewArtifactVersion:
+        """Save the value into `artifact_store` as version `version_id` (files only; the caller
+        registers it)."""
+        from stackwise.enums import ArtifactSaveType
+        from stackwise.materializers.artifact_io import artifact_uri, save_data
+
+        name = self.name or default_name
+        return save_data(self.value, version_id=version_id, name=name,
+                         uri=artifact_uri(artifact_store, name, version_id),
+                         artifact_store=artifact_store,
+                         save_type=str(ArtifactSaveType.EXTERNAL),
+                         materializer=self.materializer_class(),
+                         extract_metadata=self.store_artifact_metadata,
+                         include_visualizations=self.store_artifact_visualizations)
+
+    def upload_by_value(self, artifact_store: BaseArtifactStore | None = None) -> UUID:
+        """Save the value as a new artifact version now; returns (and keeps) its id."""
+        from stackwise.store import get_store
+        from stackwise.utils.ids import new_id
+
+        if self.id is not None:
+            raise RuntimeError(f"This ExternalArtifact was uploaded already (version {self.id}).")
+        store = get_store()
+        if artifact_store is None:
+            from stackwise.stack.active_stack import active_stack
+
+            artifact_store = active_stack(store).artifact_store
+        version_id = new_id()
+        new = self.new_version(version_id, artifact_store, f"external_{version_id}")
+        try:
+            store.create_artifact_version(new)
+        except Exception:
+            artifact_store.rmtree(new.uri)  # never leave files no version points at
+            raise
+        self.id = UUID(version_id)
+        return self.id
+
+
+__all__ = ["ArtifactConfig", "ExternalArtifact", "ExternalArtifactConfiguration"]

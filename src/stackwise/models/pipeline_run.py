@@ -1,180 +1,212 @@
-"""What users get back for pipelines, runs and step runs. Relations load on first access and
-are kept, so reading `run.steps[...]` in a loop never repeats a query."""
+"""Pipeline runs: status, configuration, the stack they ran on, their steps and the artifact
+versions they read and wrote. Relations load on first access and are kept, so reading
+`run.steps[...]` in a loop never repeats a query."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from functools import cached_property
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from stackwise.enums import ExecutionStatus, MetadataResourceType
-from stackwise.models.artifact_version import ArtifactVersionList, ArtifactVersionResponse
+from stackwise.models.artifact_version import ArtifactVersionResponse
+from stackwise.models.base import BaseResponse
+from stackwise.models.step_run import StepRunResponse, steps_of_run
+from stackwise.models.views import PIPELINE_CONFIG_DEFAULTS, ConfigView, ExceptionInfo
 
 if TYPE_CHECKING:
-    from stackwise.store.records import PipelineRecord, RunRecord, StepRunRecord
-    from stackwise.store.sql.sql_store import SqlStore
+    from stackwise.models.pipeline import PipelineResponse
+    from stackwise.models.stack import StackResponse
+    from stackwise.models.tag import TagResponse
+    from stackwise.store.base import Store
+    from stackwise.store.records import RunRecord
+
+_UNFINISHED = {"initializing", "provisioning", "running", "queued", "retrying", "stopping",
+               "paused", "resuming"}
 
 
-def _config_view(values: dict[str, Any]) -> SimpleNamespace:
-    view = SimpleNamespace(**values)
-    view.parameters = dict(values.get("parameters", {}))
-    return view
+class PipelineRunResponse(BaseResponse):
+    name: str
+    status: ExecutionStatus
+    pipeline_id: UUID | None
+    pipeline_name: str
+    stack_id: UUID | None = None
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+    orchestrator_run_id: str | None = None
+    resumed_from_id: UUID | None = None
 
-
-class PipelineResponse:
-    def __init__(self, record: PipelineRecord, store: SqlStore) -> None:
-        self.record = record
-        self._store = store
-
-    id = property(lambda self: self.record.id)
-    name = property(lambda self: self.record.name)
-
-    def __repr__(self) -> str:
-        return f"PipelineResponse(name={self.name!r})"
-
-    @cached_property
-    def last_run(self) -> PipelineRunResponse:
-        record = self._store.last_run(self.id)
-        if record is None:
-            raise RuntimeError(f"Pipeline '{self.name}' has no runs yet.")
-        return PipelineRunResponse(record, self._store)
+    @classmethod
+    def from_record(cls, record: RunRecord, store: Store | None) -> PipelineRunResponse:
+        response = cls.make(
+            store, id=record.id, name=record.name, status=ExecutionStatus(record.status),
+            pipeline_id=UUID(record.pipeline_id), pipeline_name=record.pipeline_name,
+            stack_id=UUID(record.stack_id) if record.stack_id else None,
+            start_time=record.start_time or record.created, end_time=record.end_time,
+            orchestrator_run_id=record.orchestrator_run_id,
+            resumed_from_id=UUID(record.resumed_from_id) if record.resumed_from_id else None,
+            created=record.created, updated=record.updated)
+        response.__dict__["record"] = record
+        return response
 
     @property
-    def last_successful_run(self) -> PipelineRunResponse:
-        page = self._store.list_runs(pipeline_id=self.id, status="completed", size=1)
-        if not page.items:
-            raise RuntimeError(f"Pipeline '{self.name}' has no successful runs yet.")
-        return PipelineRunResponse(page.items[0], self._store)
-
-    @cached_property
-    def runs(self) -> list[PipelineRunResponse]:
-        """The newest runs first (up to 1,000; use Client().list_pipeline_runs to page)."""
-        page = self._store.list_runs(pipeline_id=self.id, size=1000)
-        return [PipelineRunResponse(r, self._store) for r in page.items]
-
-
-class PipelineRunResponse:
-    def __init__(self, record: RunRecord, store: SqlStore) -> None:
-        self.record = record
-        self._store = store
-
-    id = property(lambda self: self.record.id)
-    name = property(lambda self: self.record.name)
-    pipeline_name = property(lambda self: self.record.pipeline_name)
+    def record(self) -> RunRecord:
+        cached = self.__dict__.get("record")
+        if cached is None:
+            cached = self.__dict__["record"] = self.store.get_run(str(self.id))
+        return cached  # type: ignore[no-any-return]
 
     def __repr__(self) -> str:
         return f"PipelineRunResponse(name={self.name!r}, status={self.status.value!r})"
 
+    __str__ = __repr__
+
+    # -- what it is ----------------------------------------------------------------------
     @property
-    def status(self) -> ExecutionStatus:
-        return ExecutionStatus(self.record.status)
+    def in_progress(self) -> bool:
+        return self.status.value in _UNFINISHED
 
     @property
-    def pipeline(self) -> SimpleNamespace:
-        return SimpleNamespace(id=self.record.pipeline_id, name=self.record.pipeline_name)
-
-    @property
-    def created(self) -> datetime:
-        return self.record.created
-
-    start_time = created
-
-    @property
-    def end_time(self) -> datetime | None:
-        return self.record.end_time
-
-    @property
-    def config(self) -> SimpleNamespace:
-        return _config_view(self.record.config)
+    def config(self) -> ConfigView:
+        return ConfigView(self.record.config, PIPELINE_CONFIG_DEFAULTS)
 
     @property
     def spec(self) -> dict[str, Any]:
         return self.record.spec
 
     @cached_property
+    def index(self) -> int:
+        """This run's number among its pipeline's runs (the first is 1)."""
+        return self.store.run_index(str(self.id))
+
+    @property
+    def enable_heartbeat(self) -> bool:
+        return True
+
+    @property
+    def client_environment(self) -> dict[str, Any]:
+        return dict(self.record.config.get("client_environment") or {})
+
+    @property
+    def orchestrator_environment(self) -> dict[str, Any]:
+        return dict(self.record.config.get("orchestrator_environment") or {})
+
+    # features that arrive with later issues: a run has none of them yet
+    code_path = property(lambda self: None)
+    code_reference = property(lambda self: None)
+    build = property(lambda self: None)
+    schedule = property(lambda self: None)
+    snapshot = property(lambda self: None)
+    source_snapshot = property(lambda self: None)
+    template_id = property(lambda self: None)
+    is_templatable = property(lambda self: False)
+    trigger = property(lambda self: None)
+    trigger_info = property(lambda self: None)
+    trigger_execution_info = property(lambda self: None)
+    triggered_by_deployment = property(lambda self: False)
+    active_wait_condition = property(lambda self: None)
+    model_version = property(lambda self: None)
+    log_collection = property(lambda self: None)
+    parent_run = property(lambda self: None)
+    root_run_id = property(lambda self: None)
+    child_key = property(lambda self: None)
+
+    # -- relations -----------------------------------------------------------------------
+    @cached_property
+    def pipeline(self) -> PipelineResponse:
+        from stackwise.models.pipeline import PipelineResponse
+
+        return PipelineResponse.from_record(self.store.get_pipeline(str(self.pipeline_id)),
+                                            self._store)
+
+    @cached_property
+    def stack(self) -> StackResponse | None:
+        """The stack the run ran on (None if it was deleted since)."""
+        from stackwise.exceptions import EntityNotFoundError
+        from stackwise.models.stack import StackResponse
+
+        if self.stack_id is None:
+            return None
+        try:
+            return StackResponse.from_record(self.store.get_stack(str(self.stack_id)),
+                                             self._store)
+        except EntityNotFoundError:
+            return None
+
+    @cached_property
+    def original_run(self) -> PipelineRunResponse | None:
+        """The failed run this one resumed (`stackwise pipeline runs resume`)."""
+        if self.resumed_from_id is None:
+            return None
+        return PipelineRunResponse.from_record(self.store.get_run(str(self.resumed_from_id)),
+                                               self._store)
+
+    @cached_property
     def run_metadata(self) -> dict[str, Any]:
-        return self._store.get_metadata(MetadataResourceType.PIPELINE_RUN, [self.id])[self.id]
+        key = str(self.id)
+        return self.store.get_metadata(MetadataResourceType.PIPELINE_RUN, [key])[key]
+
+    @cached_property
+    def tags(self) -> list[TagResponse]:
+        from stackwise.models.tag import TagResponse
+
+        records = self.store.tags_of("pipeline_run", [str(self.id)])[str(self.id)]
+        return [TagResponse.from_record(r, self._store) for r in records]
 
     @cached_property
     def steps(self) -> dict[str, StepRunResponse]:
         """Step runs by invocation id (the last attempt of a retried step)."""
-        records = self._store.list_step_runs(self.id)
-        ids = {i for r in records for i in (*r.inputs.values(),
-                                               *(v for vs in r.outputs.values() for v in vs))}
-        versions = {i: ArtifactVersionResponse(v, self._store)
-                    for i, v in self._store.get_artifact_versions(ids).items()}
         steps: dict[str, StepRunResponse] = {}
-        for record in records:
-            steps[record.name] = StepRunResponse(record, self._store, versions)
+        for step in steps_of_run(self, self.store):
+            steps[step.name] = step
         return steps
 
     @cached_property
     def step_attempts(self) -> list[StepRunResponse]:
         """Every step run of this run, retried attempts included, in start order."""
-        return [StepRunResponse(r, self._store) for r in self._store.list_step_runs(self.id)]
+        return steps_of_run(self, self.store)
+
+    @property
+    def artifact_versions(self) -> list[ArtifactVersionResponse]:
+        """Every artifact version this run read or wrote."""
+        seen: dict[UUID, ArtifactVersionResponse] = {}
+        for step in self.steps.values():
+            for versions in (*step.inputs.values(), *step.outputs.values()):
+                for version in versions:
+                    seen.setdefault(version.id, version)
+        return list(seen.values())
+
+    @property
+    def produced_artifact_versions(self) -> list[ArtifactVersionResponse]:
+        """The versions this run's executed steps wrote (not the cached ones' old outputs)."""
+        produced = []
+        step_ids = {step.id for step in self.step_attempts}
+        for step in self.steps.values():
+            for versions in step.outputs.values():
+                produced += [v for v in versions if v.producer_step_run_id in step_ids]
+        return produced
+
+    @property
+    def outputs(self) -> dict[str, ArtifactVersionResponse]:
+        """The pipeline function's returned step outputs, by output name."""
+        found: dict[str, ArtifactVersionResponse] = {}
+        for ref in self.record.spec.get("outputs") or []:
+            step = self.steps.get(ref.get("step", ""))
+            if step is not None and ref.get("output") in step.outputs:
+                found[ref["output"]] = step.outputs[ref["output"]][0]
+        return found
+
+    @property
+    def exception_info(self) -> ExceptionInfo | None:
+        """Why the run failed: the first failed step's exception."""
+        for step in self.step_attempts:
+            if step.status == ExecutionStatus.FAILED and step.exception_info is not None:
+                return step.exception_info
+        return None
 
     def refresh(self) -> PipelineRunResponse:
-        return PipelineRunResponse(self._store.get_run(self.id), self._store)
+        return PipelineRunResponse.from_record(self.store.get_run(str(self.id)), self._store)
 
 
-class StepRunResponse:
-    def __init__(self, record: StepRunRecord, store: SqlStore,
-                 versions: dict[str, ArtifactVersionResponse] | None = None) -> None:
-        self.record = record
-        self._store = store
-        self._versions = versions
-
-    id = property(lambda self: self.record.id)
-    name = property(lambda self: self.record.name)
-    cache_key = property(lambda self: self.record.cache_key)
-    exception_info = property(lambda self: self.record.exception_info)
-    original_step_run_id = property(lambda self: self.record.original_step_run_id)
-    start_time = property(lambda self: self.record.start_time)
-    end_time = property(lambda self: self.record.end_time)
-    attempt = property(lambda self: self.record.attempt)
-    pipeline_run_id = property(lambda self: self.record.run_id)
-    source = property(lambda self: self.record.source)
-
-    def __repr__(self) -> str:
-        return f"StepRunResponse(name={self.name!r}, status={self.status.value!r})"
-
-    @property
-    def status(self) -> ExecutionStatus:
-        return ExecutionStatus(self.record.status)
-
-    @property
-    def config(self) -> SimpleNamespace:
-        return _config_view(self.record.config)
-
-    def _resolve(self, ids: set[str]) -> dict[str, ArtifactVersionResponse]:
-        if self._versions is None or not ids <= self._versions.keys():
-            fetched = self._store.get_artifact_versions(ids)
-            self._versions = {**(self._versions or {}),
-                              **{i: ArtifactVersionResponse(v, self._store)
-                                 for i, v in fetched.items()}}
-        return self._versions
-
-    @cached_property
-    def inputs(self) -> dict[str, ArtifactVersionResponse]:
-        versions = self._resolve(set(self.record.inputs.values()))
-        return {name: versions[i] for name, i in self.record.inputs.items()}
-
-    @cached_property
-    def outputs(self) -> dict[str, ArtifactVersionList]:
-        versions = self._resolve({i for ids in self.record.outputs.values() for i in ids})
-        return {name: ArtifactVersionList(versions[i] for i in ids)
-                for name, ids in self.record.outputs.items()}
-
-    @property
-    def output(self) -> ArtifactVersionResponse:
-        """The single output of a one-output step."""
-        outputs = self.outputs
-        if len(outputs) != 1:
-            raise ValueError(f"Step '{self.name}' has {len(outputs)} outputs "
-                             f"({', '.join(outputs) or 'none'}); use .outputs[name].")
-        return next(iter(outputs.values()))._single()
-
-    @cached_property
-    def run_metadata(self) -> dict[str, Any]:
-        return self._store.get_metadata(MetadataResourceType.STEP_RUN, [self.id])[self.id]
+__all__ = ["PipelineRunResponse"]

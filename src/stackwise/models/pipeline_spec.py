@@ -48,6 +48,18 @@ class StepSpec:
     settings: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     timeout: float | None = None  # seconds; enforced by orchestrators that can stop a step
+    on_start: str | None = None
+    on_end: str | None = None
+    environment: dict[str, str] = field(default_factory=dict)  # set while the step runs
+    secrets: list[str] = field(default_factory=list)  # names; their keys become env vars
+    substitutions: dict[str, str] = field(default_factory=dict)  # for artifact name templates
+    enable_step_logs: bool | None = None  # None: captured (ZenML's default)
+    enable_artifact_metadata: bool | None = None
+    enable_artifact_visualization: bool | None = None
+    cache_policy: dict[str, Any] | None = None  # CachePolicy fields; None: the default policy
+    model: dict[str, Any] | None = None  # plain data; acted on by the Model Control Plane
+    group: dict[str, Any] | None = None
+    step_type: str | None = None
 
     def output(self, name: str) -> OutputSpec:
         for out in self.outputs:

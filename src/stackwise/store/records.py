@@ -37,6 +37,8 @@ class PipelineRecord:
     id: str
     name: str
     created: datetime
+    updated: datetime | None = None
+    description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,9 @@ class RunRecord:
     end_time: datetime | None
     heartbeat: datetime | None = None
     resumed_from_id: str | None = None
+    updated: datetime | None = None
+    start_time: datetime | None = None
+    orchestrator_run_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,8 @@ class StepRunRecord:
     # name -> artifact version id; outputs map to lists (ZenML's shape)
     inputs: dict[str, str] = field(default_factory=dict)
     outputs: dict[str, list[str]] = field(default_factory=dict)
+    docstring: str | None = None
+    source_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,7 +87,8 @@ class ArtifactRecord:
     id: str
     name: str
     created: datetime
-    tags: list[str]
+    updated: datetime | None = None
+    has_custom_name: bool = True
 
 
 @dataclass(frozen=True)
@@ -97,10 +105,11 @@ class ArtifactVersionRecord:
     content_hash: str | None
     artifact_store_id: str | None
     save_type: str
-    tags: list[str]
     created: datetime
     producer_step_run_id: str | None
     format: dict[str, Any] = field(default_factory=dict)
+    visualizations: list[dict[str, Any]] = field(default_factory=list)
+    item_count: int | None = None
 
 
 @dataclass(frozen=True)
@@ -117,9 +126,12 @@ class NewArtifactVersion:
     content_hash: str | None = None
     artifact_store_id: str | None = None
     version: str | None = None  # None: the next number
-    tags: list[str] = field(default_factory=list)
+    tags: list[Any] = field(default_factory=list)  # names or stackwise.Tag objects
     format: dict[str, Any] = field(default_factory=dict)
     metadata: dict[str, Any] = field(default_factory=dict)
+    visualizations: list[dict[str, Any]] = field(default_factory=list)
+    item_count: int | None = None
+    has_custom_name: bool = True
 
 
 @dataclass(frozen=True)
@@ -130,6 +142,8 @@ class ComponentRecord:
     flavor: str
     configuration: dict[str, Any]
     created: datetime
+    updated: datetime | None = None
+    labels: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -139,3 +153,26 @@ class StackRecord:
     created: datetime
     # component type -> component ids (several only for trackers and step operators)
     components: dict[str, list[str]] = field(default_factory=dict)
+    updated: datetime | None = None
+    description: str | None = None
+    labels: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class TagRecord:
+    id: str
+    name: str
+    color: str
+    exclusive: bool
+    created: datetime
+    updated: datetime
+    tagged_count: int = 0
+
+
+@dataclass(frozen=True)
+class TagSpec:
+    """A tag to attach: a name, and for a tag created on the way its colour and exclusivity."""
+
+    name: str
+    color: str | None = None
+    exclusive: bool = False

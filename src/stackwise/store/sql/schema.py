@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
@@ -16,9 +17,10 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 
 metadata = MetaData()
 
@@ -30,6 +32,8 @@ pipelines = Table(
     Column("id", ID, primary_key=True),
     Column("name", String(255), nullable=False, unique=True),
     Column("created", DateTime, nullable=False),
+    Column("updated", DateTime, nullable=True),
+    Column("description", Text, nullable=True),
 )
 
 pipeline_runs = Table(
@@ -46,6 +50,9 @@ pipeline_runs = Table(
     Column("end_time", DateTime, nullable=True),
     Column("heartbeat", DateTime, nullable=True),
     Column("resumed_from_id", ID, nullable=True),
+    Column("updated", DateTime, nullable=True),
+    Column("start_time", DateTime, nullable=True),
+    Column("orchestrator_run_id", String(255), nullable=True),
     Index("ix_runs_pipeline_created", "pipeline_id", "created"),
 )
 
@@ -65,6 +72,8 @@ step_runs = Table(
     Column("attempt", Integer, nullable=False, default=1),
     Column("original_step_run_id", ID, nullable=True),
     Column("exception_info", JSON, nullable=True),
+    Column("docstring", Text, nullable=True),
+    Column("source_code", Text, nullable=True),
     Index("ix_step_runs_run", "run_id"),
     Index("ix_step_runs_cache", "cache_key", "status"),
 )
@@ -75,7 +84,8 @@ artifacts = Table(
     Column("id", ID, primary_key=True),
     Column("name", String(255), nullable=False, unique=True),
     Column("created", DateTime, nullable=False),
-    Column("tags", JSON, nullable=False),
+    Column("updated", DateTime, nullable=True),
+    Column("has_custom_name", Boolean, nullable=False, server_default=true()),
 )
 
 artifact_versions = Table(
@@ -92,8 +102,9 @@ artifact_versions = Table(
     Column("content_hash", String(64), nullable=True),
     Column("artifact_store_id", ID, nullable=True),
     Column("save_type", String(32), nullable=False),
-    Column("tags", JSON, nullable=False),
     Column("format", JSON, nullable=False),
+    Column("visualizations", JSON, nullable=True),
+    Column("item_count", Integer, nullable=True),
     Column("created", DateTime, nullable=False),
     Column("producer_step_run_id", ID, nullable=True),
     UniqueConstraint("artifact_id", "version", name="uq_artifact_version"),
@@ -130,6 +141,8 @@ stack_components = Table(
     Column("flavor", String(255), nullable=False),
     Column("configuration", JSON, nullable=False),
     Column("created", DateTime, nullable=False),
+    Column("updated", DateTime, nullable=True),
+    Column("labels", JSON, nullable=True),
     UniqueConstraint("type", "name", name="uq_component_type_name"),
 )
 
@@ -139,6 +152,9 @@ stacks = Table(
     Column("id", ID, primary_key=True),
     Column("name", String(255), nullable=False, unique=True),
     Column("created", DateTime, nullable=False),
+    Column("updated", DateTime, nullable=True),
+    Column("description", Text, nullable=True),
+    Column("labels", JSON, nullable=True),
 )
 
 stack_composition = Table(
@@ -156,6 +172,44 @@ secrets = Table(
     Column("id", ID, primary_key=True),
     Column("name", String(255), nullable=False, unique=True),
     Column("encrypted_values", Text, nullable=False),
+    Column("created", DateTime, nullable=False),
+    Column("updated", DateTime, nullable=False),
+)
+
+# Tags (added in 0003): a tag is a named entity (colour, exclusive); tag_resources attaches it
+# to runs, pipelines, artifacts and artifact versions by (resource type, resource id).
+tags = Table(
+    "tags",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(255), nullable=False, unique=True),
+    Column("color", String(32), nullable=False),
+    Column("exclusive", Boolean, nullable=False),
+    Column("created", DateTime, nullable=False),
+    Column("updated", DateTime, nullable=False),
+)
+
+tag_resources = Table(
+    "tag_resources",
+    metadata,
+    Column("tag_id", ID, ForeignKey("tags.id"), primary_key=True),
+    Column("resource_type", String(32), primary_key=True),
+    Column("resource_id", ID, primary_key=True),
+    Column("created", DateTime, nullable=False),
+    Index("ix_tag_resources_resource", "resource_type", "resource_id"),
+)
+
+# Users (added in 0003): one `default` user owns everything on a local store; the server issue
+# adds authentication on top of this table.
+users = Table(
+    "users",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(255), nullable=False, unique=True),
+    Column("full_name", String(255), nullable=False),
+    Column("email", String(255), nullable=True),
+    Column("active", Boolean, nullable=False),
+    Column("is_service_account", Boolean, nullable=False),
     Column("created", DateTime, nullable=False),
     Column("updated", DateTime, nullable=False),
 )

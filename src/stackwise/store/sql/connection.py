@@ -1,0 +1,126 @@
+"""The SQL store's connection handling: read connections, write transactions retried while
+SQLite's lock is held, and paging."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    func,
+    select,
+)
+from sqlalchemy.exc import OperationalError
+
+from stackwise.exceptions import EntityNotFoundError, did_you_mean
+from stackwise.store.filters import FilterSpec
+from stackwise.store.records import (
+    Page,
+)
+from stackwise.store.sql.engine import WRITE_OPTION, ensure_schema, make_engine
+
+_LOCK_RETRIES = 8
+
+
+class SqlBase:
+    """Engine, transactions and paging shared by every entity's queries."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        ensure_schema(self.engine, url)
+        self._artifact_ids: dict[str, str] = {}
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- transactions --------------------------------------------------------------------
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """One write transaction; retried with backoff while another process holds the lock."""
+        for attempt in range(_LOCK_RETRIES):
+            try:
+                with self.engine.connect().execution_options(**{WRITE_OPTION: True}) as conn:
+                    with conn.begin():
+                        yield conn
+                return
+            except OperationalError as error:
+                if "locked" not in str(error) or attempt == _LOCK_RETRIES - 1:
+                    raise
+                time.sleep(0.05 * 2**attempt)
+
+    def upgrade_schema(self) -> None:
+        from stackwise.store.sql.engine import upgrade
+
+        upgrade(self.engine)
+
+
+    # -- paging --------------------------------------------------------------------------
+    def _page(self, query: Any, order: Any, convert: Any, index: int, size: int) -> Page[Any]:
+        if index < 1 or size < 1:
+            raise ValueError(f"Pages start at 1 and hold at least 1 item (got page {index}, "
+                             f"size {size}).")
+        orders = order if isinstance(order, (list, tuple)) else [order]
+        with self._read() as conn:
+            total = conn.execute(select(func.count()).select_from(query.subquery())).scalar()
+            rows = conn.execute(query.order_by(*orders).limit(size).offset((index - 1) * size))
+            items = [convert(r) for r in rows]
+        return Page(items=items, total=int(total or 0), index=index, size=size)
+
+    def _list(self, query: Any, spec: FilterSpec, convert: Any, *,
+              filters: dict[str, Any] | None, sort_by: str | None, logical_operator: str,
+              index: int, size: int, tiebreak: Any = None) -> Page[Any]:
+        """A page of `query` filtered and sorted with ZenML's syntax (stackwise.store.filters)."""
+        condition = spec.conditions(filters or {}, logical_operator)
+        if condition is not None:
+            query = query.where(condition)
+        order = [spec.order(sort_by)]
+        if tiebreak is not None:
+            order.append(tiebreak)
+        return self._page(query, order, convert, index, size)
+
+    @staticmethod
+    def _find(conn: Connection, query: Any, id_column: Any, name_column: Any, value: Any,
+              kind: str, *, allow_name_prefix: bool = False) -> Any:
+        """The row whose id or name is `value`, or whose id (or, when allowed, name) starts
+        with it when exactly one does. EntityNotFoundError (a KeyError) otherwise."""
+        text = str(value)
+        if _is_uuid(text):
+            row = conn.execute(query.where(id_column == text)).first()
+            if row is not None:
+                return row
+        elif name_column is not None:
+            row = conn.execute(query.where(name_column == text)).first()
+            if row is not None:
+                return row
+        matches = conn.execute(query.where(id_column.startswith(text, autoescape=True))
+                               .limit(2)).all()
+        if not matches and allow_name_prefix and name_column is not None:
+            matches = conn.execute(query.where(name_column.startswith(text, autoescape=True))
+                                   .limit(2)).all()
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise EntityNotFoundError(
+                f"Several {kind}s match '{text}'; give more of the id, or the full name.")
+        names: list[str] = []
+        if name_column is not None:
+            names = [str(n) for n in conn.execute(select(name_column).limit(200)).scalars()]
+        hint = did_you_mean(text, names)
+        known = ", ".join(f"'{n}'" for n in sorted(names)[:10]) or "none"
+        raise EntityNotFoundError(f"No {kind} named '{text}' or with an id starting with it."
+                                  f"{hint} Known: {known}.")
+
+
+def _is_uuid(text: str) -> bool:
+    return len(text) == 36 and text.count("-") == 4
+
+
