@@ -148,6 +148,31 @@ class ArtifactsMixin(ClientBase):
             _remove_files(self.store, target)
         self.store.delete_artifact_version(str(target.id))
 
+    def scan_orphaned_artifacts(self, artifact_store: str | UUID | None = None,
+                                min_age: float = 3600) -> tuple[Any, Any]:
+        """(the artifact store, the scan of its folders no artifact version references):
+        outputs of steps that died mid-save (see stackwise.artifacts.prune). `artifact_store`
+        names a registered one; default: the active stack's. Folders younger than `min_age`
+        seconds are left out: a running step registers its outputs only when it ends."""
+        from stackwise.artifacts.prune import find_orphans
+
+        if artifact_store is None:
+            target = self.active_stack.artifact_store  # type: ignore[attr-defined]
+        else:
+            from stackwise.enums import StackComponentType
+            from stackwise.stack.stack import build_component
+
+            target = build_component(self.store.get_component(
+                StackComponentType.ARTIFACT_STORE, str(artifact_store)))
+        return target, find_orphans(self.store, target, min_age=min_age)
+
+    def delete_orphaned_artifacts(self, artifact_store: Any, orphans: list[Any]) -> list[Any]:
+        """Remove orphaned folders found by `scan_orphaned_artifacts` (each re-checked first:
+        one registered meanwhile stays); returns those removed."""
+        from stackwise.artifacts.prune import delete_orphans
+
+        return delete_orphans(self.store, artifact_store, orphans)
+
     def prune_artifacts(self, only_versions: bool = True,
                         delete_from_artifact_store: bool = False,
                         project: str | UUID | None = None) -> None:

@@ -298,14 +298,16 @@ class StacksMixin(ClientBase):
                 if not self.store.list_stacks_page(component_id=component_id, size=1).total:
                     self.store.delete_component(component_id)
 
-    def activate_stack(self, stack_name_id_or_prefix: str | UUID) -> None:
+    def activate_stack(self, stack_name_id_or_prefix: str | UUID) -> Stack:
         """Make a stack the active one, persisted for later processes (project config when
-        inside a `stackwise init` folder, else the global config)."""
+        inside a `stackwise init` folder, else the global config). Returns the stack, ready
+        to use (ZenML returns None)."""
         from stackwise.config.global_config import GlobalConfig
 
         stack = self.get_stack(stack_name_id_or_prefix)
         GlobalConfig().set_active_stack(stack.name)
         self.__dict__.pop("active_stack", None)
+        return self.active_stack
 
     @cached_property
     def active_stack(self) -> Stack:

@@ -17,6 +17,26 @@ if TYPE_CHECKING:
     from stackwise.store.records import NewArtifactVersion
 
 
+def materializer_class(materializer: Any) -> type[BaseMaterializer] | None:
+    """A materializer given as a class, a source text (`"pkg.module.Class"` as ZenML writes
+    it, or `"pkg.module:Class"`) or a Source; None stays None."""
+    if materializer is None or isinstance(materializer, type):
+        return materializer
+    import importlib
+
+    text = str(getattr(materializer, "import_path", materializer))
+    module, sep, name = text.partition(":")
+    if not sep:
+        module, _, name = text.rpartition(".")
+    try:
+        found = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError, ValueError) as error:
+        raise ImportError(f"Cannot import the materializer '{text}': {error}. Give the class "
+                          "or its full path, e.g. 'my_package.materializers.MyMaterializer'."
+                          ) from None
+    return found  # type: ignore[no-any-return]
+
+
 class ArtifactConfig(BaseModel):
     """Name, version, tag, annotate or type an output:
     `-> Annotated[T, ArtifactConfig(name="model", tags=["prod"], run_metadata={"f1": 0.9},
@@ -94,11 +114,7 @@ class ExternalArtifact(ExternalArtifactConfiguration):
         return ExternalArtifactConfiguration(id=self.id)
 
     def materializer_class(self) -> type[BaseMaterializer] | None:
-        if self.materializer is None or isinstance(self.materializer, type):
-            return self.materializer
-        from stackwise.materializers.materializer_registry import import_materializer
-
-        return import_materializer(self.materializer)  # type: ignore[no-any-return]
+        return materializer_class(self.materializer)
 
     def new_version(self, version_id: str, artifact_store: BaseArtifactStore,
                     default_name: str) -> NewArtifactVersion:
@@ -139,4 +155,5 @@ class ExternalArtifact(ExternalArtifactConfiguration):
         return self.id
 
 
-__all__ = ["ArtifactConfig", "ExternalArtifact", "ExternalArtifactConfiguration"]
+__all__ = ["ArtifactConfig", "ExternalArtifact", "ExternalArtifactConfiguration",
+           "materializer_class"]

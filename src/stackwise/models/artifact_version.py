@@ -113,8 +113,9 @@ class ArtifactVersionResponse(BaseResponse):
                                               artifact_version_id=str(self.id))
                 for v in self.record.visualizations]
 
-    def load(self) -> Any:
-        """The value, loaded from the artifact store it was written to."""
+    def load(self, disable_cache: bool = False) -> Any:
+        """The value, loaded from the artifact store it was written to (every call reads it
+        anew: stackwise keeps no in-process cache of loaded values to disable)."""
         from stackwise.materializers.artifact_io import load_data
 
         return load_data(self.record, self.store)

@@ -62,12 +62,14 @@ class PipelineResponse(BaseResponse):
         return self.store.list_runs(filters={"pipeline_id": str(self.id)}, size=1).total
 
     def get_runs(self, **kwargs: Any) -> list[PipelineRunResponse]:
-        """This pipeline's runs, newest first; keyword arguments filter as
-        `Client().list_pipeline_runs` does."""
-        from stackwise.client import Client
-
-        kwargs.setdefault("size", 1000)
-        return list(Client(self._store).list_pipeline_runs(pipeline_id=self.id, **kwargs))
+        """This pipeline's runs, newest first; keyword arguments are run filters in ZenML's
+        syntax (`status="failed"`, `name="startswith:nightly"`), plus `sort_by` and `size`."""
+        sort_by = kwargs.pop("sort_by", "desc:created")
+        size = int(kwargs.pop("size", 1000))
+        filters = {k: v for k, v in kwargs.items() if v is not None}
+        filters["pipeline_id"] = str(self.id)
+        page = self.store.list_runs(filters=filters, sort_by=sort_by, size=size)
+        return [self._run(r) for r in page.items]
 
     @cached_property
     def runs(self) -> list[PipelineRunResponse]:

@@ -6,6 +6,7 @@ import hashlib
 import json
 import math
 from typing import Any
+from uuid import UUID
 
 
 def to_jsonable(value: Any) -> Any:
@@ -24,6 +25,8 @@ def to_jsonable(value: Any) -> Any:
         return [to_jsonable(v) for v in value]
     if isinstance(value, (set, frozenset)):
         return sorted((to_jsonable(v) for v in value), key=repr)
+    if isinstance(value, UUID):
+        return str(value)
     item = getattr(value, "item", None)  # numpy scalars
     if callable(item) and type(value).__module__ == "numpy":
         try:

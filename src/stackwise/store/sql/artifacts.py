@@ -178,7 +178,8 @@ class ArtifactQueries(MetadataQueries):
                                      .order_by(_v.created.desc()).limit(1)).first()
                 if named is not None:
                     return _version(named, prefix="v_")
-                row = self._find(conn, query, _v.id, None, name_or_id, "artifact version")
+                row = self._find(conn, query, _v.id, None, name_or_id, "artifact",
+                                 hint_column=_a.name)
                 return _version(row, prefix="v_")
             artifact = self._find(conn, select(t.artifacts), _a.id, _a.name, name_or_id,
                                   "artifact")

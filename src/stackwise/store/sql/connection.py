@@ -89,7 +89,7 @@ class SqlBase:
 
     @staticmethod
     def _find(conn: Connection, query: Any, id_column: Any, name_column: Any, value: Any,
-              kind: str, *, allow_name_prefix: bool = False) -> Any:
+              kind: str, *, allow_name_prefix: bool = False, hint_column: Any = None) -> Any:
         """The row whose id or name is `value`, or whose id (or, when allowed, name) starts
         with it when exactly one does. EntityNotFoundError (a KeyError) otherwise."""
         text = str(value)
@@ -112,8 +112,9 @@ class SqlBase:
             raise EntityNotFoundError(
                 f"Several {kind}s match '{text}'; give more of the id, or the full name.")
         names: list[str] = []
-        if name_column is not None:
-            names = [str(n) for n in conn.execute(select(name_column).limit(200)).scalars()]
+        hints = hint_column if hint_column is not None else name_column
+        if hints is not None:
+            names = [str(n) for n in conn.execute(select(hints).limit(200)).scalars()]
         hint = did_you_mean(text, names)
         known = ", ".join(f"'{n}'" for n in sorted(names)[:10]) or "none"
         raise EntityNotFoundError(f"No {kind} named '{text}' or with an id starting with it."

@@ -1,0 +1,1 @@
+"""Metadata value types (ZenML's `zenml.metadata`)."""
