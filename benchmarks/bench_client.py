@@ -105,7 +105,7 @@ def main() -> None:
         warm = statistics.median(times)
 
         def listing() -> None:
-            page = Client().list_pipeline_runs(pipeline_name=PIPELINE)
+            page = Client().list_pipeline_runs(pipeline_name=PIPELINE, size=50)
             assert page.total == args.runs + 1 and len(page) == 50
 
         list_times = []

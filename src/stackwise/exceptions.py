@@ -1,18 +1,52 @@
-"""The one exception hierarchy of stackwise.
+"""The one exception hierarchy of stackwise, with ZenML 0.98's names and bases.
 
-    StackwiseError
-    ├── ConfigError (ValueError)            bad configuration: run config, flavor config, settings
-    │   └── PipelineCompilationError        the pipeline graph or its parameters are wrong
-    ├── StepInterfaceError (ValueError)     a step's signature, outputs or options are wrong
-    ├── StackValidationError                the stack cannot run this pipeline (all problems)
-    ├── EntityExistsError (ValueError)      a name is taken (run name, stack, component)
-    ├── EntityNotFoundError (KeyError)      a name or id is unknown ("did you mean ...?")
-    │   └── ComponentNotFoundError
-    ├── MaterializerError                   an artifact could not be saved or loaded
-    ├── StepOutputError (TypeError)         a step returned something its annotation forbids
-    ├── StoreSchemaError                    the metadata store's schema does not match this code
-    ├── StepFailedError                     one step failed (carries .step and .original)
-    └── PipelineRunFailedError (RuntimeError)  a run failed (carries .run and .failed_steps)
+Every class here descends from `StackwiseError`, the same class as `StackwiseBaseException`
+(ZenML's `ZenMLBaseException` renamed, and its `__name__`): `except StackwiseError` catches
+everything stackwise raises on purpose. Classes that ZenML derives from a builtin (`KeyError`,
+`ImportError`, ...) keep that base too, so `except KeyError` works as it does with ZenML.
+
+    StackwiseError = StackwiseBaseException   (message=None, url=None)
+    ├── ValidationError
+    │   └── ConfigError (ValueError)            bad configuration: run config, flavor config
+    │       ├── PipelineCompilationError        the pipeline graph or its parameters are wrong
+    │       └── SettingsResolvingError          settings= that no component can take
+    ├── StepInterfaceError (ValueError)         a step's signature, outputs or options are wrong
+    ├── StackValidationError                    the stack cannot run this pipeline (all problems)
+    ├── EntityExistsError (ValueError)          a name is taken (run name, stack, component)
+    ├── EntityCreationError (RuntimeError)      an entity could not be created
+    ├── DoesNotExistException                   something looked up is not there
+    │   └── EntityNotFoundError (ZenKeyError)   a name or id is unknown ("did you mean ...?")
+    │       ├── ComponentNotFoundError
+    │       └── FlavorNotFoundError (ConfigError)  no such flavor for a component type
+    ├── ZenKeyError (KeyError)                  a KeyError whose message reads unquoted
+    ├── IllegalOperationError                   not allowed on this object in its state
+    │   └── EntityInUseError (ValueError)       deleting it would leave a dangling reference
+    ├── MaterializerError                       an artifact could not be saved or loaded
+    │   └── MaterializerInterfaceError          a materializer class is defined wrongly
+    ├── StepOutputError (TypeError)             a step returned what its annotation forbids
+    ├── StoreSchemaError                        the store's schema does not match this code
+    ├── StepExecutionException                  a step's code raised (.original_exception)
+    │   └── StepFailedError                     one step failed (carries .step and .original)
+    ├── PipelineRunFailedError (RuntimeError)   a run failed (carries .run, .failed_steps)
+    ├── StepContextError (RuntimeError)         the step context is used outside a step
+    ├── AuthorizationException                  not allowed (server roles, tokens)
+    │   └── CredentialsNotValid                 the credentials were refused
+    ├── OAuthError (ValueError)                 an OAuth2 error answer (.to_dict())
+    ├── InitializationException, IntegrationError, StackComponentInterfaceError,
+    │   ArtifactStoreInterfaceError, InputResolutionError, HydrationError,
+    │   MethodNotAllowedError, SourceValidationException, HookValidationException,
+    │   HookExecutionException, RunStoppedException, RunInterruptedException,
+    │   RunMonitoringError, MaxConcurrentTasksError, ApiTransactionResultTooLargeError,
+    │   WebhookInactiveError, SubscriptionUpgradeRequiredError
+    ├── LogStoreError
+    │   ├── LogStoreUnavailableError
+    │   └── LogStoreRateLimitError              (.retry_after)
+    ├── GitNotFoundError, CustomFlavorImportError (ImportError)
+    └── SecretsStoreNotConfiguredError, BackupSecretsStoreNotConfiguredError
+                                                (NotImplementedError)
+
+Some of these name failures of features stackwise does not have (log stores, webhooks,
+subscriptions, run stopping): they exist so that ZenML code catching them keeps working.
 
 Messages name the object, say what was expected and found, and what to do next.
 """
@@ -21,21 +55,58 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 
-class StackwiseError(Exception):
-    """Base class of every error stackwise raises on purpose."""
+class StackwiseBaseException(Exception):  # noqa: N818 - ZenML's name, renamed
+    """Base class of every error stackwise raises on purpose (ZenML's `ZenMLBaseException`;
+    stackwise code calls it `StackwiseError`, the same class).
+
+    `url`, when given, is appended to the message as where to read more.
+    """
+
+    def __init__(self, message: str | None = None, url: str | None = None) -> None:
+        if message is None:
+            super().__init__()
+            return
+        if url:
+            message = f"{message} For more information, visit {url}."
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Errors cross process boundaries (worker processes, Dask): rebuild them from their
+        # args and attributes, whatever their __init__ requires (`step=`, `run=`).
+        return _restore, (type(self), self.args, self.__dict__)
 
 
-class ConfigError(StackwiseError, ValueError):
-    pass
+def _restore(cls: type[BaseException], args: tuple[Any, ...],
+             attributes: dict[str, Any]) -> BaseException:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(attributes)
+    return error
 
 
-class StepInterfaceError(StackwiseError, ValueError):
+StackwiseError = StackwiseBaseException
+
+
+class ValidationError(StackwiseError):
+    """Something given does not pass validation."""
+
+
+class ConfigError(ValidationError, ValueError):
     pass
 
 
 class PipelineCompilationError(ConfigError):
+    pass
+
+
+class SettingsResolvingError(ConfigError):
+    """`settings=` hold a key or value that no component of the stack can take."""
+
+
+class StepInterfaceError(StackwiseError, ValueError):
     pass
 
 
@@ -47,18 +118,56 @@ class EntityExistsError(StackwiseError, ValueError):
     pass
 
 
-class EntityNotFoundError(StackwiseError, KeyError):
+class EntityCreationError(StackwiseError, RuntimeError):
+    """An entity could not be created (its parts were cleaned up)."""
+
+
+class DoesNotExistException(StackwiseError):  # noqa: N818 - ZenML's name
+    """Something that was looked up does not exist."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+
+class ZenKeyError(StackwiseError, KeyError):
+    """A KeyError whose message prints as a sentence (KeyError quotes its argument)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
     def __str__(self) -> str:
-        # KeyError quotes its argument; a sentence reads better unquoted.
         return str(self.args[0]) if self.args else ""
+
+
+class EntityNotFoundError(DoesNotExistException, ZenKeyError):
+    """A name or id is unknown: what ZenML raises as a KeyError for lookups."""
 
 
 class ComponentNotFoundError(EntityNotFoundError):
     pass
 
 
+class FlavorNotFoundError(EntityNotFoundError, ConfigError):
+    """No flavor of that name (or none at all) for a component type: a KeyError, as ZenML
+    raises, and a ConfigError, as the configuration that named it is wrong."""
+
+
+class IllegalOperationError(StackwiseError):
+    """The operation is not allowed on this object in its current state."""
+
+
+class EntityInUseError(IllegalOperationError, ValueError):
+    """Deleting it would leave something dangling: a component a stack uses, an artifact
+    version runs read or wrote, the active stack."""
+
+
 class MaterializerError(StackwiseError):
     pass
+
+
+class MaterializerInterfaceError(MaterializerError):
+    """A materializer class is defined wrongly (ASSOCIATED_TYPES, artifact type)."""
 
 
 class StepOutputError(StackwiseError, TypeError):
@@ -69,9 +178,18 @@ class StoreSchemaError(StackwiseError):
     pass
 
 
-class StepFailedError(StackwiseError):
-    def __init__(self, message: str, *, step: str, original: BaseException | None = None):
+class StepExecutionException(StackwiseError):  # noqa: N818 - ZenML's name
+    """A step's code raised; the original exception is kept."""
+
+    def __init__(self, message: str | None = None,
+                 original_exception: BaseException | None = None) -> None:
         super().__init__(message)
+        self.original_exception = original_exception
+
+
+class StepFailedError(StepExecutionException):
+    def __init__(self, message: str, *, step: str, original: BaseException | None = None):
+        super().__init__(message, original_exception=original)
         self.step = step
         self.original = original
 
@@ -81,6 +199,155 @@ class PipelineRunFailedError(StackwiseError, RuntimeError):
         super().__init__(message)
         self.run = run
         self.failed_steps = list(failed_steps)
+
+
+class StepContextError(StackwiseError, RuntimeError):
+    """The step context was asked for outside a running step."""
+
+
+class AuthorizationException(StackwiseError):  # noqa: N818 - ZenML's name
+    """The caller is not allowed to do this."""
+
+
+class CredentialsNotValid(AuthorizationException):
+    """The credentials (password, API key, token) were refused."""
+
+
+class OAuthError(StackwiseError, ValueError):
+    """An OAuth2 error answer: `error` is the code, `to_dict()` the answer's body."""
+
+    def __init__(self, error: str, status_code: int = 400,
+                 error_description: str | None = None, error_uri: str | None = None) -> None:
+        super().__init__(f"{error}: {error_description}" if error_description else error)
+        self.args = (error, status_code, error_description, error_uri)
+        self.error = error
+        self.status_code = status_code
+        self.error_description = error_description
+        self.error_uri = error_uri
+
+    def __str__(self) -> str:
+        return f"{self.error}: {self.error_description}" if self.error_description \
+            else self.error
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error": self.error, "error_description": self.error_description,
+                "error_uri": self.error_uri}
+
+
+class InitializationException(StackwiseError):  # noqa: N818 - ZenML's name
+    """A project or repository could not be initialized."""
+
+
+class IntegrationError(StackwiseError):
+    """An integration is missing a requirement or failed to activate."""
+
+
+class StackComponentInterfaceError(StackwiseError):
+    """A stack component class is defined wrongly."""
+
+
+class ArtifactStoreInterfaceError(StackwiseError):
+    """An artifact store class is defined wrongly."""
+
+
+class InputResolutionError(StackwiseError):
+    """A step input cannot be resolved to an artifact version."""
+
+
+class HydrationError(StackwiseError):
+    """A response model could not load what it refers to."""
+
+
+class MethodNotAllowedError(StackwiseError):
+    """The server does not allow this method on this resource."""
+
+
+class SourceValidationException(StackwiseError):  # noqa: N818 - ZenML's name
+    """A source (module:attribute path) does not resolve to what was expected."""
+
+
+class HookValidationException(StackwiseError):  # noqa: N818 - ZenML's name
+    """A hook is not a callable of an accepted signature."""
+
+
+class HookExecutionException(StackwiseError):  # noqa: N818 - ZenML's name
+    """A hook raised."""
+
+
+class RunStoppedException(StackwiseError):  # noqa: N818 - ZenML's name
+    """The run was stopped."""
+
+
+class RunInterruptedException(StackwiseError):  # noqa: N818 - ZenML's name
+    """The run was interrupted."""
+
+
+class RunMonitoringError(StackwiseError):
+    """Watching a run failed; the message is the original exception's."""
+
+    def __init__(self, original_exception: BaseException) -> None:
+        super().__init__(str(original_exception))
+        self.original_exception = original_exception
+
+
+class MaxConcurrentTasksError(StackwiseError):
+    """Too many tasks are running at once."""
+
+
+class ApiTransactionResultTooLargeError(StackwiseError):
+    """The server's answer to a request is too large to return."""
+
+
+class WebhookInactiveError(StackwiseError):
+    """The webhook is not active."""
+
+
+class SubscriptionUpgradeRequiredError(StackwiseError):
+    """The feature needs a subscription stackwise does not have (never raised)."""
+
+
+class LogStoreError(StackwiseError):
+    """Logs could not be written to or read from a log store."""
+
+
+class LogStoreUnavailableError(LogStoreError):
+    """The log store cannot be reached."""
+
+
+class LogStoreRateLimitError(LogStoreError):
+    """The log store refuses more requests for now; `retry_after` seconds, when known."""
+
+    def __init__(self, message: str | None = None, *, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class GitNotFoundError(StackwiseError, ImportError):
+    """Git (or GitPython) is not installed."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message)
+
+
+class CustomFlavorImportError(StackwiseError, ImportError):
+    """A custom flavor's module cannot be imported."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message)
+
+
+class SecretsStoreNotConfiguredError(StackwiseError, NotImplementedError):
+    """No secrets store is configured."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message)
+
+
+class BackupSecretsStoreNotConfiguredError(StackwiseError, NotImplementedError):
+    """No backup secrets store is configured."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message)
 
 
 class ProblemCollector:

@@ -144,6 +144,16 @@ class ArtifactsMixin(ClientBase):
             raise ConfigError("A deleted artifact version keeps no metadata in stackwise; "
                               "delete_metadata=False is not supported.")
         target = self.get_artifact_version(name_id_or_prefix, version, project)
+        users = self.store.list_step_runs_page(filters={"id": "oneof:" + repr(
+            self.store.step_runs_using(str(target.id)))}, size=5)
+        if users.total:
+            from stackwise.exceptions import EntityInUseError
+
+            runs = sorted({r.run_id for r in users.items})
+            raise EntityInUseError(
+                f"Artifact version {target.name}:{target.version} is an input or output of "
+                f"{users.total} step run(s) (of run(s) {', '.join(runs)}); delete those runs "
+                "first, or delete the whole artifact with delete_artifact.")
         if delete_from_artifact_store:
             _remove_files(self.store, target)
         self.store.delete_artifact_version(str(target.id))

@@ -104,13 +104,13 @@ class SecretsMixin(ClientBase):
         """Set the given keys (the others keep their values) and remove `remove_values`."""
         _refuse_private(private)
         _refuse_private(update_private)
-        if new_name is not None:
-            raise ConfigError("Secrets cannot be renamed (components reference them by name "
-                              "as {{name.key}}); create one under the new name and delete "
-                              "the old one.")
         name = self._secret_name(name_id_or_prefix)
-        info = self._secrets.update(name, add_or_update_values or {}, remove_values or ())
-        return self._response(info, None)
+        if add_or_update_values or remove_values:
+            self._secrets.update(name, add_or_update_values or {}, remove_values or ())
+        if new_name is not None and new_name != name:
+            self._secrets.rename(name, new_name)
+            name = new_name
+        return self.get_secret(name)
 
     def delete_secret(self, name_id_or_prefix: str | UUID,
                       private: bool | None = None) -> None:

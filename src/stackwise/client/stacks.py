@@ -10,7 +10,12 @@ from uuid import UUID
 
 from stackwise.client.base import ClientBase, NoMatch, check_owner, empty_page, given, to_page
 from stackwise.enums import StackComponentType
-from stackwise.exceptions import ConfigError, EntityNotFoundError, StackValidationError
+from stackwise.exceptions import (
+    ConfigError,
+    EntityInUseError,
+    EntityNotFoundError,
+    StackValidationError,
+)
 from stackwise.models.base import Page
 from stackwise.models.flavor import FlavorResponse
 from stackwise.models.stack import ComponentResponse, StackResponse
@@ -288,7 +293,7 @@ class StacksMixin(ClientBase):
             )
         active = GlobalConfig().active_stack()
         if active.name in (record.name, record.id):
-            raise StackValidationError(
+            raise EntityInUseError(
                 f"Stack '{record.name}' is the active stack (from the {active.source}); "
                 "switch first: `stackwise stack set default`."
             )

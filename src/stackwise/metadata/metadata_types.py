@@ -6,7 +6,7 @@ value back into it."""
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any, Union
+from typing import Any
 
 
 class Uri(str):
@@ -44,8 +44,8 @@ class MetadataTypeEnum(str, Enum):
     STORAGE_SIZE = "StorageSize"
 
 
-MetadataType = Union[str, int, float, bool, dict[Any, Any], list[Any], set[Any],
-                     tuple[Any, ...], Uri, Path, DType, StorageSize]
+MetadataType = (str | int | float | bool | dict[Any, Any] | list[Any] | set[Any]
+                | tuple[Any, ...] | Uri | Path | DType | StorageSize)
 
 _TYPES: dict[MetadataTypeEnum, type] = {
     MetadataTypeEnum.URI: Uri, MetadataTypeEnum.PATH: Path, MetadataTypeEnum.DTYPE: DType,

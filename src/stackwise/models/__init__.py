@@ -29,6 +29,12 @@ _EXPORTS = {
     "StackResponse": "stackwise.models.stack",
     "StepRunResponse": "stackwise.models.step_run",
     "TagResponse": "stackwise.models.tag",
+    "TagRequest": "stackwise.models.tag",
+    "TagResource": "stackwise.models.tag",
+    "PipelineRunIdentifier": "stackwise.models.identifiers",
+    "StepRunIdentifier": "stackwise.models.identifiers",
+    "ArtifactVersionIdentifier": "stackwise.models.identifiers",
+    "ExternalArtifactConfiguration": "stackwise.models.artifact_config",
     "ArtifactVisualizationResponse": "stackwise.models.views",
     "ExceptionInfo": "stackwise.models.views",
     "LoadedVisualization": "stackwise.models.views",
@@ -38,6 +44,7 @@ _EXPORTS = {
 __all__ = [
     "ArtifactConfig",
     "ArtifactResponse",
+    "ArtifactVersionIdentifier",
     "ArtifactVersionList",
     "ArtifactVersionResponse",
     "ArtifactVisualizationResponse",
@@ -45,12 +52,14 @@ __all__ = [
     "ComponentResponse",
     "ExceptionInfo",
     "ExternalArtifact",
+    "ExternalArtifactConfiguration",
     "FlavorResponse",
     "InputSpec",
     "LoadedVisualization",
     "OutputSpec",
     "Page",
     "PipelineResponse",
+    "PipelineRunIdentifier",
     "PipelineRunResponse",
     "PipelineSpec",
     "ProjectResponse",
@@ -58,15 +67,22 @@ __all__ = [
     "SecretResponse",
     "StackResponse",
     "StepRunInputResponse",
+    "StepRunIdentifier",
     "StepRunResponse",
     "StepSpec",
+    "TagRequest",
+    "TagResource",
     "TagResponse",
     "UserResponse",
 ]
 
 if TYPE_CHECKING:
     from stackwise.models.artifact import ArtifactResponse
-    from stackwise.models.artifact_config import ArtifactConfig, ExternalArtifact
+    from stackwise.models.artifact_config import (
+        ArtifactConfig,
+        ExternalArtifact,
+        ExternalArtifactConfiguration,
+    )
     from stackwise.models.artifact_version import (
         ArtifactVersionList,
         ArtifactVersionResponse,
@@ -74,13 +90,18 @@ if TYPE_CHECKING:
     )
     from stackwise.models.base import BaseResponse, Page, ProjectResponse, UserResponse
     from stackwise.models.flavor import FlavorResponse
+    from stackwise.models.identifiers import (
+        ArtifactVersionIdentifier,
+        PipelineRunIdentifier,
+        StepRunIdentifier,
+    )
     from stackwise.models.pipeline import PipelineResponse
     from stackwise.models.pipeline_run import PipelineRunResponse
     from stackwise.models.pipeline_spec import InputSpec, OutputSpec, PipelineSpec, StepSpec
     from stackwise.models.secret import SecretResponse
     from stackwise.models.stack import ComponentResponse, StackResponse
     from stackwise.models.step_run import StepRunResponse
-    from stackwise.models.tag import TagResponse
+    from stackwise.models.tag import TagRequest, TagResource, TagResponse
     from stackwise.models.views import (
         ArtifactVisualizationResponse,
         ExceptionInfo,

@@ -99,10 +99,10 @@ class StepRunResponse(BaseResponse):
         spec = self.__dict__.get("_run_spec")
         if spec is None:
             spec = self.store.get_run(str(self.pipeline_run_id)).spec
-        for step in spec.get("steps", []):
-            if step.get("invocation_id") == self.name:
-                return step  # type: ignore[no-any-return]
-        return {"invocation_id": self.name, "source": self.record.source}
+        steps = spec.get("steps") or {}
+        found = steps.get(self.name) if isinstance(steps, dict) else next(
+            (s for s in steps if s.get("invocation_id") == self.name), None)
+        return found or {"invocation_id": self.name, "source": self.record.source}
 
     @property
     def spec(self) -> StepSpecView:

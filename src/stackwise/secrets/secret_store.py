@@ -24,7 +24,7 @@ from stackwise.secrets.encryption_key import load_key
 from stackwise.secrets.references import NAME_PATTERN, is_valid_name
 
 if TYPE_CHECKING:
-    from stackwise.store.sql.sql_store import SqlStore
+    from stackwise.store.base import Store
 
 logger = logging.getLogger(__name__)
 
@@ -37,13 +37,14 @@ class SecretInfo:
     keys: list[str]
     created: datetime
     updated: datetime
+    id: str = ""
 
 
 class SecretStore:
     """Encrypted secrets in one metadata store. Cheap to create; the key is read when a value
     is encrypted or decrypted, and the key file is made when the first secret is written."""
 
-    def __init__(self, store: SqlStore) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
 
     def create(self, name: str, values: Mapping[str, str]) -> SecretInfo:
@@ -106,6 +107,22 @@ class SecretStore:
                      ", ".join(sorted(checked)) or "-", ", ".join(removed) or "-")
         return _info(row, result)
 
+    def rename(self, name: str, new_name: str) -> SecretInfo:
+        """Give a secret another name: its values are encrypted anew under it (the name is
+        part of what the token authenticates). References to the old name stop resolving."""
+        _check_name(new_name)
+        result: dict[str, str] = {}
+
+        def change(token: str) -> str:
+            key = load_key()
+            values = key.decrypt(name, token)
+            result.update(values)
+            return key.encrypt(new_name, values)
+
+        row = self.store.update_secret(name, change, new_name=new_name)
+        logger.debug("Renamed secret '%s' to '%s'.", name, new_name)
+        return _info(row, result)
+
     def delete(self, name: str) -> None:
         self.store.delete_secret(name)
         logger.debug("Deleted secret '%s'.", name)
@@ -113,7 +130,7 @@ class SecretStore:
 
 def _info(row: Mapping[str, Any], values: Mapping[str, str]) -> SecretInfo:
     return SecretInfo(name=row["name"], keys=sorted(values), created=row["created"],
-                      updated=row["updated"])
+                      updated=row["updated"], id=row["id"])
 
 
 def _check_name(name: str) -> None:

@@ -68,7 +68,10 @@ def parse_list(text: Any, field: str) -> list[Any]:
         try:
             parsed = ast.literal_eval(text)
         except (ValueError, SyntaxError):
-            parsed = [part.strip() for part in str(text).split(",") if part.strip()]
+            inner = str(text).strip()
+            if inner.startswith("[") and inner.endswith("]"):  # oneof:[a,b] unquoted
+                inner = inner[1:-1]
+            parsed = [part.strip().strip("'\"") for part in inner.split(",") if part.strip()]
     if not isinstance(parsed, (list, tuple, set)):
         raise ConfigError(f"Filter '{field}': 'oneof:' takes a list, e.g. "
                           "oneof:[\"a\", \"b\"]; got " + repr(text) + ".")

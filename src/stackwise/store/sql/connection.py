@@ -15,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import OperationalError
 
-from stackwise.exceptions import EntityNotFoundError, did_you_mean
+from stackwise.exceptions import EntityNotFoundError, ZenKeyError, did_you_mean
 from stackwise.store.filters import FilterSpec
 from stackwise.store.records import (
     Page,
@@ -23,6 +23,7 @@ from stackwise.store.records import (
 from stackwise.store.sql.engine import WRITE_OPTION, ensure_schema, make_engine
 
 _LOCK_RETRIES = 8
+_AMBIGUOUS_SHOWN = 20
 
 
 class SqlBase:
@@ -71,6 +72,10 @@ class SqlBase:
         orders = order if isinstance(order, (list, tuple)) else [order]
         with self._read() as conn:
             total = conn.execute(select(func.count()).select_from(query.subquery())).scalar()
+            pages = max(1, -(-int(total or 0) // size))
+            if index > pages:
+                raise ValueError(f"Page {index} is beyond the last page ({pages}) of "
+                                 f"{total} item(s) at {size} per page.")
             rows = conn.execute(query.order_by(*orders).limit(size).offset((index - 1) * size))
             items = [convert(r) for r in rows]
         return Page(items=items, total=int(total or 0), index=index, size=size)
@@ -102,15 +107,18 @@ class SqlBase:
             if row is not None:
                 return row
         matches = conn.execute(query.where(id_column.startswith(text, autoescape=True))
-                               .limit(2)).all()
+                               .limit(_AMBIGUOUS_SHOWN)).all()
         if not matches and allow_name_prefix and name_column is not None:
             matches = conn.execute(query.where(name_column.startswith(text, autoescape=True))
-                                   .limit(2)).all()
+                                   .limit(_AMBIGUOUS_SHOWN)).all()
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
-            raise EntityNotFoundError(
-                f"Several {kind}s match '{text}'; give more of the id, or the full name.")
+            shown = ", ".join(str(m._mapping[id_column.key]) if id_column.key in m._mapping
+                              else str(m[0]) for m in matches)
+            raise ZenKeyError(
+                f"Several {kind}s match '{text}': {shown}. Give more of the id, or the full "
+                "name.")
         names: list[str] = []
         hints = hint_column if hint_column is not None else name_column
         if hints is not None:

@@ -18,8 +18,8 @@ from sqlalchemy.exc import IntegrityError
 
 from stackwise.exceptions import (
     EntityExistsError,
+    EntityInUseError,
     EntityNotFoundError,
-    StackwiseError,
 )
 from stackwise.store.filters import Column, FilterSpec
 from stackwise.store.records import (
@@ -122,9 +122,11 @@ class StackQueries(TagQueries):
                                              t.stack_composition.c.stack_id == t.stacks.c.id)
                 .where(t.stack_composition.c.component_id == component_id)).scalars().all()
             if users:
-                raise StackwiseError(
-                    f"The component is used by stack(s) {', '.join(sorted(users))}; remove it "
-                    "from them first (`stackwise stack update` or `stack remove-component`)."
+                name = conn.execute(select(_sc.name).where(_sc.id == component_id)).scalar()
+                raise EntityInUseError(
+                    f"Component '{name}' is used by stack(s) {', '.join(sorted(users))}; "
+                    "remove it from them first (`stackwise stack update` or "
+                    "`stack remove-component`)."
                 )
             conn.execute(delete(t.stack_components).where(t.stack_components.c.id == component_id))
 

@@ -153,6 +153,14 @@ class StepRunQueries(ArtifactQueries):
         items = [_step_run(r, inputs.get(r.id, {}), outputs.get(r.id, {})) for r in page.items]
         return Page(items=items, total=page.total, index=page.index, size=page.size)
 
+    def step_runs_using(self, version_id: str) -> list[str]:
+        """Ids of the step runs that read or wrote an artifact version."""
+        io = t.step_run_io.c
+        with self._read() as conn:
+            return [r for (r,) in conn.execute(
+                select(io.step_run_id).where(io.artifact_version_id == str(version_id))
+                .distinct())]
+
     def update_step_run(self, step_run_id: str, *, status: str | None = None,
                         end_time: Any = None) -> StepRunRecord:
         values: dict[str, Any] = {}
