@@ -39,6 +39,7 @@ _EXPORTS = {
     "ExceptionInfo": "stackwise.models.views",
     "LoadedVisualization": "stackwise.models.views",
     "RunMetadataEntry": "stackwise.models.views",
+    "RunMetadataResource": "stackwise.models.views",
 }
 
 __all__ = [
@@ -64,6 +65,7 @@ __all__ = [
     "PipelineSpec",
     "ProjectResponse",
     "RunMetadataEntry",
+    "RunMetadataResource",
     "SecretResponse",
     "StackResponse",
     "StepRunInputResponse",
@@ -107,6 +109,7 @@ if TYPE_CHECKING:
         ExceptionInfo,
         LoadedVisualization,
         RunMetadataEntry,
+        RunMetadataResource,
     )
 
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from stackwise.config.source import Source
 
@@ -133,6 +134,19 @@ class StepSpecView(BaseModel):
                    parameter_spec=dict(step.get("parameters") or {}))
 
 
+class RunMetadataResource(BaseModel):
+    """What `Client().create_run_metadata` logs on: an id and its type (pipeline_run,
+    step_run or artifact_version)."""
+
+    id: UUID
+    type: str
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _plain(cls, value: Any) -> str:
+        return str(getattr(value, "value", value))
+
+
 class RunMetadataEntry(BaseModel):
     value: Any
     created: datetime | None = None
@@ -155,4 +169,4 @@ class LoadedVisualization(BaseModel):
 
 __all__ = ["PIPELINE_CONFIG_DEFAULTS", "STEP_CONFIG_DEFAULTS", "ArtifactVisualizationResponse",
            "ConfigView", "ExceptionInfo", "InputSpecView", "LoadedVisualization",
-           "RunMetadataEntry", "StepSpecView"]
+           "RunMetadataEntry", "RunMetadataResource", "StepSpecView"]
