@@ -18,6 +18,13 @@ _EXPORTS = {
     "StepContext": "stackwise.steps.step_context",
     "log_metadata": "stackwise.artifacts.metadata_api",
     "log_artifact_metadata": "stackwise.artifacts.metadata_api",
+    "log_step_metadata": "stackwise.artifacts.metadata_api",
+    "bulk_log_metadata": "stackwise.artifacts.metadata_api",
+    "add_tags": "stackwise.artifacts.tag_api",
+    "remove_tags": "stackwise.artifacts.tag_api",
+    "Tag": "stackwise.artifacts.tag_api",
+    "get_pipeline_context": "stackwise.pipelines.pipeline_context",
+    "register_artifact": "stackwise.artifacts.artifact_api",
     "log_params": "stackwise.artifacts.tracking_api",
     "log_metrics": "stackwise.artifacts.tracking_api",
     "save_artifact": "stackwise.artifacts.artifact_api",
@@ -36,27 +43,41 @@ __all__ = [
     "Model",
     "StepContext",
     "StepRetryConfig",
+    "Tag",
     "__version__",
+    "add_tags",
+    "bulk_log_metadata",
+    "get_pipeline_context",
     "get_step_context",
     "load_artifact",
     "log_artifact_metadata",
     "log_metadata",
     "log_metrics",
     "log_params",
+    "log_step_metadata",
     "pipeline",
+    "register_artifact",
+    "remove_tags",
     "save_artifact",
     "step",
 ]
 
 if TYPE_CHECKING:
-    from stackwise.artifacts.artifact_api import load_artifact, save_artifact
-    from stackwise.artifacts.metadata_api import log_artifact_metadata, log_metadata
+    from stackwise.artifacts.artifact_api import load_artifact, register_artifact, save_artifact
+    from stackwise.artifacts.metadata_api import (
+        bulk_log_metadata,
+        log_artifact_metadata,
+        log_metadata,
+        log_step_metadata,
+    )
+    from stackwise.artifacts.tag_api import Tag, add_tags, remove_tags
     from stackwise.artifacts.tracking_api import log_metrics, log_params
     from stackwise.client import Client
     from stackwise.config.retry_config import StepRetryConfig
     from stackwise.model import Model
     from stackwise.models.artifact_config import ArtifactConfig, ExternalArtifact
     from stackwise.pipelines.pipeline import pipeline
+    from stackwise.pipelines.pipeline_context import get_pipeline_context
     from stackwise.steps.base_step import step
     from stackwise.steps.step_context import StepContext, get_step_context
 

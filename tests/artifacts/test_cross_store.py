@@ -84,7 +84,8 @@ def test_an_artifact_loads_from_its_store_after_the_stack_changed(
     cloud = use_s3_stack(s3_store_config)
     run = make_and_sum()
     frame_version = run.steps["make_frame"].output
-    assert frame_version.uri.startswith("s3://") and frame_version.artifact_store_id == cloud.id
+    assert frame_version.uri.startswith("s3://")
+    assert str(frame_version.artifact_store_id) == cloud.id
 
     client = Client()
     local = client.activate_stack("default").artifact_store
@@ -95,7 +96,7 @@ def test_an_artifact_loads_from_its_store_after_the_stack_changed(
     # ... and feeds a step that runs on the local stack
     downstream = sum_given(frame=again)
     assert downstream.steps["total"].output.load() == 190
-    assert downstream.steps["total"].output.artifact_store_id == local.id
+    assert str(downstream.steps["total"].output.artifact_store_id) == local.id
     assert local.contains(downstream.steps["total"].output.uri)
 
 
@@ -106,7 +107,7 @@ def test_a_deleted_store_is_named_with_what_to_register_then_a_new_one_serves(
     client = Client()
     client.activate_stack("default")
     client.delete_stack("cloud")
-    client.delete_stack_component("artifact_store", "cloud_store")
+    client.delete_stack_component("cloud_store", "artifact_store")
 
     with pytest.raises(MaterializerError) as info:
         Client().get_artifact_version("answer").load()
@@ -155,7 +156,7 @@ def test_an_unreachable_endpoint_is_reported_with_the_store_and_no_secrets(
     with socket.socket() as probe:  # a loopback port nothing listens on
         probe.bind(("127.0.0.1", 0))
         wrong = f"http://127.0.0.1:{probe.getsockname()[1]}"
-    client.update_stack_component("artifact_store", "plain_store", configuration={
+    client.update_stack_component("plain_store", "artifact_store", configuration={
         "client_kwargs": {"endpoint_url": wrong},
         "config_kwargs": {"retries": {"max_attempts": 1}, "connect_timeout": 2}})
 

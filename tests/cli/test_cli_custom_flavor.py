@@ -42,7 +42,7 @@ def test_registered_flavor_persists_and_runs_a_pipeline(flavor_module: str,
         "c = Client()\n"
         "c.create_stack_component('mine', 'my_local', 'orchestrator', {})\n"
         "c.create_stack('team', {'orchestrator': 'mine', 'artifact_store': 'default'})\n"
-        "print(c.get_stack('team').orchestrator.flavor)\n"
+        "print(c.get_stack('team').components['orchestrator'][0].flavor_name)\n"
     )
     # the fixture put the module's folder on PYTHONPATH, as a user's project would
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,

@@ -70,7 +70,7 @@ def test_unknown_command_suggests_the_close_one(invoke) -> None:
 def test_user_errors_are_one_red_line_without_traceback(invoke) -> None:
     result = invoke("stack", "set", "nope")
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: No stack named 'nope'.")
+    assert result.stderr.startswith("Error: No stack named 'nope'")
     assert "Traceback" not in result.output
     assert result.stdout == ""
 
@@ -84,7 +84,7 @@ def test_debug_shows_the_traceback(invoke, how: str) -> None:
     assert result.exit_code == 1
     assert "Traceback (most recent call last)" in result.stderr
     assert "EntityNotFoundError" in result.stderr
-    assert result.stderr.rstrip().splitlines()[-1].startswith("Error: No stack named 'nope'.")
+    assert result.stderr.rstrip().splitlines()[-1].startswith("Error: No stack named 'nope'")
 
 
 def test_debug_traceback_in_a_real_process(stackwise_process) -> None:
@@ -112,7 +112,7 @@ def test_bugs_are_not_hidden(invoke, monkeypatch: pytest.MonkeyPatch) -> None:
     """Only errors users cause get the one-line treatment; a bug keeps its traceback."""
     from stackwise.client import Client
 
-    def broken(self: Client) -> None:
+    def broken(self: Client, **filters: object) -> None:
         raise ZeroDivisionError("bug")
 
     monkeypatch.setattr(Client, "list_stacks", broken)

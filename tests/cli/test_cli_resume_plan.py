@@ -70,6 +70,19 @@ def test_resume_a_failed_run(ok, invoke, module: str) -> None:
     assert str(Path.cwd()) not in sys.path  # on sys.path for the command only
 
 
+def test_retry_runs_on_the_stack_the_run_used(ok, invoke, module: str) -> None:
+    ok("stack", "register", "other", "-o", "default", "-a", "default")
+    assert invoke("pipeline", "run", f"{module}.fragile", "--stack", "other").exit_code == 1
+    Path("fixed").touch()
+
+    out = ok("pipeline", "runs", "retry", "fragile").stdout  # the active stack is `default`
+
+    assert "on stack 'other'" in out
+    assert "Run 'fragile-resume-1' of pipeline 'fragile': completed." in out
+    again = invoke("pipeline", "runs", "retry", "fragile-resume-1")
+    assert again.exit_code == 1 and "it is completed, not failed" in again.stderr
+
+
 def test_a_resume_that_fails_again_exits_1_with_its_summary(invoke, module: str) -> None:
     invoke("pipeline", "run", f"{module}.fragile")
 

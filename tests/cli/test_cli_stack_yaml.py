@@ -67,7 +67,8 @@ def test_export_refuses_to_overwrite_unless_asked(ok, invoke, dev: str, tmp_path
 def test_export_of_an_unknown_stack(invoke, dev: str, tmp_path: Path) -> None:
     result = invoke("stack", "export", "deb", str(tmp_path / "x.yaml"))
     assert result.exit_code == 1
-    assert "Error: No stack named 'deb'. Did you mean 'dev'?" in result.stderr
+    assert "Error: No stack named 'deb'" in result.stderr
+    assert "Did you mean 'dev'?" in result.stderr
 
 
 # -- import ----------------------------------------------------------------------------------
@@ -145,8 +146,7 @@ def test_copy_and_its_refusal(ok, invoke, dev: str) -> None:
     assert out == ("Copied stack 'dev' to 'staging'.\n"
                    "Make it active with: stackwise stack set staging\n")
     client = Client()
-    assert client.get_stack("staging").record.components == \
-        client.get_stack("dev").record.components
+    assert client.get_stack("staging").component_ids == client.get_stack("dev").component_ids
     refused = invoke("stack", "copy", "dev", "staging")
     assert refused.exit_code == 1
     assert refused.stderr == ("Error: A stack named 'staging' exists already; choose another "
@@ -233,4 +233,4 @@ def test_verify_lists_the_pre_run_problems_too(invoke, ok) -> None:
 def test_verify_unknown_stack(invoke) -> None:
     result = invoke("stack", "verify", "nope")
     assert result.exit_code == 1
-    assert "Error: No stack named 'nope'." in result.stderr
+    assert "Error: No stack named 'nope'" in result.stderr

@@ -129,18 +129,20 @@ def test_list_runs_pages_with_total(three_runs):
     assert [r.name for r in second] == ["c-run"]
     assert first.total == second.total == 3
     assert first.total_pages == 2
-    beyond = Client().list_pipeline_runs(size=2, page=3)
-    assert len(beyond) == 0 and beyond.total == 3
+    with pytest.raises(ValueError, match=r"Page 3 is beyond the last page \(2\) of 3 item"):
+        Client().list_pipeline_runs(size=2, page=3)  # as ZenML: a ValueError, not an empty page
 
 
 def test_list_runs_rejects_an_unknown_sort_column(three_runs):
-    with pytest.raises(ValueError, match="Cannot sort runs by 'colour'"):
+    with pytest.raises(ValueError, match="cannot be sorted by 'colour'"):
         Client().list_pipeline_runs(sort_by="asc:colour")
 
 
-def test_list_runs_of_unknown_pipeline_is_a_key_error(three_runs):
+def test_list_runs_of_unknown_pipeline_name_is_empty(three_runs):
+    """A filter, as in ZenML: no run matches (get_pipeline is the lookup that raises)."""
+    assert Client().list_pipeline_runs(pipeline_name="numbres").total == 0
     with pytest.raises(KeyError, match="Did you mean 'numbers'"):
-        Client().list_pipeline_runs(pipeline_name="numbres")
+        Client().get_pipeline("numbres")
 
 
 # -- one run ----------------------------------------------------------------------------------
@@ -170,19 +172,20 @@ def test_unknown_run_is_a_key_error_with_a_hint(three_runs):
 
 # -- steps ------------------------------------------------------------------------------------
 def test_list_run_steps_in_execution_order(three_runs):
-    steps = Client().list_run_steps("c-run")
+    run = Client().get_pipeline_run("c-run")
+    steps = Client().list_run_steps(pipeline_run_id=run.id)
     assert [s.name for s in steps] == ["produce", "double"]
     assert all(s.status == "completed" for s in steps)
     assert steps[1].inputs["value"].id == steps[0].outputs["number"][0].id
 
 
 def test_list_run_steps_accepts_the_run_id(three_runs):
-    steps = Client().list_run_steps(three_runs[0].id)
+    steps = Client().list_run_steps(pipeline_run_id=str(three_runs[0].id))
     assert [s.name for s in steps] == ["produce", "double"]
 
 
 def test_get_run_step_by_id(three_runs):
-    listed = Client().list_run_steps("b-run")[1]
+    listed = Client().list_run_steps(pipeline_run_id=three_runs[0].id)[1]
     fetched = Client().get_run_step(listed.id)
     assert fetched.name == "double"
     assert fetched.pipeline_run_id == three_runs[0].id
@@ -191,7 +194,7 @@ def test_get_run_step_by_id(three_runs):
 
 
 def test_unknown_step_run_is_a_key_error(three_runs):
-    with pytest.raises(KeyError, match="No step run with id"):
+    with pytest.raises(KeyError, match="No step run"):
         Client().get_run_step("00000000-0000-0000-0000-000000000000")
 
 

@@ -20,6 +20,7 @@ from stackwise.exceptions import (
     ComponentNotFoundError,
     ConfigError,
     EntityExistsError,
+    EntityInUseError,
     StackValidationError,
 )
 from stackwise.store import get_store
@@ -56,11 +57,11 @@ def test_create_stack_component_stores_the_validated_configuration(tmp_path: Pat
                                              StackComponentType.ARTIFACT_STORE,
                                              {"path": str(folder)})
     assert record.type == "artifact_store"
-    assert record.flavor == "local"
+    assert record.flavor_name == "local" and record.flavor.name == "local"
     assert record.configuration == {"path": str(folder)}
     fetched = Client().get_stack_component("artifact_store", "mine")
     assert fetched.id == record.id
-    assert "mine" in [c.name for c in Client().list_stack_components("artifact_store")]
+    assert "mine" in [c.name for c in Client().list_stack_components(type="artifact_store")]
 
 
 def test_component_type_accepts_the_cli_spelling(tmp_path: Path):
@@ -112,8 +113,8 @@ def test_create_stack_from_component_names(other_store: str):
         StackComponentType.ORCHESTRATOR: "default", "artifact_store": other_store})
     assert record.name == "other"
     stack = Client().get_stack("other")
-    assert stack.artifact_store.name == other_store
-    assert stack.orchestrator.name == "default"
+    assert stack.components[StackComponentType.ARTIFACT_STORE][0].name == other_store
+    assert stack.components[StackComponentType.ORCHESTRATOR][0].name == "default"
     assert "other" in [s.name for s in Client().list_stacks()]
 
 
@@ -255,7 +256,7 @@ def test_deleting_the_default_stack_is_refused():
 
 def test_deleting_the_active_stack_is_refused(other_stack: str):
     Client().activate_stack(other_stack)
-    with pytest.raises(StackValidationError, match="is the active stack"):
+    with pytest.raises(EntityInUseError, match="is the active stack"):
         Client().delete_stack(other_stack)
     assert Client().get_stack(other_stack).name == other_stack
 
@@ -270,7 +271,7 @@ def test_deleting_an_inactive_stack(other_stack: str):
 
 def test_a_component_used_by_a_stack_cannot_be_deleted(other_stack: str):
     with pytest.raises(Exception, match="used by stack"):
-        Client().delete_stack_component("artifact_store", "other_store")
+        Client().delete_stack_component("other_store", "artifact_store")
     Client().delete_stack(other_stack)
-    Client().delete_stack_component("artifact_store", "other_store")
+    Client().delete_stack_component("other_store", "artifact_store")
     assert "other_store" not in [c.name for c in Client().list_stack_components()]

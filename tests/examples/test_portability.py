@@ -82,6 +82,8 @@ def test_the_example_moves_from_a_local_stack_to_s3_and_an_mlflow_server_unchang
         s3_server: Any, mlflow_server: Any, stackwise_home: Path, tmp_path: Path) -> None:
     data = tmp_path / "features.parquet"
 
+    from stackwise.stack.active_stack import load_stack
+
     # 1. the local demo stack, as tests/examples/test_fraud_detection.py registers it
     client = Client()
     client.create_stack_component("mlflow_tracker", "mlflow", "experiment_tracker", {})
@@ -91,7 +93,7 @@ def test_the_example_moves_from_a_local_stack_to_s3_and_an_mlflow_server_unchang
     local = run_example(stackwise_home, data)
     assert local.returncode == 0, local.stderr
     local_run = Client().get_pipeline(PIPELINE).last_run
-    local_store = Client().get_stack("demo").artifact_store
+    local_store = load_stack(Client().store, "demo").artifact_store
     assert all(local_store.contains(v.uri) for v in outputs_of(local_run))
 
     # 2. the cloud stack from its file: the credentials as a secret, the tracker's name taken
@@ -111,7 +113,7 @@ def test_the_example_moves_from_a_local_stack_to_s3_and_an_mlflow_server_unchang
     assert cloud.returncode == 0, cloud.stderr
     cloud_run = Client().get_pipeline(PIPELINE).last_run
     assert cloud_run.id != local_run.id
-    assert cloud_run.record.stack_id == Client().get_stack("cloud").id
+    assert cloud_run.stack_id == Client().get_stack("cloud").id
     assert all(str(s.status) == "completed" for s in cloud_run.steps.values())  # no cache hit
 
     # every artifact of the second run lives in the bucket, and nothing else does

@@ -80,7 +80,7 @@ def test_seed_stack_file_runs_the_example_against_the_server(
     assert result.returncode == 0, result.stderr
 
     run, mlflow_run = tracked_run(mlflow_server.url)
-    assert run.record.stack_id == Client().get_stack("local-mlflow").id
+    assert run.stack_id == Client().get_stack("local-mlflow").id
     assert mlflow_run.data.params == PARAMS
     assert 0.5 < mlflow_run.data.metrics["train_auc"] <= 1.0
     assert mlflow_run.info.run_name == run.name
@@ -114,7 +114,7 @@ def test_same_example_runs_on_a_local_demo_stack_then_on_the_server_stack(
             f"{stack_file}; tracking_uri: unset registered, '{mlflow_server.url}' in "
             f"{stack_file})") in refused.stderr
     assert "`stackwise experiment-tracker rename mlflow_tracker NEW_NAME`" in refused.stderr
-    assert Client().list_stack_components("experiment_tracker")[0].configuration == {}
+    assert Client().list_stack_components(type="experiment_tracker")[0].configuration == {}
 
     # ...so the user renames the local one, as the message says, and imports again.
     ok("experiment-tracker", "rename", "mlflow_tracker", "local_mlflow_tracker")
@@ -123,7 +123,7 @@ def test_same_example_runs_on_a_local_demo_stack_then_on_the_server_stack(
     assert remote.returncode == 0, remote.stderr
 
     run, server_run = tracked_run(mlflow_server.url)
-    assert run.record.stack_id == Client().get_stack("local-mlflow").id
+    assert run.stack_id == Client().get_stack("local-mlflow").id
     assert server_run.data.params == PARAMS
     assert 0.5 < server_run.data.metrics["train_auc"] <= 1.0
     assert server_run.info.run_name == run.name

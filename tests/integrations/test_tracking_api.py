@@ -25,6 +25,7 @@ from mlflow.tracking import MlflowClient  # noqa: E402
 from stackwise import pipeline, step  # noqa: E402
 from stackwise.artifacts.tracking_api import log_metrics, log_params  # noqa: E402
 from stackwise.client import Client  # noqa: E402
+from stackwise.enums import StackComponentType  # noqa: E402
 from stackwise.exceptions import PipelineRunFailedError, StackValidationError  # noqa: E402
 from stackwise.integrations.wandb.offline_runs import read_offline_run  # noqa: E402
 
@@ -104,11 +105,12 @@ def use_tracker(flavor: str, configuration: dict[str, Any]) -> None:
     """Make a stack `<flavor>_stack` whose experiment tracker `tracker` is of `flavor`, and
     activate it; a previous `tracker` is detached from its stack and deleted first."""
     client = Client()
-    for record in client.list_stacks():
-        if record.components.get("experiment_tracker"):
-            client.update_stack(record.name, components={"experiment_tracker": None})
-    if any(c.name == "tracker" for c in client.list_stack_components("experiment_tracker")):
-        client.delete_stack_component("experiment_tracker", "tracker")
+    for stack in client.list_stacks():
+        if stack.components.get(StackComponentType.EXPERIMENT_TRACKER):
+            client.update_stack(stack.name,
+                                component_updates={StackComponentType.EXPERIMENT_TRACKER: []})
+    if any(c.name == "tracker" for c in client.list_stack_components(type="experiment_tracker")):
+        client.delete_stack_component("tracker", "experiment_tracker")
     client.create_stack_component("tracker", flavor, "experiment_tracker", configuration)
     client.create_stack(f"{flavor}_stack", {"orchestrator": "default",
                                             "artifact_store": "default",
@@ -137,7 +139,7 @@ def test_the_same_pipeline_logs_to_mlflow_then_to_wandb_by_switching_the_stack(t
     assert run.data.metrics == {"loss": 0.25, "auc": 0.75, "passed": 1.0}
     assert [(m.step, m.value) for m in client.get_metric_history(run_id, "loss")] == [
         (0, 0.5), (1, 0.25)]
-    assert run.data.tags["stackwise.run_id"] == on_mlflow.id
+    assert run.data.tags["stackwise.run_id"] == str(on_mlflow.id)
     assert run.info.status == "FINISHED"
 
     # W&B: one offline run per step, grouped under the pipeline run's name
@@ -150,7 +152,7 @@ def test_the_same_pipeline_logs_to_mlflow_then_to_wandb_by_switching_the_stack(t
     assert evaluated.config == {}
     assert trained.group == evaluated.group == on_wandb.name
     assert (trained.job_type, evaluated.job_type) == ("train", "evaluate")
-    assert trained.run_id == on_wandb.steps["train"].id
+    assert trained.run_id == str(on_wandb.steps["train"].id)
     assert trained.offline and trained.exit_code == 0 and evaluated.exit_code == 0
 
 

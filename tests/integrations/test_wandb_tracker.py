@@ -226,8 +226,8 @@ def test_in_a_pipeline_each_step_run_gets_a_run_and_a_failing_step_exits_1(tmp_p
                                                                  {"loss": 0.125}, 0)
     assert (checked.metrics, checked.exit_code) == ({"score": 0.9}, 1)
     assert fitted.group == checked.group == run.name
-    assert fitted.run_id == run.steps["fit"].id
-    assert run.steps["check"].run_metadata["wandb_run_id"] == run.steps["check"].id
+    assert fitted.run_id == str(run.steps["fit"].id)
+    assert run.steps["check"].run_metadata["wandb_run_id"] == str(run.steps["check"].id)
     assert wandb.run is None
 
 

@@ -25,6 +25,7 @@ from stackwise.client import Client
 from stackwise.config.retry_config import StepRetryConfig
 from stackwise.enums import ExecutionStatus
 from stackwise.exceptions import PipelineRunFailedError, StackValidationError, StackwiseError
+from stackwise.stack.active_stack import load_stack
 from stackwise.stack.validation import stack_problems
 
 if TYPE_CHECKING:
@@ -309,7 +310,7 @@ def test_an_unreachable_scheduler_is_a_clear_error() -> None:
 def test_a_scheduler_elsewhere_needs_a_shared_store_and_artifact_store() -> None:
     client = use_dask("tcp://10.1.2.3:8786")  # never contacted: validation runs first
 
-    problems = stack_problems(client.get_stack("dask"))
+    problems = stack_problems(load_stack(client.store, "dask"))
 
     assert len(problems) == 2, problems
     store, artifacts = problems
@@ -326,7 +327,7 @@ def test_a_scheduler_elsewhere_needs_a_shared_store_and_artifact_store() -> None
 def test_loopback_schedulers_may_use_local_files(address: str | None) -> None:
     client = use_dask(address)
 
-    assert stack_problems(client.get_stack("dask")) == []
+    assert stack_problems(load_stack(client.store, "dask")) == []
 
 
 def test_the_store_url_sent_to_workers_is_absolute(tmp_path: Path,

@@ -82,7 +82,7 @@ def test_resume_runs_only_what_failed_and_reuses_the_rest() -> None:
 
     assert CALLS == ["explode", "after_explode"]  # caching is off, yet nothing else ran
     assert new.name == "broken-resume-1" and new.status == S.COMPLETED
-    assert new.record.resumed_from_id == old.id
+    assert new.original_run.id == old.id
     steps, before = new.steps, old.steps
     assert {n: s.status for n, s in steps.items()} == {
         "start": S.CACHED, "independent": S.CACHED,
@@ -104,7 +104,7 @@ def test_a_resume_that_fails_again_can_be_resumed_and_points_at_the_producers() 
     newest = Client().resume_run("broken-resume-1")
 
     assert newest.name == "broken-resume-2"
-    assert newest.record.resumed_from_id == Client().get_pipeline_run("broken-resume-1").id
+    assert newest.original_run.id == Client().get_pipeline_run("broken-resume-1").id
     assert newest.steps["start"].original_step_run_id == old.steps["start"].id
     assert newest.steps["after_explode"].output.load() == 7
 

@@ -13,7 +13,7 @@ def test_create_get_list_update_delete(ok, invoke):
     out = ok("secret", "create", "mlflow", "--user=alice", "--password", VALUE).stdout
     assert "Created secret 'mlflow' with key(s) password, user." in out
     assert "{{mlflow.KEY}}" in out
-    assert Client().get_secret("mlflow") == {"user": "alice", "password": VALUE}
+    assert Client().get_secret("mlflow").secret_values == {"user": "alice", "password": VALUE}
 
     got = ok("secret", "get", "mlflow").stdout
     assert "Secret 'mlflow'" in got and "password" in got and "****" in got
@@ -28,10 +28,10 @@ def test_create_get_list_update_delete(ok, invoke):
              "--remove-key", "user").stdout
     assert "Updated secret 'mlflow': set password, port; removed user. Keys now: password, " \
            "port." in out
-    assert Client().get_secret("mlflow") == {"password": "new-one", "port": "5000"}
+    assert Client().get_secret("mlflow").secret_values == {"password": "new-one", "port": "5000"}
 
     refused = invoke("secret", "delete", "mlflow", input="n\n")
-    assert refused.exit_code == 1 and Client().list_secrets() != []
+    assert refused.exit_code == 1 and Client().list_secrets().total == 1
     out = ok("secret", "delete", "mlflow", input="y\n").stdout
     assert "Deleted secret 'mlflow'." in out
     assert "No secrets yet" in ok("secret", "list").stdout
@@ -39,7 +39,7 @@ def test_create_get_list_update_delete(ok, invoke):
 
 def test_values_are_kept_as_typed(ok):
     ok("secret", "create", "odd", "--pin=007", "--flag=yes", "--url=http://x?a=b", "--e=")
-    assert Client().get_secret("odd") == {"pin": "007", "flag": "yes", "url": "http://x?a=b",
+    assert Client().get_secret("odd").secret_values == {"pin": "007", "flag": "yes", "url": "http://x?a=b",
                                           "e": ""}
 
 
@@ -47,12 +47,12 @@ def test_values_file(ok, tmp_path: Path):
     path = tmp_path / "values.yaml"
     path.write_text("user: alice\npassword: 'from-file'\npin: 007\nflag: no\n")
     ok("secret", "create", "db", "--values-file", str(path), "--password=from-flag")
-    assert Client().get_secret("db") == {"user": "alice", "password": "from-flag",
+    assert Client().get_secret("db").secret_values == {"user": "alice", "password": "from-flag",
                                          "pin": "007", "flag": "no"}
 
     path.write_text("host: db.internal\n")
     ok("secret", "update", "db", "--values-file", str(path))
-    assert Client().get_secret("db")["host"] == "db.internal"
+    assert Client().get_secret("db").secret_values["host"] == "db.internal"
 
 
 def test_a_values_file_that_is_not_a_flat_mapping_is_refused(invoke, tmp_path: Path):

@@ -25,7 +25,7 @@ def _write_key(path: Path, mode: int = 0o600) -> None:
 @posix_only
 def test_the_key_file_is_made_on_the_first_write_with_mode_0600(stackwise_home: Path):
     client = Client()
-    assert client.list_secrets() == []
+    assert client.list_secrets().items == []
     assert not key_file_path().exists(), "reading must not create a key"
 
     client.create_secret("db", {"password": "pw"})
@@ -61,7 +61,7 @@ def test_a_key_file_others_can_read_is_refused_with_the_fix(stackwise_home: Path
     assert str(path) in message and f"{mode:04o}" in message
     assert f"chmod 600 {path}" in message
     path.chmod(0o600)
-    assert Client().get_secret("db") == {"password": "pw"}
+    assert Client().get_secret("db").secret_values == {"password": "pw"}
 
 
 def test_creating_the_key_twice_keeps_the_first(stackwise_home: Path):
@@ -101,7 +101,7 @@ def test_the_environment_key_is_used_instead_of_the_file(stackwise_home: Path,
     monkeypatch.setenv(KEY_ENV, Fernet.generate_key().decode())
     Client().create_secret("db", {"password": "pw"})
     assert not key_file_path().exists()
-    assert Client().get_secret("db") == {"password": "pw"}
+    assert Client().get_secret("db").secret_values == {"password": "pw"}
 
     monkeypatch.setenv(KEY_ENV, Fernet.generate_key().decode())
     with pytest.raises(StackwiseError, match=f"the key in the environment variable {KEY_ENV} "
@@ -138,4 +138,4 @@ def test_a_secret_written_with_a_lost_key_can_still_be_deleted(stackwise_home: P
 
     assert "Deleted secret 'db'." in ok("secret", "delete", "db", "-y").stdout
     Client().delete_secret("other")
-    assert Client().list_secrets() == []
+    assert Client().list_secrets().items == []

@@ -14,6 +14,7 @@ from stackwise.enums import StackComponentType
 from stackwise.exceptions import ConfigError
 from stackwise.secrets import SecretReference, find_references, resolve_references
 from stackwise.stack import build_component
+from stackwise.stack.active_stack import load_stack
 
 PASSWORD = "hunter2-Wq8zT"
 
@@ -56,7 +57,7 @@ def test_the_record_keeps_the_reference_and_the_built_component_holds_the_value(
         "tracking_uri": "https://{{mlflow.user}}@mlflow.example.com",
         "tracking_password": "{{mlflow.password}}"}
 
-    tracker = client.get_stack(tracked_stack).experiment_tracker
+    tracker = load_stack(client.store, tracked_stack).experiment_tracker
 
     assert tracker.config.tracking_password == PASSWORD
     assert tracker.config.tracking_uri == "https://alice@mlflow.example.com"
@@ -67,8 +68,8 @@ def test_the_record_keeps_the_reference_and_the_built_component_holds_the_value(
 def test_a_secret_changed_after_registration_is_used_at_the_next_build(
         client: Client, tracked_stack: str):
     pytest.importorskip("mlflow")
-    client.update_secret("mlflow", {"password": "rotated"})
-    record = client.get_stack_component("experiment_tracker", "tracker")
+    client.update_secret("mlflow", add_or_update_values={"password": "rotated"})
+    record = client.store.get_component("experiment_tracker", "tracker")
     assert build_component(record).config.tracking_password == "rotated"
 
 
@@ -77,7 +78,7 @@ def test_an_unknown_secret_names_the_component_key_reference_and_command(client:
     client.create_stack_component("tracker", "mlflow", "experiment_tracker",
                                   {"tracking_password": "{{mlflow.password}}",
                                    "tracking_token": "{{mlflow.token}}"})
-    record = client.get_stack_component("experiment_tracker", "tracker")
+    record = client.store.get_component("experiment_tracker", "tracker")
 
     with pytest.raises(ConfigError) as info:
         build_component(record)
@@ -96,7 +97,7 @@ def test_an_unknown_key_lists_the_secrets_keys(client: Client):
     client.create_secret("mlflow", {"password": PASSWORD, "user": "alice"})
     client.create_stack_component("tracker", "mlflow", "experiment_tracker",
                                   {"tracking_password": "{{mlflow.pasword}}"})
-    record = client.get_stack_component("experiment_tracker", "tracker")
+    record = client.store.get_component("experiment_tracker", "tracker")
 
     with pytest.raises(ConfigError) as info:
         build_component(record)
@@ -112,8 +113,9 @@ def test_a_resolved_value_the_flavor_rejects_is_masked_in_the_error(client: Clie
     client.create_secret("paths", {"sub": "x://leaky-value"})
     client.create_stack_component("store", "local", "artifact_store",
                                   {"path": "/data/{{paths.sub}}"})
-    record = client.get_stack_component("artifact_store", "store")
-    assert record.configuration == {"path": "/data/{{paths.sub}}"}
+    assert client.get_stack_component("artifact_store", "store").configuration == {
+        "path": "/data/{{paths.sub}}"}
+    record = client.store.get_component("artifact_store", "store")
 
     with pytest.raises(ConfigError) as info:
         build_component(record)
@@ -130,7 +132,7 @@ def test_a_stack_without_references_reads_no_secret(client: Client, monkeypatch)
         raise AssertionError("no reference: the secrets must not be read")
 
     monkeypatch.setattr(SecretStore, "get", refuse)
-    stack = client.get_stack("default")
+    stack = load_stack(client.store, "default")
     assert stack.orchestrator is not None and stack.artifact_store is not None
 
 
@@ -148,7 +150,7 @@ def test_plain_text_in_a_secret_field_warns_at_registration(client: Client):
     assert warning.filename == __file__, "the warning points at the caller"
 
     with pytest.warns(UserWarning, match="key 'tracking_token' is a secret given in plain"):
-        client.update_stack_component(StackComponentType.EXPERIMENT_TRACKER, "tracker",
+        client.update_stack_component("tracker", StackComponentType.EXPERIMENT_TRACKER,
                                       configuration={"tracking_token": "tok"})
 
 
@@ -159,7 +161,7 @@ def test_references_and_ordinary_fields_do_not_warn(client: Client):
                                       {"tracking_password": "{{mlflow.password}}",
                                        "tracking_username": "pre-{{mlflow.user}}",
                                        "experiment_name": "not a secret"})
-        client.update_stack_component("experiment_tracker", "tracker",
+        client.update_stack_component("tracker", "experiment_tracker",
                                       configuration={"tracking_token": "{{ mlflow.token }}"})
 
 

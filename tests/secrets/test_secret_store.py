@@ -9,7 +9,8 @@ import pytest
 
 from stackwise.client import Client
 from stackwise.exceptions import ConfigError, EntityExistsError, EntityNotFoundError
-from stackwise.secrets import SecretInfo, key_file_path
+from stackwise.models import SecretResponse
+from stackwise.secrets import key_file_path
 
 VALUE = "hunter2-Wq8zT"
 
@@ -18,33 +19,34 @@ def test_values_round_trip(client: Client):
     info = client.create_secret("mlflow", {"username": "alice", "password": VALUE})
 
     assert info.name == "mlflow" and info.keys == ["password", "username"]
-    assert client.get_secret("mlflow") == {"username": "alice", "password": VALUE}
-    assert Client().get_secret("mlflow") == {"username": "alice", "password": VALUE}
+    assert client.get_secret("mlflow").secret_values == {"username": "alice", "password": VALUE}
+    assert Client().get_secret("mlflow").secret_values == {"username": "alice", "password": VALUE}
 
 
 def test_values_keep_their_exact_text(client: Client):
     values = {"pin": "007", "flag": "yes", "empty": "", "unicode": "pässwörd ✓",
               "braces": "{{not.a.ref}}", "multi": "line1\nline2"}
     client.create_secret("odd", values)
-    assert client.get_secret("odd") == values
+    assert client.get_secret("odd").secret_values == values
 
 
 def test_list_shows_names_keys_and_dates_never_values(client: Client):
     client.create_secret("b_secret", {"token": VALUE})
     client.create_secret("a_secret", {"user": "u", "password": "p"})
 
-    infos = client.list_secrets()
+    infos = client.list_secrets(sort_by="asc:name")
 
     assert [i.name for i in infos] == ["a_secret", "b_secret"]
     assert infos[0].keys == ["password", "user"]
-    assert all(isinstance(i, SecretInfo) and i.created <= i.updated for i in infos)
+    assert all(isinstance(i, SecretResponse) and i.created <= i.updated for i in infos)
     assert VALUE not in repr(infos)
+    assert all(not i.secret_values for i in infos), "listing never loads values"
 
 
 def test_the_database_files_never_hold_the_plaintext(client: Client, stackwise_home: Path):
     client.create_secret("mlflow", {"tracking_password": VALUE})
-    client.update_secret("mlflow", {"other_key_name": VALUE + "-2"})
-    assert client.get_secret("mlflow")["tracking_password"] == VALUE
+    client.update_secret("mlflow", add_or_update_values={"other_key_name": VALUE + "-2"})
+    assert client.get_secret("mlflow").secret_values["tracking_password"] == VALUE
 
     files = [p for p in stackwise_home.rglob("*") if p.is_file() and p != key_file_path()]
     assert any(p.name == "stackwise.db" for p in files)
@@ -59,7 +61,7 @@ def test_a_taken_name_is_refused(client: Client):
     with pytest.raises(EntityExistsError, match="A secret named 'db' already exists.*"
                                                 "stackwise secret update db"):
         client.create_secret("db", {"password": "two"})
-    assert client.get_secret("db") == {"password": "one"}
+    assert client.get_secret("db").secret_values == {"password": "one"}
 
 
 @pytest.mark.parametrize("call", ["get", "update", "delete"])
@@ -69,7 +71,7 @@ def test_an_unknown_name_is_a_key_error_with_did_you_mean(client: Client, call: 
         if call == "get":
             client.get_secret("mlfow")
         elif call == "update":
-            client.update_secret("mlfow", {"password": "x"})
+            client.update_secret("mlfow", add_or_update_values={"password": "x"})
         else:
             client.delete_secret("mlfow")
     assert isinstance(info.value, EntityNotFoundError)
@@ -79,11 +81,13 @@ def test_an_unknown_name_is_a_key_error_with_did_you_mean(client: Client, call: 
 def test_update_sets_and_removes_keys(client: Client):
     created = client.create_secret("db", {"user": "u", "password": "old", "host": "h"})
 
-    info = client.update_secret("db", {"password": "new", "port": "5432"}, remove_keys=["host"])
+    info = client.update_secret("db", add_or_update_values={"password": "new", "port": "5432"},
+                                remove_values=["host"])
 
     assert info.keys == ["password", "port", "user"]
     assert info.created == created.created and info.updated >= created.updated
-    assert client.get_secret("db") == {"user": "u", "password": "new", "port": "5432"}
+    assert client.get_secret("db").secret_values == {"user": "u", "password": "new",
+                                                   "port": "5432"}
 
 
 def test_update_refusals_change_nothing(client: Client):
@@ -91,21 +95,21 @@ def test_update_refusals_change_nothing(client: Client):
 
     with pytest.raises(KeyError, match="Secret 'db' has no key 'pasword'. Did you mean "
                                        "'password'\\? Its keys: password, user."):
-        client.update_secret("db", remove_keys=["pasword"])
+        client.update_secret("db", remove_values=["pasword"])
     with pytest.raises(ConfigError, match="without keys; delete it instead"):
-        client.update_secret("db", remove_keys=["user", "password"])
+        client.update_secret("db", remove_values=["user", "password"])
     with pytest.raises(ConfigError, match="Nothing to change in secret 'db'"):
         client.update_secret("db")
     with pytest.raises(ConfigError, match="both set and removed"):
-        client.update_secret("db", {"user": "x"}, remove_keys=["user"])
+        client.update_secret("db", add_or_update_values={"user": "x"}, remove_values=["user"])
 
-    assert client.get_secret("db") == {"user": "u", "password": "pw"}
+    assert client.get_secret("db").secret_values == {"user": "u", "password": "pw"}
 
 
 def test_delete(client: Client):
     client.create_secret("db", {"password": "pw"})
     client.delete_secret("db")
-    assert client.list_secrets() == []
+    assert client.list_secrets().items == []
     with pytest.raises(KeyError):
         client.get_secret("db")
 

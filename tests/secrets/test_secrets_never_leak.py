@@ -12,6 +12,7 @@ from cryptography.fernet import Fernet
 
 from stackwise.client import Client
 from stackwise.secrets import key_file_path
+from stackwise.stack.active_stack import load_stack
 
 VALUE = "hunter2-Wq8zT-never-shown"
 USER_VALUE = "alice-Kj3-never-shown"
@@ -65,7 +66,7 @@ def test_no_command_prints_or_logs_a_value(ok, invoke, caplog: pytest.LogCapture
     run("stack", "describe", "tracked")
     run("stack", "list")
 
-    tracker = Client().get_stack("tracked").experiment_tracker  # resolved, logged at DEBUG
+    tracker = load_stack(Client().store, "tracked").experiment_tracker  # resolved, at DEBUG
     assert tracker.config.tracking_password == VALUE
     assert USER_VALUE in tracker.config.tracking_uri
     outputs.append(("(repr of the built component)", repr(tracker)))
@@ -101,7 +102,7 @@ def test_the_secret_module_logs_keys_but_not_values(client: Client,
                                                     caplog: pytest.LogCaptureFixture):
     caplog.set_level(logging.DEBUG, logger="stackwise.secrets")
     client.create_secret("db", {"password": VALUE})
-    client.update_secret("db", {"password": USER_VALUE})
+    client.update_secret("db", add_or_update_values={"password": USER_VALUE})
     client.delete_secret("db")
 
     messages = [r.getMessage() for r in caplog.records if r.name.startswith("stackwise.secrets")]

@@ -33,9 +33,10 @@ def test_concurrent_updates_of_different_keys_all_land(client: Client):
     client.create_secret("shared", {"seed": "0"})
 
     def set_key(i: int) -> None:
-        Client().update_secret("shared", {f"key{i}": str(i)})
+        Client().update_secret("shared", add_or_update_values={f"key{i}": str(i)})
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(set_key, range(16)))
 
-    assert client.get_secret("shared") == {"seed": "0", **{f"key{i}": str(i) for i in range(16)}}
+    assert client.get_secret("shared").secret_values == {
+        "seed": "0", **{f"key{i}": str(i) for i in range(16)}}

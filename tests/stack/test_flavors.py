@@ -148,7 +148,7 @@ def test_client_rejects_an_unknown_flavor_and_registers_nothing():
 
     with pytest.raises(ConfigError, match="Did you mean 'local'"):
         Client().create_stack_component("x", "lcoal", "orchestrator", {})
-    assert "x" not in [c.name for c in Client().list_stack_components("orchestrator")]
+    assert "x" not in [c.name for c in Client().list_stack_components(type="orchestrator")]
 
 
 # -- custom flavors ---------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from stackwise.client import Client
 from stackwise.enums import StackComponentType
 from stackwise.exceptions import StackValidationError
 from stackwise.orchestrators.base_orchestrator import BaseOrchestrator
+from stackwise.stack.active_stack import load_stack
 from stackwise.stack.flavor import Flavor
 from stackwise.stack.flavor_registry import flavor_registry
 from stackwise.stack.stack import Stack
@@ -96,7 +97,7 @@ def register(client: Client, name: str, type_: StackComponentType, flavor: str,
 
 def problems_of(client: Client, stack: str,
                 requirements: list[ComponentRequirement] | None = None) -> list[str]:
-    return stack_problems(client.get_stack(stack), requirements or [], get_store())
+    return stack_problems(load_stack(get_store(), stack), requirements or [], get_store())
 
 
 # -- the remote orchestrator rule -------------------------------------------------------------
@@ -108,7 +109,7 @@ def test_a_remote_orchestrator_needs_a_remote_store_a_registry_and_no_local_trac
                                 "experiment_tracker": "local_tracker"})
 
     with pytest.raises(StackValidationError) as info:
-        validate_stack(client.get_stack("k8s"), [], get_store())
+        validate_stack(load_stack(get_store(), "k8s"), [], get_store())
     lines = str(info.value).splitlines()
     assert lines[0] == "Stack 'k8s' cannot run this pipeline (3 problems):"
     assert lines[1:] == [
@@ -166,9 +167,9 @@ def test_a_flavor_states_what_it_needs_alongside_every_other_problem(client: Cli
 
     # a component whose library is missing cannot check anything: that is the problem then
     ghost_stack = store.create_stack("haunted", [
-        client.get_stack_component("orchestrator", "default").id,
-        client.get_stack_component("artifact_store", "default").id,
-        client.get_stack_component("alerter", "ghost").id])
+        str(client.get_stack_component("orchestrator", "default").id),
+        str(client.get_stack_component("artifact_store", "default").id),
+        str(client.get_stack_component("alerter", "ghost").id)])
     assert problems_of(client, ghost_stack.name) == [
         "Component 'ghost' (alerter): The alerter flavor 'ghost' cannot be used: No module named "
         "'stackwise_no_such_module'. Install it: pip install \"stackwise[ghost]\""]
@@ -201,7 +202,7 @@ def test_a_run_stops_before_any_step_on_what_a_flavor_needs(
 
 # -- verify_stack ----------------------------------------------------------------------------
 def test_verify_passes_on_the_default_stack_and_leaves_no_probe(stackwise_home: Path) -> None:
-    result = verify_stack(Client().get_stack("default"), get_store())
+    result = verify_stack(load_stack(get_store(), "default"), get_store())
     assert result.ok
     assert [(c.type, c.name, c.flavor, c.error) for c in result.checks] == [
         ("orchestrator", "default", "local", None), ("artifact_store", "default", "local", None)]
@@ -215,12 +216,13 @@ def test_verify_reports_every_failure(client: Client, tmp_path: Path) -> None:
     register(client, "pager", T.ALERTER, "pager")
     register(client, "ghost", T.ALERTER, "ghost")
     store = get_store()
-    ids = [client.get_stack_component(t, n).id for t, n in (
+    ids = [str(client.get_stack_component(t, n).id) for t, n in (
         ("orchestrator", "default"), ("artifact_store", "blocked"), ("alerter", "pager"))]
     store.create_stack("shaky", ids)
-    store.create_stack("haunted", [*ids[:2], client.get_stack_component("alerter", "ghost").id])
+    store.create_stack("haunted", [*ids[:2],
+                                  str(client.get_stack_component("alerter", "ghost").id)])
 
-    result = verify_stack(client.get_stack("shaky"), store)
+    result = verify_stack(load_stack(store, "shaky"), store)
     assert not result.ok
     assert result.problems == ["Component 'pager' (alerter): needs an experiment tracker to "
                                "link alerts to runs: `stackwise stack update shaky -e NAME`."]
@@ -234,7 +236,7 @@ def test_verify_reports_every_failure(client: Client, tmp_path: Path) -> None:
     ]
     assert [c.name for c in result.failed] == ["blocked", "pager"]
 
-    haunted = verify_stack(client.get_stack("haunted"), store)
+    haunted = verify_stack(load_stack(store, "haunted"), store)
     assert haunted.checks[-1].error == NOT_BUILT
     assert any("stackwise_no_such_module" in p for p in haunted.problems)
 

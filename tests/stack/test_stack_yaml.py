@@ -12,6 +12,7 @@ import yaml
 import stackwise
 from stackwise.client import Client
 from stackwise.exceptions import ConfigError, EntityExistsError, EntityNotFoundError
+from stackwise.stack.active_stack import load_stack
 from stackwise.stack.stack_yaml import copy_stack as copy_stack_in
 from stackwise.stack.stack_yaml import (
     export_stack,
@@ -115,7 +116,7 @@ def test_export_notes_a_secret_written_in_plain_text() -> None:
 
 
 def test_export_of_an_unknown_stack_suggests_the_close_name(dev: str) -> None:
-    with pytest.raises(EntityNotFoundError, match="No stack named 'deb'. Did you mean 'dev'?"):
+    with pytest.raises(EntityNotFoundError, match="No stack named 'deb'.*Did you mean 'dev'?"):
         export_stack(get_store(), "deb")
 
 
@@ -131,8 +132,8 @@ def test_round_trip_under_another_name_reuses_every_component(dev: str, tmp_path
                                                "tracker_b"]
     assert result.notes == []
     assert stack_to_dict(store, "dev-again") == stack_to_dict(store, dev)
-    assert Client().get_stack("dev-again").record.components == \
-        Client().get_stack(dev).record.components
+    assert Client().get_stack("dev-again").component_ids == \
+        Client().get_stack(dev).component_ids
 
 
 def test_round_trip_into_a_fresh_store_creates_the_components(
@@ -160,7 +161,7 @@ def test_the_seed_file_imports_as_written() -> None:
         ("artifact_store", "local", "local_artifact_store"),
         ("orchestrator", "local", "local_orchestrator"),
         ("experiment_tracker", "mlflow", "mlflow_tracker")}
-    stack = Client().get_stack("local-mlflow")
+    stack = load_stack(get_store(), "local-mlflow")
     assert stack.experiment_tracker.config.tracking_uri == "http://localhost:5000"
     assert stack.experiment_tracker.config.experiment_name == "fraud-detection"
     assert stack.artifact_store.path == "/tmp/stackwise-artifacts"
@@ -211,7 +212,8 @@ def test_every_problem_is_listed_at_once_and_nothing_is_written(tmp_path: Path) 
         "model_deployer": "mlflow"}}
     path = write(tmp_path / "bad.yaml", data)
     store = get_store()
-    before = Client().list_stack_components()  # the default stack's, made on first use
+    Client().list_stack_components()  # makes the default stack's components on first use
+    before = store.list_components()
 
     with pytest.raises(ConfigError) as info:
         import_stack(store, path)
@@ -320,8 +322,8 @@ def test_an_identical_component_is_reused_even_written_differently(dev: str) -> 
         "configuration": {"experiment_name": "b", "nested": False, "tracking_uri": None}})
     result = import_stack_data(get_store(), data, "same")
     assert [e.label for e in result.reused] == ["experiment tracker 'tracker_b'"]
-    assert Client().get_stack("same").experiment_tracker.id == \
-        Client().get_stack_component("experiment_tracker", "tracker_b").id
+    assert load_stack(get_store(), "same").experiment_tracker.id == \
+        str(Client().get_stack_component("experiment_tracker", "tracker_b").id)
 
 
 # -- copy ------------------------------------------------------------------------------------
@@ -336,5 +338,5 @@ def test_copy_refuses_a_taken_name_and_an_unknown_source(dev: str) -> None:
     with pytest.raises(EntityExistsError, match="A stack named 'default' exists already; "
                                                 "choose another name for the copy of 'dev'."):
         copy_stack_in(get_store(), dev, "default")
-    with pytest.raises(EntityNotFoundError, match="No stack named 'deb'. Did you mean 'dev'?"):
+    with pytest.raises(EntityNotFoundError, match="No stack named 'deb'.*Did you mean 'dev'?"):
         copy_stack_in(get_store(), "deb", "x")

@@ -99,7 +99,7 @@ def test_a_required_component_on_another_stack_suggests_switching(tmp_path: Path
         validate_stack(client.active_stack, need, store)
     assert "or switch to a stack that has it: `stackwise stack set tracked`" in str(info.value)
 
-    validate_stack(client.get_stack("tracked"), need, store)
+    validate_stack(load_stack(store, "tracked"), need, store)
 
 
 def test_a_run_on_a_broken_stack_stops_before_any_step(broken_stack: str,

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import pytest
 
 from stackwise import get_step_context, pipeline, step
+from stackwise.exceptions import StepContextError
 
 SEEN: dict[str, Any] = {}
 
@@ -37,9 +38,9 @@ def two_outputs() -> tuple[Annotated[int, "left"], Annotated[int, "right"]]:
     context = get_step_context()
     SEEN["left"] = context.get_output_artifact_uri("left")
     SEEN["right"] = context.get_output_artifact_uri("right")
-    with pytest.raises(ValueError, match="has 2 outputs"):
+    with pytest.raises(StepContextError, match=r"several outputs \(left, right\)"):
         context.get_output_artifact_uri()
-    with pytest.raises(KeyError, match="no output 'middle'"):
+    with pytest.raises(StepContextError, match="no output 'middle'"):
         context.get_output_artifact_uri("middle")
     SEEN["checked"] = True
     return 1, 2

@@ -192,7 +192,7 @@ def test_artifact_config_sets_name_tags_and_version():
     version = outputs["gold_metrics"][0]
     assert version.name == "gold_metrics"
     assert version.version == "gold"
-    assert set(version.tags) == {"eval", "nightly"}
+    assert {t.name for t in version.tags} == {"eval", "nightly"}
     assert version.load() == {"f1": 0.9}
     fetched = Client().get_artifact_version("gold_metrics", "gold")
     assert fetched.id == version.id
@@ -349,5 +349,5 @@ def test_output_materializers_for_a_named_output_is_used():
     run = materializer_pipeline()
 
     version = run.steps["annotated_for_materializer"].outputs["model"][0]
-    assert version.materializer.endswith("_TextMaterializer")
+    assert version.materializer.attribute.endswith("_TextMaterializer")
     assert version.load() == "weights"

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from stackwise.artifact_stores.base_artifact_store import BaseArtifactStore
-    from stackwise.store.sql.sql_store import SqlStore
+    from stackwise.store.base import Store
 
 DEFAULT_MIN_AGE = 3600.0  # seconds; see the module docstring
 _PAGE = 5000
@@ -74,7 +74,7 @@ class _Folder:
     size: int | None = None
 
 
-def find_orphans(store: SqlStore, artifact_store: BaseArtifactStore, *,
+def find_orphans(store: Store, artifact_store: BaseArtifactStore, *,
                  min_age: float = DEFAULT_MIN_AGE, now: float | None = None) -> OrphanScan:
     """The version folders under `artifact_store`'s root that no version of `store` references.
 
@@ -103,15 +103,15 @@ def find_orphans(store: SqlStore, artifact_store: BaseArtifactStore, *,
     return scan
 
 
-def delete_orphans(store: SqlStore, artifact_store: BaseArtifactStore,
+def delete_orphans(store: Store, artifact_store: BaseArtifactStore,
                    orphans: Iterable[OrphanFolder]) -> list[OrphanFolder]:
     """Remove the folders of `orphans`, checking again just before that no version was
     registered for them since the scan. Returns those removed."""
     orphans = list(orphans)
-    registered = set(_existing_version_ids(store, [o.version_id for o in orphans]))
+    registered = set(_existing_version_ids(store, [str(o.version_id) for o in orphans]))
     removed = []
     for orphan in orphans:
-        if orphan.version_id in registered:
+        if str(orphan.version_id) in registered:
             continue
         artifact_store.rmtree(orphan.uri)
         removed.append(orphan)
@@ -119,7 +119,7 @@ def delete_orphans(store: SqlStore, artifact_store: BaseArtifactStore,
 
 
 # -- references ------------------------------------------------------------------------------
-def _referenced(store: SqlStore, artifact_store: BaseArtifactStore,
+def _referenced(store: Store, artifact_store: BaseArtifactStore,
                 folder_ids: list[str]) -> tuple[set[str], set[tuple[str, str]]]:
     """What versions point at: the ids among `folder_ids` that are versions (folders are named
     after their version), and the (artifact folder, version folder) pairs of every URI under
@@ -135,7 +135,7 @@ def _referenced(store: SqlStore, artifact_store: BaseArtifactStore,
     return set(_existing_version_ids(store, folder_ids)), pairs
 
 
-def _all_versions(store: SqlStore) -> Iterator[Any]:
+def _all_versions(store: Store) -> Iterator[Any]:
     index = 1
     while True:
         page = store.list_artifact_versions(index=index, size=_PAGE)
@@ -145,7 +145,7 @@ def _all_versions(store: SqlStore) -> Iterator[Any]:
         index += 1
 
 
-def _existing_version_ids(store: SqlStore, ids: list[str]) -> Iterator[str]:
+def _existing_version_ids(store: Store, ids: list[str]) -> Iterator[str]:
     for start in range(0, len(ids), _ID_BATCH):
         yield from store.get_artifact_versions(ids[start:start + _ID_BATCH])
 

@@ -18,8 +18,10 @@ def version() -> None:
 
 
 @click.command()
-@click.argument("path", default=".", type=click.Path(file_okay=False, path_type=Path))
-def init(path: Path) -> None:
+@click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--path", "path_option", type=click.Path(file_okay=False, path_type=Path),
+              help="The folder (ZenML's spelling of the PATH argument).")
+def init(path: Path | None, path_option: Path | None) -> None:
     """Make PATH (default: the current folder) a stackwise project.
 
     Creates PATH/.stackwise/config.yaml. Inside the project, `stackwise stack set` saves the
@@ -27,7 +29,9 @@ def init(path: Path) -> None:
     """
     from stackwise.config.global_config import CONFIG_FILE_NAME, PROJECT_DIR_NAME, GlobalConfig
 
-    folder = path.expanduser().resolve()
+    if path is not None and path_option is not None and path != path_option:
+        raise click.UsageError("Give the folder once: PATH or --path.")
+    folder = (path or path_option or Path(".")).expanduser().resolve()
     config_file = folder / PROJECT_DIR_NAME / CONFIG_FILE_NAME
     if config_file.exists():
         click.echo(f"{folder} is already a stackwise project ({config_file} exists); "
@@ -39,3 +43,115 @@ def init(path: Path) -> None:
     click.secho(f"Initialized a stackwise project: created {made}{project_dir / CONFIG_FILE_NAME}.",
                 fg="green")
     click.echo("Stacks activated inside it with `stackwise stack set NAME` are saved there.")
+
+
+@click.command()
+def status() -> None:
+    """Show the configuration in use: the store, the active user, project and stack, and
+    where the configuration and local files live."""
+    from stackwise.client import Client
+    from stackwise.config.global_config import GlobalConfig, find_project_root
+    from stackwise.exceptions import EntityNotFoundError
+
+    config = GlobalConfig()
+    url = config.store_url
+    click.echo("-----stackwise Client Status-----")
+    if url.startswith("sqlite"):
+        click.echo(f"Connected to the local stackwise database: '{url}'")
+    elif url.startswith(("http://", "https://")):
+        click.echo(f"Connected to a stackwise server: {url}")
+    else:
+        click.echo(f"Connected directly to a SQL database: '{_hide_password(url)}'")
+    client = Client()
+    choice = config.active_stack()
+    click.echo(f"  The active user is: '{client.active_user.name}'")
+    click.echo("  The active project is: 'default'")
+    try:
+        client.get_stack(choice.name, allow_name_prefix_match=False)
+        click.echo(f"  The active stack is: '{choice.name}' (from the {choice.source})")
+    except EntityNotFoundError:
+        click.secho(f"  The active stack '{choice.name}' (from the {choice.source}) does not "
+                    "exist: choose one with `stackwise stack set NAME`.", fg="yellow")
+    root = find_project_root()
+    if root is not None:
+        click.echo(f"Active repository root: {root}")
+    click.echo(f"Using configuration from: '{config.home}'")
+    click.echo(f"Local store files are located at: '{config.home}'")
+
+
+def _hide_password(url: str) -> str:
+    """`postgresql://user:secret@host/db` -> `postgresql://user:****@host/db`."""
+    head, at, tail = url.rpartition("@")
+    if not at or "://" not in head:
+        return url
+    scheme, _, credentials = head.partition("://")
+    user, colon, _ = credentials.partition(":")
+    return f"{scheme}://{user}{':****' if colon else ''}@{tail}"
+
+
+@click.command()
+@click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("-l", "--local", is_flag=True,
+              help="Only delete the files of the active stack's local artifact store.")
+def clean(yes: bool, local: bool) -> None:
+    """Delete everything stackwise keeps locally: the metadata store, the artifacts, the
+    stacks, the secrets' key and the config under STACKWISE_HOME, and the project config
+    (./.stackwise) of the current folder. Remote stores and artifact stores are not touched.
+
+    With --local: only empty the active stack's local artifact store folder.
+    """
+    import shutil
+
+    from stackwise.config.global_config import PROJECT_DIR_NAME, GlobalConfig
+
+    if local:
+        _clean_local_artifacts(yes)
+        return
+    config = GlobalConfig()
+    home = config.home
+    if not yes and not click.confirm(
+            f"DANGER: this deletes every pipeline run, artifact, stack and secret stackwise "
+            f"keeps in {home} (and ./{PROJECT_DIR_NAME}). Stacks and artifacts stored "
+            "remotely are not deleted. Are you sure you want to proceed?"):
+        click.echo("Aborting clean.")
+        return
+    from stackwise.store import reset_store_cache
+
+    reset_store_cache()  # close the database before its file goes
+    project = Path.cwd() / PROJECT_DIR_NAME
+    if project.is_dir():
+        shutil.rmtree(project)
+        click.echo(f"Deleted local stackwise config from {project}.")
+    if home.exists():
+        shutil.rmtree(home)
+        click.echo(f"Deleted global stackwise config from {home}.")
+    url = config.store_url
+    if not url.startswith("sqlite"):
+        click.secho(f"The metadata store at {_hide_password(url)} is not local and was not "
+                    "touched.", fg="yellow")
+    click.echo(f"Reinitialized: the next command starts with a fresh store in {home}.")
+
+
+def _clean_local_artifacts(yes: bool) -> None:
+    import shutil
+
+    from stackwise.client import Client
+
+    store = Client().active_stack.artifact_store
+    root = Path(str(store.path))
+    if "://" in str(store.path) or not root.exists():
+        click.echo(f"The active stack's artifact store '{store.name}' ({store.path}) has no "
+                   "local files to delete.")
+        return
+    if not yes and not click.confirm(
+            f"DANGER: this deletes every file in the artifact store '{store.name}' ({root}); "
+            "the metadata store still records them. Are you sure you want to proceed?"):
+        click.echo("Aborting clean.")
+        return
+    for path in sorted(root.iterdir()):
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+        click.secho(f"Deleted `{path}`", fg="yellow")
+    click.echo("Deleted all files relating to the local active stack.")

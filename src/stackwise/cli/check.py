@@ -68,11 +68,12 @@ def _tracker_inventory() -> tuple[set[str], dict[str, list[str]], str]:
 
     try:
         client = Client()
-        trackers = client.list_stack_components(StackComponentType.EXPERIMENT_TRACKER)
-        names = {t.id: t.name for t in trackers}
-        stacks = {s.name: [names[i] for i in s.components.get("experiment_tracker", [])
-                           if i in names]
-                  for s in client.list_stacks()}
+        trackers = client.list_stack_components(type=StackComponentType.EXPERIMENT_TRACKER,
+                                                size=10_000)
+        names = {str(t.id): t.name for t in trackers}
+        stacks = {s.name: [names[str(i)] for i in s.component_ids.get("experiment_tracker", [])
+                           if str(i) in names]
+                  for s in client.list_stacks(size=10_000)}
         active = client.active_stack_name
     except Exception as error:  # noqa: BLE001 - any store failure: say how to check anyway
         raise StoreUnreadable(

@@ -30,6 +30,11 @@ def plural(noun: str) -> str:
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "version": ("stackwise.cli.basic:version", "Show the stackwise version."),
     "init": ("stackwise.cli.basic:init", "Make a folder a stackwise project (.stackwise/)."),
+    "status": ("stackwise.cli.basic:status",
+               "Show the store, the active stack and where the configuration lives."),
+    "clean": ("stackwise.cli.basic:clean",
+              "Delete all local metadata, artifacts, stacks and config (asks first)."),
+    "tag": ("stackwise.cli.tag:tag", "Register, list, update and delete tags."),
     "db": ("stackwise.cli.db:db", "Manage the metadata store's schema."),
     "stack": ("stackwise.cli.stack:stack", "Register, activate and inspect stacks."),
     "pipeline": ("stackwise.cli.pipeline:pipeline", "Run pipelines and inspect their runs."),
@@ -140,10 +145,23 @@ def report_error(ctx: click.Context, error: BaseException) -> NoReturn:
     ctx.exit(1)
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """`stackwise --version`: as click's version option prints it (`stackwise, version X`),
+    importing the package version only when asked."""
+    if not value or ctx.resilient_parsing:
+        return
+    from stackwise import __version__
+
+    click.echo(f"{ctx.find_root().info_name or 'stackwise'}, version {__version__}")
+    ctx.exit()
+
+
 @click.group(cls=RootGroup, lazy_commands=LAZY_COMMANDS,
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, envvar=DEBUG_ENV,
               help=f"Show the full traceback of errors (or set {DEBUG_ENV}=1).")
+@click.option("--version", "-v", is_flag=True, expose_value=False, is_eager=True,
+              callback=_print_version, help="Show the version and exit.")
 def cli(debug: bool) -> None:
     """stackwise: portable ML pipelines. Write steps once; choose where they run with a stack.
 

@@ -103,3 +103,116 @@ def page_caption(index: int, total_pages: int, total: int, noun: str) -> str:
     """`noun` is plural (`runs`); one item reads `1 run`."""
     count = f"{total} {noun[:-1] if total == 1 else noun}"
     return f"Page {index} of {total_pages} ({count}). --page N and --size N page through."
+
+
+# -- ZenML's output formats (the options themselves are in cli/options.py) ---------------------
+def jsonable(value: Any) -> Any:
+    """A value as JSON shows it: UUIDs and dates as strings, enums by value, response models
+    by name, lists and dicts of those."""
+    from enum import Enum
+    from uuid import UUID
+
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(getattr(k, "value", k)): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if hasattr(type(value), "model_fields") and hasattr(value, "id"):
+        return getattr(value, "name", None) or str(value.id)
+    if hasattr(value, "import_path"):  # a Source
+        return value.import_path
+    return value
+
+
+def model_row(model: Any, **extra: Any) -> dict[str, Any]:
+    """A response model as one output row (ZenML's `prepare_response_data`): id, name, then
+    its fields, then the command's extra columns."""
+    row: dict[str, Any] = {"id": str(model.id)}
+    if "name" in type(model).model_fields:
+        row["name"] = model.name
+    for field in type(model).model_fields:
+        if field not in row:
+            row[field] = jsonable(getattr(model, field))
+    row.update({k: jsonable(v) for k, v in extra.items()})
+    return row
+
+
+def select_columns(rows: list[dict[str, Any]], columns: str) -> list[dict[str, Any]]:
+    """The rows with only the requested columns (`a,b`, or `all`); spaces and underscores in
+    names are the same; unknown columns are named in a warning, as ZenML does."""
+    if not rows or not columns.strip() or columns.strip().lower() == "all":
+        return rows
+    available = list(rows[0])
+    chosen: list[str] = []
+    unknown: list[str] = []
+    for wanted in (c.strip() for c in columns.split(",") if c.strip()):
+        normal = wanted.lower().replace(" ", "_")
+        match = next((k for k in available if k.lower().replace(" ", "_") == normal), None)
+        if match is None:
+            unknown.append(wanted)
+        elif match not in chosen:
+            chosen.append(match)
+    if unknown:
+        warn(f"Unknown column(s) ignored: {', '.join(unknown)}. Available: "
+             f"{', '.join(available)}")
+    return [{k: row[k] for k in chosen if k in row} for row in rows]
+
+
+def render(data: Any, output_format: str) -> str:
+    """JSON / YAML / CSV / TSV text of one document (a dict) or of rows (a list of dicts)."""
+    if output_format == "json":
+        return json.dumps(data, indent=2, default=str)
+    if output_format == "yaml":
+        import yaml
+
+        return yaml.safe_dump(json.loads(json.dumps(data, default=str)),
+                              default_flow_style=False, sort_keys=False).rstrip("\n")
+    import csv
+    import io
+
+    rows = data if isinstance(data, list) else [data]
+    if not rows:
+        return ""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n",
+                            delimiter="\t" if output_format == "tsv" else ",")
+    writer.writeheader()
+    writer.writerows({k: (json.dumps(v, default=str) if isinstance(v, (dict, list)) else v)
+                      for k, v in row.items()} for row in rows)
+    return buffer.getvalue().rstrip("\n")
+
+
+def print_page(page: Any, rows: Any, columns: str, output_format: str, *,
+               table: Any = None, noun: str = "items") -> None:
+    """One page of a listing. The default table (no --columns) is the command's own
+    `table(caption)`; --columns picks from every field; json/yaml wrap the rows with the
+    pagination, as ZenML. `rows` (a list of dicts, or a function making it) is built only when
+    printed."""
+    caption = page_caption(page.index, page.total_pages, page.total, noun)
+    if output_format == "table" and table is not None and not columns.strip():
+        table(caption)
+        return
+    rows = select_columns(rows() if callable(rows) else rows, columns)
+    if output_format in ("json", "yaml"):
+        click.echo(render({"items": rows, "pagination": {
+            "index": page.index, "max_size": page.max_size, "total_pages": page.total_pages,
+            "total": page.total}}, output_format))
+        return
+    if output_format in ("csv", "tsv"):
+        if rows:
+            click.echo(render(rows, output_format))
+        return
+    headers = list(rows[0]) if rows else []
+    print_table([h.upper() for h in headers], [[row.get(h) for h in headers] for row in rows],
+                caption=caption)
+
+
+def print_single(data: dict[str, Any], output_format: str) -> None:
+    """`describe --output json|yaml|csv|tsv`: the object at the root (ZenML's
+    `handle_output_single`)."""
+    click.echo(render(data, output_format))

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from stackwise.cli.options import PAGE_SIZE, filtered, list_kwargs, list_options
 from stackwise.enums import ExecutionStatus
 
 STATUSES = [s.value for s in ExecutionStatus]
@@ -21,7 +22,7 @@ STATUSES = [s.value for s in ExecutionStatus]
 def page_options(f: Any) -> Any:
     f = click.option("--page", default=1, show_default=True, type=click.IntRange(min=1),
                      help="Which page to show.")(f)
-    return click.option("--size", default=50, show_default=True,
+    return click.option("--size", default=PAGE_SIZE, show_default=True,
                         type=click.IntRange(min=1, max=1000), help="Items per page.")(f)
 
 
@@ -31,56 +32,180 @@ def pipeline() -> None:
 
 
 @pipeline.command(name="list")
-@page_options
-def list_(page: int, size: int) -> None:
+@list_options("id", "created", "updated", "tags", "user", "project", "name",
+              "latest_run_status", "latest_run_user")
+def list_(**kwargs: Any) -> None:
     """List pipelines, newest first, with their latest run."""
-    from stackwise.cli.output import format_time, page_caption, print_table
+    from stackwise.cli.output import format_time, model_row, print_page, print_table
     from stackwise.client import Client
 
-    result = Client().list_pipelines(page=page, size=size)
-    if not result.total:
-        click.echo("No pipelines yet: run one (stackwise pipeline run MODULE.PIPELINE).")
+    filters, columns, output_format = list_kwargs(kwargs)
+    result = Client().list_pipelines(**filters)
+    if not result.total and output_format == "table":
+        click.echo("No pipelines match." if filtered(filters) else
+                   "No pipelines yet: run one (stackwise pipeline run MODULE.PIPELINE).")
         return
-    rows = []
-    for p in result:
-        try:
-            last = p.last_run
-            latest, status = last.name, str(last.status)
-        except RuntimeError:  # no runs yet
-            latest, status = "-", "-"
-        rows.append((p.name, format_time(p.record.created), latest, status))
-    print_table(["NAME", "CREATED", "LATEST RUN", "STATUS"], rows,
-                caption=page_caption(result.index, result.total_pages, result.total,
-                                     "pipelines"))
+
+    def rows() -> list[dict[str, Any]]:
+        return [model_row(p, latest_run_id=p.latest_run_id,
+                          latest_run_status=p.latest_run_status,
+                          tags=[t.name for t in p.tags]) for p in result]
+
+    def table(caption: str) -> None:
+        lines = []
+        for p in result:
+            try:
+                last = p.last_run
+                latest, status = last.name, str(last.status)
+            except RuntimeError:  # no runs yet
+                latest, status = "-", "-"
+            lines.append((p.name, format_time(p.created), latest, status))
+        print_table(["NAME", "CREATED", "LATEST RUN", "STATUS"], lines, caption=caption)
+
+    print_page(result, rows, columns, output_format, table=table, noun="pipelines")
+
+
+@pipeline.command(name="delete")
+@click.argument("name")
+@click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
+def delete(name: str, yes: bool) -> None:
+    """Delete pipeline NAME (a name or id) and all its runs; the artifact versions they made
+    stay."""
+    from stackwise.cli.output import success
+    from stackwise.client import Client
+
+    client = Client()
+    target = client.get_pipeline(name)
+    runs = target.num_runs
+    if not yes:
+        click.confirm(f"Delete pipeline '{target.name}' and its {_count(runs, 'run')}?",
+                      abort=True)
+    client.delete_pipeline(target.id)
+    success(f"Deleted pipeline '{target.name}' and its {_count(runs, 'run')}.")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 @pipeline.group()
 def runs() -> None:
-    """List, describe and resume pipeline runs."""
+    """List, describe, delete and resume pipeline runs."""
+
+
+RUN_FILTERS = ("id", "created", "updated", "run_metadata", "tags", "user", "project", "name",
+               "index", "orchestrator_run_id", "pipeline_id", "stack_id", "schedule_id",
+               "build_id", "snapshot_id", "code_repository_id", "template_id",
+               "source_snapshot_id", "model_version_id", "linked_to_model_version_id",
+               "status", "in_progress", "start_time", "end_time", "pipeline_name",
+               "pipeline", "stack", "code_repository", "model", "stack_component",
+               "templatable", "triggered_by_step_run_id", "triggered_by_deployment_id",
+               "trigger_id", "parent_run_id", "root_runs_only")
+_BOOLEAN_FILTERS = ("in_progress", "templatable", "root_runs_only")
+
+
+def _boolean(name: str, value: str) -> bool:
+    lowered = value.lower()
+    if lowered in ("true", "1", "yes"):
+        return True
+    if lowered in ("false", "0", "no"):
+        return False
+    raise click.UsageError(f"--{name} takes true or false, not '{value}'.")
+
+
+def _run_filters(filters: dict[str, Any]) -> dict[str, Any]:
+    """The CLI's strings as the Client takes them: booleans, metadata `key:value`, statuses
+    checked (an unknown status is a usage error, not an empty page)."""
+    from stackwise.store.filters import split_operator
+
+    for name in _BOOLEAN_FILTERS:
+        if name in filters:
+            filters[name] = _boolean(name, str(filters[name]))
+    status = filters.get("status")
+    if status is not None:
+        op, value = split_operator(status)
+        if op == "equals":
+            if value.lower() not in STATUSES:
+                raise click.UsageError(f"--status '{value}' is not a run status; statuses are "
+                                       f"{', '.join(STATUSES)}.")
+            filters["status"] = value.lower()
+    if "run_metadata" in filters:
+        key, sep, value = str(filters["run_metadata"]).partition(":")
+        if not sep:
+            raise click.UsageError("--run_metadata takes KEY:VALUE, e.g. --run_metadata "
+                                   "accuracy:0.9.")
+        from stackwise.cli.component import parse_value
+
+        filters["run_metadata"] = {key: parse_value(value)}
+    return filters
 
 
 @runs.command(name="list")
-@click.option("-p", "--pipeline", "pipeline_name", metavar="NAME",
-              help="Only runs of this pipeline.")
-@click.option("--status", type=click.Choice(STATUSES, case_sensitive=False),
-              help="Only runs with this status.")
-@page_options
-def runs_list(pipeline_name: str | None, status: str | None, page: int, size: int) -> None:
-    """List pipeline runs, newest first."""
-    from stackwise.cli.output import format_duration, format_time, page_caption, print_table
+@list_options(*RUN_FILTERS, short={"pipeline": "-p"})
+def runs_list(**kwargs: Any) -> None:
+    """List pipeline runs, newest first (`-p NAME`/`--pipeline NAME`: one pipeline's)."""
+    from stackwise.cli.output import (
+        format_duration,
+        format_time,
+        model_row,
+        print_page,
+        print_table,
+    )
     from stackwise.client import Client
 
-    result = Client().list_pipeline_runs(pipeline_name=pipeline_name,
-                                         status=status.lower() if status else None,
-                                         page=page, size=size)
-    if not result.total:
-        click.echo("No pipeline runs match." if pipeline_name or status else
+    filters, columns, output_format = list_kwargs(kwargs)
+    filters = _run_filters(filters)
+    client = Client()
+    result = client.list_pipeline_runs(**filters)
+    if not result.total and output_format == "table":
+        click.echo("No pipeline runs match." if filtered(filters) else
                    "No pipeline runs yet: run one (stackwise pipeline run MODULE.PIPELINE).")
         return
-    print_table(["NAME", "PIPELINE", "STATUS", "CREATED", "DURATION"],
-                [(r.name, r.pipeline_name, str(r.status), format_time(r.created),
-                  format_duration(r.created, r.end_time)) for r in result],
-                caption=page_caption(result.index, result.total_pages, result.total, "runs"))
+
+    def rows() -> list[dict[str, Any]]:
+        stacks = {s.id: s.name for s in client.list_stacks(size=10_000)}
+        return [model_row(r, pipeline=r.pipeline_name, run_name=r.name, status=str(r.status),
+                          stack=stacks.get(r.stack_id, "[DELETED]") if r.stack_id else "-",
+                          owner="default") for r in result]
+
+    def table(caption: str) -> None:
+        print_table(["NAME", "PIPELINE", "STATUS", "CREATED", "DURATION"],
+                    [(r.name, r.pipeline_name, str(r.status), format_time(r.created),
+                      format_duration(r.created, r.end_time)) for r in result],
+                    caption=caption)
+
+    print_page(result, rows, columns, output_format, table=table, noun="runs")
+
+
+@runs.command(name="delete")
+@click.argument("run_name", metavar="RUN")
+@click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
+def runs_delete(run_name: str, yes: bool) -> None:
+    """Delete run RUN (a name or id) and its step runs; the artifact versions they made
+    stay."""
+    from stackwise.cli.output import success
+    from stackwise.client import Client
+
+    client = Client()
+    run = client.get_pipeline_run(run_name)
+    if not yes:
+        click.confirm(f"Delete pipeline run '{run.name}'?", abort=True)
+    client.delete_pipeline_run(run.id)
+    success(f"Deleted pipeline run '{run.name}'.")
+
+
+@runs.command(name="refresh")
+@click.argument("run_name", metavar="RUN")
+@click.option("--include-steps", is_flag=True, help="Print each step's status too.")
+def runs_refresh(run_name: str, include_steps: bool) -> None:
+    """Refresh run RUN's status: a run whose orchestrator process died is marked failed."""
+    from stackwise.cli.output import print_table, success
+    from stackwise.client import Client
+
+    run = Client().get_pipeline_run(run_name)  # reading a run settles its status
+    success(f"Refreshed the status of pipeline run '{run.name}': {run.status}.")
+    if include_steps:
+        print_table(["STEP", "STATUS"], [(n, str(s.status)) for n, s in run.steps.items()])
 
 
 @runs.command(name="describe")
@@ -93,19 +218,21 @@ def runs_describe(run_name: str, show_traceback: bool) -> None:
     RUN is a run name or id. Failed steps show their exception; --traceback adds where."""
     from stackwise.cli.output import format_duration, format_time, print_pairs, print_table
     from stackwise.client import Client
+    from stackwise.exceptions import EntityNotFoundError
 
     client = Client()
     run = client.get_pipeline_run(run_name)
     stack_name = "-"
-    if run.record.stack_id:
+    if run.stack_id:
         try:
-            stack_name = client.get_stack(run.record.stack_id).name
-        except KeyError:
+            stack_name = client.get_stack(run.stack_id).name
+        except EntityNotFoundError:
             stack_name = "(deleted)"
     print_pairs([("name", run.name), ("pipeline", run.pipeline_name),
                  ("status", str(run.status)), ("stack", stack_name),
                  ("created", format_time(run.created)), ("ended", format_time(run.end_time)),
-                 ("duration", format_duration(run.created, run.end_time)), ("id", run.id)],
+                 ("duration", format_duration(run.created, run.end_time)),
+                 ("id", str(run.id))],
                 title=f"Pipeline run '{run.name}'")
 
     steps = run.steps
@@ -131,10 +258,10 @@ def runs_describe(run_name: str, show_traceback: bool) -> None:
         info = step.exception_info
         if step.status != ExecutionStatus.FAILED or not info:
             continue
-        kind = str(info.get("type", "Exception")).rsplit(".", 1)[-1]
-        click.secho(f"Step '{name}' failed: {kind}: {info.get('message', '')}", fg="red")
-        if show_traceback and info.get("traceback"):
-            click.echo(info["traceback"].rstrip())
+        kind = str(info.source or "Exception").rsplit(".", 1)[-1]
+        click.secho(f"Step '{name}' failed: {kind}: {info.message or ''}", fg="red")
+        if show_traceback and info.traceback:
+            click.echo(info.traceback.rstrip())
     if any(s.status == ExecutionStatus.FAILED for s in steps.values()) and not show_traceback:
         click.echo(f"Full traceback: stackwise pipeline runs describe {run.name} --traceback")
 
@@ -168,6 +295,33 @@ def runs_resume(run_name: str, stack_name: str | None) -> None:
             _summary(error.run, old.pipeline_name)
             raise
     _summary(result, old.pipeline_name)
+
+
+@runs.command(name="retry")
+@click.argument("run_name", metavar="RUN")
+def runs_retry(run_name: str) -> None:
+    """Retry a failed run on the stack it ran on: a new run (RUN-resume-N) reuses the steps
+    that succeeded and runs the failed and skipped ones again (`runs resume --stack` picks
+    another stack). Exits with 1 when the new run fails."""
+    from stackwise.client import Client
+    from stackwise.exceptions import EntityNotFoundError, IllegalOperationError
+
+    client = Client()
+    old = client.get_pipeline_run(run_name)
+    if old.status != ExecutionStatus.FAILED:
+        raise IllegalOperationError(f"Cannot retry run '{old.name}': it is {old.status}, not "
+                                    "failed.")
+    if old.stack_id is None:
+        raise IllegalOperationError(f"Cannot retry run '{old.name}': it recorded no stack; "
+                                    f"`stackwise pipeline runs resume {old.name} --stack NAME` "
+                                    "picks one.")
+    try:
+        stack_name = client.get_stack(old.stack_id).name
+    except EntityNotFoundError:
+        raise IllegalOperationError(
+            f"Cannot retry run '{old.name}': the stack it ran on was deleted; "
+            f"`stackwise pipeline runs resume {old.name} --stack NAME` picks another.") from None
+    runs_resume.callback(run_name=str(old.id), stack_name=stack_name)  # type: ignore[misc]
 
 
 @contextmanager
@@ -265,6 +419,37 @@ def run(source: str, config_path: str | None, stack_name: str | None) -> None:
             _summary(error.run, target.name)  # then the root command prints why, and exits 1
             raise
     _summary(result, target.name)
+
+
+@pipeline.command(name="register")
+@click.argument("source", metavar="MODULE.PIPELINE")
+@click.option("-p", "--parameters", "parameters_path", metavar="PARAMS.JSON",
+              type=click.Path(exists=True, dir_okay=False),
+              help="A JSON file of the pipeline's parameters, to check they fit it.")
+def register(source: str, parameters_path: str | None) -> None:
+    """Register a pipeline without running it (it then shows in `pipeline list`).
+
+    The pipeline is compiled first with the given parameters, so a mistake in it is found
+    now, not at its first run."""
+    import json
+
+    from stackwise.cli.output import success
+    from stackwise.exceptions import ConfigError
+
+    parameters: dict[str, Any] = {}
+    if parameters_path is not None:
+        with open(parameters_path, encoding="utf-8") as stream:
+            try:
+                parameters = json.load(stream)
+            except ValueError as error:
+                raise ConfigError(f"{parameters_path} is not valid JSON: {error}.") from None
+        if not isinstance(parameters, dict):
+            raise ConfigError(f"{parameters_path} must hold a JSON object of parameters.")
+    with _on_sys_path(os.getcwd()):
+        target = load_pipeline(source)
+        target.prepare(**parameters)
+        registered = target.register()
+    success(f"Registered pipeline '{registered.name}'.")
 
 
 @pipeline.command(name="plan")

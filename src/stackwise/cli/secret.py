@@ -9,8 +9,11 @@ here logs one.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
+
+from stackwise.cli.options import filtered, list_kwargs, list_options
 
 VALUE_OPTIONS = {"ignore_unknown_options": True, "allow_extra_args": True}
 REFERENCE_HELP = "Reference a value in a component's configuration as {{NAME.KEY}}."
@@ -56,11 +59,70 @@ def read_values_file(path: Path) -> dict[str, str]:
     return data
 
 
-def gather_values(args: list[str], values_file: Path | None) -> dict[str, str]:
-    """Values from the file, then the command line (which wins for a key in both)."""
-    values = read_values_file(values_file) if values_file else {}
-    values.update(parse_value_args(args))
-    return values
+def expand_file_value(name: str, value: str) -> str:
+    """ZenML's `@file`: a value starting with `@` is the content of that file (`@@` keeps a
+    literal `@`)."""
+    if value.startswith("@@"):
+        return value[1:]
+    if not value.startswith("@"):
+        return value
+    path = Path(value[1:]).expanduser()
+    if not path.is_file():
+        raise click.UsageError(f"--{name}: file '{path}' does not exist or is not readable.")
+    return path.read_text()
+
+
+def parse_structured_values(text: str) -> dict[str, str]:
+    """`--values '{"a": "b"}'` or YAML (`a: b`), or `@file` holding either -> a flat mapping
+    of strings (ZenML's --values)."""
+    import json
+
+    import yaml
+
+    text = expand_file_value("values", text)
+    try:
+        data = json.loads(text)
+    except ValueError:
+        try:
+            data = yaml.load(text, Loader=yaml.BaseLoader)  # noqa: S506 (strings only)
+        except yaml.YAMLError:
+            raise click.UsageError("--values is neither JSON nor YAML.") from None
+    if not isinstance(data, dict) or any(isinstance(v, (dict, list)) for v in data.values()):
+        raise click.UsageError("--values must be a flat JSON or YAML mapping of key: value.")
+    return {str(k): "" if v is None else str(v) for k, v in data.items()}
+
+
+def prompt_values(existing: dict[str, str]) -> dict[str, str]:
+    """ZenML's --interactive: keys and hidden values typed one pair at a time."""
+    values: dict[str, str] = {}
+    click.echo("Entering interactive mode:")
+    while True:
+        key = click.prompt("Please enter a secret key")
+        if key in existing or key in values:
+            from stackwise.cli.output import warn
+
+            warn(f"Key {key} is given already; skipping it.")
+        else:
+            values[key] = click.prompt(f"Please enter the secret value for the key [{key}]",
+                                       hide_input=True, default="", show_default=False)
+        if not click.confirm("Do you want to add another key-value pair to this secret?"):
+            return values
+
+
+def gather_values(args: list[str], values_file: Path | None, values: str | None = None,
+                  interactive: bool = False) -> dict[str, str]:
+    """Values from --values-file, then --values, then --key=value (which wins for a key in
+    several), then the interactive prompts."""
+    gathered = read_values_file(values_file) if values_file else {}
+    if values is not None:
+        gathered.update(parse_structured_values(values))
+    gathered.update({k: expand_file_value(k, v) for k, v in parse_value_args(args).items()})
+    if interactive:
+        if gathered:
+            raise click.UsageError("--interactive asks for every value: give no values with "
+                                   "it.")
+        gathered = prompt_values(gathered)
+    return gathered
 
 
 @click.group()
@@ -78,14 +140,27 @@ values_file_option = click.option(
     help="A YAML file of key: value pairs (all read as strings).")
 
 
+def value_options(f: Any) -> Any:
+    f = click.option("-v", "--values", metavar="JSON|YAML|@FILE",
+                     help="The values as a JSON or YAML mapping, or @FILE holding one.")(f)
+    f = click.option("-i", "--interactive", is_flag=True,
+                     help="Type the keys and (hidden) values one by one.")(f)
+    return click.option("-p", "--private", is_flag=True,
+                        help="Private secrets need users (a stackwise server); refused on a "
+                             "local store.")(f)
+
+
 @secret.command(context_settings=VALUE_OPTIONS)
 @click.argument("name")
 @values_file_option
-@click.pass_context
-def create(ctx: click.Context, name: str, values_file: Path | None) -> None:
-    """Create secret NAME from --key=value options and/or --values-file.
+@value_options
+@click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="[--KEY=VALUE]...")
+def create(name: str, values_file: Path | None, values: str | None, interactive: bool,
+           private: bool, args: tuple[str, ...]) -> None:
+    """Create secret NAME from --key=value options, --values, --values-file or -i.
 
-    Values typed on the command line stay in the shell's history; --values-file does not.
+    Values typed on the command line stay in the shell's history; --values-file, `--values
+    @FILE` and --interactive do not. A value `@FILE` is that file's content.
 
     \b
     Example:
@@ -95,11 +170,11 @@ def create(ctx: click.Context, name: str, values_file: Path | None) -> None:
     from stackwise.cli.output import note, success
     from stackwise.client import Client
 
-    values = gather_values(ctx.args, values_file)
-    if not values:
+    gathered = gather_values(list(args), values_file, values, interactive)
+    if not gathered:
         raise click.UsageError(f"A secret needs values: stackwise secret create {name} "
                                "--KEY=VALUE (or --values-file FILE.yaml).")
-    info = Client().create_secret(name, values)
+    info = Client().create_secret(name, gathered, private=private)
     success(f"Created secret '{info.name}' with key(s) {', '.join(info.keys)}.")
     note(REFERENCE_HELP.replace("NAME", info.name))
 
@@ -107,49 +182,126 @@ def create(ctx: click.Context, name: str, values_file: Path | None) -> None:
 @secret.command()
 @click.argument("name")
 @click.option("--reveal", is_flag=True, help="Print the values (masked as **** otherwise).")
-def get(name: str, reveal: bool) -> None:
+@click.option("-p", "--private", type=bool, default=None,
+              help="Look only among private (true) or public (false) secrets.")
+def get(name: str, reveal: bool, private: bool | None) -> None:
     """Show secret NAME's keys; the values only with --reveal."""
     from stackwise.cli.output import MASK, print_table
     from stackwise.client import Client
 
-    values = Client().get_secret(name)
+    found = Client().get_secret(name, private=private)
+    values = found.secret_values
     print_table(["KEY", "VALUE"], [(k, values[k] if reveal else MASK) for k in sorted(values)],
-                title=f"Secret '{name}'",
+                title=f"Secret '{found.name}'",
                 caption=None if reveal else "Values are masked; --reveal prints them.")
 
 
 @secret.command(name="list")
-def list_() -> None:
+@list_options("id", "created", "updated", "user", "name", "private")
+def list_(**kwargs: Any) -> None:
     """List the secrets: names and keys, never values."""
-    from stackwise.cli.output import format_time, note, print_table
+    from stackwise.cli.output import format_time, model_row, note, print_page, print_table
+    from stackwise.cli.pipeline import _boolean
     from stackwise.client import Client
 
-    infos = Client().list_secrets()
-    if not infos:
-        note("No secrets yet. Create one: stackwise secret create NAME --KEY=VALUE")
+    filters, columns, output_format = list_kwargs(kwargs)
+    if "private" in filters:
+        filters["private"] = _boolean("private", str(filters["private"]))
+    result = Client().list_secrets(**filters)
+    if not result.total and output_format == "table":
+        note("No secrets match." if filtered(filters) else
+             "No secrets yet. Create one: stackwise secret create NAME --KEY=VALUE")
         return
-    print_table(["NAME", "KEYS", "CREATED", "UPDATED"],
-                [(i.name, ", ".join(i.keys), format_time(i.created), format_time(i.updated))
-                 for i in infos])
+    rows = [{k: v for k, v in model_row(i, keys=i.keys).items() if k != "values"}
+            for i in result]
+
+    def table(caption: str) -> None:
+        print_table(["NAME", "KEYS", "CREATED", "UPDATED"],
+                    [(i.name, ", ".join(i.keys), format_time(i.created),
+                      format_time(i.updated)) for i in result], caption=caption)
+
+    print_page(result, rows, columns, output_format, table=table, noun="secrets")
 
 
 @secret.command(context_settings=VALUE_OPTIONS)
 @click.argument("name")
 @values_file_option
-@click.option("--remove-key", "remove_keys", multiple=True, metavar="KEY",
-              help="A key to remove (repeatable).")
-@click.pass_context
-def update(ctx: click.Context, name: str, values_file: Path | None,
-           remove_keys: tuple[str, ...]) -> None:
-    """Set keys of secret NAME (--key=value; others are kept) or remove them (--remove-key)."""
+@value_options
+@click.option("-r", "--remove-keys", "--remove-key", "remove_keys", multiple=True,
+              metavar="KEY", help="A key to remove (repeatable).")
+@click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="[--KEY=VALUE]...")
+def update(name: str, values_file: Path | None, values: str | None, interactive: bool,
+           private: bool, remove_keys: tuple[str, ...], args: tuple[str, ...]) -> None:
+    """Set keys of secret NAME (--key=value, --values, --values-file or -i; the others are
+    kept) or remove them (-r KEY)."""
     from stackwise.cli.output import success
     from stackwise.client import Client
 
-    values = gather_values(ctx.args, values_file)
-    info = Client().update_secret(name, values, remove_keys)
-    changes = [f"set {', '.join(sorted(values))}"] if values else []
+    gathered = gather_values(list(args), values_file, values, interactive)
+    info = Client().update_secret(name, private=private or None,
+                                  add_or_update_values=gathered,
+                                  remove_values=list(remove_keys))
+    changes = [f"set {', '.join(sorted(gathered))}"] if gathered else []
     changes += [f"removed {', '.join(remove_keys)}"] if remove_keys else []
-    success(f"Updated secret '{name}': {'; '.join(changes)}. Keys now: {', '.join(info.keys)}.")
+    success(f"Updated secret '{info.name}': {'; '.join(changes)}. Keys now: "
+            f"{', '.join(info.keys)}.")
+
+
+def _referencing(client: Any, name: str) -> list[str]:
+    """The components whose configuration references secret `name`."""
+    from stackwise.secrets.references import referenced_secrets
+
+    return [f"{r.type.value.replace('_', ' ')} '{r.name}'"
+            for r in client.list_stack_components(size=10_000)
+            if name in referenced_secrets(r.configuration)]
+
+
+@secret.command()
+@click.argument("name")
+@click.option("-n", "--new-name", required=True, help="The new name.")
+def rename(name: str, new_name: str) -> None:
+    """Rename secret NAME; refused while a component references it as {{NAME.key}}
+    (change those references first)."""
+    from stackwise.cli.output import success
+    from stackwise.client import Client
+    from stackwise.exceptions import StackwiseError
+
+    client = Client()
+    found = client.get_secret(name)
+    users = _referencing(client, found.name)
+    if users:
+        raise StackwiseError(f"Secret '{found.name}' is referenced by {', '.join(users)}; "
+                             "renaming it would break them. Point them at a new secret first.")
+    client.create_secret(new_name, found.secret_values)
+    client.delete_secret(found.name)
+    success(f"Renamed secret '{found.name}' to '{new_name}'.")
+
+
+@secret.command(name="export")
+@click.argument("name")
+@click.option("-p", "--private", type=bool, default=None,
+              help="Look only among private (true) or public (false) secrets.")
+@click.option("-f", "--filename", type=click.Path(dir_okay=False, path_type=Path),
+              help="The YAML file to write (default: NAME.yaml); readable by you only.")
+def export_(name: str, private: bool | None, filename: Path | None) -> None:
+    """Write secret NAME's values to a YAML file (`secret create NAME --values @FILE` reads
+    it back)."""
+    import os
+
+    import yaml
+
+    from stackwise.cli.output import success
+    from stackwise.client import Client
+    from stackwise.exceptions import EntityExistsError
+
+    found = Client().get_secret(name, private=private)
+    target = filename or Path(f"{found.name}.yaml")
+    if target.exists():
+        raise EntityExistsError(f"{target} exists already; choose another file with -f.")
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+        yaml.safe_dump(found.secret_values, stream, default_flow_style=False)
+    success(f"Exported secret '{found.name}' to {target}.")
 
 
 @secret.command()
@@ -159,12 +311,16 @@ def delete(name: str, yes: bool) -> None:
     """Delete secret NAME. Components referencing it fail to build until it exists again."""
     from stackwise.cli.output import success, warn
     from stackwise.client import Client
-    from stackwise.secrets.references import referenced_secrets
+    from stackwise.exceptions import EntityNotFoundError, StackwiseError
 
     client = Client()
-    client.store.get_secret(name)  # an unknown name fails before the question is asked
-    users = [f"{r.type.replace('_', ' ')} '{r.name}'" for r in client.list_stack_components()
-             if name in referenced_secrets(r.configuration)]
+    try:  # an unknown name fails here, before the question is asked
+        client.get_secret(name, allow_partial_name_match=False, allow_partial_id_match=False)
+    except EntityNotFoundError:
+        raise
+    except StackwiseError:
+        pass  # it exists but cannot be decrypted (a lost key): it can still be deleted
+    users = _referencing(client, name)
     if users:
         warn(f"Referenced by: {', '.join(users)}; they cannot be used without it.")
     if not yes:

@@ -105,7 +105,8 @@ class SecretsMixin(ClientBase):
         _refuse_private(private)
         _refuse_private(update_private)
         name = self._secret_name(name_id_or_prefix)
-        if add_or_update_values or remove_values:
+        if add_or_update_values or remove_values or new_name is None:
+            # with nothing at all to change, SecretStore.update refuses ("Nothing to change")
             self._secrets.update(name, add_or_update_values or {}, remove_values or ())
         if new_name is not None and new_name != name:
             self._secrets.rename(name, new_name)

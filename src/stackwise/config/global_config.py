@@ -122,6 +122,12 @@ class GlobalConfig:
             data["custom_flavors"] = [*paths, path]
             _write_yaml(self.config_path, data)
 
+    def remove_custom_flavor_path(self, path: str) -> None:
+        data = _read_yaml(self.config_path)
+        paths = [p for p in data.get("custom_flavors", []) if p != path]
+        data["custom_flavors"] = paths
+        _write_yaml(self.config_path, data)
+
     def init_project(self, folder: Path) -> Path:
         path = folder / PROJECT_DIR_NAME / CONFIG_FILE_NAME
         if not path.exists():

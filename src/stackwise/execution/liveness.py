@@ -32,8 +32,8 @@ from stackwise.utils.ids import utcnow
 if TYPE_CHECKING:
     from types import TracebackType
 
+    from stackwise.store.base import Store
     from stackwise.store.records import RunRecord
-    from stackwise.store.sql.sql_store import SqlStore
 
 logger = logging.getLogger("stackwise")
 
@@ -98,7 +98,7 @@ class Heartbeat:
     at the next beat: one missed beat is far from `STALE_AFTER`.
     """
 
-    def __init__(self, store: SqlStore, run_id: str,
+    def __init__(self, store: Store, run_id: str,
                  interval: float = HEARTBEAT_INTERVAL) -> None:
         self._store = store
         self._run_id = run_id
@@ -144,7 +144,7 @@ def death_reason(run: RunRecord, now: datetime | None = None) -> str | None:
     return None
 
 
-def check_run(store: SqlStore, run: RunRecord) -> RunRecord:
+def check_run(store: Store, run: RunRecord) -> RunRecord:
     """The run as it really is: a `running` run whose orchestrator died is marked `failed` (with
     its running step runs) and returned so; any other run is returned unchanged, unread."""
     now = utcnow()
@@ -163,12 +163,12 @@ def check_run(store: SqlStore, run: RunRecord) -> RunRecord:
     return dataclasses.replace(run, status=ExecutionStatus.FAILED.value, end_time=now)
 
 
-def check_runs(store: SqlStore, runs: Iterable[RunRecord]) -> list[RunRecord]:
+def check_runs(store: Store, runs: Iterable[RunRecord]) -> list[RunRecord]:
     """`check_run` for each of a listing's runs (no query unless one is running and dead)."""
     return [check_run(store, run) for run in runs]
 
 
-def check_last_run(store: SqlStore, pipeline_id: str) -> None:
+def check_last_run(store: Store, pipeline_id: str) -> None:
     """`check_run` on a pipeline's newest run, before something reads it (`.last_run`)."""
     last = store.last_run(pipeline_id)
     if last is not None:

@@ -21,17 +21,20 @@ from typing import Any
 from stackwise.config.retry_config import StepRetryConfig
 from stackwise.enums import ArtifactSaveType, ExecutionStatus, MetadataResourceType
 from stackwise.exceptions import StepFailedError, StepOutputError
-from stackwise.execution.cache import cache_key
+from stackwise.execution.cache import cache_key, expired
 from stackwise.execution.hooks import call_hook
+from stackwise.execution.step_environment import secret_environment, step_environment
+from stackwise.execution.step_run_config import artifact_names, recorded_name, step_run_config
 from stackwise.materializers.artifact_io import artifact_uri, load_data, save_data
 from stackwise.materializers.materializer_registry import import_materializer
-from stackwise.models.pipeline_run import PipelineRunResponse, StepRunResponse
+from stackwise.models.pipeline_run import PipelineRunResponse
 from stackwise.models.pipeline_spec import PipelineSpec, StepSpec
+from stackwise.models.step_run import StepRunResponse
 from stackwise.stack.stack import Stack
 from stackwise.steps.outputs import describe_type, type_matches
 from stackwise.steps.step_context import StepContext, reset_step_context, set_step_context
+from stackwise.store.base import Store
 from stackwise.store.records import ArtifactVersionRecord, NewArtifactVersion, RunRecord
-from stackwise.store.sql.sql_store import SqlStore
 from stackwise.utils.ids import new_id
 from stackwise.utils.source import load_source
 
@@ -45,7 +48,7 @@ class RunContext:
     """What every step of one run shares. In-process orchestrators keep it in memory so a step
     needs no reads for its upstream outputs; a worker builds it from the store."""
 
-    store: SqlStore
+    store: Store
     stack: Stack
     run: RunRecord
     spec: PipelineSpec
@@ -53,12 +56,25 @@ class RunContext:
     outputs: dict[str, dict[str, ArtifactVersionRecord]] = field(default_factory=dict)
     fixed_versions: dict[str, ArtifactVersionRecord] = field(default_factory=dict)
     callables: dict[str, Any] = field(default_factory=dict)  # source -> hook function
+    pipeline_state: Any = None  # what the pipeline's on_init hook returned
+    init_done: bool = False  # on_init ran for this context (here, or in the launching process)
     _run_view: PipelineRunResponse | None = None
+
+    def ensure_pipeline_state(self) -> Any:
+        """The init hook's value; a context rebuilt in a worker process runs the hook (named
+        in the run's config) once there, as ZenML runs it in each step environment."""
+        if not self.init_done:
+            self.init_done = True
+            source = self.run.config.get("init_hook_source")
+            if source:
+                hook = _import_source(source)
+                self.pipeline_state = hook(**self.run.config.get("init_hook_kwargs") or {})
+        return self.pipeline_state
 
     @property
     def run_view(self) -> PipelineRunResponse:
         if self._run_view is None:
-            self._run_view = PipelineRunResponse(self.run, self.store)
+            self._run_view = PipelineRunResponse.from_record(self.run, self.store)
         return self._run_view
 
 
@@ -101,13 +117,6 @@ def timeout_message(invocation_id: str, seconds: float) -> str:
             f"(@step(timeout={seconds:g})); raise its timeout if it needs longer.")
 
 
-def step_run_config(spec: StepSpec) -> dict[str, Any]:
-    """What a step run records as its config."""
-    return {"parameters": spec.parameters, "enable_cache": spec.enable_cache,
-            "experiment_tracker": spec.experiment_tracker, "retry": spec.retry,
-            "settings": spec.settings, "extra": spec.extra}
-
-
 def describe_exception(error: BaseException) -> dict[str, Any]:
     """An error as a step run's `exception_info` records it."""
     return {"type": f"{type(error).__module__}.{type(error).__qualname__}",
@@ -120,6 +129,7 @@ class StepRunner:
     def __init__(self, context: RunContext) -> None:
         self.ctx = context
         self.artifact_store = context.stack.artifact_store
+        self._code_texts: dict[str, tuple[str | None, str | None]] = {}
 
     # -- inputs ----------------------------------------------------------------------
     def _input_records(self, spec: StepSpec) -> dict[str, ArtifactVersionRecord]:
@@ -145,7 +155,10 @@ class StepRunner:
         if not steps:
             raise StepFailedError(f"Upstream step '{invocation_id}' has no successful run in "
                                   f"run '{self.ctx.run.name}'.", step=invocation_id)
-        ids = {n: v[0] for n, v in steps[-1].outputs.items()}
+        spec = self.ctx.spec.steps[invocation_id]
+        names = artifact_names(spec, self.ctx.run.config)
+        by_record = {recorded_name(o, names): o.name for o in spec.outputs}
+        ids = {by_record.get(n, n): v[0] for n, v in steps[-1].outputs.items()}
         versions = self.ctx.store.get_artifact_versions(ids.values())
         produced = {n: versions[i] for n, i in ids.items()}
         self.ctx.outputs[invocation_id] = produced
@@ -171,7 +184,7 @@ class StepRunner:
     def run(self, invocation_id: str) -> StepOutcome:
         spec = self.ctx.spec.steps[invocation_id]
         inputs = self._input_records(spec)
-        key = cache_key(spec, inputs, self.artifact_store.id)
+        key = cache_key(spec, inputs, self.artifact_store.id, self._callable)
         input_ids = {n: r.id for n, r in inputs.items()}
         if spec.enable_cache:
             hit = self._try_cache(spec, key, input_ids)
@@ -198,6 +211,8 @@ class StepRunner:
         if found is None:
             return None
         original, outputs = found
+        if expired(spec, original):
+            return None
         declared = {o.name for o in spec.outputs}
         if not declared <= outputs.keys():
             return None
@@ -223,52 +238,95 @@ class StepRunner:
                  key: str, input_ids: dict[str, str], attempt: int,
                  final: bool) -> StepOutcome:
         store = self.ctx.store
+        config = step_run_config(spec)
+        logs = None
+        config["logs_uri"] = None
+        if spec.enable_step_logs is not False:
+            from stackwise.execution.step_logs import LogCapture, logs_uri
+
+            config["logs_uri"] = logs_uri(self.artifact_store, new_id())
+            logs = LogCapture(self.artifact_store, config["logs_uri"])
+        docstring, source_code = self._code_text(spec, step)
         step_run = store.start_step_run(
             run_id=self.ctx.run.id, name=spec.invocation_id, source=spec.source,
-            config=step_run_config(spec), cache_key=key, code_hash=spec.code_hash,
-            inputs=input_ids, attempt=attempt)
+            config=config, cache_key=key, code_hash=spec.code_hash,
+            inputs=input_ids, attempt=attempt, docstring=docstring, source_code=source_code)
+        names = artifact_names(spec, self.ctx.run.config)
         version_ids = {o.name: new_id() for o in spec.outputs}
-        uris = {o.name: artifact_uri(self.artifact_store, o.artifact_name, version_ids[o.name])
+        uris = {o.name: artifact_uri(self.artifact_store, names[o.name], version_ids[o.name])
                 for o in spec.outputs}
         context = StepContext(
             store=store, stack=self.ctx.stack, spec=spec, pipeline_run=self.ctx.run_view,
-            step_run=StepRunResponse(step_run, store), output_uris=uris,
-            output_artifact_names={o.name: o.artifact_name for o in spec.outputs})
+            step_run=StepRunResponse.from_record(step_run, store), output_uris=uris,
+            output_artifact_names=names, inputs=inputs, step=step,
+            pipeline_state=self.ctx.ensure_pipeline_state())
         token = set_step_context(context)
         saved: list[tuple[str, NewArtifactVersion]] = []
         tracker_metadata: dict[str, Any] = {}
-        try:
-            values = {n: load_data(r, store, self.artifact_store) for n, r in inputs.items()}
-            with ExitStack() as stack:
-                if spec.experiment_tracker:
-                    tracker_metadata = stack.enter_context(self._tracking(spec, step_run.id))
-                result = step.entrypoint(**spec.parameters, **values)
-            for output, value in self._split_outputs(spec, result):
-                saved.append((output.name, self._save_output(spec, output, value,
-                                                             version_ids, uris, context)))
-            on_success = self._callable(spec.on_success)
-            if on_success is not None:
-                call_hook(on_success, spec.invocation_id, "on_success")
-        except Exception as error:  # noqa: BLE001 - recorded, then re-raised by the caller
-            for uri in uris.values():  # saved outputs, and anything the step wrote there
-                self.artifact_store.rmtree(uri)
-            final = final or isinstance(error, StepTimeoutError)
-            status = S.FAILED if final else S.RETRIED
-            on_failure = self._callable(spec.on_failure) if final else None
-            if on_failure is not None:
-                call_hook(on_failure, spec.invocation_id, "on_failure", error)
-            store.finish_step_run(step_run, status=str(status),
-                                  exception_info=describe_exception(error),
-                                  metadata=self._metadata(step_run.id, context, tracker_metadata))
-            return StepOutcome(status, {}, error)
-        finally:
-            reset_step_context(token)
+        with ExitStack() as scope:
+            if logs is not None:
+                scope.enter_context(logs)
+            try:
+                variables = dict(spec.environment)
+                if spec.secrets:
+                    variables.update(secret_environment(store, spec.secrets))
+                scope.enter_context(step_environment(variables))
+                values = {n: load_data(r, store, self.artifact_store) for n, r in inputs.items()}
+                self._hook(spec.on_start, spec, "on_start")
+                try:
+                    with ExitStack() as stack:
+                        if spec.experiment_tracker:
+                            tracker_metadata = stack.enter_context(
+                                self._tracking(spec, step_run.id))
+                        result = step.entrypoint(**spec.parameters, **values)
+                finally:
+                    self._hook(spec.on_end, spec, "on_end")
+                for output, value in self._split_outputs(spec, result):
+                    saved.append((recorded_name(output, names), self._save_output(
+                        spec, output, value, version_ids, uris, context, names[output.name])))
+                self._hook(spec.on_success, spec, "on_success")
+            except Exception as error:  # noqa: BLE001 - recorded, then re-raised by the caller
+                for uri in uris.values():  # saved outputs, and anything the step wrote there
+                    self.artifact_store.rmtree(uri)
+                final = final or isinstance(error, StepTimeoutError)
+                status = S.FAILED if final else S.RETRIED
+                if final:
+                    self._hook(spec.on_failure, spec, "on_failure", error)
+                store.finish_step_run(step_run, status=str(status),
+                                      exception_info=describe_exception(error),
+                                      metadata=self._metadata(step_run.id, context,
+                                                              tracker_metadata))
+                return StepOutcome(status, {}, error)
+            finally:
+                reset_step_context(token)
         registered = store.finish_step_run(
             step_run, status=str(S.COMPLETED), outputs=saved,
             linked_outputs=context.linked_outputs,
             metadata=self._metadata(step_run.id, context, tracker_metadata))
+        if any("{" in o.name for o in spec.outputs):
+            registered = {o.name: registered[recorded_name(o, names)] for o in spec.outputs}
         self.ctx.outputs[spec.invocation_id] = registered
         return StepOutcome(S.COMPLETED, registered)
+
+    def _code_text(self, spec: StepSpec, step: Any) -> tuple[str | None, str | None]:
+        """The step function's docstring and source text, read once per step source."""
+        found = self._code_texts.get(spec.source)
+        if found is None:
+            import inspect
+
+            func = getattr(step, "entrypoint", step)
+            try:
+                text: str | None = inspect.getsource(func)
+            except (OSError, TypeError):
+                text = None
+            found = self._code_texts[spec.source] = (inspect.getdoc(func), text)
+        return found
+
+    def _hook(self, source: str | None, spec: StepSpec, kind: str,
+              error: BaseException | None = None) -> None:
+        hook = self._callable(source)
+        if hook is not None:
+            call_hook(hook, spec.invocation_id, kind, error)
 
     @staticmethod
     def _metadata(step_run_id: str, context: StepContext,
@@ -281,7 +339,8 @@ class StepRunner:
         from stackwise.experiment_trackers.base_experiment_tracker import StepRunInfo
 
         tracker = self.ctx.stack.component(StackComponentType.EXPERIMENT_TRACKER,
-                                           spec.experiment_tracker)
+                                           None if spec.experiment_tracker is True
+                                           else spec.experiment_tracker)
         flavor_key = f"experiment_tracker.{tracker.flavor}"
         settings = {**spec.settings.get("experiment_tracker", {}),
                     **spec.settings.get(flavor_key, {})}
@@ -312,7 +371,8 @@ class StepRunner:
         return list(zip(declared, result, strict=True))
 
     def _save_output(self, spec: StepSpec, output: Any, value: Any, version_ids: dict[str, str],
-                     uris: dict[str, str], context: StepContext) -> NewArtifactVersion:
+                     uris: dict[str, str], context: StepContext,
+                     name: str) -> NewArtifactVersion:
         step = self.ctx.step_objects.get(spec.invocation_id)
         annotation = next((o.annotation for o in step.outputs if o.name == output.name), Any)
         if not type_matches(value, annotation):
@@ -323,12 +383,16 @@ class StepRunner:
                 "or the annotation."
             )
         materializer = import_materializer(output.materializer) if output.materializer else None
-        return save_data(
-            value, version_id=version_ids[output.name], name=output.artifact_name,
+        return context.finish_output(output.name, save_data(
+            value, version_id=version_ids[output.name], name=name,
             uri=uris[output.name], artifact_store=self.artifact_store,
             save_type=str(ArtifactSaveType.STEP_OUTPUT), materializer=materializer,
             version=output.version, tags=output.tags,
-            metadata=context.output_metadata.get(output.name))
+            metadata=context.output_metadata.get(output.name),
+            # None (not set) means on, as in ZenML
+            extract_metadata=getattr(spec, "enable_artifact_metadata", None) is not False,
+            include_visualizations=getattr(spec, "enable_artifact_visualization",
+                                           None) is not False))
 
 
 def skip_reason(spec: PipelineSpec, invocation_id: str,

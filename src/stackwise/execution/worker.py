@@ -46,8 +46,8 @@ from stackwise.execution.step_runner import (
 from stackwise.models.pipeline_spec import PipelineSpec, StepSpec
 
 if TYPE_CHECKING:
+    from stackwise.store.base import Store
     from stackwise.store.records import ArtifactVersionRecord
-    from stackwise.store.sql.sql_store import SqlStore
 
 S = ExecutionStatus
 
@@ -88,7 +88,9 @@ def portability_problems(spec: PipelineSpec) -> list[str]:
     for inv, step in spec.steps.items():
         for what, source in (("step function", step.source),
                              ("on_failure hook", step.on_failure),
-                             ("on_success hook", step.on_success)):
+                             ("on_success hook", step.on_success),
+                             ("on_start hook", step.on_start),
+                             ("on_end hook", step.on_end)):
             if source is not None and _unimportable(source):
                 users.setdefault((what, source), []).append(inv)
     problems = []
@@ -114,7 +116,7 @@ def _unimportable(source: str) -> str | None:
     return None
 
 
-def record_unfinished_step(store: SqlStore, run_id: str, spec: StepSpec,
+def record_unfinished_step(store: Store, run_id: str, spec: StepSpec,
                            error: BaseException) -> ExecutionStatus:
     """Fail the step run of a step whose worker could not record its end (killed, timed out,
     crashed before its first write); a step run that did finish keeps its status, returned."""

@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from stackwise.enums import VisualizationType
 from stackwise.exceptions import MaterializerError, StackwiseError
 from stackwise.materializers.base_materializer import BaseMaterializer
 from stackwise.materializers.materializer_registry import (
@@ -45,8 +46,8 @@ from stackwise.store.records import NewArtifactVersion
 
 if TYPE_CHECKING:
     from stackwise.artifact_stores.base_artifact_store import BaseArtifactStore
+    from stackwise.store.base import Store
     from stackwise.store.records import ArtifactVersionRecord, ComponentRecord
-    from stackwise.store.sql.sql_store import SqlStore
 
 logger = logging.getLogger(__name__)
 
@@ -114,23 +115,28 @@ def materializer_for_save(materializer_class: type[BaseMaterializer], uri: str,
 
 
 def load_with(materializer_class: type[BaseMaterializer], uri: str,
-              artifact_store: BaseArtifactStore, data_type: type[Any]) -> Any:
-    """`materializer_class(uri).load(data_type)`, through a local download when needed."""
+              artifact_store: BaseArtifactStore, data_type: type[Any],
+              expected_content_hash: str | None = None) -> Any:
+    """`materializer_class(uri).load(data_type)`, through a local download when needed.
+    `expected_content_hash` (the hash recorded at save time) is set on the materializer."""
+    def build(folder: str, store: BaseArtifactStore) -> BaseMaterializer:
+        instance = materializer_class(folder, artifact_store=store)
+        instance.expected_content_hash = expected_content_hash
+        return instance
+
     if not needs_staging(materializer_class, artifact_store):
-        return materializer_class(uri, artifact_store=artifact_store).load(data_type)
+        return build(uri, artifact_store).load(data_type)
     if materializer_class.LOADS_LAZILY:
         folder = _download_kept(uri, artifact_store)
         try:
-            value = materializer_class(folder, artifact_store=_local_store(
-                folder, artifact_store)).load(data_type)
+            value = build(folder, _local_store(folder, artifact_store)).load(data_type)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
         _remove_when_collected(value, folder)
         return value
     with artifact_store.local_copy(uri) as folder:
-        return materializer_class(folder, artifact_store=_local_store(
-            folder, artifact_store)).load(data_type)
+        return build(folder, _local_store(folder, artifact_store)).load(data_type)
 
 
 def _download_kept(uri: str, artifact_store: BaseArtifactStore) -> str:
@@ -166,14 +172,25 @@ def save_data(
     version: str | None = None,
     tags: list[str] | None = None,
     metadata: dict[str, Any] | None = None,
+    extract_metadata: bool = True,
+    include_visualizations: bool = True,
 ) -> NewArtifactVersion:
-    """Write `data` under `uri` and describe it; on failure nothing is left behind."""
+    """Write `data` under `uri` and describe it; on failure nothing is left behind.
+
+    `extract_metadata=False` (a step's `enable_artifact_metadata=False`) records no metadata
+    from the materializer (`metadata` given by the caller is still recorded);
+    `include_visualizations=False` (`enable_artifact_visualization=False`) writes none. A
+    materializer whose visualizations fail still saves the value: the failure is logged.
+    """
     materializer_class = materializer or materializer_registry.get(type(data))
     try:
         with materializer_for_save(materializer_class, uri, artifact_store) as instance:
             instance.save(data)
-            extracted = instance.extract_metadata(data) or {}
+            extracted = (instance.extract_full_metadata(data) or {}) if extract_metadata else {}
+            visualizations = (_save_visualizations(instance, data, uri, artifact_store)
+                              if include_visualizations else [])
             content_hash = instance.compute_content_hash(data)
+            item_count = instance.get_item_count(data)
     except Exception:
         _remove_quietly(artifact_store, uri)
         raise
@@ -186,7 +203,33 @@ def save_data(
         format={"materializer_version": materializer_class.FORMAT_VERSION,
                 "python": platform.python_version(), **materializer_class.library_versions()},
         metadata={**extracted, **(metadata or {})},
+        visualizations=visualizations, item_count=item_count,
     )
+
+
+def _save_visualizations(instance: BaseMaterializer, data: Any, uri: str,
+                         artifact_store: BaseArtifactStore) -> list[dict[str, str]]:
+    """Let the materializer write its visualizations; `[{"type", "uri"}]` at the real URI (a
+    staged save wrote them into the local folder that is uploaded to `uri`)."""
+    try:
+        written = instance.save_visualizations(data) or {}
+    except Exception as error:  # noqa: BLE001 - a view must not cost the value
+        logger.warning("%s could not write the visualizations of %s: %s: %s",
+                       type(instance).__name__, uri, type(error).__name__, error)
+        return []
+    found = []
+    for path, kind in written.items():
+        path = str(path)
+        if kind not in set(VisualizationType):
+            logger.warning("%s returned the visualization %s with type %r; types are %s. It "
+                           "is not recorded.", type(instance).__name__, path, kind,
+                           ", ".join(VisualizationType.values()))
+            continue
+        if instance.uri != uri and path.startswith(instance.uri):  # staged: map it back
+            relative = path[len(instance.uri):].lstrip("/\\").replace(os.sep, "/")
+            path = artifact_store.join(uri, relative) if relative else uri
+        found.append({"type": str(VisualizationType(kind)), "uri": path})
+    return found
 
 
 def _remove_quietly(artifact_store: BaseArtifactStore, uri: str) -> None:
@@ -199,7 +242,7 @@ def _remove_quietly(artifact_store: BaseArtifactStore, uri: str) -> None:
 
 
 # -- finding the store a version was written to ----------------------------------------------
-def resolve_artifact_store(record: ArtifactVersionRecord, store: SqlStore,
+def resolve_artifact_store(record: ArtifactVersionRecord, store: Store,
                            preferred: BaseArtifactStore | None = None) -> BaseArtifactStore:
     """The artifact store a version was written to (the active one when it is the same).
 
@@ -220,7 +263,7 @@ def resolve_artifact_store(record: ArtifactVersionRecord, store: SqlStore,
     raise MaterializerError(_unregistered_store_message(record))
 
 
-def _active_artifact_store(store: SqlStore) -> BaseArtifactStore:
+def _active_artifact_store(store: Store) -> BaseArtifactStore:
     from stackwise.enums import StackComponentType
     from stackwise.stack.active_stack import active_stack
 
@@ -241,7 +284,7 @@ def _build_store(record: ArtifactVersionRecord,
         ) from None
 
 
-def _stores_that_could_hold(uri: str, store: SqlStore,
+def _stores_that_could_hold(uri: str, store: Store,
                             preferred: BaseArtifactStore | None) -> Iterator[BaseArtifactStore]:
     """Registered artifact stores (the preferred one first) whose root holds `uri`."""
     from stackwise.enums import StackComponentType
@@ -259,7 +302,7 @@ def _stores_that_could_hold(uri: str, store: SqlStore,
 
 
 # -- loading ---------------------------------------------------------------------------------
-def load_data(record: ArtifactVersionRecord, store: SqlStore,
+def load_data(record: ArtifactVersionRecord, store: Store,
               artifact_store: BaseArtifactStore | None = None) -> Any:
     """The value of an artifact version, loaded by the materializer that saved it from the
     artifact store it was saved to."""
@@ -280,7 +323,7 @@ def load_data(record: ArtifactVersionRecord, store: SqlStore,
         ) from error
     try:
         return load_with(materializer_class, record.uri, artifact_store,
-                         import_type(record.data_type))
+                         import_type(record.data_type), record.content_hash)
     except OSError as error:  # the store failed while reading (ConnectionError is one)
         raise MaterializerError(_unreachable_message(record, artifact_store, error)) from None
 

@@ -22,12 +22,15 @@ fail on remote stores.
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
-from stackwise.enums import ArtifactType
-from stackwise.exceptions import MaterializerError
+from stackwise.enums import ArtifactType, VisualizationType
+from stackwise.exceptions import MaterializerInterfaceError
 
 if TYPE_CHECKING:
     from stackwise.artifact_stores.base_artifact_store import BaseArtifactStore
@@ -47,25 +50,27 @@ class BaseMaterializerMeta(type):
             return cls
         associated = namespace.get("ASSOCIATED_TYPES", ())
         if not isinstance(associated, (tuple, list)):
-            raise MaterializerError(
+            raise MaterializerInterfaceError(
                 f"{name}.ASSOCIATED_TYPES must be a tuple of classes, e.g. (MyType,); got "
                 f"{associated!r}."
             )
         for data_type in associated:
             if not isinstance(data_type, type):
-                raise MaterializerError(
+                raise MaterializerInterfaceError(
                     f"{name}.ASSOCIATED_TYPES holds {data_type!r}, which is not a class."
                 )
         artifact_type = namespace.get("ASSOCIATED_ARTIFACT_TYPE", ArtifactType.DATA)
         if artifact_type not in set(ArtifactType):
-            raise MaterializerError(
+            raise MaterializerInterfaceError(
                 f"{name}.ASSOCIATED_ARTIFACT_TYPE must be a stackwise.enums.ArtifactType, got "
                 f"{artifact_type!r}."
             )
         from stackwise.materializers.materializer_registry import materializer_registry
 
         for data_type in associated:
-            materializer_registry.register(data_type, cls)  # type: ignore[arg-type]
+            if data_type is not object:  # "anything": chosen explicitly, never by type
+                materializer_registry.register_materializer_type(
+                    data_type, cls)  # type: ignore[arg-type]
         return cls
 
 
@@ -88,6 +93,8 @@ class BaseMaterializer(metaclass=BaseMaterializerMeta):
     def __init__(self, uri: str, artifact_store: BaseArtifactStore | None = None) -> None:
         self.uri = uri
         self._artifact_store = artifact_store
+        # when loading: the content hash recorded when the artifact was saved (None if none)
+        self.expected_content_hash: str | None = None
 
     @property
     def artifact_store(self) -> BaseArtifactStore:
@@ -116,12 +123,58 @@ class BaseMaterializer(metaclass=BaseMaterializerMeta):
         """A hash of the value where cheap; it lets caching see through re-created outputs."""
         return None
 
-    def save_visualizations(self, data: Any) -> dict[str, Any]:
+    def extract_full_metadata(self, data: Any) -> dict[str, MetadataType]:
+        """`extract_metadata(data)` plus `storage_size`: the bytes the artifact's files take
+        (run after `save`)."""
+        metadata = dict(self.extract_metadata(data) or {})
+        size = self._storage_size(self.uri)
+        if size is not None:
+            metadata.setdefault("storage_size", size)
+        return metadata
+
+    def save_visualizations(self, data: Any) -> dict[str, VisualizationType]:
+        """Write views of `data` for people (HTML, Markdown, CSV, JSON, PNG) into the
+        artifact's folder; return `{uri: VisualizationType}`. Nothing by default."""
         return {}
+
+    def get_item_count(self, data: Any) -> int | None:
+        """How many items `load_item` can load from this artifact; None: not itemwise."""
+        return None
+
+    def load_item(self, data_type: type[Any], index: int) -> Any:
+        """Item `index` of the saved value, for materializers that save sequences."""
+        raise NotImplementedError(f"The {type(self).__name__} does not support loading items.")
+
+    # -- which types ---------------------------------------------------------------------
+    @classmethod
+    def can_save_type(cls, data_type: type[Any]) -> bool:
+        return any(_is_subclass(data_type, t) for t in cls.ASSOCIATED_TYPES)
+
+    @classmethod
+    def can_load_type(cls, data_type: type[Any]) -> bool:
+        return any(_is_subclass(data_type, t) for t in cls.ASSOCIATED_TYPES)
 
     @classmethod
     def can_handle_type(cls, data_type: type[Any]) -> bool:
-        return any(issubclass(data_type, t) for t in cls.ASSOCIATED_TYPES)
+        return cls.can_save_type(data_type)
+
+    def validate_save_type_compatibility(self, data_type: type[Any]) -> None:
+        """Raise TypeError when this materializer cannot save values of `data_type`."""
+        if not self.can_save_type(data_type):
+            raise TypeError(
+                f"{type(self).__name__} cannot save {_type_name(data_type)}: it saves "
+                f"{_type_names(self.ASSOCIATED_TYPES)}. Choose another materializer with "
+                "output_materializers=, or write one for this type."
+            )
+
+    def validate_load_type_compatibility(self, data_type: type[Any]) -> None:
+        """Raise TypeError when this materializer cannot load values as `data_type`."""
+        if not self.can_load_type(data_type):
+            raise TypeError(
+                f"{type(self).__name__} cannot load {_type_name(data_type)}: it loads "
+                f"{_type_names(self.ASSOCIATED_TYPES)}. Annotate the step input with a type "
+                "it loads."
+            )
 
     @classmethod
     def library_versions(cls) -> dict[str, str]:
@@ -143,10 +196,52 @@ class BaseMaterializer(metaclass=BaseMaterializerMeta):
             yield folder
 
     @contextmanager
+    def get_temporary_directory(self, delete_at_exit: bool,
+                                delete_after_step_execution: bool = True) -> Iterator[str]:
+        """A fresh local folder. Removed when the block exits if `delete_at_exit`; otherwise
+        it outlives the block (a loaded object may keep reading it) and is removed when this
+        process exits (`delete_after_step_execution` is accepted for ZenML code: steps run in
+        their own process on every orchestrator but `local`, where the folder lasts until the
+        pipeline's process ends)."""
+        folder = tempfile.mkdtemp(prefix="stackwise-materializer-")
+        if not delete_at_exit:
+            atexit.register(shutil.rmtree, folder, True)
+        try:
+            yield folder
+        finally:
+            if delete_at_exit:
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def _storage_size(self, uri: str) -> int | None:
+        """Bytes under `uri` in the artifact store (None when the store cannot tell)."""
+        store = self.artifact_store
+        try:
+            if not store.exists(uri):
+                return 0
+            if not store.isdir(uri):
+                return store.size(uri)
+            return sum(self._storage_size(store.join(uri, name)) or 0
+                       for name in store.listdir(uri))
+        except (OSError, NotImplementedError):
+            return None
+
+    @contextmanager
     def local_staging(self) -> Iterator[str]:
         """A local folder to write into; uploaded to the store when the block succeeds."""
         with self.artifact_store.local_staging(self.uri) as folder:
             yield folder
+
+
+def _is_subclass(data_type: Any, base: type[Any]) -> bool:
+    return isinstance(data_type, type) and issubclass(data_type, base)
+
+
+def _type_name(data_type: Any) -> str:
+    return getattr(data_type, "__qualname__", repr(data_type))
+
+
+def _type_names(types: tuple[type, ...]) -> str:
+    return ", ".join(_type_name(t) for t in types) or "no types"
 
 
 def qualified_name(obj: type[Any]) -> str:

@@ -19,7 +19,7 @@ import math
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from stackwise.enums import ArtifactType
+from stackwise.enums import ArtifactType, VisualizationType
 from stackwise.exceptions import MaterializerError
 from stackwise.materializers.base_materializer import BaseMaterializer
 from stackwise.materializers.materializer_registry import (
@@ -138,6 +138,9 @@ class BuiltInMaterializer(BaseMaterializer):
     def compute_content_hash(self, data: Any) -> str | None:
         return _sha256(_dumps(_encode_scalar(data), canonical=True))
 
+    def save_visualizations(self, data: Any) -> dict[str, VisualizationType]:
+        return {self.path(DATA_FILE): VisualizationType.JSON}  # the saved file is the view
+
 
 class BytesMaterializer(BaseMaterializer):
     """bytes as the raw file `data.bin`."""
@@ -219,7 +222,7 @@ class BuiltInContainerMaterializer(BaseMaterializer):
     """
 
     ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = tuple(_CONTAINERS.values())
-    ASSOCIATED_ARTIFACT_TYPE: ClassVar[ArtifactType] = ArtifactType.DATA
+    ASSOCIATED_ARTIFACT_TYPE: ClassVar[ArtifactType] = ArtifactType.BASE  # as ZenML's
     SKIP_REGISTRATION: ClassVar[bool] = True
     USES_ARTIFACT_STORE_IO: ClassVar[bool] = True  # all I/O through the store
 
@@ -265,6 +268,20 @@ class BuiltInContainerMaterializer(BaseMaterializer):
 
     def extract_metadata(self, data: Any) -> dict[str, Any]:
         return {"length": len(data)}
+
+    def save_visualizations(self, data: Any) -> dict[str, VisualizationType]:
+        """The JSON file when the container was saved as one (not per element)."""
+        if _json_envelope(data, _container_kind(data)) is None:
+            return {}
+        return {self.path(DATA_FILE): VisualizationType.JSON}
+
+    def get_item_count(self, data: Any) -> int | None:
+        return len(data) if isinstance(data, (list, tuple)) else None
+
+    def load_item(self, data_type: type[Any], index: int) -> Any:
+        """Element `index` of a saved list or tuple (the whole container is read)."""
+        items = self.load(list)
+        return items[index]
 
     def compute_content_hash(self, data: Any) -> str | None:
         """sha256 of the canonical JSON; for per-element storage, of the elements' hashes

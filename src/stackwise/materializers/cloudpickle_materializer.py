@@ -30,7 +30,7 @@ def _python_version() -> str:
 class CloudpickleMaterializer(BaseMaterializer):
     """Any value, as `artifact.pkl` (cloudpickle) plus `versions.json`."""
 
-    ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = ()
+    ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = (object,)  # anything; never by type
     ASSOCIATED_ARTIFACT_TYPE: ClassVar[ArtifactType] = ArtifactType.DATA
     SKIP_REGISTRATION: ClassVar[bool] = True
     USES_ARTIFACT_STORE_IO: ClassVar[bool] = True  # all I/O through the store

@@ -136,10 +136,18 @@ def _decode(cls: type[Any], encoded: dict[str, Any], path: str, nested: set[str]
 class DataclassMaterializer(BaseMaterializer):
     """Any dataclass (picked by the registry's predicate), as described in the module doc."""
 
-    ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = ()
+    ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = (object,)  # any dataclass, see below
     ASSOCIATED_ARTIFACT_TYPE: ClassVar[ArtifactType] = ArtifactType.DATA
     SKIP_REGISTRATION: ClassVar[bool] = True
     USES_ARTIFACT_STORE_IO: ClassVar[bool] = True  # all I/O through the store
+
+    @classmethod
+    def can_save_type(cls, data_type: type[Any]) -> bool:
+        return isinstance(data_type, type) and dataclasses.is_dataclass(data_type)
+
+    @classmethod
+    def can_load_type(cls, data_type: type[Any]) -> bool:
+        return cls.can_save_type(data_type)
 
     def save(self, data: Any) -> None:
         if not dataclasses.is_dataclass(data) or isinstance(data, type):

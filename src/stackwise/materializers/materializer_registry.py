@@ -1,6 +1,17 @@
-"""Which materializer saves a type: explicit registrations by class, then lazy built-ins by
-qualified type name (so `import stackwise` never imports pandas or sklearn), walking the
-type's MRO; then predicates (dataclasses); then the cloudpickle fallback with one warning."""
+"""Which materializer saves a type, as in ZenML: the *first* materializer registered for a type
+is its default; a later one for the same type is used only where a step asks for it
+(`output_materializers=`), unless it is registered with `register_and_overwrite_type`.
+
+Lookup walks the type's MRO: explicit registrations by class, then lazy built-ins by qualified
+type name (so `import stackwise` never imports pandas or sklearn); then predicates
+(dataclasses); then the default materializer (cloudpickle, with one warning).
+
+Built-ins for types ZenML registers when it is imported (Python's builtins, `pathlib`, `uuid`,
+pydantic, `stackwise.types`) count as registered first even before their module is imported:
+a user materializer for `int` never replaces the built-in default. Built-ins for third-party
+libraries (numpy, pandas, sklearn) are registered when first needed, as ZenML's integrations
+are: a user materializer for `pd.DataFrame` defined before any DataFrame was saved becomes the
+default, as it does with ZenML."""
 
 from __future__ import annotations
 
@@ -36,7 +47,13 @@ LAZY_BUILTINS: dict[str, str] = {
     "sklearn.base.BaseEstimator": f"{_PKG}.sklearn_materializer:SklearnMaterializer",
     "pathlib.Path": f"{_PKG}.path_materializer:PathMaterializer",
     "pathlib.PurePath": f"{_PKG}.path_materializer:PathMaterializer",
+    "uuid.UUID": f"{_PKG}.uuid_materializer:UUIDMaterializer",
+    **{f"stackwise.types.{t}": f"{_PKG}.structured_string_materializer:"
+       "StructuredStringMaterializer"
+       for t in ("HTMLString", "MarkdownString", "CSVString", "JSONString")},
 }
+# lazy built-ins ZenML registers at import: they count as registered before any user's
+_CORE_PREFIXES = ("builtins.", "pathlib.", "uuid.", "pydantic.", "stackwise.types.")
 PREDICATES: list[tuple[Callable[[type[Any]], bool], str]] = [
     (dataclasses.is_dataclass, f"{_PKG}.dataclass_materializer:DataclassMaterializer"),
 ]
@@ -55,20 +72,60 @@ def materializer_path(cls: type[Any]) -> str:
 
 
 class MaterializerRegistry:
+    """Materializer classes by the type they save (see the module docstring)."""
+
     def __init__(self) -> None:
-        self._registered: dict[type[Any], type[BaseMaterializer]] = {}
+        self.materializer_types: dict[type[Any], type[BaseMaterializer]] = {}
+        # what types no materializer saves fall back to; None: cloudpickle
+        self.default_materializer: type[BaseMaterializer] | None = None
         self._warned: set[type[Any]] = set()
 
-    def register(self, data_type: type[Any], materializer: type[BaseMaterializer]) -> None:
-        previous = self._registered.get(data_type)
-        if previous is not None and previous is not materializer:
-            if previous.__qualname__ != materializer.__qualname__ or \
-                    previous.__module__.startswith(_PKG):
-                logger.info("%s now saves %s (was %s).", materializer.__qualname__,
-                            data_type.__qualname__, previous.__qualname__)
-        self._registered[data_type] = materializer
+    # -- registering -------------------------------------------------------------------------
+    def register_materializer_type(self, key: type[Any],
+                                   type_: type[BaseMaterializer]) -> None:
+        """Make `type_` the default materializer of `key` unless one is registered already."""
+        self._register_core_builtin(key, type_)
+        previous = self.materializer_types.get(key)
+        if previous is None:
+            self.materializer_types[key] = type_
+        elif previous is not type_:
+            logger.debug("%s stays the default materializer of %s; %s is used only where a "
+                         "step asks for it (output_materializers=).", previous.__qualname__,
+                         key.__qualname__, type_.__qualname__)
+
+    register = register_materializer_type
+
+    def register_and_overwrite_type(self, key: type[Any],
+                                    type_: type[BaseMaterializer]) -> None:
+        """Make `type_` the default materializer of `key`, replacing any earlier one."""
+        self._register_core_builtin(key, type_)
+        self.materializer_types[key] = type_
+
+    def _register_core_builtin(self, key: type[Any], type_: type[BaseMaterializer]) -> None:
+        """Import the built-in for `key` first when ZenML would have registered it at import
+        (not when `type_` is that built-in, registering itself while its module loads)."""
+        name = f"{getattr(key, '__module__', '')}.{getattr(key, '__qualname__', '')}"
+        lazy = LAZY_BUILTINS.get(name)
+        if lazy is not None and name.startswith(_CORE_PREFIXES) \
+                and key not in self.materializer_types and materializer_path(type_) != lazy:
+            self.materializer_types.setdefault(key, import_materializer(lazy))
+
+    # -- looking up --------------------------------------------------------------------------
+    def get_materializer_types(self) -> dict[type[Any], type[BaseMaterializer]]:
+        """Every registered type with its default materializer (the registry's own dict)."""
+        return self.materializer_types
+
+    def get_default_materializer(self) -> type[BaseMaterializer]:
+        """The materializer for types nothing else saves: cloudpickle unless set."""
+        if self.default_materializer is not None:
+            return self.default_materializer
+        return import_materializer(FALLBACK)
 
     def __contains__(self, data_type: type[Any]) -> bool:
+        return self._find(data_type) is not None
+
+    def is_registered(self, data_type: type[Any]) -> bool:
+        """True when a materializer other than the fallback saves `data_type`."""
         return self._find(data_type) is not None
 
     def _find(self, data_type: type[Any]) -> type[BaseMaterializer] | None:
@@ -76,24 +133,29 @@ class MaterializerRegistry:
         for cls in mro:
             if cls is object:
                 break
-            found = self._registered.get(cls)
+            found = self.materializer_types.get(cls)
             if found is not None:
                 return found
             lazy = LAZY_BUILTINS.get(f"{cls.__module__}.{cls.__qualname__}")
             if lazy is not None:
-                materializer = import_materializer(lazy)
-                self._registered.setdefault(cls, materializer)
-                return self._registered[cls]
+                materializer = import_materializer(lazy)  # registers itself for its types
+                return self.materializer_types.setdefault(cls, materializer)
         for predicate, path in PREDICATES:
             if isinstance(data_type, type) and predicate(data_type):
                 return import_materializer(path)
         return None
 
-    def get(self, data_type: type[Any]) -> type[BaseMaterializer]:
-        """The materializer for `data_type`; cloudpickle (with one warning) when none fits."""
+    def __getitem__(self, key: type[Any]) -> type[BaseMaterializer]:
+        return self.get(key, _stacklevel=3)
+
+    def get(self, data_type: type[Any], _stacklevel: int = 2) -> type[BaseMaterializer]:
+        """The materializer for `data_type`; the default (cloudpickle, with one warning) when
+        none fits."""
         found = self._find(data_type)
         if found is not None:
             return found
+        if self.default_materializer is not None:
+            return self.default_materializer
         name = f"{data_type.__module__}.{data_type.__qualname__}"
         advice = (
             f"Write a materializer for it: subclass stackwise.materializers.base_materializer."
@@ -108,7 +170,7 @@ class MaterializerRegistry:
             warnings.warn(
                 f"No materializer for {name}: falling back to cloudpickle, which only loads "
                 f"with the same Python and library versions. {advice}",
-                UserWarning, stacklevel=2,
+                UserWarning, stacklevel=_stacklevel,
             )
         return import_materializer(FALLBACK)
 

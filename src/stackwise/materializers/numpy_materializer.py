@@ -11,11 +11,12 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from stackwise.enums import ArtifactType
+from stackwise.enums import ArtifactType, VisualizationType
 from stackwise.exceptions import MaterializerError
 from stackwise.materializers.base_materializer import BaseMaterializer
 
 DATA_FILE = "data.npy"
+HISTOGRAM_FILE = "histogram.png"
 HASH_LIMIT_BYTES = 16 * 1024 * 1024
 
 
@@ -57,6 +58,20 @@ class NumpyMaterializer(BaseMaterializer):
 
     def extract_metadata(self, data: np.ndarray) -> dict[str, Any]:
         return {"shape": list(data.shape), "dtype": str(data.dtype), "nbytes": int(data.nbytes)}
+
+    def save_visualizations(self, data: np.ndarray) -> dict[str, VisualizationType]:
+        """A histogram (PNG) of a one-dimensional numeric array; nothing for other shapes."""
+        if data.ndim != 1 or not (np.issubdtype(data.dtype, np.number)
+                                  and not np.issubdtype(data.dtype, np.complexfloating)):
+            return {}
+        from stackwise.materializers._png import histogram_png
+
+        png = histogram_png(data)
+        if png is None:
+            return {}
+        with self.open(HISTOGRAM_FILE, "wb") as f:
+            f.write(png)
+        return {self.path(HISTOGRAM_FILE): VisualizationType.IMAGE}
 
     def compute_content_hash(self, data: np.ndarray) -> str | None:
         """sha256 of dtype, shape and bytes; None above 16 MiB, where hashing costs too much."""

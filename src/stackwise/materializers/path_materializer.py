@@ -36,7 +36,7 @@ def _files(root: Path) -> list[Path]:
 class PathMaterializer(BaseMaterializer):
     """A file or a directory, copied under `files/<original name>`, plus `manifest.json`."""
 
-    ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = (PurePath,)
+    ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = (Path, PurePath)
     ASSOCIATED_ARTIFACT_TYPE: ClassVar[ArtifactType] = ArtifactType.DATA
     SKIP_REGISTRATION: ClassVar[bool] = True
     USES_ARTIFACT_STORE_IO: ClassVar[bool] = True  # all I/O through the store

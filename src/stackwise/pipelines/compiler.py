@@ -15,7 +15,8 @@ from stackwise.exceptions import ConfigError, PipelineCompilationError, ProblemC
 from stackwise.models.artifact_config import ExternalArtifact
 from stackwise.models.artifact_version import ArtifactVersionList, ArtifactVersionResponse
 from stackwise.models.pipeline_spec import InputSpec, OutputSpec, PipelineSpec, StepSpec
-from stackwise.pipelines.run_config import RunConfig
+from stackwise.pipelines.options import combine, config_layer
+from stackwise.pipelines.run_config import RunConfig, StepRunConfig
 from stackwise.steps.base_step import Step
 from stackwise.steps.outputs import describe_type
 from stackwise.steps.tracing import Invocation, PipelineBuilder, StepArtifact
@@ -34,13 +35,47 @@ class CompiledPipeline:
 
 @dataclass
 class PipelineDefaults:
-    """Pipeline-level options that steps inherit unless they set their own."""
+    """Pipeline-level options that steps inherit unless they set their own (normalized, as
+    `pipelines/options.py` keeps them), and `with_options(steps=...)` per invocation."""
 
-    enable_cache: bool | None = None
-    on_failure: Any = None
-    on_success: Any = None
-    extra: dict[str, Any] = field(default_factory=dict)
-    settings: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
+    step_updates: dict[str, StepRunConfig] = field(default_factory=dict)
+
+
+_NAME_PLACEHOLDERS = ("date", "time")
+
+
+def placeholders(template: str) -> list[str]:
+    """The `{name}` fields of a name template (run names, artifact names)."""
+    import string
+
+    try:
+        return [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
+    except ValueError:
+        return ["<unbalanced braces>"]
+
+
+def _hook_sources(options: dict[str, Any], label: str, problems: ProblemCollector,
+                  callables: dict[str, Any]) -> dict[str, str | None]:
+    """Hook options as sources; functions are kept in `callables`, sources given as text are
+    imported now so a typo fails before the run."""
+    from stackwise.utils.source import load_source
+
+    found: dict[str, str | None] = {}
+    for hook in ("on_failure", "on_success", "on_start", "on_end"):
+        value = options.get(hook)
+        if value is None:
+            found[hook] = None
+        elif isinstance(value, str):
+            try:
+                callables.setdefault(value, load_source(value))
+            except (ImportError, AttributeError) as error:
+                problems.add(f"{label}: {hook} hook '{value}' cannot be imported: {error}.")
+            found[hook] = value
+        else:
+            found[hook] = source_of(value)
+            callables.setdefault(found[hook], value)
+    return found
 
 
 def _plain_class(annotation: Any) -> type | None:
@@ -69,23 +104,28 @@ def _is_step_input(value: Any) -> bool:
 def _resolve_step(inv: Invocation, pipeline_name: str, run_config: RunConfig,
                   defaults: PipelineDefaults, problems: ProblemCollector,
                   externals: dict[str, ExternalArtifact],
-                  producers: dict[str, Invocation]) -> StepSpec:
+                  producers: dict[str, Invocation], callables: dict[str, Any],
+                  run_layer: dict[str, Any]) -> StepSpec:
     step = inv.step
     label = f"Step '{inv.invocation_id}'"
     overrides = run_config.steps.get(inv.invocation_id)
+    code_update = defaults.step_updates.get(inv.invocation_id)
+    configured = {**step.parameters, **(code_update.parameters if code_update else {}),
+                  **(overrides.parameters if overrides else {})}
     parameters: dict[str, Any] = {}
     inputs: dict[str, InputSpec] = {}
     upstream: list[str] = []
     for name, parameter in step.signature.parameters.items():
         if name in inv.arguments:
             value = inv.arguments[name]
-            if overrides and name in overrides.parameters and not _is_step_input(value) \
-                    and overrides.parameters[name] != value:
+            if name in configured and not _is_step_input(value) \
+                    and configured[name] != value:
+                where = (run_config.source if overrides and name in overrides.parameters
+                         else "configure(parameters=...)")
                 problems.add(f"{label} parameter '{name}' is {value!r} in code but "
-                             f"{overrides.parameters[name]!r} in {run_config.source}; set it in "
-                             "one place.")
-        elif overrides and name in overrides.parameters:
-            value = overrides.parameters[name]
+                             f"{configured[name]!r} in {where}; set it in one place.")
+        elif name in configured:
+            value = configured[name]
         elif parameter.default is not inspect.Parameter.empty:
             value = parameter.default
         else:
@@ -108,12 +148,14 @@ def _resolve_step(inv: Invocation, pipeline_name: str, run_config: RunConfig,
             inputs[name] = InputSpec(step=value.invocation_id, output=value.output_name)
             if value.invocation_id not in upstream:
                 upstream.append(value.invocation_id)
+        elif isinstance(value, ExternalArtifact) and value.id is not None:
+            inputs[name] = InputSpec(artifact_version_id=str(value.id))  # uploaded already
         elif isinstance(value, ExternalArtifact):
             version_id = new_id()
             externals[version_id] = value
             inputs[name] = InputSpec(artifact_version_id=version_id)
         elif isinstance(value, ArtifactVersionResponse):
-            inputs[name] = InputSpec(artifact_version_id=value.id)
+            inputs[name] = InputSpec(artifact_version_id=str(value.id))
         elif is_json_value(value):
             parameters[name] = value
         else:
@@ -121,23 +163,28 @@ def _resolve_step(inv: Invocation, pipeline_name: str, run_config: RunConfig,
                          "JSON-serializable. Parameters must be JSON values (str, int, float, "
                          "bool, None, lists, dicts); pass data as an ExternalArtifact or from "
                          "a step output.")
-    if overrides:
-        for unknown in set(overrides.parameters) - set(step.signature.parameters):
-            problems.add(f"{run_config.source}: steps.{inv.invocation_id}.parameters names "
-                         f"'{unknown}', which step '{step.name}' does not take.")
+    for unknown in set(configured) - set(step.signature.parameters):
+        where = (f"{run_config.source}: steps.{inv.invocation_id}.parameters"
+                 if overrides and unknown in overrides.parameters
+                 else f"{label} configure(parameters=...)")
+        problems.add(f"{where} names '{unknown}', which step '{step.name}' does not take "
+                     f"(it takes {', '.join(step.signature.parameters) or 'none'}).")
     for after in inv.after:
         if after not in upstream:
             upstream.append(after)
 
-    enable_cache = _first(overrides.enable_cache if overrides else None, step.enable_cache,
-                          run_config.enable_cache, defaults.enable_cache, True)
-    tracker = (overrides.experiment_tracker if overrides else None) or step.experiment_tracker
-    extra = {**defaults.extra, **run_config.extra, **step.extra,
-             **(overrides.extra if overrides else {})}
-    settings = {**defaults.settings, **run_config.settings, **step.settings,
-                **(overrides.settings if overrides else {})}
-    on_failure = step.on_failure or defaults.on_failure
-    on_success = step.on_success or defaults.on_success
+    options = combine(defaults.options, run_layer, step._options,
+                      config_layer(code_update), config_layer(overrides))
+    hooks = _hook_sources(options, label, problems, callables)
+    allowed = {*_NAME_PLACEHOLDERS, *options.get("substitutions", {})}
+    for o in step.outputs:
+        unknown = [p for p in placeholders(o.artifact_name or "") if p not in allowed]
+        if unknown:
+            problems.add(f"{label} output '{o.name}': artifact name '{o.artifact_name}' uses "
+                         f"{', '.join('{' + u + '}' for u in unknown)}, which no substitution "
+                         f"gives; available: {', '.join(sorted(allowed))}. Add "
+                         "substitutions={...} to the step or pipeline.")
+    retry = options.get("retry")
     outputs = [
         OutputSpec(name=o.name,
                    artifact_name=o.artifact_name
@@ -150,11 +197,20 @@ def _resolve_step(inv: Invocation, pipeline_name: str, run_config: RunConfig,
     return StepSpec(
         invocation_id=inv.invocation_id, name=step.name, source=step.source,
         code_hash=step.code_hash, parameters=parameters, inputs=inputs, outputs=outputs,
-        upstream=upstream, enable_cache=bool(enable_cache), experiment_tracker=tracker,
-        step_operator=step.step_operator, retry=step.retry.to_dict() if step.retry else None,
-        on_failure=source_of(on_failure) if on_failure else None,
-        on_success=source_of(on_success) if on_success else None,
-        settings=settings, extra=extra, timeout=step.timeout,
+        upstream=upstream, enable_cache=bool(_first(options.get("enable_cache"), True)),
+        experiment_tracker=options.get("experiment_tracker"),
+        step_operator=options.get("step_operator"),
+        retry=retry.to_dict() if retry is not None else None,
+        on_failure=hooks["on_failure"], on_success=hooks["on_success"],
+        on_start=hooks["on_start"], on_end=hooks["on_end"],
+        settings=options.get("settings", {}), extra=options.get("extra", {}),
+        timeout=step.timeout, environment=options.get("environment", {}),
+        secrets=options.get("secrets", []), substitutions=options.get("substitutions", {}),
+        enable_step_logs=options.get("enable_step_logs"),
+        enable_artifact_metadata=options.get("enable_artifact_metadata"),
+        enable_artifact_visualization=options.get("enable_artifact_visualization"),
+        cache_policy=options.get("cache_policy"), model=options.get("model"),
+        group=options.get("group"), step_type=options.get("step_type"),
     )
 
 
@@ -203,7 +259,10 @@ def compile_pipeline(name: str, func: Any, parameters: dict[str, Any], run_confi
         if not is_json_value(value) and not _is_step_input(value):
             problems.add(f"Pipeline parameter '{key}' is a {type(value).__name__}, which is not "
                          "JSON-serializable; pass JSON values (or an ExternalArtifact).")
-    with PipelineBuilder(name) as builder:
+    from stackwise.pipelines.pipeline_context import pipeline_context
+
+    with PipelineBuilder(name) as builder, pipeline_context(
+            {**defaults.options, **config_layer(run_config), "name": name}):
         func(**parameters)
     for problem in builder.problems:
         problems.add(problem)
@@ -213,9 +272,15 @@ def compile_pipeline(name: str, func: Any, parameters: dict[str, Any], run_confi
         problems.add(f"{run_config.source}: steps.{unknown} names no step invocation of this "
                      f"pipeline; invocations are {', '.join(builder.invocations) or 'none'}.")
 
+    for unknown in set(defaults.step_updates) - set(builder.invocations):
+        problems.add(f"with_options(steps=...) names '{unknown}', which is no step invocation "
+                     f"of this pipeline; invocations are "
+                     f"{', '.join(builder.invocations) or 'none'}.")
     externals: dict[str, ExternalArtifact] = {}
+    callables: dict[str, Any] = {}
+    run_layer = config_layer(run_config)
     specs = {inv_id: _resolve_step(inv, name, run_config, defaults, problems, externals,
-                                   builder.invocations)
+                                   builder.invocations, callables, run_layer)
              for inv_id, inv in builder.invocations.items()}
     for inv_id, spec in specs.items():
         for up in spec.upstream:
@@ -228,22 +293,18 @@ def compile_pipeline(name: str, func: Any, parameters: dict[str, Any], run_confi
     spec = PipelineSpec(
         name=name, parameters={k: v for k, v in parameters.items() if is_json_value(v)},
         steps={inv: specs[inv] for inv in order},
-        enable_cache=bool(_first(run_config.enable_cache, defaults.enable_cache, True)),
-        extra={**defaults.extra, **run_config.extra},
+        enable_cache=bool(_first(run_config.enable_cache, defaults.options.get("enable_cache"),
+                                 True)),
+        extra={**defaults.options.get("extra", {}), **run_config.extra},
     )
-    callables = {}
-    for inv in builder.invocations.values():
-        for hook in (inv.step.on_failure or defaults.on_failure,
-                     inv.step.on_success or defaults.on_success):
-            if hook is not None:
-                callables[source_of(hook)] = hook
     return CompiledPipeline(spec, {inv: builder.invocations[inv].step for inv in order},
                             externals, callables)
 
 
 def merge_parameters(signature: inspect.Signature, args: tuple[Any, ...],
                      kwargs: dict[str, Any], run_config: RunConfig, pipeline_name: str,
-                     problems: ProblemCollector) -> dict[str, Any]:
+                     problems: ProblemCollector,
+                     configured: dict[str, Any] | None = None) -> dict[str, Any]:
     """The pipeline's parameters: code, then run config, then defaults. Conflicts and unknown
     keys go to `problems`; only a missing required parameter stops compilation here."""
     try:
@@ -252,10 +313,11 @@ def merge_parameters(signature: inspect.Signature, args: tuple[Any, ...],
         raise ConfigError(f"Pipeline '{pipeline_name}': {error}.") from None
     given = dict(bound.arguments)
     missing = False
-    for key, value in run_config.parameters.items():
+    for key, value in {**(configured or {}), **run_config.parameters}.items():
         if key not in signature.parameters:
             takes = ", ".join(signature.parameters) or "none"
-            problems.add(f"{run_config.source}: parameters.{key} is not a parameter of pipeline "
+            problems.add(f"{run_config.source} or configure(parameters=...): parameters.{key} "
+                         f"is not a parameter of pipeline "
                          f"'{pipeline_name}' (it takes {takes}).")
         elif key in given and given[key] != value:
             problems.add(f"Pipeline parameter '{key}' is {given[key]!r} in code but {value!r} in "

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from stackwise.pipelines.compiler import CompiledPipeline
     from stackwise.pipelines.pipeline import Pipeline
     from stackwise.stack.stack import Stack
+    from stackwise.store.base import Store
     from stackwise.store.records import ArtifactVersionRecord, RunRecord, StepRunRecord
-    from stackwise.store.sql.sql_store import SqlStore
 
 S = ExecutionStatus
 PART_LABELS = {"code": "code", "parameters": "parameters", "inputs": "inputs",
@@ -98,7 +98,7 @@ def plan_pipeline(pipeline: Pipeline, *args: Any, **kwargs: Any) -> PipelinePlan
     return plan_compiled(compiled, store, active_stack(store))
 
 
-def plan_compiled(compiled: CompiledPipeline, store: SqlStore, stack: Stack) -> PipelinePlan:
+def plan_compiled(compiled: CompiledPipeline, store: Store, stack: Stack) -> PipelinePlan:
     spec = compiled.spec
     artifact_store = stack.artifact_store
     history = _History(store, spec.name, set(spec.steps), artifact_store)
@@ -141,7 +141,7 @@ def _usable(step: StepSpec, found: dict[str, ArtifactVersionRecord],
 
 
 def _inputs(step: StepSpec, outputs: dict[str, dict[str, ArtifactVersionRecord]],
-            compiled: CompiledPipeline, store: SqlStore,
+            compiled: CompiledPipeline, store: Store,
             artifact_store: BaseArtifactStore) -> dict[str, Any]:
     """Each input as the cache key sees it: an upstream's cached output, an existing artifact
     version, or an external artifact's content hash (computed here, not saved)."""
@@ -173,7 +173,7 @@ class _History:
     """The latest completed (or cached) step run of each invocation in earlier runs of the
     pipeline, and the cache key parts it ran with."""
 
-    def __init__(self, store: SqlStore, pipeline_name: str, invocations: set[str],
+    def __init__(self, store: Store, pipeline_name: str, invocations: set[str],
                  artifact_store: BaseArtifactStore) -> None:
         self.store = store
         self.artifact_store = artifact_store
@@ -189,7 +189,8 @@ class _History:
             return
         page_size = 20
         for index in range(1, RUNS_TO_SEARCH // page_size + 1):
-            page = self.store.list_runs(pipeline_id=pipeline_id, index=index, size=page_size)
+            page = self.store.list_runs(filters={"pipeline_id": pipeline_id}, index=index,
+                                        size=page_size)
             for run in page:
                 for step_run in reversed(self.store.list_step_runs(run.id)):
                     if (step_run.name in invocations and step_run.name not in self.latest

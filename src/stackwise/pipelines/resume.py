@@ -30,13 +30,14 @@ from stackwise.utils.source import load_source
 
 if TYPE_CHECKING:
     from stackwise.stack.stack import Stack
+    from stackwise.store.base import Store
     from stackwise.store.records import ArtifactVersionRecord, RunRecord, StepRunRecord
-    from stackwise.store.sql.sql_store import SqlStore
 
 logger = logging.getLogger("stackwise")
 
 S = ExecutionStatus
 RESUME_SUFFIX = "-resume-"
+REPLAY_SUFFIX = "-replay-"
 
 
 class RunNotResumableError(StackwiseError):
@@ -63,7 +64,7 @@ class ResumePlan:
         return dataclasses.replace(self.spec, steps=steps)
 
 
-def plan_resume(store: SqlStore, run_name_or_id: str, stack: Stack) -> ResumePlan:
+def plan_resume(store: Store, run_name_or_id: str, stack: Stack) -> ResumePlan:
     """Check that the run can be resumed on `stack` and say how; raises RunNotResumableError
     (or StackValidationError) naming every problem. Reads only."""
     old = store.get_run(run_name_or_id)
@@ -110,7 +111,7 @@ def plan_resume(store: SqlStore, run_name_or_id: str, stack: Stack) -> ResumePla
     return ResumePlan(old, spec, reused, reused_outputs, to_run, step_objects)
 
 
-def _missing_files(needed: list[tuple[str, ArtifactVersionRecord]], store: SqlStore,
+def _missing_files(needed: list[tuple[str, ArtifactVersionRecord]], store: Store,
                    stack: Stack) -> list[str]:
     """One line per artifact version whose files its artifact store no longer has."""
     from stackwise.materializers.artifact_io import resolve_artifact_store
@@ -154,26 +155,44 @@ def _load_steps(spec: PipelineSpec, to_run: list[str],
     return objects, dataclasses.replace(spec, steps=steps)
 
 
-def resume_name(store: SqlStore, old_name: str) -> str:
+def resume_name(store: Store, old_name: str, suffix: str = RESUME_SUFFIX) -> str:
     """`<old>-resume-<n>`, the first n not taken (a resume of a resume counts on)."""
     base = old_name
-    head, sep, tail = old_name.rpartition(RESUME_SUFFIX)
+    head, sep, tail = old_name.rpartition(suffix)
     if sep and tail.isdigit():
         base = head
-    prefix = f"{base}{RESUME_SUFFIX}"
-    taken = {r.name for r in store.list_runs(name=prefix, size=1000)}
+    prefix = f"{base}{suffix}"
+    taken = {r.name for r in store.list_runs(filters={"name": f"startswith:{prefix}"},
+                                             size=1000).items}
     number = 1
     while f"{prefix}{number}" in taken:
         number += 1
     return f"{prefix}{number}"
 
 
-def resume_run(store: SqlStore, run_name_or_id: str, stack: Stack) -> PipelineRunResponse:
+def resume_run(store: Store, run_name_or_id: str, stack: Stack) -> PipelineRunResponse:
     """Resume a failed run on `stack`; raises PipelineRunFailedError if the new run fails."""
+    plan = plan_resume(store, run_name_or_id, stack)
+    return _execute(store, plan, stack, resume_name(store, plan.old.name), resumed=True)
+
+
+def replay_run(store: Store, run_name_or_id: str, stack: Stack) -> PipelineRunResponse:
+    """Run a recorded run's pipeline again on `stack`: same compiled spec, parameters and
+    configuration, every step evaluated anew (caching applies as in any run)."""
+    old = store.get_run(run_name_or_id)
+    spec = PipelineSpec.from_dict(old.spec)
+    step_objects, spec = _load_steps(spec, list(spec.steps), old.name)
+    plan = ResumePlan(old, spec, {}, {}, list(spec.steps), step_objects)
+    return _execute(store, plan, stack, resume_name(store, old.name, REPLAY_SUFFIX),
+                    resumed=False)
+
+
+def _execute(store: Store, plan: ResumePlan, stack: Stack, name: str, *,
+             resumed: bool) -> PipelineRunResponse:
+    """Create the new run, record the reused steps, run the rest, finish the run."""
     from stackwise.pipelines.pipeline import Pipeline
     from stackwise.stack.validation import ComponentRequirement, validate_stack
 
-    plan = plan_resume(store, run_name_or_id, stack)
     requirements = [ComponentRequirement(inv, StackComponentType(t), n)
                     for inv in plan.to_run
                     for t, n in (("experiment_tracker", plan.spec.steps[inv].experiment_tracker),
@@ -182,13 +201,13 @@ def resume_run(store: SqlStore, run_name_or_id: str, stack: Stack) -> PipelineRu
     stack.orchestrator.validate_spec(plan.spec)
 
     old = plan.old
-    name = resume_name(store, old.name)
     config = {**old.config, "run_name": name, PROCESS_KEY: process_identity()}
     run = store.create_run(pipeline=store.get_pipeline(old.pipeline_id), name=name,
                            spec=plan.spec.to_dict(), config=config, stack_id=stack.id,
-                           resumed_from_id=old.id)
-    logger.info("Resuming run '%s' as '%s' on stack '%s': reusing %d step(s), running %s.",
-                old.name, name, stack.name, len(plan.reused), ", ".join(plan.to_run))
+                           resumed_from_id=old.id if resumed else None)
+    logger.info("%s run '%s' as '%s' on stack '%s': reusing %d step(s), running %s.",
+                "Resuming" if resumed else "Replaying", old.name, name, stack.name,
+                len(plan.reused), ", ".join(plan.to_run))
     status = S.FAILED
     failed: list[str] = []
     errors: dict[str, BaseException] = {}
@@ -207,13 +226,13 @@ def resume_run(store: SqlStore, run_name_or_id: str, stack: Stack) -> PipelineRu
             status = S.COMPLETED
     finally:
         store.finish_run(run.id, str(status))
-    result = PipelineRunResponse(store.get_run(run.id), store)
+    result = PipelineRunResponse.from_record(store.get_run(run.id), store)
     if status != S.COMPLETED:
         raise Pipeline._failure(result, failed, errors)
     return result
 
 
-def _record_reused(store: SqlStore, run: RunRecord, step_run: StepRunRecord,
+def _record_reused(store: Store, run: RunRecord, step_run: StepRunRecord,
                    outputs: dict[str, ArtifactVersionRecord]) -> None:
     """The old step run's result, recorded as a cached step run of the new run. It points at
     the step run that produced the outputs (the original, when it was itself cached)."""

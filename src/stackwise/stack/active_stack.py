@@ -11,10 +11,10 @@ from stackwise.exceptions import EntityExistsError, EntityNotFoundError
 from stackwise.stack.stack import Stack
 
 if TYPE_CHECKING:
-    from stackwise.store.sql.sql_store import SqlStore
+    from stackwise.store.base import Store
 
 
-def load_stack(store: SqlStore, name_or_id: str) -> Stack:
+def load_stack(store: Store, name_or_id: str) -> Stack:
     if name_or_id == DEFAULT_STACK_NAME:
         ensure_default_stack(store)
     record = store.get_stack(name_or_id)
@@ -22,7 +22,7 @@ def load_stack(store: SqlStore, name_or_id: str) -> Stack:
     return Stack(record, store.get_components(ids), store)
 
 
-def active_stack(store: SqlStore) -> Stack:
+def active_stack(store: Store) -> Stack:
     choice = GlobalConfig().active_stack()
     try:
         return load_stack(store, choice.name)
@@ -33,7 +33,7 @@ def active_stack(store: SqlStore) -> Stack:
         ) from None
 
 
-def ensure_default_stack(store: SqlStore) -> None:
+def ensure_default_stack(store: Store) -> None:
     """Create the default components and stack if this store has none yet."""
     try:
         store.get_stack(DEFAULT_STACK_NAME)

@@ -7,12 +7,40 @@ from __future__ import annotations
 import logging
 
 from stackwise.enums import StackComponentType
-from stackwise.exceptions import ConfigError, did_you_mean
+from stackwise.exceptions import ConfigError, FlavorNotFoundError, did_you_mean
 from stackwise.stack.flavor import Flavor, import_object
 
 ENTRY_POINT_GROUP = "stackwise.flavors"
 
 T = StackComponentType
+# Component types ZenML has and stackwise does not run yet. Registering one is refused here,
+# the one place every registration passes (Client, CLI, stack YAML import, custom flavors),
+# so a component of such a type is never stored and then silently ignored by every run.
+UNSUPPORTED_COMPONENT_TYPES: dict[StackComponentType, str] = {
+    T.ANNOTATOR: "data annotation tools are not integrated",
+    T.LOG_STORE: "step logs are written to the artifact store",
+    T.DEPLOYER: "pipelines are not deployed as services; model deployers serve models",
+    T.SANDBOX: "steps do not run in sandboxes",
+}
+
+
+def check_supported(type_: StackComponentType | str) -> None:
+    """Raise FlavorNotFoundError (a ConfigError and a KeyError: ZenML raises KeyError, as no
+    flavor exists) when stackwise cannot use components of `type_`."""
+    reason = UNSUPPORTED_COMPONENT_TYPES.get(type_)  # type: ignore[call-overload]
+    if reason is None:
+        return
+    label = str(type_).replace("_", " ")
+    article = "an" if label[0] in "aeiou" else "a"
+    supported = ", ".join(t.value for t in StackComponentType
+                          if t not in UNSUPPORTED_COMPONENT_TYPES)
+    raise FlavorNotFoundError(
+        f"stackwise does not support {label} components yet ({reason}), so {article} {label} "
+        f"cannot be registered or added to a stack. Supported component types: {supported}. See "
+        "docs/zenml-differences.md."
+    )
+
+
 BUILTIN_FLAVORS: list[Flavor] = [
     Flavor(T.ORCHESTRATOR, "local",
            "stackwise.orchestrators.local_orchestrator:LocalOrchestrator",
@@ -38,7 +66,11 @@ class FlavorRegistry:
         self._entry_points_loaded = False
 
     def register(self, flavor: Flavor) -> None:
+        check_supported(flavor.type)
         self._flavors[(str(flavor.type), flavor.name)] = flavor
+
+    def unregister(self, type: StackComponentType | str, name: str) -> None:
+        self._flavors.pop((str(type), name), None)
 
     def register_from_path(self, path: str) -> list[Flavor]:
         """Register the Flavor (or list of them) at `module:name`: a user's custom flavor."""
@@ -84,13 +116,14 @@ class FlavorRegistry:
                     path, config.config_path, error)
 
     def get(self, type: StackComponentType | str, name: str) -> Flavor:
+        check_supported(type)
         key = (str(type), name)
         if key not in self._flavors:
             self._load_entry_points()
         flavor = self._flavors.get(key)
         if flavor is None:
             names = [n for (t, n) in self._flavors if t == str(type)]
-            raise ConfigError(
+            raise FlavorNotFoundError(
                 f"No {type} flavor named '{name}'.{did_you_mean(name, names)} "
                 f"Available: {', '.join(sorted(names)) or 'none'}. Integrations add flavors "
                 "when installed, e.g. pip install \"stackwise[mlflow]\"."

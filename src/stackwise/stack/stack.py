@@ -14,8 +14,8 @@ from stackwise.stack.flavor_registry import flavor_registry
 if TYPE_CHECKING:
     from stackwise.secrets.secret_store import SecretStore
     from stackwise.stack.stack_component import StackComponent
+    from stackwise.store.base import Store
     from stackwise.store.records import ComponentRecord, StackRecord
-    from stackwise.store.sql.sql_store import SqlStore
 
 T = StackComponentType
 
@@ -62,7 +62,7 @@ def build_component(record: ComponentRecord, *,
 
 class Stack:
     def __init__(self, record: StackRecord, components: dict[str, ComponentRecord],
-                 store: SqlStore | None = None) -> None:
+                 store: Store | None = None) -> None:
         """`store` holds the secrets its components reference (default: the configured
         store)."""
         self.id = record.id

@@ -37,12 +37,12 @@ from stackwise.exceptions import (
     did_you_mean,
 )
 from stackwise.stack.active_stack import ensure_default_stack, load_stack
-from stackwise.stack.flavor_registry import flavor_registry
+from stackwise.stack.flavor_registry import UNSUPPORTED_COMPONENT_TYPES, flavor_registry
 
 if TYPE_CHECKING:
     from stackwise.stack.flavor import Flavor
+    from stackwise.store.base import Store
     from stackwise.store.records import ComponentRecord, StackRecord
-    from stackwise.store.sql.sql_store import SqlStore
 
 T = StackComponentType
 FORMAT_KEY = "stackwise_version"
@@ -81,7 +81,7 @@ class ImportedStack:
 
 
 # -- export ----------------------------------------------------------------------------------
-def stack_to_dict(store: SqlStore, name_or_id: str) -> dict[str, Any]:
+def stack_to_dict(store: Store, name_or_id: str) -> dict[str, Any]:
     """The stack file content for a registered stack (the default stack is created first if
     needed). Configurations are written as registered, secret references included."""
     from stackwise import __version__
@@ -107,7 +107,7 @@ def dump_stack_yaml(data: dict[str, Any], stack_name: str | None = None) -> str:
     return f'{header}{FORMAT_KEY}: "{data[FORMAT_KEY]}"\n\n{body}'
 
 
-def export_stack(store: SqlStore, name_or_id: str) -> tuple[str, list[str]]:
+def export_stack(store: Store, name_or_id: str) -> tuple[str, list[str]]:
     """The stack file text for a stack, and notes on what the user should know before
     sharing it: secret-looking values written in plain text."""
     stack = load_stack(store, name_or_id)
@@ -154,13 +154,13 @@ def read_stack_file(path: Path) -> Any:
         raise ConfigError(f"{path} is not valid YAML{at}: {problem}.") from None
 
 
-def import_stack(store: SqlStore, path: Path, name: str | None = None) -> ImportedStack:
+def import_stack(store: Store, path: Path, name: str | None = None) -> ImportedStack:
     """Register the stack a file describes, under `name` (default: the file's stem)."""
     path = Path(path)
     return import_stack_data(store, read_stack_file(path), name or path.stem, source=str(path))
 
 
-def import_stack_data(store: SqlStore, data: Any, name: str,
+def import_stack_data(store: Store, data: Any, name: str,
                       source: str = "the stack file") -> ImportedStack:
     """Register the stack `data` (a parsed stack file) describes, as stack `name`.
 
@@ -265,7 +265,7 @@ def _parse_components(data: Any, source: str,
                      "type to {type: FLAVOR, name: NAME, configuration: {...}}.")
         return []
     entries: list[ComponentEntry] = []
-    types = [t.value for t in T]
+    types = [t.value for t in T if t not in UNSUPPORTED_COMPONENT_TYPES]
     for raw_type, value in components.items():
         try:
             type_ = T(str(raw_type))
@@ -382,7 +382,7 @@ def _show(key: str, value: Any, secret: set[str]) -> str:
     return repr(value)
 
 
-def _stack_exists(store: SqlStore, name: str) -> bool:
+def _stack_exists(store: Store, name: str) -> bool:
     try:
         store.get_stack(name)
     except EntityNotFoundError:
@@ -391,7 +391,7 @@ def _stack_exists(store: SqlStore, name: str) -> bool:
 
 
 # -- copy ------------------------------------------------------------------------------------
-def copy_stack(store: SqlStore, source: str, target: str) -> StackRecord:
+def copy_stack(store: Store, source: str, target: str) -> StackRecord:
     """Register stack `target` with the same components as `source` (shared, not copied:
     changing a component changes it in both)."""
     record = load_stack(store, source).record

@@ -21,7 +21,7 @@ from stackwise.exceptions import ProblemCollector, StackValidationError, Stackwi
 if TYPE_CHECKING:
     from stackwise.stack.stack import Stack
     from stackwise.stack.stack_component import StackComponent
-    from stackwise.store.sql.sql_store import SqlStore
+    from stackwise.store.base import Store
 
 T = StackComponentType
 REQUIRED = (T.ORCHESTRATOR, T.ARTIFACT_STORE)
@@ -45,7 +45,7 @@ class ComponentRequirement:
 
 
 def validate_stack(stack: Stack, requirements: Sequence[ComponentRequirement],
-                   store: SqlStore | None = None) -> None:
+                   store: Store | None = None) -> None:
     """Raise StackValidationError listing every problem `stack_problems` finds."""
     problems = ProblemCollector()
     for problem in stack_problems(stack, requirements, store):
@@ -54,7 +54,7 @@ def validate_stack(stack: Stack, requirements: Sequence[ComponentRequirement],
 
 
 def stack_problems(stack: Stack, requirements: Sequence[ComponentRequirement] = (),
-                   store: SqlStore | None = None) -> list[str]:
+                   store: Store | None = None) -> list[str]:
     """Every problem that keeps `stack` from running steps with these `requirements`, one line
     each. `store`, when given, lets a missing component suggest a stack that has it."""
     problems: list[str] = []
@@ -133,7 +133,7 @@ def _one_line(message: str, type_: str, flavor: str) -> str:
 
 
 def _requirement_problems(stack: Stack, requirements: Sequence[ComponentRequirement],
-                          store: SqlStore | None) -> list[str]:
+                          store: Store | None) -> list[str]:
     problems = []
     for need in requirements:
         names = stack.component_names(need.type)
@@ -153,7 +153,7 @@ def _requirement_problems(stack: Stack, requirements: Sequence[ComponentRequirem
     return problems
 
 
-def _stacks_with(store: SqlStore, type_: StackComponentType, name: str) -> list[str]:
+def _stacks_with(store: Store, type_: StackComponentType, name: str) -> list[str]:
     try:
         component = store.get_component(type_, name)
     except KeyError:

@@ -14,7 +14,7 @@ from stackwise.stack.validation import stack_problems
 
 if TYPE_CHECKING:
     from stackwise.stack.stack import Stack
-    from stackwise.store.sql.sql_store import SqlStore
+    from stackwise.store.base import Store
 
 NOT_BUILT = "not tried: the component cannot be built (see the problems above)"
 
@@ -48,7 +48,7 @@ class StackVerification:
         return [check for check in self.checks if not check.ok]
 
 
-def verify_stack(stack: Stack, store: SqlStore | None = None) -> StackVerification:
+def verify_stack(stack: Stack, store: Store | None = None) -> StackVerification:
     """Run the pre-run checks on `stack`, then `verify()` on each of its components."""
     problems = stack_problems(stack, (), store)
     checks = []

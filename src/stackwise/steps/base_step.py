@@ -1,8 +1,8 @@
 """`@step`: a plain typed Python function that becomes a pipeline step.
 
-Options are checked when the step is defined, so mistakes surface at import time rather than
-halfway through a run. Called inside a `@pipeline` function a step records an invocation;
-called anywhere else it is just the function (handy in unit tests).
+Options are checked when the step is defined (`steps/step_options.py`), so mistakes surface at
+import time rather than halfway through a run. Called inside a `@pipeline` function a step
+records an invocation; called anywhere else it is just the function (handy in unit tests).
 """
 
 from __future__ import annotations
@@ -11,34 +11,28 @@ import copy
 import inspect
 from collections.abc import Callable, Mapping
 from functools import cached_property
+from types import SimpleNamespace
 from typing import Any, TypeVar, overload
 
-from stackwise.config.retry_config import StepRetryConfig
 from stackwise.exceptions import StepInterfaceError
 from stackwise.steps.outputs import DeclaredOutput, parse_outputs
+from stackwise.steps.step_options import (
+    CONFIGURE_OPTIONS,
+    STEP_OPTIONS,
+    check_option_names,
+    merge_options,
+    normalize_option,
+    settings_to_dict,
+)
 from stackwise.steps.tracing import active_builder
 from stackwise.utils.source import code_hash, source_of
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-STEP_OPTIONS = ("name", "enable_cache", "output_materializers", "experiment_tracker",
-                "step_operator", "on_failure", "on_success", "retry", "settings", "extra",
-                "timeout")
+__all__ = ["CONFIGURE_OPTIONS", "STEP_OPTIONS", "Step", "settings_to_dict", "step"]
 
-
-def settings_to_dict(settings: Mapping[str, Any] | None, owner: str) -> dict[str, Any]:
-    """Settings objects (pydantic models) become plain dicts, keyed as given."""
-    out: dict[str, Any] = {}
-    for key, value in (settings or {}).items():
-        if hasattr(value, "model_dump"):
-            value = value.model_dump(mode="json")
-        if not isinstance(value, dict):
-            raise StepInterfaceError(
-                f"{owner}: settings['{key}'] must be a settings object or a dict, got "
-                f"{type(value).__name__}."
-            )
-        out[str(key)] = value
-    return out
+_DYNAMIC = ("dynamic pipelines (map/product/submit/unmapped) are not available in stackwise "
+            "yet: call the step once per item inside the pipeline function instead")
 
 
 def _materializer_path(value: Any, owner: str, output: str) -> str:
@@ -66,17 +60,13 @@ def _check_timeout(value: Any, owner: str) -> float | None:
 
 
 class Step:
-    def __init__(self, func: Callable[..., Any], *, name: str | None = None,
-                 enable_cache: bool | None = None, output_materializers: Any = None,
-                 experiment_tracker: str | None = None, step_operator: str | None = None,
-                 on_failure: Callable[..., Any] | None = None,
-                 on_success: Callable[..., Any] | None = None,
-                 retry: StepRetryConfig | dict[str, Any] | None = None,
-                 settings: Mapping[str, Any] | None = None,
-                 extra: Mapping[str, Any] | None = None,
-                 timeout: float | None = None) -> None:
+    """What `@step` returns. Options live in `_options` (plain data, as normalized) and are
+    mirrored as attributes the compiler reads (`enable_cache`, `environment`, `on_start`...)."""
+
+    def __init__(self, func: Callable[..., Any], **options: Any) -> None:
+        check_option_names(options, STEP_OPTIONS, "@step")
         self.entrypoint = func
-        self.name = name or func.__name__
+        self.name = options.pop("name", None) or func.__name__
         owner = f"Step '{self.name}'"
         self.signature = inspect.signature(func)
         for parameter in self.signature.parameters.values():
@@ -90,27 +80,54 @@ class Step:
         self.input_annotations = {n: hints.get(n, Any) for n in self.signature.parameters}
         self.outputs: list[DeclaredOutput] = parse_outputs(
             hints.get("return", inspect.Signature.empty))
-        self.enable_cache = enable_cache
-        self.experiment_tracker = experiment_tracker
-        self.step_operator = step_operator
-        self.retry = StepRetryConfig.coerce(retry)
-        self.settings = settings_to_dict(settings, owner)
-        self.extra = dict(extra or {})
-        self.timeout = _check_timeout(timeout, owner)
-        for hook_name, hook in (("on_failure", on_failure), ("on_success", on_success)):
-            if hook is not None and not callable(hook):
-                raise StepInterfaceError(f"{owner}: {hook_name} must be a function.")
-        self.on_failure = on_failure
-        self.on_success = on_success
-        self.output_materializers = self._check_materializers(output_materializers, owner)
+        self._options: dict[str, Any] = {}
+        self.output_materializers: dict[str, str] = {}
+        self._apply(options, merge=True)
         self.__wrapped__ = func
         self.__doc__ = func.__doc__
         self.__module__ = func.__module__
         self.__qualname__ = getattr(func, "__qualname__", self.name)
 
+    # -- options ---------------------------------------------------------------------
+    def _apply(self, options: dict[str, Any], merge: bool) -> None:
+        owner = f"Step '{self.name}'"
+        options = dict(options)
+        materializers = options.pop("output_materializers", None)
+        timeout = options.pop("timeout", None)
+        normalized = {k: normalize_option(k, v, owner) for k, v in options.items()}
+        merge_options(self._options, normalized, merge)
+        if materializers is not None:
+            self.output_materializers = self._check_materializers(materializers, owner)
+        if timeout is not None:
+            self._options["timeout"] = _check_timeout(timeout, owner)
+        get = self._options.get
+        self.enable_artifact_metadata = get("enable_artifact_metadata")
+        self.enable_artifact_visualization = get("enable_artifact_visualization")
+        self.enable_step_logs = get("enable_step_logs")
+        self.experiment_tracker = get("experiment_tracker")
+        self.step_operator = get("step_operator")
+        self.retry = get("retry")
+        self.settings = get("settings") or {}
+        self.extra = get("extra") or {}
+        self.environment = get("environment") or {}
+        self.secrets = get("secrets") or []
+        self.substitutions = get("substitutions") or {}
+        self.parameters = get("parameters") or {}
+        self.cache_policy = get("cache_policy")
+        self.model = get("model")
+        self.group = get("group")
+        self.step_type = get("step_type")
+        self.timeout = get("timeout")
+        self.on_failure = get("on_failure")
+        self.on_success = get("on_success")
+        self.on_start = get("on_start")
+        self.on_end = get("on_end")
+
+    @property
+    def enable_cache(self) -> bool | None:
+        return self._options.get("enable_cache")  # type: ignore[no-any-return]
+
     def _check_materializers(self, value: Any, owner: str) -> dict[str, str]:
-        if value is None:
-            return {}
         names = [o.name for o in self.outputs]
         if not isinstance(value, Mapping):
             return {n: _materializer_path(value, owner, n) for n in names}
@@ -127,6 +144,49 @@ class Step:
             )
         return {k: _materializer_path(v, owner, k) for k, v in value.items()}
 
+    def configure(self, merge: bool = True, **options: Any) -> Step:
+        """Change this step's options in place (ZenML's `configure`); returns the step.
+
+        With `merge` (the default) dict options (settings, extra, environment, parameters,
+        substitutions) are updated key by key; with `merge=False` each given option replaces
+        the old value. Options not given are left as they are."""
+        check_option_names(options, CONFIGURE_OPTIONS, f"Step '{self.name}'.configure()")
+        self._apply(options, merge)
+        return self
+
+    def with_options(self, merge: bool = True, **options: Any) -> Step:
+        """A copy with some options changed; the original step is untouched."""
+        check_option_names(options, CONFIGURE_OPTIONS, f"Step '{self.name}'.with_options()")
+        return self.copy().configure(merge=merge, **options)
+
+    def copy(self) -> Step:
+        new = copy.copy(self)
+        new._options = copy.deepcopy(self._options)
+        new.output_materializers = dict(self.output_materializers)
+        return new
+
+    @property
+    def configuration(self) -> SimpleNamespace:
+        """The options as configured (ZenML's field names; hooks as sources)."""
+        from stackwise.config.step_configurations import StepConfigurationUpdate
+
+        values: dict[str, Any] = {f: None for f in StepConfigurationUpdate.__dataclass_fields__}
+        values.update({k: v for k, v in self._options.items() if not k.startswith("on_")})
+        for hook, key in (("on_failure", "failure_hook_source"),
+                          ("on_success", "success_hook_source"),
+                          ("on_start", "start_hook_source"), ("on_end", "end_hook_source")):
+            func = self._options.get(hook)
+            values[key] = source_of(func) if func is not None else None
+        for key in ("parameters", "settings", "environment", "extra", "substitutions"):
+            values[key] = dict(values.get(key) or {})
+        values["secrets"] = list(values.get("secrets") or [])
+        values["retry"] = self.retry
+        values["name"] = self.name
+        values["outputs"] = {n: {"materializer_source": m}
+                             for n, m in self.output_materializers.items()}
+        values["caching_parameters"] = self.caching_parameters
+        return SimpleNamespace(**values)
+
     # -- identity --------------------------------------------------------------------
     @cached_property
     def source(self) -> str:
@@ -136,42 +196,88 @@ class Step:
     def code_hash(self) -> str:
         return code_hash(self.entrypoint)
 
+    def resolve(self) -> str:
+        """The step's source, `module:qualname` (a file path for code in `__main__`)."""
+        return self.source
+
+    @classmethod
+    def load_from_source(cls, source: str) -> Step:
+        """The step a source names ('module.attribute' or 'module:attribute')."""
+        from stackwise.config.pipeline_run_configuration import hook_source
+        from stackwise.utils.source import load_source
+
+        found = load_source(hook_source(source))
+        if not isinstance(found, Step):
+            raise StepInterfaceError(f"'{source}' is a {type(found).__name__}, not a step.")
+        return found
+
+    @property
+    def source_object(self) -> Callable[..., Any]:
+        return self.entrypoint
+
+    @property
+    def source_code(self) -> str:
+        return inspect.getsource(self.entrypoint)
+
+    @property
+    def source_code_cache_value(self) -> str:
+        return self.code_hash
+
+    @property
+    def docstring(self) -> str | None:
+        return self.entrypoint.__doc__
+
+    @property
+    def caching_parameters(self) -> dict[str, Any]:
+        return {"step_source": self.code_hash}
+
+    @property
+    def entrypoint_definition(self) -> SimpleNamespace:
+        """The step's inputs (signature parameters) and declared outputs."""
+        return SimpleNamespace(inputs=dict(self.signature.parameters),
+                               outputs={o.name: o for o in self.outputs})
+
     def __repr__(self) -> str:
         return f"<step {self.name}>"
 
     # -- calling ---------------------------------------------------------------------
     def __call__(self, *args: Any, id: str | None = None, after: Any = None,
-                 **kwargs: Any) -> Any:
+                 start_after: Any = None, **kwargs: Any) -> Any:
+        if start_after is not None:
+            raise NotImplementedError(f"Step '{self.name}'(start_after=...): {_DYNAMIC}; use "
+                                      "after= to order steps.")
         builder = active_builder()
         if builder is None:
             return self.entrypoint(*args, **kwargs)
         return builder.add(self, args, kwargs, id, after)
 
-    def with_options(self, **options: Any) -> Step:
-        """A copy with some options changed; the original step is untouched."""
-        unknown = set(options) - set(STEP_OPTIONS)
-        if unknown:
-            raise StepInterfaceError(f"Step '{self.name}': unknown option(s) {sorted(unknown)}; "
-                                     f"options are {', '.join(STEP_OPTIONS)}.")
-        current: dict[str, Any] = {
-            "name": self.name, "enable_cache": self.enable_cache,
-            "output_materializers": self.output_materializers or None,
-            "experiment_tracker": self.experiment_tracker, "step_operator": self.step_operator,
-            "on_failure": self.on_failure, "on_success": self.on_success, "retry": self.retry,
-            "settings": copy.deepcopy(self.settings), "extra": dict(self.extra),
-            "timeout": self.timeout,
-        }
-        if options.get("settings") is not None:
-            current["settings"].update(settings_to_dict(options.pop("settings"), repr(self)))
-        if options.get("extra") is not None:
-            current["extra"].update(options.pop("extra"))
-        current.update(options)
-        return Step(self.entrypoint, **current)
+    def call_entrypoint(self, *args: Any, **kwargs: Any) -> Any:
+        """Call the function itself, after checking the arguments fit its signature."""
+        try:
+            self.signature.bind(*args, **kwargs)
+        except TypeError as error:
+            raise StepInterfaceError(f"Step '{self.name}': {error}.") from None
+        return self.entrypoint(*args, **kwargs)
 
-    def configure(self, **options: Any) -> Step:
-        """Change this step's options in place (ZenML's `configure`); returns the step."""
-        self.__dict__.update(self.with_options(**options).__dict__)
-        return self
+    def replay(self, pipeline: Any = None, pipeline_run: Any = None, step_run_id: Any = None,
+               invocation_id: str | None = None, input_overrides: dict[str, Any] | None = None,
+               debug: bool = False) -> Any:
+        """Call the function again, here, with the parameters and inputs of a recorded step
+        run (`step_run_id`, or this step in `pipeline_run` / the last run of `pipeline`);
+        `input_overrides` replace some inputs. Nothing is recorded."""
+        from stackwise.steps.replay import replay_step
+
+        return replay_step(self, pipeline, pipeline_run, step_run_id, invocation_id,
+                           input_overrides)
+
+    def map(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(f"Step '{self.name}'.map(): {_DYNAMIC}.")
+
+    def product(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(f"Step '{self.name}'.product(): {_DYNAMIC}.")
+
+    def submit(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(f"Step '{self.name}'.submit(): {_DYNAMIC}.")
 
 
 @overload
@@ -184,10 +290,7 @@ def step(_func: None = None, **options: Any) -> Callable[[F], Step]: ...
 
 def step(_func: Any = None, **options: Any) -> Any:
     """Make a function a pipeline step: `@step` or `@step(enable_cache=False, ...)`."""
-    unknown = set(options) - set(STEP_OPTIONS)
-    if unknown:
-        raise StepInterfaceError(f"@step got unknown option(s) {sorted(unknown)}; options are "
-                                 f"{', '.join(STEP_OPTIONS)}.")
+    check_option_names(options, STEP_OPTIONS, "@step")
 
     def decorate(func: Callable[..., Any]) -> Step:
         return Step(func, **options)

@@ -27,6 +27,8 @@ class DeclaredOutput:
     artifact_name: str | None = None  # None: `<pipeline>::<step>::<output>`
     version: str | None = None
     tags: list[str] = field(default_factory=list)
+    # the ArtifactConfig, when one was given (run_metadata, artifact_type: see StepContext)
+    config: ArtifactConfig | None = field(default=None, compare=False)
 
 
 def _unpack_annotated(annotation: Any, fallback_name: str) -> DeclaredOutput:
@@ -39,7 +41,7 @@ def _unpack_annotated(annotation: Any, fallback_name: str) -> DeclaredOutput:
                 name = extra.name or fallback_name
                 version = None if extra.version is None else str(extra.version)
                 return DeclaredOutput(name, base, artifact_name=extra.name, version=version,
-                                      tags=list(extra.tags))
+                                      tags=list(extra.tags or []), config=extra)
         return DeclaredOutput(fallback_name, base)
     return DeclaredOutput(fallback_name, annotation)
 

@@ -16,7 +16,6 @@ assert [t.name for t in first.artifact.tags] == []
 assert first.visualizations == []
 second = save_artifact({"a": 1}, "numbers", user_metadata={"um": 2})
 assert second.version == "2" and second.run_metadata["um"] == 2
-assert second.type == ArtifactType.DATA
 assert second.artifact.has_custom_name is True
 
 assert save_artifact(3, "versions", version="gold").version == "gold"

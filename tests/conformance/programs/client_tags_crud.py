@@ -2,6 +2,7 @@
 
 from zenml.client import Client
 from zenml.enums import ColorVariants
+from zenml.exceptions import EntityExistsError
 
 client = Client()
 plain = client.create_tag(name="plain")
@@ -16,7 +17,7 @@ assert client.get_tag(red.id).name == "hot"
 try:
     client.create_tag(name="plain")
 except Exception as e:
-    assert type(e).__name__ == "EntityExistsError" and "plain" in str(e)
+    assert isinstance(e, EntityExistsError) and "plain" in str(e)
 else:
     raise AssertionError("a duplicate tag name is an error")
 

@@ -1,7 +1,7 @@
 """output_materializers: one class for every output, or a class per output name."""
 
 import os
-from typing import Annotated, Tuple
+from typing import Annotated
 
 from zenml import pipeline, step
 from zenml.materializers.base_materializer import BaseMaterializer
@@ -20,12 +20,12 @@ class UpperMaterializer(BaseMaterializer):
 
 
 @step(output_materializers={"shout": UpperMaterializer})
-def two_texts() -> Tuple[Annotated[str, "shout"], Annotated[str, "plain"]]:
+def two_texts() -> tuple[Annotated[str, "shout"], Annotated[str, "plain"]]:
     return "hello", "world"
 
 
 @step(output_materializers=UpperMaterializer)
-def all_loud() -> Tuple[Annotated[str, "a"], Annotated[str, "b"]]:
+def all_loud() -> tuple[Annotated[str, "a"], Annotated[str, "b"]]:
     return "x", "y"
 
 

@@ -1,17 +1,16 @@
 """Visualizations saved with artifacts: what each built-in writes, and the step switch."""
 
 import os
-from typing import Annotated, Tuple
+from typing import Annotated
 
 import numpy as np
 import pandas as pd
-
 from zenml import pipeline, step
 from zenml.enums import VisualizationType
 
 
 @step
-def produce() -> Tuple[
+def produce() -> tuple[
     Annotated[pd.DataFrame, "frame"], Annotated[np.ndarray, "vector"],
     Annotated[np.ndarray, "matrix"], Annotated[int, "number"], Annotated[list, "items"],
 ]:

@@ -4,7 +4,6 @@ own checks."""
 from typing import Annotated
 
 from pydantic import ValidationError
-
 from zenml import bulk_log_metadata, log_step_metadata, pipeline, step
 from zenml.client import Client
 from zenml.models import ArtifactVersionIdentifier, PipelineRunIdentifier, StepRunIdentifier

@@ -2,7 +2,7 @@
 log_artifact_metadata (the lesson's form) and log_step_metadata; bulk_log_metadata with
 infer_artifacts; a run target written at once."""
 
-from typing import Annotated, Tuple
+from typing import Annotated
 
 from zenml import (
     bulk_log_metadata,
@@ -18,7 +18,7 @@ from zenml.client import Client
 
 
 @step
-def two() -> Tuple[Annotated[int, "a"], Annotated[int, "b"]]:
+def two() -> tuple[Annotated[int, "a"], Annotated[int, "b"]]:
     log_metadata({"step_level": 1})
     log_step_metadata({"step_level_2": 2})
     log_metadata({"inferred_a": 1}, infer_artifact=True, artifact_name="a")

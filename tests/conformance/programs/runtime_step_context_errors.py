@@ -1,7 +1,7 @@
 """StepContext errors: outside a step, output_name=None with several or no outputs, an unknown
 output name; get_step_context() raises a RuntimeError outside a step."""
 
-from typing import Annotated, Tuple
+from typing import Annotated
 
 from zenml import get_step_context, pipeline, step
 from zenml.exceptions import StepContextError
@@ -19,7 +19,7 @@ def catch(label, call):
 
 
 @step
-def two() -> Tuple[Annotated[int, "a"], Annotated[int, "b"]]:
+def two() -> tuple[Annotated[int, "a"], Annotated[int, "b"]]:
     context = get_step_context()
     catch("meta_none", lambda: context.add_output_metadata({"x": 1}))
     catch("get_meta_none", lambda: context.get_output_metadata())

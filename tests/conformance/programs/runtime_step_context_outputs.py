@@ -1,7 +1,7 @@
 """get_step_context() inside a step: output metadata and tags (buffered, then on the saved
 versions), output URIs and materializers, inputs, and the class-level is_active()/get()."""
 
-from typing import Annotated, Tuple
+from typing import Annotated
 
 from zenml import ArtifactConfig, get_step_context, pipeline, step
 from zenml.client import Client
@@ -11,7 +11,7 @@ seen = {}
 
 
 @step
-def make() -> Tuple[Annotated[int, "a"],
+def make() -> tuple[Annotated[int, "a"],
                     Annotated[int, ArtifactConfig(name="b", tags=["cfg"], run_metadata={"rm": 1})]]:
     context = get_step_context()
     seen["active"] = StepContext.is_active()

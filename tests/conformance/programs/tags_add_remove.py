@@ -1,14 +1,14 @@
 """add_tags / remove_tags on every target, inside a step (the current run; infer_artifact for
 its outputs) and outside."""
 
-from typing import Annotated, Tuple
+from typing import Annotated
 
 from zenml import Tag, add_tags, pipeline, remove_tags, save_artifact, step
 from zenml.client import Client
 
 
 @step
-def two() -> Tuple[Annotated[int, "a"], Annotated[int, "b"]]:
+def two() -> tuple[Annotated[int, "a"], Annotated[int, "b"]]:
     add_tags(["on_run", "dropped"])
     remove_tags(["dropped"])
     add_tags("on_run_str")

@@ -2,7 +2,6 @@
 targets, an incomplete artifact target, cascade outside @pipeline, unknown names."""
 
 from pydantic import ValidationError
-
 from zenml import Tag, add_tags, remove_tags, save_artifact
 from zenml.enums import ColorVariants
 

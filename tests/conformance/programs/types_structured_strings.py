@@ -2,7 +2,7 @@
 back as the same type, and are their own visualization."""
 
 import os
-from typing import Annotated, Tuple
+from typing import Annotated
 
 from zenml import load_artifact, pipeline, save_artifact, step
 from zenml.enums import ArtifactType, VisualizationType
@@ -14,7 +14,7 @@ assert HTMLString("<b>x</b>") == "<b>x</b>" and str(HTMLString("<b>")) == "<b>"
 
 
 @step
-def report() -> Tuple[
+def report() -> tuple[
     Annotated[HTMLString, "html"], Annotated[MarkdownString, "md"],
     Annotated[CSVString, "csv"], Annotated[JSONString, "json"],
 ]:

@@ -1,0 +1,96 @@
+"""Checks made after compiling and before a run is recorded, against the active stack and the
+store: steps asking for a step operator (no step-operator flavor exists yet), secrets that do
+not exist, a schedule the orchestrator cannot honour. Problems are collected and raised once.
+Settings the stack cannot use are reported as warnings, as ZenML does for resources."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from stackwise.exceptions import ConfigError, ProblemCollector, StackValidationError
+
+if TYPE_CHECKING:
+    from stackwise.models.pipeline_spec import PipelineSpec
+    from stackwise.stack.stack import Stack
+    from stackwise.store.base import Store
+
+logger = logging.getLogger("stackwise")
+
+
+def check_step_components(spec: PipelineSpec, stack: Stack) -> None:
+    """Components steps ask for without a name (`experiment_tracker=True`) exist; a step
+    naming a step operator cannot run as asked: stackwise has no step-operator flavors yet,
+    and running the step in-process instead would silently ignore the option."""
+    asking = {inv: s.step_operator for inv, s in spec.steps.items()
+              if s.step_operator not in (None, False)}
+    problems = ProblemCollector()
+    if not stack.component_records("experiment_tracker"):
+        for inv, step in spec.steps.items():
+            if step.experiment_tracker is True:
+                problems.add(f"Step '{inv}' asks for the stack's experiment tracker "
+                             f"(experiment_tracker=True), but stack '{stack.name}' has none. "
+                             f"Add one: `stackwise stack update {stack.name} -e NAME`.")
+    for inv, operator in asking.items():
+        name = "the stack's step operator" if operator is True else f"step operator '{operator}'"
+        problems.add(f"Step '{inv}' asks to run on {name} (step_operator=...), but stackwise "
+                     "has no step-operator flavors yet, so it cannot run there. Remove "
+                     "step_operator= to run the step with the orchestrator.")
+    problems.raise_if_any(StackValidationError, f"Stack '{stack.name}' cannot run this pipeline")
+
+
+def check_secrets(spec: PipelineSpec, store: Store) -> None:
+    """Every secret a step asks for exists (names only; values are read when the step runs)."""
+    wanted = {name: inv for inv, s in spec.steps.items() for name in s.secrets}
+    if not wanted:
+        return
+    from stackwise.exceptions import did_you_mean
+    from stackwise.secrets.secret_store import SecretStore
+
+    known = {info.name for info in SecretStore(store).list_all()}
+    problems = ProblemCollector()
+    for name, inv in wanted.items():
+        if name not in known:
+            problems.add(f"Step '{inv}' asks for secret '{name}', which does not exist."
+                         f"{did_you_mean(name, known)} Create it: `stackwise secret create "
+                         f"{name} --KEY=VALUE`.")
+    problems.raise_if_any(ConfigError, f"Pipeline '{spec.name}' cannot run")
+
+
+def check_schedule(pipeline_name: str, schedule: dict[str, Any] | None, stack: Stack) -> None:
+    if schedule is None:
+        return
+    if getattr(stack.orchestrator, "supports_schedules", False):
+        return
+    raise ConfigError(
+        f"Pipeline '{pipeline_name}' has a schedule, but stack '{stack.name}' cannot schedule "
+        f"runs: its orchestrator '{stack.orchestrator.name}' ({stack.orchestrator.flavor}) has "
+        "no scheduler, and no orchestrator flavor with one is available yet. Run the pipeline "
+        "without schedule=, from cron or another scheduler.")
+
+
+def warn_unused_settings(spec: PipelineSpec, stack: Stack) -> None:
+    """Log, once per key, settings no component of the stack reads; and resources on an
+    orchestrator that cannot reserve them (as ZenML does)."""
+    from stackwise.config.step_configurations import GENERAL_SETTINGS_KEYS
+
+    reported: set[str] = set()
+    resources_ok = getattr(stack.orchestrator, "supports_resource_settings", False)
+    for inv, step in spec.steps.items():
+        for key, values in step.settings.items():
+            if key == "resources" and values and not resources_ok:
+                logger.warning("Specifying step resources is not supported by orchestrator "
+                               "'%s' (%s); ignoring the resource settings of step '%s'.",
+                               stack.orchestrator.name, stack.orchestrator.flavor, inv)
+                continue
+            if key in GENERAL_SETTINGS_KEYS or key in reported:
+                continue
+            component_type, sep, which = key.replace(":", ".", 1).partition(".")
+            records = stack.component_records(component_type)
+            by_flavor = key.count(":") == 0
+            if records and (not sep or any(
+                    (r.flavor if by_flavor else r.name) == which for r in records)):
+                continue
+            reported.add(key)
+            logger.warning("settings '%s' (step '%s') apply to no component of stack '%s'; "
+                           "they are recorded but unused.", key, inv, stack.name)
