@@ -173,3 +173,12 @@ def test_metadata_errors_outside_a_step():
         log_metadata({"x": 1}, run_id_name_or_prefix="no-such-run")
     with pytest.raises(KeyError):
         log_metadata({"x": 1}, artifact_name="made", artifact_version="9")
+
+
+def test_model_targets_are_refused_until_the_model_control_plane_exists():
+    from stackwise import bulk_log_metadata, log_metadata
+
+    with pytest.raises(NotImplementedError, match="Model Control Plane"):
+        log_metadata({"auc": 0.9}, model_name="churn", model_version="1")
+    with pytest.raises(NotImplementedError, match="Model Control Plane"):
+        bulk_log_metadata({"auc": 0.9}, infer_models=True)

@@ -83,14 +83,27 @@ def _to_output(context: StepContext, output: str, values: dict[str, Any]) -> Non
     context.output_metadata[output].update(values)
 
 
+def _refuse_model_targets(function: str, given: Any) -> None:
+    """Model versions arrive with the Model Control Plane: until then a model target is
+    refused, never ignored."""
+    if given:
+        raise NotImplementedError(
+            f"{function}() on model versions needs the Model Control Plane, which stackwise does "
+            "not have yet; log on the run, step run or artifact version instead.")
+
+
 def log_metadata(metadata: dict[str, Any], step_id: UUID | str | None = None,
                  step_name: str | None = None,
                  run_id_name_or_prefix: UUID | str | None = None,
                  artifact_version_id: UUID | str | None = None,
                  artifact_name: str | None = None, artifact_version: str | None = None,
-                 infer_artifact: bool = False) -> None:
+                 infer_artifact: bool = False, model_version_id: UUID | str | None = None,
+                 model_name: str | None = None, model_version: Any = None,
+                 infer_model: bool = False) -> None:
     """Attach metadata to a step run, a pipeline run or an artifact version (see the module
     docstring for the targets). Model targets come with the Model Control Plane."""
+    _refuse_model_targets("log_metadata", model_version_id or model_name or model_version
+                          or infer_model)
     values = _values(metadata, "log_metadata")
     context = current_step_context()
     store = _store(context)
@@ -202,10 +215,12 @@ def bulk_log_metadata(metadata: dict[str, Any],
                       pipeline_runs: list[PipelineRunIdentifier] | None = None,
                       step_runs: list[StepRunIdentifier] | None = None,
                       artifact_versions: list[ArtifactVersionIdentifier] | None = None,
+                      model_versions: list[Any] | None = None, infer_models: bool = False,
                       infer_artifacts: bool = False) -> None:
     """The same metadata on many runs, step runs and artifact versions at once;
     `infer_artifacts=True` inside a step adds every output of the step. Model versions come
     with the Model Control Plane."""
+    _refuse_model_targets("bulk_log_metadata", model_versions or infer_models)
     values = _values(metadata, "bulk_log_metadata")
     context = current_step_context()
     if not (pipeline_runs or step_runs or artifact_versions or infer_artifacts):
