@@ -14,7 +14,9 @@ if [[ "${1:-}" == "--zenml" ]]; then
         echo "conformance.sh: installing the ZenML 0.98.0 reference into $ref" >&2
         "${PYTHON:-python3}" -m venv "$ref"
         "$ref/bin/python" -m pip install --quiet "zenml[local]==0.98.0" pandas pyarrow \
-            scikit-learn "mlflow>=2.1.1,<4"
+            scikit-learn "mlflow>=2.1.1,<4" "opentelemetry-sdk==1.43.0" \
+            "opentelemetry-api==1.43.0" "opentelemetry-proto==1.43.0" \
+            "opentelemetry-semantic-conventions==0.64b0"
     fi
     exec "$ref/bin/python" tests/conformance/runner.py --target zenml --python "$ref/bin/python" \
         -j "$jobs" "$@"
