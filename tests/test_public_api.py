@@ -36,6 +36,7 @@ PUBLIC_NAMES = {
     "remove_tags",
     "save_artifact",
     "step",
+    "unmapped",
 }
 
 # (module users import from, name they import): ZenML's paths with `zenml` -> `stackwise`.

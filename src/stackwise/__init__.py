@@ -34,6 +34,7 @@ _EXPORTS = {
     "Client": "stackwise.client",
     "StepRetryConfig": "stackwise.config.retry_config",
     "Model": "stackwise.model",
+    "unmapped": "stackwise.steps.mapping",
 }
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "remove_tags",
     "save_artifact",
     "step",
+    "unmapped",
 ]
 
 if TYPE_CHECKING:
@@ -79,6 +81,7 @@ if TYPE_CHECKING:
     from stackwise.pipelines.pipeline import pipeline
     from stackwise.pipelines.pipeline_context import get_pipeline_context
     from stackwise.steps.base_step import step
+    from stackwise.steps.mapping import unmapped
     from stackwise.steps.step_context import StepContext, get_step_context
 
 

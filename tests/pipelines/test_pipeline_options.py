@@ -75,7 +75,7 @@ def test_unknown_yaml_keys_are_all_reported_with_suggestions(tmp_path: Path):
     ("enable_heartbeat: true\n", "heartbeats"),
     ("execution_mode: fail_fast\n", "fail_fast=True"),
     ("pause_hook_source: os.getcwd\n", "pausing and resuming"),
-    ("steps:\n  echo:\n    runtime: isolated\n", "dynamic pipelines"),
+    ("steps:\n  echo:\n    runtime: isolated\n", "step runtimes"),
     ("enable_cache: 3\n", "must be true or false"),
     ("retry: {max_retries: -1}\n", "max_retries must be >= 0"),
 ])
@@ -139,9 +139,9 @@ def test_with_options_refuses_what_it_cannot_act_on(options, match):
         typed.with_options(**options)
 
 
-def test_a_dynamic_pipeline_is_refused_when_defined():
-    with pytest.raises(StepInterfaceError, match="dynamic pipelines"):
-        pipeline(dynamic=True)(lambda: None)
+def test_depends_on_is_refused_when_defined():
+    with pytest.raises(StepInterfaceError, match="depends_on"):
+        pipeline(depends_on=["other"])(lambda: None)
 
 
 def test_with_options_steps_names_an_unknown_invocation():

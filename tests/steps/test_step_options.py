@@ -27,7 +27,7 @@ def test_unknown_option_suggests_the_closest_name():
 
 
 @pytest.mark.parametrize(("option", "value", "words"), [
-    ("runtime", "isolated", "dynamic pipelines"),
+    ("runtime", "isolated", "step runtimes"),
     ("heartbeat_healthy_threshold", 10, "heartbeats"),
 ])
 def test_options_stackwise_cannot_act_on_are_refused(option, value, words):
@@ -104,8 +104,8 @@ def test_introspection():
 
 
 @pytest.mark.parametrize("method", ["map", "product", "submit"])
-def test_dynamic_pipeline_methods_say_what_is_missing(method):
-    with pytest.raises(NotImplementedError, match="dynamic pipelines"):
+def test_dynamic_pipeline_methods_work_only_in_a_dynamic_pipeline(method):
+    with pytest.raises(RuntimeError, match="only possible within a dynamic pipeline"):
         getattr(plain, method)([1, 2])
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-_DYNAMIC = ("dynamic pipelines (map/product/submit, step runtimes) are not available in "
-            "stackwise yet")
+_RUNTIME = ("step runtimes (inline/isolated) are not available in stackwise: the steps of a "
+            "dynamic pipeline run in the calling process, one after another")
 _HEARTBEAT = ("step heartbeats are not available in stackwise; a run's liveness is watched "
               "through the process that runs it (stackwise.execution.liveness)")
 _BUILD = ("container image builds come with the remote orchestrators, which are not "
@@ -15,9 +15,8 @@ _BUILD = ("container image builds come with the remote orchestrators, which are 
 _PAUSE = "pausing and resuming runs is not available in stackwise yet"
 
 UNAVAILABLE: dict[str, str] = {
-    "runtime": _DYNAMIC,
-    "dynamic": _DYNAMIC,
-    "depends_on": _DYNAMIC,
+    "runtime": _RUNTIME,
+    "depends_on": "pipeline dependencies (depends_on) are not available in stackwise yet",
     "heartbeat_healthy_threshold": _HEARTBEAT,
     "enable_heartbeat": _HEARTBEAT,
     "build": _BUILD,

@@ -75,6 +75,7 @@ class PipelineSpec:
     steps: dict[str, StepSpec]  # in topological order
     enable_cache: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
+    dynamic: bool = False  # steps are added as the pipeline function calls them, during the run
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data (dataclasses.asdict, but ~10x faster on a 1,000-step spec: the
@@ -92,7 +93,8 @@ class PipelineSpec:
             raw["outputs"] = [OutputSpec(**o) for o in raw["outputs"]]
             steps[inv] = StepSpec(**raw)
         return cls(name=data["name"], parameters=data["parameters"], steps=steps,
-                   enable_cache=data.get("enable_cache", True), extra=data.get("extra", {}))
+                   enable_cache=data.get("enable_cache", True), extra=data.get("extra", {}),
+                   dynamic=data.get("dynamic", False))
 
     @property
     def hash(self) -> str:

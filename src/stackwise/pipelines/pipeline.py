@@ -15,7 +15,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from stackwise.exceptions import ProblemCollector, StepInterfaceError
+from stackwise.exceptions import PipelineCompilationError, ProblemCollector, StepInterfaceError
 from stackwise.execution.step_runner import importing_step_code
 from stackwise.models.pipeline_run import PipelineRunResponse
 from stackwise.pipelines.compiler import (
@@ -197,7 +197,8 @@ class Pipeline:
 
     @property
     def is_dynamic(self) -> bool:
-        return False
+        """Steps run as the pipeline function calls them, during the run (dynamic.py)."""
+        return bool(self._options.get("dynamic"))
 
     @property
     def required_parameters(self) -> list[str]:
@@ -227,12 +228,13 @@ class Pipeline:
     def _defaults(self) -> PipelineDefaults:
         return PipelineDefaults(options=self._options, step_updates=self.step_updates)
 
-    def _compile(self, run_config: RunConfig, args: tuple[Any, ...],
-                 kwargs: dict[str, Any]) -> CompiledPipeline:
+    def _parameters(self, run_config: RunConfig, args: tuple[Any, ...],
+                    kwargs: dict[str, Any], problems: ProblemCollector) -> dict[str, Any]:
+        """The call's parameters merged with configured ones, validated against the
+        signature's annotations (problems collected)."""
         from stackwise.pipelines.parameters import validate_parameters
         from stackwise.steps.tracing import StepArtifact
 
-        problems = ProblemCollector()
         parameters = merge_parameters(self.signature, args, kwargs, run_config, self.name,
                                       problems, self._options.get("parameters"))
         try:
@@ -245,9 +247,19 @@ class Pipeline:
             ArtifactVersionResponse,
         )
 
-        parameters = validate_parameters(
+        return validate_parameters(
             self.name, self.signature, annotations, parameters, problems,
             skip=(StepArtifact, ExternalArtifact, ArtifactVersionResponse, ArtifactVersionList))
+
+    def _compile(self, run_config: RunConfig, args: tuple[Any, ...],
+                 kwargs: dict[str, Any]) -> CompiledPipeline:
+        if self.is_dynamic:
+            raise PipelineCompilationError(
+                f"Pipeline '{self.name}' is dynamic: its steps are known only while it runs "
+                "(each runs when the pipeline function calls it), so it cannot be compiled, "
+                "planned or prepared ahead of a run. Call the pipeline to run it.")
+        problems = ProblemCollector()
+        parameters = self._parameters(run_config, args, kwargs, problems)
         return compile_pipeline(self.name, self.entrypoint, parameters, run_config,
                                 self._defaults(), problems)
 
@@ -302,8 +314,17 @@ class Pipeline:
                 "pipeline whenever it is imported. Put the call under "
                 "`if __name__ == \"__main__\":`.")
         run_config = self._run_config()
-        compiled = self._compile(run_config, args, kwargs)
         options = combine(self._options, config_layer(run_config), keys=_RUN_LEVEL)
+        if self.is_dynamic:
+            from stackwise.pipelines.dynamic import launch_dynamic_run
+
+            problems = ProblemCollector()
+            parameters = self._parameters(run_config, args, kwargs, problems)
+            problems.raise_if_any(PipelineCompilationError,
+                                  f"Pipeline '{self.name}' cannot be run")
+            return launch_dynamic_run(self, run_config, parameters, options,  # type: ignore[no-any-return]
+                                      self._defaults())
+        compiled = self._compile(run_config, args, kwargs)
         return launch_run(self, compiled, run_config, options)
 
     def replay(self, pipeline: Any = None, pipeline_run: Any = None, skip: Any = None,

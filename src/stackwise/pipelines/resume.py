@@ -74,7 +74,7 @@ def plan_resume(store: Store, run_name_or_id: str, stack: Stack) -> ResumePlan:
         raise RunNotResumableError(
             f"Run '{old.name}' {state}: nothing to resume. Only a failed run can be resumed; "
             f"`stackwise pipeline runs describe {old.name}` shows its steps.")
-    spec = PipelineSpec.from_dict(old.spec)
+    spec = _static_spec(old, "resumed")
     reused: dict[str, StepRunRecord] = {}
     for step_run in store.list_step_runs(old.id):  # start order: the last attempt wins
         if step_run.name in spec.steps and S(step_run.status).is_successful:
@@ -170,6 +170,18 @@ def resume_name(store: Store, old_name: str, suffix: str = RESUME_SUFFIX) -> str
     return f"{prefix}{number}"
 
 
+def _static_spec(run: RunRecord, what: str) -> PipelineSpec:
+    """The run's recorded spec; a dynamic run's cannot be run again step by step."""
+    spec = PipelineSpec.from_dict(run.spec)
+    if spec.dynamic:
+        raise RunNotResumableError(
+            f"Run '{run.name}' is a run of dynamic pipeline '{spec.name}': which steps it ran "
+            f"was decided by its pipeline function while it ran, so it cannot be {what} step "
+            "by step. Call the pipeline again: steps whose code and inputs are unchanged are "
+            "cached.")
+    return spec
+
+
 def resume_run(store: Store, run_name_or_id: str, stack: Stack) -> PipelineRunResponse:
     """Resume a failed run on `stack`; raises PipelineRunFailedError if the new run fails."""
     plan = plan_resume(store, run_name_or_id, stack)
@@ -180,7 +192,7 @@ def replay_run(store: Store, run_name_or_id: str, stack: Stack) -> PipelineRunRe
     """Run a recorded run's pipeline again on `stack`: same compiled spec, parameters and
     configuration, every step evaluated anew (caching applies as in any run)."""
     old = store.get_run(run_name_or_id)
-    spec = PipelineSpec.from_dict(old.spec)
+    spec = _static_spec(old, "replayed")
     step_objects, spec = _load_steps(spec, list(spec.steps), old.name)
     plan = ResumePlan(old, spec, {}, {}, list(spec.steps), step_objects)
     return _execute(store, plan, stack, resume_name(store, old.name, REPLAY_SUFFIX),

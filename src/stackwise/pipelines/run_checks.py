@@ -18,6 +18,35 @@ if TYPE_CHECKING:
 logger = logging.getLogger("stackwise")
 
 
+def check_spec_on_stack(spec: PipelineSpec, stack: Stack, store: Store) -> None:
+    """Every check of the steps in `spec` against the stack: components they name exist and
+    validate, secrets exist, the orchestrator can run them; unused settings are warned of."""
+    from stackwise.enums import StackComponentType
+    from stackwise.stack.validation import ComponentRequirement, validate_stack
+
+    requirements = [ComponentRequirement(s.invocation_id, StackComponentType.EXPERIMENT_TRACKER,
+                                         s.experiment_tracker)
+                    for s in spec.steps.values() if isinstance(s.experiment_tracker, str)]
+    validate_stack(stack, requirements, store)
+    check_step_components(spec, stack)
+    check_secrets(spec, store)
+    stack.orchestrator.validate_spec(spec)
+    warn_unused_settings(spec, stack)
+
+
+def check_dynamic_orchestrator(pipeline_name: str, stack: Stack) -> None:
+    """A dynamic pipeline runs its steps in this process as its function calls them; an
+    orchestrator that runs steps elsewhere would be bypassed, so it is refused."""
+    orchestrator = stack.orchestrator
+    if orchestrator.RUNS_STEPS_ELSEWHERE:
+        raise StackValidationError(
+            f"Dynamic pipeline '{pipeline_name}' cannot run on orchestrator "
+            f"'{orchestrator.name}' ({orchestrator.flavor}): stackwise runs the steps of a "
+            "dynamic pipeline in the calling process, one after another, as the pipeline "
+            "function calls them. Use a stack with the local orchestrator, or drop "
+            "dynamic=True to run the pipeline on this one.")
+
+
 def check_step_components(spec: PipelineSpec, stack: Stack) -> None:
     """Components steps ask for without a name (`experiment_tracker=True`) exist; a step
     naming a step operator cannot run as asked: stackwise has no step-operator flavors yet,

@@ -6,11 +6,12 @@ handing the run to the orchestrator. Nothing is recorded until every check has p
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from stackwise.enums import ExecutionStatus, StackComponentType
+from stackwise.enums import ExecutionStatus
 from stackwise.exceptions import PipelineRunFailedError
 from stackwise.execution.liveness import PROCESS_KEY, Heartbeat, process_identity
 from stackwise.execution.step_runner import RunContext
@@ -37,33 +38,40 @@ def _call_run_hook(hook: Any, kind: str, pipeline_name: str, **kwargs: Any) -> A
     return hook(**kwargs)
 
 
+Execute = Callable[[RunContext], tuple[dict[str, ExecutionStatus], dict[str, BaseException]]]
+
+
+def submit_to_orchestrator(context: RunContext
+                           ) -> tuple[dict[str, ExecutionStatus], dict[str, BaseException]]:
+    """Run every step of the compiled spec on the stack's orchestrator; wait for the end."""
+    handle = context.stack.orchestrator.submit(context)
+    statuses = handle.wait()
+    return statuses, handle.errors
+
+
 def launch_run(pipeline: Pipeline, compiled: CompiledPipeline, run_config: RunConfig,
-               options: dict[str, Any]) -> PipelineRunResponse:
+               options: dict[str, Any],
+               execute: Execute = submit_to_orchestrator) -> PipelineRunResponse:
+    """Check, record and run; `execute` runs the steps (a dynamic pipeline runs its
+    function instead, see dynamic.py)."""
     from stackwise.config.pipeline_configurations import date_time_substitutions
     from stackwise.pipelines.pipeline import DEFAULT_RUN_NAME, format_run_name
     from stackwise.pipelines.run_checks import (
+        check_dynamic_orchestrator,
         check_schedule,
-        check_secrets,
-        check_step_components,
-        warn_unused_settings,
+        check_spec_on_stack,
     )
     from stackwise.stack.active_stack import active_stack
-    from stackwise.stack.validation import ComponentRequirement, validate_stack
     from stackwise.store import get_store
 
     spec = compiled.spec
     store = get_store()
     stack = active_stack(store)
-    requirements = [ComponentRequirement(s.invocation_id, StackComponentType.EXPERIMENT_TRACKER,
-                                         s.experiment_tracker)
-                    for s in spec.steps.values() if isinstance(s.experiment_tracker, str)]
-    validate_stack(stack, requirements, store)
-    check_step_components(spec, stack)
+    if spec.dynamic:
+        check_dynamic_orchestrator(pipeline.name, stack)
+    check_spec_on_stack(spec, stack, store)
     schedule = run_config.schedule or pipeline.schedule
     check_schedule(pipeline.name, schedule, stack)
-    check_secrets(spec, store)
-    stack.orchestrator.validate_spec(spec)
-    warn_unused_settings(spec, stack)
 
     substitutions = {**date_time_substitutions(datetime.now(timezone.utc)),
                      **options.get("substitutions", {})}
@@ -120,9 +128,7 @@ def launch_run(pipeline: Pipeline, compiled: CompiledPipeline, run_config: RunCo
                                      step_objects=dict(compiled.steps), fixed_versions=fixed,
                                      callables=dict(compiled.callables), pipeline_state=state,
                                      init_done=True)
-                handle = stack.orchestrator.submit(context)
-                statuses = handle.wait()
-                errors = handle.errors
+                statuses, errors = execute(context)
             finally:
                 _call_run_hook(options.get("on_cleanup"), "on_cleanup", pipeline.name)
         failed = [inv for inv, s in statuses.items() if s == ExecutionStatus.FAILED]

@@ -31,10 +31,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = ["CONFIGURE_OPTIONS", "STEP_OPTIONS", "Step", "settings_to_dict", "step"]
 
-_DYNAMIC = ("dynamic pipelines (map/product/submit/unmapped) are not available in stackwise "
-            "yet: call the step once per item inside the pipeline function instead")
-
-
 def _materializer_path(value: Any, owner: str, output: str) -> str:
     from stackwise.materializers.base_materializer import BaseMaterializer
     from stackwise.materializers.materializer_registry import materializer_path
@@ -243,12 +239,12 @@ class Step:
     # -- calling ---------------------------------------------------------------------
     def __call__(self, *args: Any, id: str | None = None, after: Any = None,
                  start_after: Any = None, **kwargs: Any) -> Any:
-        if start_after is not None:
-            raise NotImplementedError(f"Step '{self.name}'(start_after=...): {_DYNAMIC}; use "
-                                      "after= to order steps.")
         builder = active_builder()
         if builder is None:
             return self.entrypoint(*args, **kwargs)
+        if start_after is not None and not builder.dynamic:
+            raise StepInterfaceError(f"Step '{self.name}'(start_after=...) is only possible "
+                                     "within a dynamic pipeline; use after= to order steps.")
         return builder.add(self, args, kwargs, id, after)
 
     def call_entrypoint(self, *args: Any, **kwargs: Any) -> Any:
@@ -270,14 +266,31 @@ class Step:
         return replay_step(self, pipeline, pipeline_run, step_run_id, invocation_id,
                            input_overrides)
 
-    def map(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError(f"Step '{self.name}'.map(): {_DYNAMIC}.")
+    # -- dynamic pipelines (`@pipeline(dynamic=True)`: stackwise.pipelines.dynamic) ------
+    def _dynamic_runner(self, what: str) -> Any:
+        builder = active_builder()
+        if builder is None or not builder.dynamic:
+            raise RuntimeError(f"{what} is only possible within a dynamic pipeline "
+                               f"(step '{self.name}'; use @pipeline(dynamic=True)).")
+        return builder
 
-    def product(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError(f"Step '{self.name}'.product(): {_DYNAMIC}.")
+    def submit(self, *args: Any, id: str | None = None, after: Any = None,
+               start_after: Any = None, **kwargs: Any) -> Any:
+        """Run the step and return a `StepFuture` of its outputs, without waiting for them."""
+        return self._dynamic_runner("Submitting a step").submit(self, args, kwargs, id, after)
 
-    def submit(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError(f"Step '{self.name}'.submit(): {_DYNAMIC}.")
+    def map(self, *args: Any, after: Any = None, start_after: Any = None,
+            **kwargs: Any) -> Any:
+        """One step run per item of the sequence outputs passed in (zipped; all the same
+        length); `unmapped(x)` passes x whole to every run. Returns a `MapResultsFuture`."""
+        return self._dynamic_runner("Mapping over step inputs").map(
+            self, args, kwargs, after, product=False)
+
+    def product(self, *args: Any, after: Any = None, start_after: Any = None,
+                **kwargs: Any) -> Any:
+        """Like `map`, over every combination of the items of the sequence outputs."""
+        return self._dynamic_runner("Mapping over step inputs").map(
+            self, args, kwargs, after, product=True)
 
 
 @overload

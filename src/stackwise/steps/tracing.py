@@ -3,14 +3,27 @@ returns placeholders for its outputs (`StepArtifact`) instead of running anythin
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from stackwise.steps.base_step import Step
 
-_active: ContextVar[PipelineBuilder | None] = ContextVar("stackwise_builder", default=None)
+
+class InvocationRecorder(Protocol):
+    """What a step call inside a pipeline function talks to: the tracer of a static pipeline
+    (records the call, runs nothing) or the runner of a dynamic one (runs the step now)."""
+
+    dynamic: bool
+
+    def add(self, step: Step, args: tuple[Any, ...], kwargs: dict[str, Any],
+            id: str | None, after: Any) -> Any: ...
+
+
+_active: ContextVar[InvocationRecorder | None] = ContextVar("stackwise_builder", default=None)
 
 
 @dataclass(frozen=True)
@@ -40,6 +53,8 @@ class Invocation:
 
 
 class PipelineBuilder:
+    dynamic = False
+
     def __init__(self, pipeline_name: str) -> None:
         self.pipeline_name = pipeline_name
         self.invocations: dict[str, Invocation] = {}
@@ -58,13 +73,7 @@ class PipelineBuilder:
             if requested in self.invocations:
                 self.problems.append(f"Two step invocations use id '{requested}'; ids are unique.")
             return requested
-        candidate = step.name
-        n = self._next_suffix.get(step.name, 1)
-        while candidate in self.invocations:  # ids taken by id= are skipped
-            n += 1
-            candidate = f"{step.name}_{n}"
-        self._next_suffix[step.name] = n
-        return candidate
+        return next_invocation_id(step.name, self.invocations, self._next_suffix)
 
     def _after_ids(self, after: Any) -> list[str]:
         from stackwise.steps.base_step import Step
@@ -104,5 +113,26 @@ class PipelineBuilder:
         return refs[0] if len(refs) == 1 else refs
 
 
-def active_builder() -> PipelineBuilder | None:
+def next_invocation_id(step_name: str, taken: Any, next_suffix: dict[str, int]) -> str:
+    """`name`, then `name_2`, `name_3`, ... skipping ids in `taken` (ids given with id=)."""
+    candidate = step_name
+    n = next_suffix.get(step_name, 1)
+    while candidate in taken:
+        n += 1
+        candidate = f"{step_name}_{n}"
+    next_suffix[step_name] = n
+    return candidate
+
+
+def active_builder() -> InvocationRecorder | None:
     return _active.get()
+
+
+@contextmanager
+def recording(recorder: InvocationRecorder) -> Iterator[InvocationRecorder]:
+    """Step calls inside this block go to `recorder`."""
+    token = _active.set(recorder)
+    try:
+        yield recorder
+    finally:
+        _active.reset(token)

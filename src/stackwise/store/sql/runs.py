@@ -107,8 +107,11 @@ class RunQueries(StepRunQueries):
                           tiebreak=_c.id)
 
     def update_run(self, run_id: str, *, name: str | None = None,
-                   orchestrator_run_id: str | None = None) -> RunRecord:
+                   orchestrator_run_id: str | None = None,
+                   spec: dict[str, Any] | None = None) -> RunRecord:
         values: dict[str, Any] = {"updated": utcnow()}
+        if spec is not None:  # a dynamic run's spec grows as its steps are called
+            values["spec"] = spec
         if name is not None:
             values["name"] = name
         if orchestrator_run_id is not None:
