@@ -105,9 +105,6 @@ class RunsMixin(ClientBase):
     ) -> Page[PipelineRunResponse]:
         """Runs, newest first by default; keywords filter with ZenML's syntax
         (`name="contains:nightly"`, `created="gte:2026-01-01"`, `status="oneof:[...]"`)."""
-        if index is not None:
-            raise ConfigError("Filtering runs by index is not supported; sort by 'created' "
-                              "and page instead (sort_by='asc:created').")
         try:
             check_owner(user, project)
             never_set(schedule_id=schedule_id, build_id=build_id, snapshot_id=snapshot_id,
@@ -123,7 +120,8 @@ class RunsMixin(ClientBase):
             filters = given(id=id, created=created, updated=updated, name=name,
                             pipeline_id=pipeline_id, pipeline_name=pipeline_name,
                             stack_id=stack_id, orchestrator_run_id=orchestrator_run_id,
-                            status=status, start_time=start_time, end_time=end_time)
+                            status=status, start_time=start_time, end_time=end_time,
+                            index=index)
             if pipeline is not None:
                 filters["pipeline_id"] = self.store.get_pipeline(_ref(pipeline)).id
             if stack is not None:

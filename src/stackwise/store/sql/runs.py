@@ -30,6 +30,14 @@ from stackwise.utils.jsonable import to_jsonable
 
 _c = t.pipeline_runs.c
 _pl = t.pipelines.c
+_earlier = t.pipeline_runs.alias("earlier")
+# a run's number among its pipeline's runs (the first is 1), as a correlated count: only
+# queries filtering or sorting by index pay for it, through ix_runs_pipeline_created
+_RUN_INDEX = (select(func.count()).select_from(_earlier)
+              .where(_earlier.c.pipeline_id == _c.pipeline_id,
+                     _earlier.c.created <= _c.created)
+              .correlate(t.pipeline_runs).scalar_subquery())
+
 RUN_FILTERS = FilterSpec("Pipeline runs", {
     "id": Column(_c.id), "name": Column(_c.name), "status": Column(_c.status),
     "created": Column(_c.created, "date"),
@@ -38,7 +46,7 @@ RUN_FILTERS = FilterSpec("Pipeline runs", {
     "end_time": Column(_c.end_time, "date"), "pipeline_id": Column(_c.pipeline_id),
     "pipeline_name": Column(_pl.name), "pipeline": Column(_pl.name),
     "stack_id": Column(_c.stack_id), "orchestrator_run_id": Column(_c.orchestrator_run_id),
-    "original_run_id": Column(_c.resumed_from_id),
+    "original_run_id": Column(_c.resumed_from_id), "index": Column(_RUN_INDEX, "int"),
 })
 _UNFINISHED = ("initializing", "provisioning", "running", "queued", "retrying", "stopping",
                "paused", "resuming")
