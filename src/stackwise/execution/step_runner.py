@@ -25,7 +25,12 @@ from stackwise.execution.cache import cache_key, expired
 from stackwise.execution.hooks import call_hook
 from stackwise.execution.step_environment import secret_environment, step_environment
 from stackwise.execution.step_run_config import artifact_names, recorded_name, step_run_config
-from stackwise.materializers.artifact_io import artifact_uri, load_data, save_data
+from stackwise.materializers.artifact_io import (
+    artifact_uri,
+    listening_to_loads,
+    load_data,
+    save_data,
+)
 from stackwise.materializers.materializer_registry import import_materializer
 from stackwise.models.pipeline_run import PipelineRunResponse
 from stackwise.models.pipeline_spec import PipelineSpec, StepSpec
@@ -278,6 +283,7 @@ class StepRunner:
                         if spec.experiment_tracker:
                             tracker_metadata = stack.enter_context(
                                 self._tracking(spec, step_run.id))
+                        stack.enter_context(listening_to_loads(context.record_loaded))
                         result = step.entrypoint(**spec.parameters, **values)
                 finally:
                     self._hook(spec.on_end, spec, "on_end")
@@ -293,6 +299,7 @@ class StepRunner:
                 if final:
                     self._hook(spec.on_failure, spec, "on_failure", error)
                 store.finish_step_run(step_run, status=str(status),
+                                      linked_inputs=context.loaded_inputs,
                                       exception_info=describe_exception(error),
                                       metadata=self._metadata(step_run.id, context,
                                                               tracker_metadata))
@@ -301,7 +308,7 @@ class StepRunner:
                 reset_step_context(token)
         registered = store.finish_step_run(
             step_run, status=str(S.COMPLETED), outputs=saved,
-            linked_outputs=context.linked_outputs,
+            linked_outputs=context.linked_outputs, linked_inputs=context.loaded_inputs,
             metadata=self._metadata(step_run.id, context, tracker_metadata))
         if any("{" in o.name for o in spec.outputs):
             registered = {o.name: registered[recorded_name(o, names)] for o in spec.outputs}

@@ -30,8 +30,9 @@ import platform
 import shutil
 import tempfile
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from stackwise.enums import VisualizationType
@@ -302,10 +303,28 @@ def _stores_that_could_hold(uri: str, store: Store,
 
 
 # -- loading ---------------------------------------------------------------------------------
+_load_listener: ContextVar[Callable[[ArtifactVersionRecord], None] | None] = ContextVar(
+    "stackwise_load_listener", default=None)
+
+
+@contextmanager
+def listening_to_loads(listener: Callable[[ArtifactVersionRecord], None]) -> Iterator[None]:
+    """Call `listener` with every artifact version loaded in this block: a running step
+    records what its code loads as inputs (lineage), however it loads them."""
+    token = _load_listener.set(listener)
+    try:
+        yield
+    finally:
+        _load_listener.reset(token)
+
+
 def load_data(record: ArtifactVersionRecord, store: Store,
               artifact_store: BaseArtifactStore | None = None) -> Any:
     """The value of an artifact version, loaded by the materializer that saved it from the
     artifact store it was saved to."""
+    listener = _load_listener.get()
+    if listener is not None:
+        listener(record)
     artifact_store = resolve_artifact_store(record, store, artifact_store)
     try:
         present = artifact_store.exists(record.uri)

@@ -150,11 +150,14 @@ class StepRunResponse(BaseResponse):
         versions = self._resolve(set(self.record.inputs.values()))
         own_outputs = {i for ids in self.record.outputs.values() for i in ids}
         out: dict[str, ArtifactVersionList] = {}
+        declared = (self._step_spec.get("inputs") or {}) if self.record.inputs else {}
         for name, version_id in self.record.inputs.items():
             version = versions[version_id]
             kind = "step_output" if version.producer_step_run_id is not None else "manual"
             if version_id in own_outputs:
                 kind = "step_output"
+            if declared and name not in declared:
+                kind = "manual"  # loaded by the step's code (load_artifact, .load())
             out[name] = ArtifactVersionList([_as_input(version, kind, 0)])
         return out
 

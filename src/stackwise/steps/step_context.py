@@ -55,6 +55,7 @@ class StepContext:
         self.output_tags: dict[str, list[Any]] = {o.name: list(o.tags) for o in spec.outputs}
         self._artifact_types: dict[str, Any] = {}
         self.linked_outputs: dict[str, str] = {}  # save_artifact() calls: name -> version id
+        self.loaded_inputs: dict[str, str] = {}  # artifacts the code loaded: name -> version id
         self._default_named: set[str] = set()  # outputs saved as `<pipeline>::<step>::<output>`
         for declared in getattr(step, "outputs", ()):
             if declared.name not in self.output_metadata:
@@ -70,6 +71,14 @@ class StepContext:
                 self._artifact_types[declared.name] = config.artifact_type
 
     # -- ZenML's BaseContext -----------------------------------------------------------------
+    def record_loaded(self, record: Any) -> None:
+        """An artifact version the step's code loaded becomes an input of the step run, named
+        after its artifact (ZenML's `manual` inputs), even when it is also a declared input;
+        an input name already taken and versions this step saved itself are skipped."""
+        if record.name in self.spec.inputs or record.id in self.linked_outputs.values():
+            return
+        self.loaded_inputs.setdefault(record.name, record.id)
+
     @classmethod
     def get(cls) -> StepContext | None:
         """The running step's context, or None outside a step."""

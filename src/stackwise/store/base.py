@@ -18,6 +18,7 @@ from stackwise.store.records import (
     ArtifactRecord,
     ArtifactVersionRecord,
     ComponentRecord,
+    HookInvocationRecord,
     NewArtifactVersion,
     Page,
     PipelineRecord,
@@ -77,6 +78,7 @@ class StepRunStore(Protocol):
     def finish_step_run(self, step_run: StepRunRecord, *, status: str,
                         outputs: Sequence[tuple[str, NewArtifactVersion]] = (),
                         linked_outputs: Mapping[str, str] | None = None,
+                        linked_inputs: Mapping[str, str] | None = None,
                         metadata: Mapping[tuple[str, str], Mapping[str, Any]] | None = None,
                         exception_info: dict[str, Any] | None = None,
                         ) -> dict[str, ArtifactVersionRecord]: ...
@@ -206,6 +208,18 @@ class SecretStoreQueries(Protocol):
                       new_name: str | None = None) -> dict[str, Any]: ...
 
 
+class HookInvocationStore(Protocol):
+    """Recorded `run_hook` calls: one write each."""
+
+    def create_hook_invocation(self, record: HookInvocationRecord) -> HookInvocationRecord: ...
+    def get_hook_invocation(self, hook_invocation_id: str) -> HookInvocationRecord: ...
+    def list_hook_invocations(self, *, filters: dict[str, Any] | None = None,
+                              sort_by: str | None = "created", logical_operator: str = "and",
+                              index: int = 1, size: int = 50
+                              ) -> Page[HookInvocationRecord]: ...
+    def delete_hook_invocation(self, hook_invocation_id: str) -> None: ...
+
+
 class SchemaStore(Protocol):
     """Schema upgrades."""
 
@@ -213,7 +227,8 @@ class SchemaStore(Protocol):
 
 @runtime_checkable
 class Store(PipelineStore, RunStore, StepRunStore, ArtifactStoreQueries, MetadataStore,
-            TagStore, StackStore, SecretStoreQueries, SchemaStore, Protocol):
+            TagStore, StackStore, SecretStoreQueries, HookInvocationStore, SchemaStore,
+            Protocol):
     """The whole metadata store."""
 
     url: str
@@ -221,5 +236,6 @@ class Store(PipelineStore, RunStore, StepRunStore, ArtifactStoreQueries, Metadat
     def close(self) -> None: ...
 
 
-__all__ = ["ArtifactStoreQueries", "MetadataStore", "PipelineStore", "RunStore", "SchemaStore",
-           "SecretStoreQueries", "StackStore", "StepRunStore", "Store", "TagStore"]
+__all__ = ["ArtifactStoreQueries", "HookInvocationStore", "MetadataStore", "PipelineStore",
+           "RunStore", "SchemaStore", "SecretStoreQueries", "StackStore", "StepRunStore", "Store",
+           "TagStore"]

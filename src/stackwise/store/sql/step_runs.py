@@ -76,6 +76,7 @@ class StepRunQueries(ArtifactQueries):
     def finish_step_run(self, step_run: StepRunRecord, *, status: str,
                         outputs: Sequence[tuple[str, NewArtifactVersion]] = (),
                         linked_outputs: Mapping[str, str] | None = None,
+                        linked_inputs: Mapping[str, str] | None = None,
                         metadata: Mapping[tuple[str, str], Mapping[str, Any]] | None = None,
                         exception_info: dict[str, Any] | None = None,
                         ) -> dict[str, ArtifactVersionRecord]:
@@ -91,6 +92,8 @@ class StepRunQueries(ArtifactQueries):
             links = [(n, v.id) for n, v in saved.items()]
             links += list((linked_outputs or {}).items())
             self._link(conn, step_run.id, [("output", n, v) for n, v in links])
+            if linked_inputs:  # artifacts the step's code loaded (load_artifact, .load())
+                self._link(conn, step_run.id, [("input", n, v) for n, v in linked_inputs.items()])
             for (kind, resource_id), values in (metadata or {}).items():
                 self._insert_metadata(conn, kind, resource_id, values)
             conn.execute(_FINISH_STEP_RUN, {
