@@ -135,11 +135,25 @@ def launch_run(pipeline: Pipeline, compiled: CompiledPipeline, run_config: RunCo
         if not failed and len(statuses) == len(spec.steps):
             status = ExecutionStatus.COMPLETED
     finally:
+        cascade_tags(store, run_record.id, tags)
         store.finish_run(run_record.id, str(status))
     result = PipelineRunResponse.from_record(store.get_run(run_record.id), store)
     if status != ExecutionStatus.COMPLETED:
         raise run_failure(result, failed, errors)
     return result
+
+
+def cascade_tags(store: Any, run_id: str, tags: list[Any]) -> None:
+    """Pipeline tags given as `Tag(..., cascade=True)` also go on every artifact version the
+    run's steps output (cached outputs included, as ZenML)."""
+    cascading = [t for t in tags if getattr(t, "cascade", None) or
+                 (isinstance(t, dict) and t.get("cascade"))]
+    if not cascading:
+        return
+    versions = [v for step_run in store.list_step_runs(run_id)
+                for ids in step_run.outputs.values() for v in ids]
+    if versions:
+        store.attach_tags("artifact_version", list(dict.fromkeys(versions)), cascading)
 
 
 def save_external_artifacts(pipeline_name: str, compiled: CompiledPipeline, stack: Any,
