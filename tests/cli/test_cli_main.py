@@ -169,3 +169,38 @@ def test_console_script_and_module_are_both_called_stackwise(stackwise_process,
                             timeout=60)
     assert result.returncode == 0
     assert result.stdout.startswith("Usage: stackwise ")
+
+
+GC_PROBE = '''
+import gc
+from pathlib import Path
+
+from stackwise import pipeline, step
+
+
+@step
+def probe() -> int:
+    Path("gc.txt").write_text(f"{gc.isenabled()} {gc.get_freeze_count()}")
+    return 1
+
+
+@pipeline(enable_cache=False)
+def probed():
+    probe()
+'''
+
+
+def test_the_executable_freezes_start_up_but_never_user_code(stackwise_process,
+                                                             stackwise_home: Path) -> None:
+    """stackwise.utils.heap: the executable freezes what it loaded before the user's module is
+    imported; the user's step runs with the collector on, and the store opened afterwards is
+    still closed at exit (SQLite removes its write-ahead log when the last connection
+    closes)."""
+    Path("gc_probe.py").write_text(GC_PROBE)
+    result = stackwise_process("pipeline", "run", "gc_probe.probed")
+    assert result.returncode == 0, result.stderr
+    enabled, frozen = Path("gc.txt").read_text().split()
+    assert enabled == "True" and int(frozen) > 0
+    assert stackwise_process("pipeline", "runs", "list").returncode == 0
+    assert (stackwise_home / "stackwise.db").exists()
+    assert not (stackwise_home / "stackwise.db-wal").exists()

@@ -110,6 +110,15 @@ class LazyGroup(click.Group):
 class RootGroup(LazyGroup):
     """The root group: turns errors users cause into one clean message and exit code 1."""
 
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Run as the `stackwise` executable (or `python -m stackwise.cli.main`); click's
+        CliRunner calls `main()` instead, so tests never get here. The process is ours, so
+        the garbage collector can skip what start-up loads: see stackwise.utils.heap."""
+        from stackwise.utils.heap import own_process
+
+        own_process()
+        return super().__call__(*args, **kwargs)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)

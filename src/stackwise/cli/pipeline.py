@@ -363,6 +363,9 @@ def load_pipeline(source: str) -> Any:
     if not module_name or not attr:
         raise click.UsageError(f"'{source}' is not MODULE.PIPELINE: give the module and the "
                                "pipeline's name, e.g. my_pipelines.training.")
+    from stackwise.utils.heap import imports_done
+
+    imports_done()  # the user's code comes next: freeze only what stackwise loaded (utils/heap)
     cwd = os.getcwd()
     try:
         module = importlib.import_module(module_name)

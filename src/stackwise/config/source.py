@@ -24,7 +24,7 @@ class SourceType(str, Enum):
 class Source(BaseModel):
     """`module` + `attribute` (None for a module itself); `import_path` joins them."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built on first use, not at import
 
     module: str
     attribute: str | None = None

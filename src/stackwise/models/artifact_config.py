@@ -46,7 +46,7 @@ class ArtifactConfig(BaseModel):
     keywords are refused rather than ignored.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built on first use
 
     name: str | None = None
     version: str | int | None = None
@@ -58,7 +58,7 @@ class ArtifactConfig(BaseModel):
 class ExternalArtifactConfiguration(BaseModel):
     """What a step input made from an `ExternalArtifact` records: the version's id."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built on first use
 
     id: UUID | None = None
 

@@ -34,9 +34,16 @@ def as_uuid(value: Any) -> UUID | None:
 
 class BaseResponse(BaseModel):
     """`id`, `created`, `updated`, the owning user and project, and the store to load
-    relations through."""
+    relations through.
 
-    model_config = ConfigDict(arbitrary_types_allowed=True, protected_namespaces=())
+    `defer_build`: pydantic builds a model's validator on its first validation or
+    serialization instead of when the class is defined. Responses are made with
+    `model_construct`, which needs none, so importing the Client (and every CLI listing)
+    skips building a schema per response class.
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, protected_namespaces=(),
+                              defer_build=True)
 
     id: UUID
     created: datetime | None = None
@@ -123,7 +130,7 @@ class Page(BaseModel, Generic[T]):
     """One page of a listing: `items` (iterable, indexable), `total` matches in all pages,
     `index` (from 1), `max_size` (the page size asked for), `size` (items on this page)."""
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_config = ConfigDict(arbitrary_types_allowed=True, defer_build=True)  # see BaseResponse
 
     index: int
     max_size: int

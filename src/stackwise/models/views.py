@@ -18,6 +18,8 @@ class ExceptionInfo(BaseModel):
     """Why a step failed: the exception's message, the full traceback, and the line of user
     code that raised it. Also readable as a dict (`info["traceback"]`)."""
 
+    model_config = ConfigDict(defer_build=True)  # built on first use, not at import
+
     traceback: str
     message: str | None = None
     source: str | None = None  # the exception's type, `module.Class`
@@ -104,7 +106,7 @@ STEP_CONFIG_DEFAULTS: dict[str, Any] = {
 class InputSpecView(BaseModel):
     """Where a step input came from: `step_name`'s output `output_name`."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     step_name: str
     output_name: str
@@ -115,7 +117,7 @@ class InputSpecView(BaseModel):
 class StepSpecView(BaseModel):
     """A step's place in its pipeline, as compiled: its source, upstream steps, inputs."""
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_config = ConfigDict(arbitrary_types_allowed=True, defer_build=True)
 
     source: Source | None
     upstream_steps: list[str]
@@ -138,6 +140,8 @@ class RunMetadataResource(BaseModel):
     """What `Client().create_run_metadata` logs on: an id and its type (pipeline_run,
     step_run or artifact_version)."""
 
+    model_config = ConfigDict(defer_build=True)  # built on first use, not at import
+
     id: UUID
     type: str
 
@@ -148,12 +152,16 @@ class RunMetadataResource(BaseModel):
 
 
 class RunMetadataEntry(BaseModel):
+    model_config = ConfigDict(defer_build=True)  # built on first use, not at import
+
     value: Any
     created: datetime | None = None
 
 
 class ArtifactVisualizationResponse(BaseModel):
     """A visualization file saved with an artifact version: its type and URI."""
+
+    model_config = ConfigDict(defer_build=True)  # built on first use, not at import
 
     type: str
     uri: str
@@ -162,6 +170,8 @@ class ArtifactVisualizationResponse(BaseModel):
 
 class LoadedVisualization(BaseModel):
     """A visualization's content (text for html/markdown/csv/json, bytes for images)."""
+
+    model_config = ConfigDict(defer_build=True)  # built on first use, not at import
 
     type: str
     value: str | bytes

@@ -21,7 +21,9 @@ def get_store(url: str | None = None) -> SqlStore:
     store = _stores.get(url)
     if store is None:
         from stackwise.store.sql.sql_store import SqlStore
+        from stackwise.utils.heap import imports_done
 
+        imports_done()  # the `stackwise` executable freezes what it has loaded (utils/heap.py)
         store = _stores[url] = SqlStore(url)
     return store
 
