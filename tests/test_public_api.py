@@ -15,6 +15,7 @@ import stackwise
 PUBLIC_NAMES = {
     "ArtifactConfig",
     "Client",
+    "CommandStep",
     "ExternalArtifact",
     "Model",
     "StepContext",
@@ -34,6 +35,7 @@ PUBLIC_NAMES = {
     "pipeline",
     "register_artifact",
     "remove_tags",
+    "run_hook",
     "save_artifact",
     "step",
     "unmapped",
@@ -51,6 +53,9 @@ USER_IMPORT_PATHS = [
     ("stackwise.exceptions", "StepInterfaceError"),
     ("stackwise.config.retry_config", "StepRetryConfig"),
     ("stackwise.io", "fileio"),
+    ("stackwise.hooks", "run_hook"),
+    ("stackwise.steps", "CommandStep"),
+    ("stackwise.enums", "HookType"),
 ]
 
 MLFLOW_IMPORT_PATHS = [

@@ -35,11 +35,14 @@ _EXPORTS = {
     "StepRetryConfig": "stackwise.config.retry_config",
     "Model": "stackwise.model",
     "unmapped": "stackwise.steps.mapping",
+    "run_hook": "stackwise.hooks",
+    "CommandStep": "stackwise.steps.command_step",
 }
 
 __all__ = [
     "ArtifactConfig",
     "Client",
+    "CommandStep",
     "ExternalArtifact",
     "Model",
     "StepContext",
@@ -59,6 +62,7 @@ __all__ = [
     "pipeline",
     "register_artifact",
     "remove_tags",
+    "run_hook",
     "save_artifact",
     "step",
     "unmapped",
@@ -76,11 +80,13 @@ if TYPE_CHECKING:
     from stackwise.artifacts.tracking_api import log_metrics, log_params
     from stackwise.client import Client
     from stackwise.config.retry_config import StepRetryConfig
+    from stackwise.hooks import run_hook
     from stackwise.model import Model
     from stackwise.models.artifact_config import ArtifactConfig, ExternalArtifact
     from stackwise.pipelines.pipeline import pipeline
     from stackwise.pipelines.pipeline_context import get_pipeline_context
     from stackwise.steps.base_step import step
+    from stackwise.steps.command_step import CommandStep
     from stackwise.steps.mapping import unmapped
     from stackwise.steps.step_context import StepContext, get_step_context
 

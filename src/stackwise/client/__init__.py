@@ -1,10 +1,10 @@
 """Client: the one facade users and the CLI read and change everything through — pipelines,
-runs, step runs, artifacts, stacks, components, flavors, secrets and tags — with ZenML's
-method names, parameters and return shapes (response models in `Page`s).
+runs, step runs, hook invocations, artifacts, stacks, components, flavors, secrets and tags —
+with ZenML's method names, parameters and return shapes (response models in `Page`s).
 
 Creating a Client is free; the store connects on first use and is shared per process. Each
-entity's methods live in their own module (`runs`, `artifacts`, `stacks`, `secrets`, `tags`);
-the Client is their sum.
+entity's methods live in their own module (`runs`, `hooks`, `artifacts`, `stacks`, `secrets`,
+`tags`); the Client is their sum.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 
 from stackwise.client.artifacts import ArtifactsMixin
 from stackwise.client.base import ClientBase
+from stackwise.client.hooks import HookInvocationsMixin
 from stackwise.client.runs import RunsMixin
 from stackwise.client.secrets import SecretsMixin
 from stackwise.client.stacks import StacksMixin
@@ -21,7 +22,8 @@ from stackwise.exceptions import EntityNotFoundError
 from stackwise.models.base import UserResponse, default_user
 
 
-class Client(RunsMixin, ArtifactsMixin, StacksMixin, SecretsMixin, TagsMixin, ClientBase):
+class Client(RunsMixin, ArtifactsMixin, StacksMixin, SecretsMixin, TagsMixin,
+             HookInvocationsMixin, ClientBase):
     """`Client()` reads and changes the configured store (STACKWISE_STORE_URL, else the
     SQLite store under STACKWISE_HOME)."""
 

@@ -179,6 +179,8 @@ def import_stack_data(store: Store, data: Any, name: str,
             record = store.get_component(entry.type, entry.name)
         except EntityNotFoundError:
             continue
+        if record.name != entry.name:  # only an id prefix matched: no component of that name
+            continue
         difference = _difference(entry, record, source)
         if difference:
             problems.add(

@@ -83,6 +83,25 @@ class StepRunRecord:
 
 
 @dataclass(frozen=True)
+class HookInvocationRecord:
+    """One recorded `run_hook` call: in a step (`step_run_id`) or a dynamic pipeline's
+    function (no step run). `outputs` maps an output name to artifact version ids."""
+
+    id: str
+    run_id: str
+    step_run_id: str | None
+    name: str | None
+    hook_type: str
+    status: str
+    source: str | None
+    start_time: datetime
+    end_time: datetime | None
+    exception_info: dict[str, Any] | None
+    outputs: dict[str, list[str]]
+    created: datetime
+
+
+@dataclass(frozen=True)
 class ArtifactRecord:
     id: str
     name: str

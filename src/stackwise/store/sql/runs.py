@@ -197,13 +197,15 @@ class RunQueries(StepRunQueries):
         return failed
 
     def delete_run(self, run_id: str) -> None:
-        """Delete a run and its step runs; artifact versions stay (other runs may use them)."""
+        """Delete a run, its step runs and hook invocations; artifact versions stay (other
+        runs may use them)."""
         with self._write() as conn:
             step_ids = select(t.step_runs.c.id).where(t.step_runs.c.run_id == run_id)
             conn.execute(delete(t.step_run_io).where(t.step_run_io.c.step_run_id.in_(step_ids)))
             conn.execute(delete(t.run_metadata).where(t.run_metadata.c.resource_id == run_id))
             conn.execute(delete(t.run_metadata).where(t.run_metadata.c.resource_id.in_(step_ids)))
             self._drop_tag_links(conn, "pipeline_run", [run_id])
+            conn.execute(delete(t.hook_invocations).where(t.hook_invocations.c.run_id == run_id))
             conn.execute(delete(t.step_runs).where(t.step_runs.c.run_id == run_id))
             conn.execute(delete(t.pipeline_runs).where(t.pipeline_runs.c.id == run_id))
 

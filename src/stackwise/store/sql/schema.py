@@ -20,7 +20,7 @@ from sqlalchemy import (
     true,
 )
 
-SCHEMA_REVISION = "0003"
+SCHEMA_REVISION = "0004"
 
 metadata = MetaData()
 
@@ -212,4 +212,24 @@ users = Table(
     Column("is_service_account", Boolean, nullable=False),
     Column("created", DateTime, nullable=False),
     Column("updated", DateTime, nullable=False),
+)
+
+# Hook invocations (added in 0004): one row per recorded `run_hook` call, in a step run or in a
+# dynamic pipeline's function; `outputs` maps an output name to artifact version ids.
+hook_invocations = Table(
+    "hook_invocations",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("run_id", ID, ForeignKey("pipeline_runs.id"), nullable=False),
+    Column("step_run_id", ID, nullable=True),
+    Column("name", String(255), nullable=True),
+    Column("hook_type", String(32), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("source", Text, nullable=True),
+    Column("start_time", DateTime, nullable=False),
+    Column("end_time", DateTime, nullable=True),
+    Column("exception_info", JSON, nullable=True),
+    Column("outputs", JSON, nullable=False),
+    Column("created", DateTime, nullable=False),
+    Index("ix_hook_invocations_run", "run_id"),
 )
