@@ -8,6 +8,8 @@ from __future__ import annotations
 import logging
 import os
 
+from stackwise.exceptions import ZenKeyError
+
 ROOT_LOGGER = "stackwise"
 VERBOSITY_ENV = "STACKWISE_LOGGING_VERBOSITY"
 LEVELS = ("CRITICAL", "ERROR", "WARN", "WARNING", "INFO", "DEBUG", "NOTSET")
@@ -18,7 +20,7 @@ def get_logging_level() -> int:
     error naming the choices."""
     name = os.environ.get(VERBOSITY_ENV, "INFO").upper()
     if name not in LEVELS:
-        raise KeyError(f"{VERBOSITY_ENV}={name} is not a logging level; choose one of "
+        raise ZenKeyError(f"{VERBOSITY_ENV}={name} is not a logging level; choose one of "
                        f"{', '.join(LEVELS)}.")
     return logging.getLevelName("WARNING" if name == "WARN" else name)  # type: ignore[no-any-return]
 

@@ -96,29 +96,30 @@ def test_debug_traceback_in_a_real_process(stackwise_process) -> None:
     assert "Traceback (most recent call last)" in debug.stderr
 
 
-def test_plain_key_error_reads_as_not_found(invoke, monkeypatch: pytest.MonkeyPatch) -> None:
-    from stackwise.client import Client
-
-    def missing(self: Client, name: str) -> None:
-        raise KeyError(name)
-
-    monkeypatch.setattr(Client, "get_pipeline_run", missing)
+def test_a_lookup_miss_reads_as_not_found(invoke) -> None:
     result = invoke("pipeline", "runs", "describe", "ghost")
     assert result.exit_code == 1
-    assert result.stderr.strip() == "Error: Not found: ghost"
+    assert result.stderr.startswith("Error: No pipeline run named 'ghost'")
+    assert "Traceback" not in result.stderr
 
 
-def test_bugs_are_not_hidden(invoke, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Only errors users cause get the one-line treatment; a bug keeps its traceback."""
+@pytest.mark.parametrize("error", [KeyError("ghost"), ValueError("bad"),
+                                   ZeroDivisionError("bug")])
+def test_errors_that_are_not_stackwise_errors_are_reported_as_bugs(
+        invoke, monkeypatch: pytest.MonkeyPatch, error: Exception) -> None:
+    """A bare KeyError/ValueError from deep inside is a bug, not "not found": it keeps its
+    traceback, says it is a bug and exits with 2."""
     from stackwise.client import Client
 
     def broken(self: Client, **filters: object) -> None:
-        raise ZeroDivisionError("bug")
+        raise error
 
     monkeypatch.setattr(Client, "list_stacks", broken)
     result = invoke("stack", "list")
-    assert result.exit_code == 1
-    assert isinstance(result.exception, ZeroDivisionError)
+    assert result.exit_code == 2
+    assert "Traceback (most recent call last)" in result.stderr
+    assert f"Internal error: {type(error).__name__}" in result.stderr
+    assert "This is a bug in stackwise" in result.stderr
 
 
 def test_version(ok) -> None:

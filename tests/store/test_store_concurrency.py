@@ -91,3 +91,46 @@ def test_two_processes_write_runs_at_once(tmp_path: Path, prepared: bool):
                                       for i in range(RUNS_PER_PROCESS)}
     assert len(get_store().list_stacks()) == 1
     assert len(Client().list_pipelines().items) == 1
+
+
+def test_a_lock_taken_by_another_connection_is_waited_for_then_the_write_lands(
+        stackwise_home: Path) -> None:
+    """A real second connection holds the write lock; with a short busy timeout the store's
+    BEGIN fails with "database is locked" and is retried until the lock is released."""
+    import sqlite3
+    import threading
+
+    from sqlalchemy import event
+
+    store = get_store()
+    store.get_or_create_pipeline("warm")  # the database file and schema exist
+    path = store.engine.url.database
+
+    @event.listens_for(store.engine, "connect")
+    def _short_timeout(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        dbapi_connection.execute("PRAGMA busy_timeout=10")
+
+    store.engine.dispose()  # new connections get the short timeout
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.3, holder.rollback)
+    release.start()
+    try:
+        created = store.get_or_create_pipeline("after_the_lock")  # retried until released
+    finally:
+        release.join()
+        holder.close()
+    assert created.name == "after_the_lock"
+
+
+def test_an_error_inside_a_write_is_raised_once_and_never_retried(stackwise_home: Path) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    store = get_store()
+    store.get_or_create_pipeline("warm")
+    bodies = []
+    with pytest.raises(OperationalError, match="locked"):
+        with store._write() as conn:
+            bodies.append(conn)
+            raise OperationalError("INSERT ...", {}, Exception("database is locked"))
+    assert len(bodies) == 1

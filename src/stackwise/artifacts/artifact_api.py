@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from stackwise.enums import ArtifactSaveType, ArtifactType
-from stackwise.exceptions import EntityCreationError
+from stackwise.exceptions import ConfigError, EntityCreationError
 from stackwise.materializers.artifact_io import artifact_uri, load_data, save_data
 from stackwise.models.artifact_config import materializer_class
 from stackwise.models.artifact_version import ArtifactVersionResponse
@@ -87,7 +87,7 @@ def save_artifact(data: Any, name: str, version: int | str | None = None,
     from dataclasses import replace
 
     if not name or not str(name).strip():
-        raise ValueError("save_artifact() needs a non-empty artifact name.")
+        raise ConfigError("save_artifact() needs a non-empty artifact name.")
     context, store, artifact_store = _where(artifact_store)
     version_id = new_id()
     if uri is None:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from stackwise.enums import MetadataResourceType
+from stackwise.exceptions import ConfigError, ZenKeyError
 from stackwise.models.identifiers import (
     ArtifactVersionIdentifier,
     PipelineRunIdentifier,
@@ -74,7 +75,7 @@ def _step_run_id(store: Store, step_name: str, run: Any) -> str:
     steps = [s for s in store.list_step_runs(record.id) if s.name == step_name]
     if not steps:
         names = sorted({s.name for s in store.list_step_runs(record.id)})
-        raise KeyError(f"Run '{record.name}' has no step '{step_name}'; its steps are: "
+        raise ZenKeyError(f"Run '{record.name}' has no step '{step_name}'; its steps are: "
                        f"{', '.join(names) or 'none'}.")
     return steps[-1].id
 
@@ -123,7 +124,7 @@ def log_metadata(metadata: dict[str, Any], step_id: UUID | str | None = None,
         _to_artifact(context, store, artifact_name, artifact_version, values)
     elif infer_artifact:
         if context is None:
-            raise ValueError(
+            raise ConfigError(
                 "log_metadata(infer_artifact=True) works only inside a step with outputs; "
                 "outside one, give artifact_version_id= or artifact_name= with "
                 "artifact_version=.")
@@ -134,8 +135,8 @@ def log_metadata(metadata: dict[str, Any], step_id: UUID | str | None = None,
         given = [n for n, v in (("step_name", step_name),
                                 ("artifact_version", artifact_version)) if v is not None]
         if not given:
-            raise ValueError(f"log_metadata() outside a step needs a target.\n{_USAGE}")
-        raise ValueError(f"log_metadata(): {' and '.join(given)} alone names no target "
+            raise ConfigError(f"log_metadata() outside a step needs a target.\n{_USAGE}")
+        raise ConfigError(f"log_metadata(): {' and '.join(given)} alone names no target "
                          f"(step_name= goes with run_id_name_or_prefix=, artifact_version= "
                          f"with artifact_name=).\n{_USAGE}")
 
@@ -165,7 +166,7 @@ def log_step_metadata(metadata: dict[str, Any], step_name: str | None = None,
     store = _store(context)
     if step_name is None:
         if context is None:
-            raise ValueError("log_step_metadata() outside a step needs step_name= (with "
+            raise ConfigError("log_step_metadata() outside a step needs step_name= (with "
                              "run_id= or pipeline_name_id_or_prefix=).")
         context.step_metadata.update(values)
         return
@@ -175,7 +176,7 @@ def log_step_metadata(metadata: dict[str, Any], step_name: str | None = None,
         pipeline = store.get_pipeline(str(pipeline_name_id_or_prefix), allow_name_prefix=True)
         last = store.last_run(pipeline.id)
         if last is None:
-            raise KeyError(f"Pipeline '{pipeline.name}' has no runs.")
+            raise ZenKeyError(f"Pipeline '{pipeline.name}' has no runs.")
         run = last.id
     elif context is not None:
         if step_name == context.step_name:
@@ -183,7 +184,7 @@ def log_step_metadata(metadata: dict[str, Any], step_name: str | None = None,
             return
         run = context.pipeline_run.id
     else:
-        raise ValueError("log_step_metadata() outside a step needs run_id= or "
+        raise ConfigError("log_step_metadata() outside a step needs run_id= or "
                          "pipeline_name_id_or_prefix= (its latest run) with step_name=.")
     store.add_metadata(R.STEP_RUN, _step_run_id(store, step_name, run), values)
 
@@ -200,12 +201,12 @@ def log_artifact_metadata(metadata: dict[str, Any], artifact_name: str | None = 
             try:
                 output = context._output_name(None)
             except RuntimeError as error:
-                raise ValueError(f"log_artifact_metadata() without artifact_name=: {error}") \
+                raise ConfigError(f"log_artifact_metadata() without artifact_name=: {error}") \
                     from None
             _to_output(context, output, values)
             return
     if artifact_name is None:
-        raise ValueError("log_artifact_metadata() outside a step needs artifact_name= (and "
+        raise ConfigError("log_artifact_metadata() outside a step needs artifact_name= (and "
                          "optionally artifact_version=).")
     _to_artifact(context, _store(context), artifact_name, artifact_version, values)
 
@@ -224,10 +225,10 @@ def bulk_log_metadata(metadata: dict[str, Any],
     values = _values(metadata, "bulk_log_metadata")
     context = current_step_context()
     if not (pipeline_runs or step_runs or artifact_versions or infer_artifacts):
-        raise ValueError("bulk_log_metadata() needs at least one target: pipeline_runs=, "
+        raise ConfigError("bulk_log_metadata() needs at least one target: pipeline_runs=, "
                          "step_runs=, artifact_versions= or infer_artifacts=True.")
     if infer_artifacts and context is None:
-        raise ValueError("bulk_log_metadata(infer_artifacts=True) works only inside a step.")
+        raise ConfigError("bulk_log_metadata(infer_artifacts=True) works only inside a step.")
     store = _store(context)
     targets: list[tuple[str, str]] = []
     for run in pipeline_runs or []:

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from stackwise.exceptions import ConfigError
+
 if TYPE_CHECKING:
     from stackwise.artifact_stores.base_artifact_store import BaseArtifactStore
     from stackwise.store.base import Store
@@ -82,7 +84,7 @@ def find_orphans(store: Store, artifact_store: BaseArtifactStore, *,
     meanwhile is then seen as referenced, never as an orphan.
     """
     if min_age < 0:
-        raise ValueError(f"min_age must be 0 or more seconds, got {min_age}.")
+        raise ConfigError(f"min_age must be 0 or more seconds, got {min_age}.")
     folders = list(_version_folders(artifact_store))
     if not folders:
         return OrphanScan()
@@ -273,8 +275,8 @@ def parse_age(text: str) -> float:
     try:
         seconds = float(value) * factor
     except ValueError:
-        raise ValueError(f"Cannot read the age {text!r}: give a number with an optional unit "
+        raise ConfigError(f"Cannot read the age {text!r}: give a number with an optional unit "
                          "s, m, h or d, e.g. 30m, 1h, 0.") from None
     if seconds < 0:
-        raise ValueError(f"The age {text!r} is negative; use 0 to include every folder.")
+        raise ConfigError(f"The age {text!r} is negative; use 0 to include every folder.")
     return seconds

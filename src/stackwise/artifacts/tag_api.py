@@ -15,6 +15,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict
 
 from stackwise.enums import ColorVariants
+from stackwise.exceptions import ConfigError
 from stackwise.steps.step_context import current_step_context
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ def _tag_list(tags: Any, function: str, *, allow_cascade: bool = False) -> list[
             raise TypeError(f"{function}() takes tag names or stackwise.Tag objects; got "
                             f"{type(item).__name__}.")
         if isinstance(item, Tag) and item.cascade and not allow_cascade:
-            raise ValueError(
+            raise ConfigError(
                 f"Tag '{item.name}' has cascade=True, which only applies to tags given to "
                 f"@pipeline(tags=[...]) (the run's artifact versions get them too); "
                 f"{function}() tags one resource. Drop cascade=True.")
@@ -84,7 +85,7 @@ def _target(function: str, *, pipeline: Any, run: Any, run_template: Any, snapsh
     for label, value in (("run_template", run_template), ("snapshot", snapshot),
                          ("deployment", deployment)):
         if value is not None:
-            raise ValueError(
+            raise ConfigError(
                 f"{function}({label}=...): stackwise has no run templates, snapshots or "
                 "deployments to tag. Tag the pipeline (pipeline=) or its runs (run=) instead.")
     given = [name for name, value in (
@@ -93,19 +94,19 @@ def _target(function: str, *, pipeline: Any, run: Any, run_template: Any, snapsh
         ("infer_artifact", infer_artifact or None)) if value is not None]
     if artifact_version is not None and not infer_artifact:
         if artifact_name is None:
-            raise ValueError(f"{function}(artifact_version=...) also needs artifact_name=.\n"
+            raise ConfigError(f"{function}(artifact_version=...) also needs artifact_name=.\n"
                              + _USAGE.replace("add_tags", function))
         given.append("artifact_name/artifact_version")
     elif artifact_name is not None and not infer_artifact:
-        raise ValueError(f"{function}(artifact_name=...) also needs artifact_version= (or "
+        raise ConfigError(f"{function}(artifact_name=...) also needs artifact_version= (or "
                          "infer_artifact=True inside a step).\n"
                          + _USAGE.replace("add_tags", function))
     if len(given) > 1:
-        raise ValueError(f"{function}() got several targets ({', '.join(given)}).\n"
+        raise ConfigError(f"{function}() got several targets ({', '.join(given)}).\n"
                          + _USAGE.replace("add_tags", function))
     if not given:
         if context is None:
-            raise ValueError(f"{function}() outside a step needs a target.\n"
+            raise ConfigError(f"{function}() outside a step needs a target.\n"
                              + _USAGE.replace("add_tags", function))
         return "pipeline_run", str(context.pipeline_run.id)
     if pipeline is not None:
@@ -118,7 +119,7 @@ def _target(function: str, *, pipeline: Any, run: Any, run_template: Any, snapsh
         return "artifact_version", store.get_artifact_version(str(_uuid(artifact_version_id))).id
     if infer_artifact:
         if context is None:
-            raise ValueError(
+            raise ConfigError(
                 f"{function}(infer_artifact=True) works only inside a step with outputs; "
                 "outside one, give artifact_version_id= or artifact_name= with "
                 "artifact_version=.")
@@ -131,7 +132,7 @@ def _uuid(value: Any) -> UUID:
     try:
         return value if isinstance(value, UUID) else UUID(str(value))
     except ValueError:
-        raise ValueError(f"artifact_version_id={value!r} is not an id; to name a version, give "
+        raise ConfigError(f"artifact_version_id={value!r} is not an id; to name a version, give "
                          "artifact_name= and artifact_version=.") from None
 
 

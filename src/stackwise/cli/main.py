@@ -5,9 +5,10 @@ the enums: every subcommand lives in its own module, imported when that subcomma
 short help shown by `--help` is kept here next to the module path. Do not import rich,
 sqlalchemy, pydantic or `stackwise.client` at the top of this module.
 
-Errors users cause (`StackwiseError`, a `KeyError` from a lookup, a `ValueError` from bad input)
-print one red line on stderr and exit with 1; `--debug` or `STACKWISE_DEBUG=1` adds the
-traceback.
+Errors users cause (stackwise's own, `StackwiseError`: a name not found, bad input, a failed
+run) print one red line on stderr and exit with 1; `--debug` or `STACKWISE_DEBUG=1` adds the
+traceback. Any other exception is a bug in stackwise (or in a library under it): it says so,
+prints the traceback, and exits with 2.
 """
 
 from __future__ import annotations
@@ -126,14 +127,27 @@ class RootGroup(LazyGroup):
             raise
         except Exception as error:
             if not is_user_error(error):
-                raise
+                report_bug(ctx, error)
             report_error(ctx, error)
 
 
 def is_user_error(error: BaseException) -> bool:
+    """Only stackwise's own errors are the user's to fix; a bare KeyError or ValueError
+    from deep inside is a bug, and hiding it as "not found" would mislead."""
     from stackwise.exceptions import StackwiseError
 
-    return isinstance(error, (StackwiseError, KeyError, ValueError))
+    return isinstance(error, StackwiseError)
+
+
+def report_bug(ctx: click.Context, error: BaseException) -> NoReturn:
+    import traceback
+
+    click.echo("".join(traceback.format_exception(type(error), error, error.__traceback__)),
+               err=True, nl=False)
+    click.secho(f"Internal error: {type(error).__name__}: {error}\nThis is a bug in stackwise "
+                "(or a library it uses), not something you did. Please report it with the "
+                "traceback above and the command you ran.", fg="red", err=True)
+    ctx.exit(2)
 
 
 def error_message(error: BaseException) -> str:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from stackwise.client.base import ClientBase
+from stackwise.exceptions import ConfigError
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -29,7 +30,7 @@ def _color(color: Any) -> str | None:
     try:
         return ColorVariants(getattr(color, "value", color)).value
     except ValueError:
-        raise ValueError(f"'{color}' is not a tag colour; choose one of "
+        raise ConfigError(f"'{color}' is not a tag colour; choose one of "
                          f"{', '.join(ColorVariants.values())}.") from None
 
 
@@ -112,7 +113,7 @@ class TagsMixin(ClientBase):
                 resource = TagResource.model_validate(resource)
             kind = str(resource.type.value)
             if kind not in getters:
-                raise ValueError(f"stackwise cannot tag a {kind}: it tags "
+                raise ConfigError(f"stackwise cannot tag a {kind}: it tags "
                                  f"{', '.join(_TAGGABLE)}.")
             getters[kind](str(resource.id))  # type: ignore[operator]
             grouped.setdefault(kind, []).append(str(resource.id))

@@ -10,6 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel, field_validator
 
+from stackwise.exceptions import ConfigError
+
 
 def _source_string(value: Any) -> str:
     """A function/class, or a 'module.attr' / 'module:attr' string, as 'module:attr'."""
@@ -18,7 +20,7 @@ def _source_string(value: Any) -> str:
             return value
         module, _, attr = value.rpartition(".")
         if not module:
-            raise ValueError(f"'{value}' is not a source: write 'package.module.name'.")
+            raise ConfigError(f"'{value}' is not a source: write 'package.module.name'.")
         return f"{module}:{attr}"
     from stackwise.utils.source import source_of
 
@@ -57,7 +59,7 @@ class CachePolicy(BaseModel):
         """Only 'default' (any case) names a policy."""
         if value.lower() == "default":
             return cls.default()
-        raise ValueError(f"Invalid cache policy: {value}")
+        raise ConfigError(f"Invalid cache policy: {value}")
 
     @classmethod
     def coerce(cls, value: Any) -> CachePolicy | None:
@@ -67,5 +69,5 @@ class CachePolicy(BaseModel):
             return cls.from_string(value)
         if isinstance(value, dict):
             return cls(**value)
-        raise ValueError(f"cache_policy takes a CachePolicy, 'default' or a dict, got "
+        raise ConfigError(f"cache_policy takes a CachePolicy, 'default' or a dict, got "
                          f"{type(value).__name__}.")

@@ -91,13 +91,13 @@ class PipelineRunConfiguration:
 def hook_source(value: Any) -> str:
     """A hook named in YAML ('pkg.module.func' or 'pkg.module:func') as 'module:qualname'."""
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"a hook is named by its source, 'package.module.function'; got "
+        raise ConfigError(f"a hook is named by its source, 'package.module.function'; got "
                          f"{value!r}")
     if ":" in value:
         return value
     module, _, name = value.rpartition(".")
     if not module:
-        raise ValueError(f"'{value}' names no module: write 'package.module.{value}'")
+        raise ConfigError(f"'{value}' names no module: write 'package.module.{value}'")
     return f"{module}:{name}"
 
 
@@ -118,7 +118,7 @@ def plain_model(value: Any) -> dict[str, Any] | None:
     data = {k: (getattr(v, "value", v) if not is_json_value(v) else v) for k, v in data.items()}
     data = {k: (v if is_json_value(v) else str(v)) for k, v in data.items()}
     if not data.get("name"):
-        raise ValueError(f"a model needs a name, got {value!r}")
+        raise ConfigError(f"a model needs a name, got {value!r}")
     return data
 
 
@@ -127,13 +127,13 @@ def tag_names(values: Any, owner: str) -> list[str]:
     if values is None:
         return []
     if isinstance(values, (str, bytes)) or not isinstance(values, (list, tuple, set)):
-        raise ValueError(f"{owner}: tags must be a list of names, got {values!r}")
+        raise ConfigError(f"{owner}: tags must be a list of names, got {values!r}")
     names = []
     for tag in values:
         name = tag if isinstance(tag, str) else (
             tag.get("name") if isinstance(tag, dict) else getattr(tag, "name", None))
         if not isinstance(name, str) or not name:
-            raise ValueError(f"{owner}: a tag must be a name or a Tag, got {tag!r}")
+            raise ConfigError(f"{owner}: a tag must be a name or a Tag, got {tag!r}")
         names.append(name)
     return names
 
@@ -144,18 +144,18 @@ def _check_value(key: str, value: Any, where: str) -> Any:
         return None
     if key in _BOOL:
         if not isinstance(value, bool):
-            raise ValueError(f"{where}.{key} must be true or false, found {value!r}")
+            raise ConfigError(f"{where}.{key} must be true or false, found {value!r}")
         return value
     if key in _DICT:
         if not isinstance(value, dict):
-            raise ValueError(f"{where}.{key} must be a mapping, found {type(value).__name__}")
+            raise ConfigError(f"{where}.{key} must be a mapping, found {type(value).__name__}")
         if key == "settings":
             for name, fields in value.items():
                 problem = settings_key_problem(str(name))
                 if problem:
-                    raise ValueError(problem)
+                    raise ConfigError(problem)
                 if not isinstance(fields, dict):
-                    raise ValueError(f"settings '{name}' must be a mapping of fields")
+                    raise ConfigError(f"settings '{name}' must be a mapping of fields")
         if key in ("environment", "substitutions"):
             return {str(k): str(v) for k, v in value.items()}
         return value
@@ -163,7 +163,7 @@ def _check_value(key: str, value: Any, where: str) -> Any:
         return hook_source(value)
     if key == "secrets":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ValueError(f"{where}.secrets must be a list of secret names, found {value!r}")
+            raise ConfigError(f"{where}.secrets must be a list of secret names, found {value!r}")
         return value
     if key == "tags":
         return tag_names(value, f"{where}.tags")
@@ -173,7 +173,7 @@ def _check_value(key: str, value: Any, where: str) -> Any:
         from stackwise.config.retry_config import StepRetryConfig
 
         if not isinstance(value, dict):
-            raise ValueError(f"{where}.retry must be a mapping (max_retries, delay, backoff)")
+            raise ConfigError(f"{where}.retry must be a mapping (max_retries, delay, backoff)")
         return StepRetryConfig(**value).to_dict()
     if key == "cache_policy":
         from stackwise.config.cache_policy import CachePolicy
@@ -183,19 +183,19 @@ def _check_value(key: str, value: Any, where: str) -> Any:
         from stackwise.config.schedule import Schedule
 
         if not isinstance(value, dict):
-            raise ValueError(f"{where}.schedule must be a mapping")
+            raise ConfigError(f"{where}.schedule must be a mapping")
         return Schedule(**value).model_dump(mode="json")
     if key in ("run_name", "runtime", "execution_mode", "build"):
         if not isinstance(value, str):
-            raise ValueError(f"{where}.{key} must be a string, found {value!r}")
+            raise ConfigError(f"{where}.{key} must be a string, found {value!r}")
         return value
     if key in ("step_operator", "experiment_tracker"):
         if not isinstance(value, (str, bool)):
-            raise ValueError(f"{where}.{key} must be a component name or true, found {value!r}")
+            raise ConfigError(f"{where}.{key} must be a component name or true, found {value!r}")
         return value
     if key == "heartbeat_healthy_threshold":
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"{where}.{key} must be a whole number of minutes")
+            raise ConfigError(f"{where}.{key} must be a whole number of minutes")
         return value
     if key == "group":
         return {"name": value} if isinstance(value, str) else dict(value)

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from stackwise.config.base_settings import BaseSettings
+from stackwise.exceptions import ConfigError
 
 _MEMORY = re.compile(r"^(\d+(?:\.\d+)?)\s*([A-Za-z]+)$")
 
@@ -117,6 +118,6 @@ def _split_memory(value: str) -> tuple[float, ByteUnit]:
     match = _MEMORY.match(value.strip())
     units = {u.value: u for u in ByteUnit}
     if match is None or match.group(2) not in units:
-        raise ValueError(f"memory '{value}' is not a size like '2GB' or '512MiB' (units: "
+        raise ConfigError(f"memory '{value}' is not a size like '2GB' or '512MiB' (units: "
                          f"{', '.join(units)}).")
     return float(match.group(1)), units[match.group(2)]

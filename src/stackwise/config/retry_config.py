@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from stackwise.exceptions import ConfigError
+
 
 @dataclass(frozen=True)
 class StepRetryConfig:
@@ -19,9 +21,9 @@ class StepRetryConfig:
 
     def __post_init__(self) -> None:
         if self.max_retries < 0:
-            raise ValueError(f"StepRetryConfig.max_retries must be >= 0, got {self.max_retries}.")
+            raise ConfigError(f"StepRetryConfig.max_retries must be >= 0, got {self.max_retries}.")
         if self.delay < 0 or self.backoff <= 0:
-            raise ValueError(
+            raise ConfigError(
                 f"StepRetryConfig needs delay >= 0 and backoff > 0, got delay={self.delay}, "
                 f"backoff={self.backoff}."
             )

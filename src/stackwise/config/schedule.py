@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 
 from pydantic import BaseModel, model_validator
 
+from stackwise.exceptions import ConfigError
+
 
 class Schedule(BaseModel):
     """`cron_expression`, or `start_time` + `interval_second`, or `run_once_start_time`."""
@@ -24,7 +26,7 @@ class Schedule(BaseModel):
     def _one_kind(self) -> Schedule:
         if not (self.cron_expression or self.run_once_start_time
                 or (self.start_time and self.interval_second)):
-            raise ValueError("A Schedule needs cron_expression, run_once_start_time, or "
+            raise ConfigError("A Schedule needs cron_expression, run_once_start_time, or "
                              "start_time together with interval_second.")
         return self
 

@@ -13,6 +13,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+from stackwise.exceptions import ZenKeyError
+
 _UNSET = object()
 
 
@@ -26,7 +28,7 @@ def secret_environment(store: Any, names: list[str]) -> dict[str, str]:
         try:
             values.update(secrets.get(name))
         except KeyError:
-            raise KeyError(f"Secret '{name}' does not exist (it was deleted after the run "
+            raise ZenKeyError(f"Secret '{name}' does not exist (it was deleted after the run "
                            "started?).") from None
     return values
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from stackwise.config.source import Source
 from stackwise.enums import HookType
+from stackwise.exceptions import ConfigError
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 
@@ -26,7 +27,7 @@ def validate_hook_name(name: Any) -> str:
     if not isinstance(name, str):
         raise TypeError(f"A hook name is a string, got {type(name).__name__} {name!r}.")
     if not _NAME.fullmatch(name):
-        raise ValueError(f"Invalid hook name: {name!r}. A hook name starts with a letter or "
+        raise ConfigError(f"Invalid hook name: {name!r}. A hook name starts with a letter or "
                          "'_' and holds only letters, digits, '_', '.' and '-'.")
     return name
 
@@ -36,7 +37,7 @@ def _hook_type(value: Any) -> HookType:
         return HookType(getattr(value, "value", value))
     except ValueError:
         known = ", ".join(t.value for t in HookType)
-        raise ValueError(f"run_hook(hook_type={value!r}): not a hook type; hook types are "
+        raise ConfigError(f"run_hook(hook_type={value!r}): not a hook type; hook types are "
                          f"{known}.") from None
 
 

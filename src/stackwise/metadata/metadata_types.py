@@ -8,6 +8,8 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
+from stackwise.exceptions import ConfigError
+
 
 class Uri(str):
     """A URI (shown as a link)."""
@@ -61,7 +63,7 @@ def get_metadata_type(value: Any) -> MetadataTypeEnum:
     for kind, cls in _TYPES.items():
         if isinstance(value, cls):
             return kind
-    raise ValueError(f"Metadata values are str, int, float, bool, list, dict, tuple, set, Uri, "
+    raise ConfigError(f"Metadata values are str, int, float, bool, list, dict, tuple, set, Uri, "
                      f"Path, DType or StorageSize; got {type(value).__name__}.")
 
 

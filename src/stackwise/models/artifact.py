@@ -6,6 +6,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from stackwise.exceptions import ZenKeyError
 from stackwise.models.artifact_version import ArtifactVersionResponse
 from stackwise.models.base import BaseResponse
 
@@ -44,7 +45,7 @@ class ArtifactResponse(BaseResponse):
     def latest_version(self) -> ArtifactVersionResponse:
         latest = self._latest
         if latest is None:
-            raise KeyError(f"Artifact '{self.name}' has no versions.")
+            raise ZenKeyError(f"Artifact '{self.name}' has no versions.")
         return latest
 
     @property

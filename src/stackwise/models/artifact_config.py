@@ -10,6 +10,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from stackwise.enums import ArtifactType
+from stackwise.exceptions import ConfigError
 
 if TYPE_CHECKING:
     from stackwise.artifact_stores.base_artifact_store import BaseArtifactStore
@@ -99,7 +100,7 @@ class ExternalArtifact(ExternalArtifactConfiguration):
         source = getattr(value, "import_path", None)  # a Source
         if isinstance(source, str):
             return source
-        raise ValueError(f"materializer must be a materializer class or its source string, "
+        raise ConfigError(f"materializer must be a materializer class or its source string, "
                          f"not {type(value).__name__}.")
 
     def __hash__(self) -> int:  # compiled pipelines keep them in dicts and sets

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from stackwise.config.source import Source
 from stackwise.enums import ArtifactType, MetadataResourceType
+from stackwise.exceptions import ConfigError
 from stackwise.models.base import BaseResponse
 from stackwise.models.views import ArtifactVisualizationResponse, LoadedVisualization
 
@@ -88,7 +89,7 @@ class ArtifactVersionResponse(BaseResponse):
         from stackwise.models.step_run import StepRunResponse
 
         if self.producer_step_run_id is None:
-            raise ValueError(f"Artifact version {self.name}:{self.version} was not produced by "
+            raise ConfigError(f"Artifact version {self.name}:{self.version} was not produced by "
                              "a step (it was saved or registered by hand).")
         return StepRunResponse.from_record(
             self.store.get_step_run(str(self.producer_step_run_id)), self._store)
@@ -157,7 +158,7 @@ class ArtifactVersionResponse(BaseResponse):
         from stackwise.materializers.artifact_io import resolve_artifact_store
 
         if not path.endswith(".zip"):
-            raise ValueError(f"download_files writes a zip archive: give a path ending in .zip, "
+            raise ConfigError(f"download_files writes a zip archive: give a path ending in .zip, "
                              f"not '{path}'.")
         if os.path.exists(path) and not overwrite:
             raise FileExistsError(f"{path} exists; pass overwrite=True to replace it.")
@@ -186,7 +187,7 @@ class ArtifactVersionList(list):  # type: ignore[type-arg]
 
     def _single(self) -> ArtifactVersionResponse:
         if len(self) != 1:
-            raise ValueError(f"This output holds {len(self)} artifact versions; index it, "
+            raise ConfigError(f"This output holds {len(self)} artifact versions; index it, "
                              "e.g. outputs['name'][0].load().")
         return self[0]  # type: ignore[no-any-return]
 

@@ -7,6 +7,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from stackwise.exceptions import ConfigError
+
 
 class _Identifier(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -23,9 +25,9 @@ class PipelineRunIdentifier(_Identifier):
     def _one(self) -> PipelineRunIdentifier:
         given = [v for v in (self.id, self.name, self.prefix) if v is not None]
         if not given:
-            raise ValueError("Identify the run by one of id, name or prefix.")
+            raise ConfigError("Identify the run by one of id, name or prefix.")
         if len(given) > 1:
-            raise ValueError("Identify the run by only one of id, name or prefix.")
+            raise ConfigError("Identify the run by only one of id, name or prefix.")
         return self
 
     @property
@@ -43,11 +45,11 @@ class StepRunIdentifier(_Identifier):
     @model_validator(mode="after")
     def _one(self) -> StepRunIdentifier:
         if self.id is not None and self.name is not None:
-            raise ValueError("Identify the step run by only one of id or name (with run).")
+            raise ConfigError("Identify the step run by only one of id or name (with run).")
         if self.id is None and self.name is None:
-            raise ValueError("Identify the step run by id, or by name with run.")
+            raise ConfigError("Identify the step run by id, or by name with run.")
         if self.name is not None and self.run is None:
-            raise ValueError("A step run identified by name also needs run= (a "
+            raise ConfigError("A step run identified by name also needs run= (a "
                              "PipelineRunIdentifier).")
         return self
 
@@ -62,10 +64,10 @@ class ArtifactVersionIdentifier(_Identifier):
     @model_validator(mode="after")
     def _one(self) -> ArtifactVersionIdentifier:
         if self.id is not None and (self.name is not None or self.version is not None):
-            raise ValueError("Identify the artifact version by only one of id or name with "
+            raise ConfigError("Identify the artifact version by only one of id or name with "
                              "version.")
         if self.id is None and (self.name is None or self.version is None):
-            raise ValueError("Identify the artifact version by id, or by both name and "
+            raise ConfigError("Identify the artifact version by id, or by both name and "
                              "version.")
         return self
 

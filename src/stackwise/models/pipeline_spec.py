@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from stackwise.exceptions import ZenKeyError
 from stackwise.utils.jsonable import canonical_json, sha256_hex
 
 
@@ -65,7 +66,7 @@ class StepSpec:
         for out in self.outputs:
             if out.name == name:
                 return out
-        raise KeyError(name)
+        raise ZenKeyError(name)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from stackwise.enums import ExecutionStatus, MetadataResourceType
+from stackwise.exceptions import ConfigError
 from stackwise.models.artifact_version import (
     ArtifactVersionList,
     ArtifactVersionResponse,
@@ -169,7 +170,7 @@ class StepRunResponse(BaseResponse):
     def input(self) -> ArtifactVersionResponse:
         """The single input of a one-input step."""
         if len(self.inputs) != 1:
-            raise ValueError(f"Step '{self.name}' has {len(self.inputs)} inputs "
+            raise ConfigError(f"Step '{self.name}' has {len(self.inputs)} inputs "
                              f"({', '.join(self.inputs) or 'none'}); use .inputs[name].")
         return next(iter(self.inputs.values()))._single()
 
@@ -189,7 +190,7 @@ class StepRunResponse(BaseResponse):
         """The single output of a one-output step."""
         outputs = self.outputs
         if len(outputs) != 1:
-            raise ValueError(f"Step '{self.name}' has {len(outputs)} outputs "
+            raise ConfigError(f"Step '{self.name}' has {len(outputs)} outputs "
                              f"({', '.join(outputs) or 'none'}); use .outputs[name].")
         return next(iter(outputs.values()))._single()
 

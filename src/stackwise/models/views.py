@@ -12,6 +12,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from stackwise.config.source import Source
+from stackwise.exceptions import ZenKeyError
 
 
 class ExceptionInfo(BaseModel):
@@ -37,7 +38,7 @@ class ExceptionInfo(BaseModel):
         if key == "type":
             return self.source
         if key not in type(self).model_fields:
-            raise KeyError(key)
+            raise ZenKeyError(key)
         return getattr(self, key)
 
     def get(self, key: str, default: Any = None) -> Any:

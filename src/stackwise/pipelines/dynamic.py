@@ -16,7 +16,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from stackwise.enums import ExecutionStatus
-from stackwise.exceptions import PipelineCompilationError, ProblemCollector, StepInterfaceError
+from stackwise.exceptions import (
+    ConfigError,
+    PipelineCompilationError,
+    ProblemCollector,
+    StepInterfaceError,
+)
 from stackwise.execution.step_runner import RunContext, StepRunner
 from stackwise.models.artifact_config import ExternalArtifact
 from stackwise.models.artifact_version import ArtifactVersionResponse
@@ -126,7 +131,7 @@ class DynamicRun:
             lengths = {n: len(v) for n, v in mapped.items()}
             if len(set(lengths.values())) > 1:
                 listed = ", ".join(f"'{n}' has {k}" for n, k in lengths.items())
-                raise ValueError(f"Step '{step.name}'.map(): the mapped inputs differ in "
+                raise ConfigError(f"Step '{step.name}'.map(): the mapped inputs differ in "
                                  f"length ({listed}); map zips them, so they must match. "
                                  "Use .product() for every combination.")
             combos = list(zip(*(mapped[n] for n in names), strict=True))

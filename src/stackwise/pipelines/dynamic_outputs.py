@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import PrivateAttr
 
+from stackwise.exceptions import ZenKeyError
 from stackwise.models.artifact_version import ArtifactVersionResponse
 
 
@@ -81,7 +82,7 @@ class StepFuture(BaseFuture):
 
     def get_artifact(self, key: str) -> ArtifactFuture:
         if key not in self._names:
-            raise KeyError(f"Step '{self.invocation_id}' has no output '{key}'; its outputs "
+            raise ZenKeyError(f"Step '{self.invocation_id}' has no output '{key}'; its outputs "
                            f"are {', '.join(self._names) or 'none'}.")
         return ArtifactFuture(self, key)
 

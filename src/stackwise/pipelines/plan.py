@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from stackwise.enums import ExecutionStatus
+from stackwise.exceptions import ZenKeyError
 from stackwise.execution.cache import cache_key, cache_key_parts
 from stackwise.models.pipeline_spec import PipelineSpec, StepSpec
 from stackwise.utils.jsonable import sha256_hex
@@ -73,7 +74,7 @@ class PipelinePlan:
         for plan in self.steps:
             if plan.invocation_id == invocation_id:
                 return plan
-        raise KeyError(invocation_id)
+        raise ZenKeyError(invocation_id)
 
     @property
     def will_run(self) -> list[str]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from stackwise.exceptions import ConfigError, ZenKeyError
+
 if TYPE_CHECKING:
     from stackwise.steps.base_step import Step
 
@@ -26,15 +28,15 @@ def replay_step(step: Step, pipeline: Any = None, pipeline_run: Any = None,
         else:
             name = getattr(pipeline, "name", pipeline)
             if name is None:
-                raise ValueError(f"Step '{step.name}'.replay() needs step_run_id=, "
+                raise ConfigError(f"Step '{step.name}'.replay() needs step_run_id=, "
                                  "pipeline_run= or pipeline= to find the step run.")
             run = store.last_run(store.get_or_create_pipeline(name).id)
             if run is None:
-                raise ValueError(f"Pipeline '{name}' has no runs to replay a step of.")
+                raise ConfigError(f"Pipeline '{name}' has no runs to replay a step of.")
         wanted = invocation_id or step.name
         found = [s for s in store.list_step_runs(run.id) if s.name == wanted]
         if not found:
-            raise KeyError(f"Run '{run.name}' has no step run '{wanted}'; pass invocation_id=.")
+            raise ZenKeyError(f"Run '{run.name}' has no step run '{wanted}'; pass invocation_id=.")
         record = found[-1]
     overrides = dict(input_overrides or {})
     ids = {n: i for n, i in record.inputs.items() if n not in overrides}

@@ -13,7 +13,7 @@ from contextvars import ContextVar
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from stackwise.exceptions import StepContextError
+from stackwise.exceptions import ConfigError, StepContextError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -161,13 +161,13 @@ class StepContext:
         if artifact_name is not None:
             found = self.output_for_artifact(artifact_name)
             if found is None:
-                raise ValueError(f"Step '{self.step_name}' has no output '{artifact_name}'; "
+                raise ConfigError(f"Step '{self.step_name}' has no output '{artifact_name}'; "
                                  f"its outputs are: {', '.join(names) or 'none'}.")
             return found
         if not names:
-            raise ValueError(f"Step '{self.step_name}' has no outputs to infer.")
+            raise ConfigError(f"Step '{self.step_name}' has no outputs to infer.")
         if len(names) > 1:
-            raise ValueError(f"Step '{self.step_name}' has several outputs ({', '.join(names)})"
+            raise ConfigError(f"Step '{self.step_name}' has several outputs ({', '.join(names)})"
                              "; with infer_artifact=True also give artifact_name=.")
         return names[0]
 

@@ -10,12 +10,13 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
+    RootTransaction,
     func,
     select,
 )
 from sqlalchemy.exc import OperationalError
 
-from stackwise.exceptions import EntityNotFoundError, ZenKeyError, did_you_mean
+from stackwise.exceptions import ConfigError, EntityNotFoundError, ZenKeyError, did_you_mean
 from stackwise.store.filters import FilterSpec
 from stackwise.store.records import (
     Page,
@@ -46,17 +47,24 @@ class SqlBase:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        """One write transaction; retried with backoff while another process holds the lock."""
+        """One write transaction. Only taking the write lock (BEGIN IMMEDIATE) is retried,
+        with backoff, while another process holds it; an error in the body is never retried
+        (the body has run once, its statements may not be repeatable)."""
+        conn, transaction = self._begin_write()
+        with conn, transaction:
+            yield conn
+
+    def _begin_write(self) -> tuple[Connection, RootTransaction]:
         for attempt in range(_LOCK_RETRIES):
+            conn = self.engine.connect().execution_options(**{WRITE_OPTION: True})
             try:
-                with self.engine.connect().execution_options(**{WRITE_OPTION: True}) as conn:
-                    with conn.begin():
-                        yield conn
-                return
+                return conn, conn.begin()
             except OperationalError as error:
+                conn.close()
                 if "locked" not in str(error) or attempt == _LOCK_RETRIES - 1:
                     raise
                 time.sleep(0.05 * 2**attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def upgrade_schema(self) -> None:
         from stackwise.store.sql.engine import upgrade
@@ -70,14 +78,14 @@ class SqlBase:
         """A page of `query` in `order`. `base`, the query before the listing's filters, lets
         the page's rows be read by key (see `_by_key`)."""
         if index < 1 or size < 1:
-            raise ValueError(f"Pages start at 1 and hold at least 1 item (got page {index}, "
+            raise ConfigError(f"Pages start at 1 and hold at least 1 item (got page {index}, "
                              f"size {size}).")
         orders = order if isinstance(order, (list, tuple)) else [order]
         with self._read() as conn:
             total = conn.execute(select(func.count()).select_from(query.subquery())).scalar()
             pages = max(1, -(-int(total or 0) // size))
             if index > pages:
-                raise ValueError(f"Page {index} is beyond the last page ({pages}) of "
+                raise ConfigError(f"Page {index} is beyond the last page ({pages}) of "
                                  f"{total} item(s) at {size} per page.")
             page = query.order_by(*orders).limit(size).offset((index - 1) * size)
             if base is not None:

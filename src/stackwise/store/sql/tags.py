@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Row, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from stackwise.enums import ColorVariants
-from stackwise.exceptions import EntityExistsError
+from stackwise.exceptions import ConfigError, EntityExistsError
 from stackwise.store.filters import Column, FilterSpec
 from stackwise.store.records import Page, TagRecord, TagSpec
 from stackwise.store.sql import schema as t
@@ -60,7 +60,7 @@ def as_spec(tag: Any) -> TagSpec:
 def _check_type(resource_type: str) -> str:
     resource_type = str(getattr(resource_type, "value", resource_type))
     if resource_type not in RESOURCE_TYPES:
-        raise ValueError(f"'{resource_type}' cannot be tagged; taggable resources are "
+        raise ConfigError(f"'{resource_type}' cannot be tagged; taggable resources are "
                          f"{', '.join(RESOURCE_TYPES)}.")
     return resource_type
 
@@ -80,7 +80,7 @@ class TagQueries(SqlBase):
     def create_tag(self, name: str, *, color: str | None = None,
                    exclusive: bool = False) -> TagRecord:
         if not name or not name.strip():
-            raise ValueError("A tag needs a non-empty name.")
+            raise ConfigError("A tag needs a non-empty name.")
         now = utcnow()
         values = {"id": new_id(), "name": name, "color": color or default_color(name),
                   "exclusive": bool(exclusive), "created": now, "updated": now}
@@ -118,7 +118,7 @@ class TagQueries(SqlBase):
         values: dict[str, Any] = {"updated": utcnow()}
         if name is not None:
             if not name.strip():
-                raise ValueError("A tag needs a non-empty name.")
+                raise ConfigError("A tag needs a non-empty name.")
             values["name"] = name
         if color is not None:
             values["color"] = str(getattr(color, "value", color))
@@ -142,7 +142,7 @@ class TagQueries(SqlBase):
                                     .distinct()).scalars())
         refused = sorted(on_types - set(_GROUPED))
         if refused:
-            raise ValueError(
+            raise ConfigError(
                 f"The tag is attached to {' and '.join(refused)} resources, which cannot carry "
                 "an exclusive tag (exclusive tags mark one pipeline run per pipeline or one "
                 "artifact version per artifact). Detach it from those first.")
@@ -154,7 +154,7 @@ class TagQueries(SqlBase):
                 .group_by(group_column).having(func.count() > 1)).scalars().all()
             if crowded:
                 owner = "pipeline" if resource_type == "pipeline_run" else "artifact"
-                raise ValueError(
+                raise ConfigError(
                     f"The tag is attached to several {resource_type}s of the same {owner} "
                     f"({', '.join(map(str, crowded))}); an exclusive tag marks one at a time. "
                     "Detach it from all but one first.")
@@ -192,7 +192,7 @@ class TagQueries(SqlBase):
             else:
                 tag_id, exclusive = row.id, bool(row.exclusive)
                 if spec.exclusive and not exclusive:
-                    raise ValueError(
+                    raise ConfigError(
                         f"Tag '{spec.name}' exists and is not exclusive; make it exclusive "
                         f"first: Client().update_tag('{spec.name}', exclusive=True).")
                 if spec.color and spec.color != row.color:  # asked for: act on it
@@ -215,7 +215,7 @@ class TagQueries(SqlBase):
         versions of their artifacts) lose it."""
         grouped = _GROUPED.get(resource_type)
         if grouped is None:
-            raise ValueError(
+            raise ConfigError(
                 f"Tag '{name}' is exclusive, and a {resource_type} cannot carry an exclusive "
                 "tag: exclusive tags mark one pipeline run per pipeline or one artifact "
                 "version per artifact. Use a non-exclusive tag here.")
@@ -225,7 +225,7 @@ class TagQueries(SqlBase):
         owners = [g for _, g in groups]
         if len(owners) != len(set(owners)):
             owner = "pipeline" if resource_type == "pipeline_run" else "artifact"
-            raise ValueError(f"Tag '{name}' is exclusive: it marks one {resource_type} per "
+            raise ConfigError(f"Tag '{name}' is exclusive: it marks one {resource_type} per "
                              f"{owner} at a time, and {len(targets)} of the same {owner} "
                              "were given.")
         r = t.tag_resources.c
