@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from tests.fixtures.peers import missing_peer
 
 Invoke = Callable[..., Result]
 Process = Callable[..., subprocess.CompletedProcess]
@@ -34,5 +35,5 @@ def stackwise_script() -> Path:
     """The installed `stackwise` console script next to this interpreter."""
     script = Path(sys.executable).parent / "stackwise"
     if not script.exists():
-        pytest.skip("the stackwise console script is not installed next to this Python")
+        missing_peer("the stackwise console script is not installed next to this Python")
     return script

@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.fixtures.peers import require_module
 
-mlflow = pytest.importorskip("mlflow")
+mlflow = require_module("mlflow", 'pip install -e ".[dev]"')
 
 from mlflow.tracking import MlflowClient  # noqa: E402
 

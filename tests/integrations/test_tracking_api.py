@@ -16,9 +16,10 @@ from typing import Any
 
 import numpy as np
 import pytest
+from tests.fixtures.peers import require_module
 
-mlflow = pytest.importorskip("mlflow")
-wandb = pytest.importorskip("wandb")
+mlflow = require_module("mlflow", 'pip install -e ".[dev]"')
+wandb = require_module("wandb", 'pip install -e ".[dev]"')
 
 from mlflow.tracking import MlflowClient  # noqa: E402
 

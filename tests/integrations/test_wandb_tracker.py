@@ -11,8 +11,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from tests.fixtures.peers import require_module
 
-wandb = pytest.importorskip("wandb")
+wandb = require_module("wandb", 'pip install -e ".[dev]"')
 
 from stackwise import pipeline, step  # noqa: E402
 from stackwise.client import Client  # noqa: E402

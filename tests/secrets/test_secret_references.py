@@ -8,6 +8,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from tests.fixtures.peers import require_module
 
 from stackwise.client import Client
 from stackwise.enums import StackComponentType
@@ -51,7 +52,7 @@ def test_resolution_replaces_every_reference_and_leaves_the_rest():
 
 def test_the_record_keeps_the_reference_and_the_built_component_holds_the_value(
         client: Client, tracked_stack: str):
-    pytest.importorskip("mlflow")
+    require_module("mlflow", 'pip install -e ".[dev]"')
     record = client.get_stack_component("experiment_tracker", "tracker")
     assert record.configuration == {
         "tracking_uri": "https://{{mlflow.user}}@mlflow.example.com",
@@ -67,7 +68,7 @@ def test_the_record_keeps_the_reference_and_the_built_component_holds_the_value(
 
 def test_a_secret_changed_after_registration_is_used_at_the_next_build(
         client: Client, tracked_stack: str):
-    pytest.importorskip("mlflow")
+    require_module("mlflow", 'pip install -e ".[dev]"')
     client.update_secret("mlflow", add_or_update_values={"password": "rotated"})
     record = client.store.get_component("experiment_tracker", "tracker")
     assert build_component(record).config.tracking_password == "rotated"

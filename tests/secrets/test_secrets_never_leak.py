@@ -9,6 +9,7 @@ import logging
 
 import pytest
 from cryptography.fernet import Fernet
+from tests.fixtures.peers import require_module
 
 from stackwise.client import Client
 from stackwise.secrets import key_file_path
@@ -27,7 +28,7 @@ def _assert_hidden(text: str, where: str) -> None:
 def test_no_command_prints_or_logs_a_value(ok, invoke, caplog: pytest.LogCaptureFixture,
                                            capfd: pytest.CaptureFixture[str], tmp_path,
                                            request: pytest.FixtureRequest):
-    pytest.importorskip("mlflow")
+    require_module("mlflow", 'pip install -e ".[dev]"')
     caplog.set_level(logging.DEBUG)
     # SQLAlchemy quietens itself on import, and mlflow gives `sqlalchemy.engine` a handler of
     # its own that does not propagate: record its statements (and parameters) here too.
