@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # The fraud-detection demo on the embedded default stack plus a local MLflow tracker.
 # Installs what it needs, registers the `demo` stack once, then runs the pipeline.
+#
+# The demo keeps its store, stacks and artifacts in its own home (examples/fraud_detection/
+# .stackwise-demo/, or $STACKWISE_DEMO_HOME): your active stack and your components are never
+# touched, so importing the example's stacks/*.yaml into your own store works after the demo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh demo
 export PATH="$PWD/.venv/bin:$PATH"
+export STACKWISE_HOME="${STACKWISE_DEMO_HOME:-$PWD/examples/fraud_detection/.stackwise-demo}"
 
 # An MLflow experiment tracker named as the seed's train step asks for. Without
 # --tracking_uri it uses sqlite:///$STACKWISE_HOME/mlflow.db: a local store, no server.
@@ -12,7 +17,9 @@ stackwise experiment-tracker describe mlflow_tracker >/dev/null 2>&1 \
     || stackwise experiment-tracker register mlflow_tracker --flavor=mlflow
 stackwise stack describe demo >/dev/null 2>&1 \
     || stackwise stack register demo -o default -a default -e mlflow_tracker
-stackwise stack set demo
 
 cd examples/fraud_detection
-python run.py "$@"
+STACKWISE_STACK=demo python run.py "$@"
+echo
+echo "The demo's runs are in its own home. Inspect them with:"
+echo "  STACKWISE_HOME=$STACKWISE_HOME stackwise pipeline runs list"
