@@ -238,7 +238,7 @@ def test_every_problem_is_listed_at_once_and_nothing_is_written(tmp_path: Path) 
         "components.experiment_tracker[0] (experiment tracker 't'): Invalid configuration for "
         "experiment_tracker flavor 'mlflow': unknown key 'bogus'. `stackwise experiment-tracker "
         "flavor describe mlflow` lists its keys.",
-        "components.experiment_tracker[1]: unknown key 'flavor' (the flavor goes under 'type'). "
+        "components.experiment_tracker[1]: unknown key 'flavor'. The flavor goes under 'type'. "
         "A component has type (its flavor), name and configuration.",
         "components.experiment_tracker[1]: 'type' (the flavor, e.g. local) is missing.",
         "components.model_deployer: expected a mapping with type (the flavor), name and "
@@ -340,3 +340,9 @@ def test_copy_refuses_a_taken_name_and_an_unknown_source(dev: str) -> None:
         copy_stack_in(get_store(), dev, "default")
     with pytest.raises(EntityNotFoundError, match="No stack named 'deb'.*Did you mean 'dev'?"):
         copy_stack_in(get_store(), "deb", "x")
+
+
+def test_an_empty_file_says_it_is_empty(tmp_path: Path) -> None:
+    path = write(tmp_path / "empty.yaml", "")
+    with pytest.raises(ConfigError, match=r"empty.yaml is empty: a stack file is a mapping"):
+        import_stack(get_store(), path)

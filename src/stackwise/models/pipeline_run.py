@@ -157,10 +157,10 @@ class PipelineRunResponse(BaseResponse):
     @cached_property
     def steps(self) -> dict[str, StepRunResponse]:
         """Step runs by invocation id (the last attempt of a retried step)."""
-        steps: dict[str, StepRunResponse] = {}
-        for step in steps_of_run(self, self.store):
-            steps[step.name] = step
-        return steps
+        from stackwise.models.named_items import NamedItems
+
+        return NamedItems({step.name: step for step in steps_of_run(self, self.store)},
+                          what="step", owner=f"Run '{self.name}'")
 
     @cached_property
     def step_attempts(self) -> list[StepRunResponse]:

@@ -160,7 +160,9 @@ class StepRunResponse(BaseResponse):
             if declared and name not in declared:
                 kind = "manual"  # loaded by the step's code (load_artifact, .load())
             out[name] = ArtifactVersionList([_as_input(version, kind, 0)])
-        return out
+        from stackwise.models.named_items import NamedItems
+
+        return NamedItems(out, what="input", owner=f"Step run '{self.name}'")
 
     @property
     def regular_inputs(self) -> dict[str, ArtifactVersionList]:
@@ -177,9 +179,12 @@ class StepRunResponse(BaseResponse):
     @cached_property
     def outputs(self) -> dict[str, ArtifactVersionList]:
         """Each output name -> the list of versions saved under it."""
+        from stackwise.models.named_items import NamedItems
+
         versions = self._resolve({i for ids in self.record.outputs.values() for i in ids})
-        return {name: ArtifactVersionList(versions[i] for i in ids)
-                for name, ids in self.record.outputs.items()}
+        return NamedItems({name: ArtifactVersionList(versions[i] for i in ids)
+                           for name, ids in self.record.outputs.items()},
+                          what="output", owner=f"Step run '{self.name}'")
 
     @property
     def regular_outputs(self) -> dict[str, ArtifactVersionResponse]:

@@ -253,6 +253,10 @@ def _parse_components(data: Any, source: str,
                       problems: ProblemCollector) -> list[ComponentEntry]:
     """The file's components, each validated against its flavor; a problem for everything
     wrong, so one pass reports it all."""
+    if data is None:
+        problems.add(f"{source} is empty: a stack file is a mapping with a 'components:' key "
+                     "(`stackwise stack export NAME` writes one to start from).")
+        return []
     if not isinstance(data, dict):
         problems.add(f"{source} is not a stack file: expected a mapping with a 'components:' "
                      f"key, found {type(data).__name__}.")
@@ -306,9 +310,9 @@ def _parse_entry(type_: StackComponentType, item: Any, where: str,
     ok = True
     for key in item:
         if key not in ENTRY_KEYS:
-            hint = " (the flavor goes under 'type')" if key == "flavor" else \
+            hint = " The flavor goes under 'type'." if key == "flavor" else \
                 did_you_mean(str(key), ENTRY_KEYS)
-            problems.add(f"{where}: unknown key '{key}'{hint}. A component has type (its "
+            problems.add(f"{where}: unknown key '{key}'.{hint} A component has type (its "
                          "flavor), name and configuration.")
             ok = False
     flavor, name = item.get("type"), item.get("name")
