@@ -91,7 +91,11 @@ def test_unknown_type_falls_back_to_cloudpickle_with_one_warning() -> None:
         assert materializer_registry.get(Opaque) is CloudpickleMaterializer
     message = str(caught[0].message)
     assert "Opaque" in message and "cloudpickle" in message
-    assert "Write a materializer" in message and "ASSOCIATED_TYPES = (" in message
+    assert "Write a materializer" in message
+    # the type is spelled as code that imports, and the warning points at this file
+    assert f"`import {__name__}`, then" in message
+    assert f"ASSOCIATED_TYPES = ({__name__}.{Opaque.__qualname__},)" in message
+    assert caught[0].filename == __file__
     # warned once per type: a second lookup is silent (warnings are errors in this suite)
     assert materializer_registry.get(Opaque) is CloudpickleMaterializer
     assert Opaque not in materializer_registry

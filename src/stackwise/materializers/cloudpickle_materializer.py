@@ -18,6 +18,7 @@ import cloudpickle
 from stackwise.enums import ArtifactType
 from stackwise.exceptions import MaterializerError
 from stackwise.materializers.base_materializer import BaseMaterializer
+from stackwise.materializers.materializer_registry import materializer_advice
 
 DATA_FILE = "artifact.pkl"
 VERSIONS_FILE = "versions.json"
@@ -41,9 +42,8 @@ class CloudpickleMaterializer(BaseMaterializer):
                 cloudpickle.dump(data, f)
         except Exception as error:
             raise MaterializerError(
-                f"cloudpickle could not save {type(data).__qualname__}: {error}. Write a "
-                f"materializer for it (subclass BaseMaterializer with ASSOCIATED_TYPES = "
-                f"({type(data).__qualname__},))."
+                f"cloudpickle could not save {type(data).__qualname__}: {error}. "
+                f"{materializer_advice(type(data))}"
             ) from error
         with self.open(VERSIONS_FILE, "w") as f:
             json.dump(self.library_versions(), f)

@@ -146,9 +146,9 @@ class MaterializerRegistry:
         return None
 
     def __getitem__(self, key: type[Any]) -> type[BaseMaterializer]:
-        return self.get(key, _stacklevel=3)
+        return self.get(key)
 
-    def get(self, data_type: type[Any], _stacklevel: int = 2) -> type[BaseMaterializer]:
+    def get(self, data_type: type[Any]) -> type[BaseMaterializer]:
         """The materializer for `data_type`; the default (cloudpickle, with one warning) when
         none fits."""
         found = self._find(data_type)
@@ -157,11 +157,7 @@ class MaterializerRegistry:
         if self.default_materializer is not None:
             return self.default_materializer
         name = f"{data_type.__module__}.{data_type.__qualname__}"
-        advice = (
-            f"Write a materializer for it: subclass stackwise.materializers.base_materializer."
-            f"BaseMaterializer with ASSOCIATED_TYPES = ({data_type.__qualname__},) and load/save, "
-            f"or pass output_materializers= to the step."
-        )
+        advice = materializer_advice(data_type)
         if os.environ.get(STRICT_ENV, "").lower() in ("1", "true", "yes"):
             raise MaterializerError(f"No materializer saves {name} ({STRICT_ENV} is set). "
                                     + advice)
@@ -170,9 +166,34 @@ class MaterializerRegistry:
             warnings.warn(
                 f"No materializer for {name}: falling back to cloudpickle, which only loads "
                 f"with the same Python and library versions. {advice}",
-                UserWarning, stacklevel=_stacklevel,
+                UserWarning, stacklevel=_outside_stackwise(),
             )
         return import_materializer(FALLBACK)
+
+
+def materializer_advice(data_type: type[Any]) -> str:
+    """How to write a materializer for `data_type`, with the type spelled as importable code."""
+    module = data_type.__module__
+    spelled = data_type.__qualname__ if module == "builtins" else \
+        f"{module}.{data_type.__qualname__}"
+    importing = "" if module == "builtins" else f"`import {module}`, then "
+    return (f"Write a materializer for it: {importing}subclass stackwise.materializers."
+            f"base_materializer.BaseMaterializer with ASSOCIATED_TYPES = ({spelled},) and "
+            "load/save, or pass output_materializers= to the step.")
+
+
+def _outside_stackwise() -> int:
+    """The stacklevel of the innermost caller outside stackwise (the user's code that ran the
+    step or saved the artifact), so a warning points at a line the user wrote."""
+    import sys
+
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and frame.f_code.co_filename.startswith(package):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
 
 
 materializer_registry = MaterializerRegistry()
