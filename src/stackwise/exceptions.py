@@ -12,6 +12,7 @@ everything stackwise raises on purpose. Classes that ZenML derives from a builti
     │       └── SettingsResolvingError          settings= that no component can take
     ├── StepInterfaceError (ValueError)         a step's signature, outputs or options are wrong
     ├── StackValidationError                    the stack cannot run this pipeline (all problems)
+    │   └── ComponentUnreachableError           a component's server does not answer (.components)
     ├── EntityExistsError (ValueError)          a name is taken (run name, stack, component)
     ├── EntityCreationError (RuntimeError)      an entity could not be created
     ├── DoesNotExistException                   something looked up is not there
@@ -22,7 +23,9 @@ everything stackwise raises on purpose. Classes that ZenML derives from a builti
     ├── IllegalOperationError                   not allowed on this object in its state
     │   └── EntityInUseError (ValueError)       deleting it would leave a dangling reference
     ├── MaterializerError                       an artifact could not be saved or loaded
-    │   └── MaterializerInterfaceError          a materializer class is defined wrongly
+    │   ├── MaterializerInterfaceError          a materializer class is defined wrongly
+    │   └── ArtifactLoadError                   a version's files could not be loaded (.version)
+    │       └── ArtifactCorruptedError          its files are not what was saved
     ├── StepOutputError (TypeError)             a step returned what its annotation forbids
     ├── StoreSchemaError                        the store's schema does not match this code
     ├── StepExecutionException                  a step's code raised (.original_exception)
@@ -54,7 +57,7 @@ Messages name the object, say what was expected and found, and what to do next.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 
@@ -114,6 +117,16 @@ class StackValidationError(StackwiseError):
     pass
 
 
+class ComponentUnreachableError(StackValidationError):
+    """Nothing answers where a component the run needs talks to the network (checked before
+    the run's first step). `.components` holds `(name, url, reason)` of each."""
+
+    def __init__(self, message: str,
+                 components: Sequence[tuple[str, str, str]] = ()) -> None:
+        super().__init__(message)
+        self.components = list(components)
+
+
 class EntityExistsError(StackwiseError, ValueError):
     pass
 
@@ -170,6 +183,28 @@ class MaterializerInterfaceError(MaterializerError):
     """A materializer class is defined wrongly (ASSOCIATED_TYPES, artifact type)."""
 
 
+class ArtifactLoadError(MaterializerError):
+    """An artifact version's files could not be loaded. The message names the artifact, its
+    version, URI and materializer and says what to do; `.artifact`, `.version`,
+    `.version_id`, `.uri` and `.materializer` carry them; the error the materializer raised
+    is chained (`__cause__`)."""
+
+    def __init__(self, message: str, *, artifact: str = "", version: str = "",
+                 version_id: str = "", uri: str = "", materializer: str = "") -> None:
+        super().__init__(message)
+        self.artifact = artifact
+        self.version = version
+        self.version_id = version_id
+        self.uri = uri
+        self.materializer = materializer
+
+
+class ArtifactCorruptedError(ArtifactLoadError):
+    """An artifact version's files differ from the checksums recorded when it was saved (or
+    could not be read and no checksum tells otherwise). The version is marked corrupted: no
+    cache hit uses it again, so the step that produced it runs on the next run or resume."""
+
+
 class StepOutputError(StackwiseError, TypeError):
     pass
 
@@ -195,10 +230,16 @@ class StepFailedError(StepExecutionException):
 
 
 class PipelineRunFailedError(StackwiseError, RuntimeError):
-    def __init__(self, message: str, *, run: object, failed_steps: Sequence[str]):
+    """A run failed. The message is the summary (steps, errors, the user's line, how to
+    resume); `.errors` maps each failed step to its exception where this process saw it, and
+    the first of them is also `__context__` (not printed: `__suppress_context__`)."""
+
+    def __init__(self, message: str, *, run: object, failed_steps: Sequence[str],
+                 errors: Mapping[str, BaseException] | None = None):
         super().__init__(message)
         self.run = run
         self.failed_steps = list(failed_steps)
+        self.errors = dict(errors or {})
 
 
 class StepContextError(StackwiseError, RuntimeError):

@@ -116,6 +116,47 @@ def test_size_of_a_file_and_of_a_prefix(store: BaseArtifactStore, uri: Uri) -> N
     assert store.size(uri("s")) == 8
 
 
+def test_file_sizes_lists_every_file_under_a_prefix(store: BaseArtifactStore,
+                                                    uri: Uri) -> None:
+    write(store, uri("f", "a.bin"), b"12345")
+    write(store, uri("f", "sub", "b.bin"), b"123")
+    write(store, uri("fx", "c.bin"), b"1")  # a sibling sharing the prefix is not under it
+    assert store.file_sizes(uri("f")) == {"a.bin": 5, "sub/b.bin": 3}
+    assert store.file_sizes(uri("nothing")) == {}
+
+
+def test_a_saved_version_records_a_checksum_its_files_are_checked_against(
+        store: BaseArtifactStore, uri: Uri) -> None:
+    from stackwise.materializers.artifact_io import save_data
+    from stackwise.materializers.integrity import Level, Status, check_files
+
+    new = save_data(pd.DataFrame({"a": [1, 2]}), version_id="v", name="frame",
+                    uri=uri("frame", "v"), artifact_store=store, save_type="manual")
+    files = new.checksum["files"]
+    assert set(files) == {"data.parquet", "metadata.json", "describe.csv", "sample.csv"}
+    assert files["data.parquet"]["size"] == store.size(uri("frame", "v", "data.parquet"))
+    if store.is_local:  # remote stores record sizes only (a CRC would read every file back)
+        assert "crc32" in files["data.parquet"]
+    record = _as_record(new)
+    assert check_files(record, store, Level.FULL).status is Status.OK
+    write(store, uri("frame", "v", "data.parquet"), b"short")
+    check = check_files(record, store, Level.SIZES)
+    assert check.status is Status.CORRUPTED and "data.parquet is 5 bytes" in check.problems[0]
+
+
+def _as_record(new: Any) -> Any:
+    from datetime import datetime
+
+    from stackwise.store.records import ArtifactVersionRecord
+
+    return ArtifactVersionRecord(
+        id=new.id, artifact_id="a", name=new.name, version="1", version_number=1,
+        uri=new.uri, materializer=new.materializer, data_type=new.data_type,
+        artifact_type=new.artifact_type, content_hash=new.content_hash,
+        artifact_store_id=new.artifact_store_id, save_type=new.save_type,
+        created=datetime.now(), producer_step_run_id=None, checksum=new.checksum)
+
+
 def test_copy_a_file(store: BaseArtifactStore, uri: Uri) -> None:
     write(store, uri("c", "src.txt"), b"source")
     store.copy(uri("c", "src.txt"), uri("c", "out", "dst.txt"))

@@ -136,7 +136,10 @@ def test_failing_step_makes_the_pipeline_call_raise_with_the_step_and_the_origin
     assert "explode: ValueError: kaboom: the data is bad" in message
     assert error.failed_steps == ["explode"]
     assert error.run.id == run.id
-    assert isinstance(error.__cause__, ValueError)
+    assert isinstance(error.errors["explode"], ValueError)
+    # kept as the (unprinted) context, so a script that does not catch it prints the summary
+    assert error.__context__ is error.errors["explode"] and error.__suppress_context__
+    assert error.__cause__ is None
 
 
 def test_failed_run_and_step_are_recorded_as_failed_with_the_traceback():

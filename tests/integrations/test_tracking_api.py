@@ -170,7 +170,7 @@ def test_a_step_without_a_tracker_is_told_to_declare_one_of_the_stacks_trackers(
     with pytest.raises(PipelineRunFailedError) as caught:
         untracked_pipeline()
 
-    error = caught.value.__cause__
+    error = caught.value.errors["untracked"]
     assert isinstance(error, StackValidationError)
     message = str(error)
     assert "Step 'untracked' called stackwise.log_metrics() but declares no experiment " \
@@ -183,7 +183,7 @@ def test_on_a_stack_without_trackers_the_error_says_how_to_add_one():
     with pytest.raises(PipelineRunFailedError) as caught:
         untracked_pipeline()
 
-    message = str(caught.value.__cause__)
+    message = str(caught.value.errors["untracked"])
     assert "declares no experiment tracker" in message
     assert "stack 'default' has no experiment tracker" in message
     assert "stackwise stack update default -e <name>" in message

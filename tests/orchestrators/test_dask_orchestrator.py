@@ -187,7 +187,7 @@ def test_a_failure_skips_downstream_steps_and_runs_the_others(dask_cluster: Dask
 
     message = str(raised.value)
     assert "explode" in message and "ValueError: kaboom: the data is bad (1)" in message
-    assert isinstance(raised.value.__cause__, ValueError)  # the step's own error came back
+    assert isinstance(raised.value.errors["explode"], ValueError)  # the step's own error
     run = Client().get_pipeline("with_failure").last_run
     assert run.status == S.FAILED
     steps = run.steps

@@ -117,8 +117,8 @@ def test_failure_skips_downstream_and_independent_branch_completes(orchestrator:
                        match="failure in step\\(s\\): explode") as raised:
         failing()
 
-    assert isinstance(raised.value.__cause__, ValueError)
-    assert "kaboom" in str(raised.value.__cause__)
+    assert isinstance(raised.value.errors["explode"], ValueError)
+    assert "kaboom" in str(raised.value.errors["explode"])
     run = Client().get_pipeline("failing").last_run
     assert run.status == "failed"
     exploded = run.steps["explode"]

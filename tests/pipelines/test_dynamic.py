@@ -151,7 +151,7 @@ def test_a_step_error_fails_the_run_with_the_step_named() -> None:
 
     with pytest.raises(PipelineRunFailedError, match="boom") as caught:
         failing()
-    assert isinstance(caught.value.__cause__, ValueError)
+    assert isinstance(caught.value.errors["boom"], ValueError)
     run = Client().get_pipeline("failing").last_run
     assert run.status == ExecutionStatus.FAILED
     assert list(run.steps) == ["numbers", "boom"]

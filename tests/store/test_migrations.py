@@ -4,6 +4,7 @@ by the explicit `stackwise db upgrade`)."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -333,3 +334,40 @@ def test_db_upgrade_adds_the_secrets_table_to_a_0001_database_and_keeps_its_runs
     assert _table_counts(path)["secrets"] == 0
     Client().create_secret("db", {"password": "pw"})
     assert Client().get_secret("db").secret_values == {"password": "pw"}
+
+
+def test_db_upgrade_to_0005_keeps_artifact_versions_which_load_unverified(
+        stackwise_home: Path):
+    """0005 adds the checksum and the corruption mark; versions saved before have neither:
+    they load as before and `artifact verify` reports them unverified."""
+    from click.testing import CliRunner
+
+    from stackwise.cli.main import cli
+    from stackwise.client import Client
+
+    path = _db_path(stackwise_home)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _migrate_to(f"sqlite:///{path}", "0004")
+    folder = stackwise_home / "old-artifact"
+    folder.mkdir()
+    (folder / "data.json").write_text('{"type": "list", "items": [1, 2]}')
+    now = "'2024-01-01 00:00:00.000000'"
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"INSERT INTO artifacts (id, name, created) VALUES "
+                     f"('a0000000-0000-4000-8000-000000000001', 'old', {now})")
+        conn.execute(
+            "INSERT INTO artifact_versions (id, artifact_id, version, version_number, uri, "
+            "materializer, data_type, artifact_type, save_type, format, created) VALUES "
+            "('b0000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000001', "
+            f"'1', 1, '{folder}', "
+            "'stackwise.materializers.built_in_materializer:BuiltInContainerMaterializer', "
+            f"'builtins:list', 'BaseArtifact', 'manual', '{{}}', {now})")
+
+    assert CliRunner().invoke(cli, ["db", "upgrade"]).exit_code == 0
+
+    version = Client().get_artifact_version("old", "1")
+    assert (version.checksum, version.corrupted) == (None, None)
+    assert version.load() == [1, 2]
+    result = CliRunner().invoke(cli, ["artifact", "verify", "-o", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["items"][0]["status"] == "unverified"

@@ -51,7 +51,7 @@ WRITER = textwrap.dedent(
 def _start_writers(script: Path, barrier: Path, count: int) -> list[subprocess.Popen[str]]:
     return [subprocess.Popen([sys.executable, str(script), str(n), str(RUNS_PER_PROCESS),
                               str(barrier)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True, env=dict(os.environ))
+                             text=True, env={**os.environ, "STACKWISE_QUIET": "1"})  # no progress
             for n in range(count)]
 
 

@@ -68,6 +68,21 @@ class BaseArtifactStore(StackComponent):
     @abstractmethod
     def size(self, path: str) -> int: ...
 
+    def file_sizes(self, uri: str) -> dict[str, int]:
+        """Every file under the folder `uri`: its path relative to `uri` ("/"-separated) ->
+        its size in bytes; {} when nothing is there. Stores that can list a whole prefix at
+        once override it (one request instead of one per folder and file)."""
+        sizes: dict[str, int] = {}
+        if not self.exists(uri):
+            return sizes
+        for name in self.listdir(uri):
+            path = self.join(uri, name)
+            if self.isdir(path):
+                sizes.update({f"{name}/{k}": v for k, v in self.file_sizes(path).items()})
+            else:
+                sizes[name] = self.size(path)
+        return sizes
+
     def contains(self, uri: str) -> bool:
         """True when `uri` lies under this store's root."""
         root = self.path.rstrip("/") + "/"

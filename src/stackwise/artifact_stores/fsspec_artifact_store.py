@@ -24,6 +24,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from stackwise.artifact_stores.base_artifact_store import BaseArtifactStore
 from stackwise.exceptions import StackwiseError
+from stackwise.ui.transfer import Progress, transfer_progress
 
 if TYPE_CHECKING:
     from fsspec import AbstractFileSystem
@@ -291,6 +292,13 @@ class FsspecArtifactStore(BaseArtifactStore):
                 return int(info["size"])
             return sum(int(i.get("size") or 0) for i in self._objects_under(path).values())
 
+    def file_sizes(self, uri: str) -> dict[str, int]:
+        """Relative path -> size of every object under the prefix `uri`, from one listing."""
+        with self._errors(uri):
+            start = len(self._key(uri)) + 1
+            return {name[start:]: int(info.get("size") or 0)
+                    for name, info in self._objects_under(uri).items()}
+
     def _files_under(self, path: str) -> list[str]:
         """fsspec paths of the objects strictly under the prefix `path` (not `path` itself and
         not its siblings sharing the prefix, as `a` would match `ab`)."""
@@ -312,7 +320,8 @@ class FsspecArtifactStore(BaseArtifactStore):
         """Every object under `uri` into `local_dir`, keeping the relative layout."""
         with self._errors(uri):
             key = self._key(uri)
-            remote = list(self._objects_under(uri))
+            objects = self._objects_under(uri)
+            remote = list(objects)
             if not remote:
                 raise self._not_found(uri)
             root = os.path.realpath(local_dir)
@@ -324,7 +333,9 @@ class FsspecArtifactStore(BaseArtifactStore):
                                      "refusing to download it.")
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 local.append(target)
-            self.filesystem.get(remote, local)
+            size = sum(int(info.get("size") or 0) for info in objects.values())
+            with transfer_progress(f"Downloading {_short(uri)}", size) as shown:
+                self.filesystem.get(remote, local, **_counting(shown))
 
     def _upload(self, local_dir: str, uri: str) -> None:
         """Every file under `local_dir` to `uri` (empty folders have no object to become)."""
@@ -336,10 +347,12 @@ class FsspecArtifactStore(BaseArtifactStore):
                 relative = os.path.relpath(path, local_dir).replace(os.sep, "/")
                 remote.append(self.join(uri, relative))
         if local:
-            with self._errors(uri):
+            size = sum(os.path.getsize(path) for path in local)
+            with self._errors(uri), transfer_progress(f"Uploading {_short(uri)}",
+                                                      size) as shown:
                 # few parts in flight: s3fs's default of 10 x 50 MiB would hold a whole
                 # staged file in memory
-                self.filesystem.put(local, remote, **self._put_options())
+                self.filesystem.put(local, remote, **self._put_options(), **_counting(shown))
 
     def _put_options(self) -> dict[str, object]:
         """Upload options that bound memory; flavors whose filesystem differs override it."""
@@ -399,3 +412,34 @@ def _mentions_secret(error: BaseException | None) -> bool:
         error = error.__cause__ or error.__context__
     return False
 
+
+def _short(uri: str) -> str:
+    """`<artifact>/<version>` of a version folder's URI: enough to name it in a progress bar."""
+    return "/".join(uri.rstrip("/").split("/")[-2:])
+
+
+def _counting(progress: Progress | None) -> dict[str, Any]:
+    """`callback=` for fsspec's get/put that reports each file's bytes to `progress` (none
+    when nothing is shown)."""
+    if progress is None:
+        return {}
+    from fsspec.callbacks import Callback
+
+    shown = progress
+
+    class _File(Callback):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self._reported = 0
+
+        def call(self, hook_name: str | None = None, **kwargs: Any) -> None:
+            moved = int(self.value or 0) - self._reported
+            if moved > 0:
+                self._reported += moved
+                shown.advance(moved)
+
+    class _Files(Callback):  # type: ignore[misc]
+        def branched(self, path_1: str, path_2: str, **kwargs: Any) -> Callback:
+            return _File()
+
+    return {"callback": _Files()}

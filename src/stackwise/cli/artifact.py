@@ -1,8 +1,9 @@
 """`stackwise artifact`: artifacts (named, versioned step outputs) and their versions.
 
 ZenML's commands (`artifact list|update|prune`, `artifact version list|describe|update|delete`)
-plus `artifact versions NAME` and `artifact prune --orphans`, which finds the folders no version
-references (left by steps that died mid-save).
+plus `artifact versions NAME`, `artifact verify [NAME]`, which checks stored versions against the
+checksums recorded when they were saved, and `artifact prune --orphans`, which finds the folders
+no version references (left by steps that died mid-save).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 import click
 
-from stackwise.cli.options import PAGE_SIZE, filtered, list_kwargs, list_options
+from stackwise.cli.options import PAGE_SIZE, filtered, list_kwargs, list_options, output_option
 
 
 @click.group()
@@ -106,12 +107,27 @@ def versions(name: str, page: int, size: int) -> None:
     result = client.list_artifact_versions(artifact=target.id, sort_by="desc:created",
                                            page=page, size=size)
     print_table(["VERSION", "DATA TYPE", "MATERIALIZER", "URI", "TAGS", "CREATED"],
-                [(v.version, _source(v.data_type), _source(v.materializer).rsplit(".", 1)[-1],
+                [(_version(v), _source(v.data_type), _source(v.materializer).rsplit(".", 1)[-1],
                   v.uri, ", ".join(t.name for t in v.tags) or "-", format_time(v.created))
                  for v in result],
                 title=f"Artifact '{target.name}'",
                 caption=page_caption(result.index, result.total_pages, result.total,
                                      "versions"))
+
+
+def _version(version: Any) -> str:
+    """The version's name, `(corrupted)` when its files were found broken."""
+    return f"{version.version} (corrupted)" if version.corrupted else str(version.version)
+
+
+def _integrity(version: Any) -> str:
+    if version.corrupted:
+        return (f"corrupted: {version.corrupted.get('reason')} (found "
+                f"{version.corrupted.get('found')}); no cache hit uses it")
+    files = (version.checksum or {}).get("files")
+    if not files:
+        return "no checksum recorded"
+    return f"checksum of {len(files)} file(s) recorded (`stackwise artifact verify` checks it)"
 
 
 def _source(source: Any) -> str:
@@ -154,7 +170,7 @@ def version_list(**kwargs: Any) -> None:
 
     def table(caption: str) -> None:
         print_table(["ARTIFACT", "VERSION", "TYPE", "DATA TYPE", "ID", "CREATED"],
-                    [(v.name, v.version, str(v.type.value), _source(v.data_type), str(v.id),
+                    [(v.name, _version(v), str(v.type.value), _source(v.data_type), str(v.id),
                       format_time(v.created)) for v in result], caption=caption)
 
     print_page(result, rows, columns, output_format, table=table, noun="versions")
@@ -175,7 +191,8 @@ def version_describe(name_id_or_prefix: str, version_name: str | None) -> None:
                  ("type", str(v.type.value)), ("uri", v.uri),
                  ("data type", _source(v.data_type)), ("materializer", _source(v.materializer)),
                  ("tags", ", ".join(t.name for t in v.tags) or "-"),
-                 ("metadata", v.run_metadata or "-"), ("created", format_time(v.created))],
+                 ("metadata", v.run_metadata or "-"), ("integrity", _integrity(v)),
+                 ("created", format_time(v.created))],
                 title=f"Artifact version '{v.name}' (version: {v.version})")
 
 
@@ -221,6 +238,57 @@ def version_delete(artifact_version_id: str, delete_data: bool, server_side: boo
     client.delete_artifact_version(target.id, delete_from_artifact_store=delete_data,
                                    server_side=server_side)
     success(f"Artifact version '{target.id}' deleted.")
+
+
+@artifact.command()
+@click.argument("name", required=False)
+@output_option
+@click.pass_context
+def verify(ctx: click.Context, name: str | None, output_format: str | None) -> None:
+    """Check stored artifact versions (all, or those of artifact NAME) against the checksums
+    recorded when they were saved: ok, corrupted, missing, unverified (no checksum recorded:
+    saved before checksums, or registered) or unreachable (its artifact store cannot be read).
+
+    Files up to 16 MiB are read whole, larger ones 1 MiB of samples; remote stores are
+    checked by size. Corrupted versions are marked, so no cache hit uses them again: the
+    steps that produced them run on the next run (or `stackwise pipeline runs resume`).
+    Exits with 1 when any version is corrupted, missing or unreachable.
+    """
+    from stackwise.cli.options import output_format_of
+    from stackwise.cli.output import note, print_table, render, success
+    from stackwise.client import Client
+
+    output_format = output_format_of(output_format)
+    checks = Client().verify_artifact_versions(name)
+    broken = [c for c in checks if c.broken]
+    counts: dict[str, int] = {}
+    for check in checks:
+        counts[check.status] = counts.get(check.status, 0) + 1
+    if output_format != "table":
+        rows = [{"artifact": c.artifact, "version": c.version, "id": c.id, "uri": c.uri,
+                 "status": c.status, "problems": c.problems} for c in checks]
+        click.echo(render({"items": rows, "counts": counts, "ok": not broken}
+                          if output_format in ("json", "yaml") else rows, output_format))
+    elif not checks:
+        note(f"Artifact '{name}' has no versions." if name else "No artifact versions yet.")
+    else:
+        print_table(["ARTIFACT", "VERSION", "STATUS", "PROBLEMS", "ID"],
+                    [(c.artifact, c.version, c.status, "; ".join(c.problems) or "-", c.id)
+                     for c in checks],
+                    caption=f"{len(checks)} version(s): " + ", ".join(
+                        f"{n} {status}" for status, n in sorted(counts.items())))
+        if not broken:
+            unverified = counts.get("unverified", 0)
+            success("No version is corrupted or missing" + (
+                f" ({unverified} unverified: no checksum was recorded for them)."
+                if unverified else ": every one matches its checksum."))
+        else:
+            click.secho(f"Error: {len(broken)} artifact version(s) are broken. Corrupted ones "
+                        "are marked: no cache hit uses them, so the steps that produced them "
+                        "run again on the next run of their pipeline (or `stackwise pipeline "
+                        "runs resume RUN`).", fg="red", err=True)
+    if broken:
+        ctx.exit(1)
 
 
 @artifact.command()
@@ -290,7 +358,7 @@ def _prune_unused(only_artifact: bool, only_metadata: bool, ignore_errors: bool,
         note("Artifact deletion canceled.")
         return
     failed = 0
-    for item in unused:
+    for item in _counted(unused, unused.total, "Deleting unused artifact versions"):
         try:
             client.delete_artifact_version(item.id, delete_metadata=not only_artifact,
                                            delete_from_artifact_store=not only_metadata,
@@ -344,9 +412,29 @@ def _prune_orphans(store_name: str | None, min_age: str, delete: bool, yes: bool
         return
     if not yes:
         click.confirm(f"Delete these {len(scan.orphans)} folder(s) from {where}?", abort=True)
-    removed = client.delete_orphaned_artifacts(artifact_store, scan.orphans)
+    removed = []
+    for chunk in _counted(_chunks(scan.orphans, 20), len(scan.orphans),
+                          "Deleting orphaned folders", weight=len):
+        removed += client.delete_orphaned_artifacts(artifact_store, chunk)
     freed = _size(sum(o.size or 0 for o in removed))
     success(f"Deleted {len(removed)} orphaned folder(s) ({freed}) from {where}.")
+
+
+def _counted(items: Any, total: int, label: str, weight: Any = None) -> Any:
+    """`items`, with a progress bar on a terminal for long jobs (stackwise.ui.transfer);
+    `weight(item)` says how many units an item counts for (default 1)."""
+    from stackwise.ui.transfer import task_progress
+
+    with task_progress(label, total) as shown:
+        for item in items:
+            yield item
+            if shown is not None:
+                shown.advance(weight(item) if weight is not None else 1)
+
+
+def _chunks(items: list[Any], size: int) -> Any:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 def _size(size: int | None) -> str:

@@ -40,7 +40,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "stack": ("stackwise.cli.stack:stack", "Register, activate and inspect stacks."),
     "pipeline": ("stackwise.cli.pipeline:pipeline", "Run pipelines and inspect their runs."),
     "artifact": ("stackwise.cli.artifact:artifact",
-                 "List artifacts and their versions; prune orphaned folders."),
+                 "List, verify and prune artifacts and their versions."),
     "integration": ("stackwise.cli.integration:integration",
                     "List and install integrations (MLflow, W&B, ...)."),
     "secret": ("stackwise.cli.secret:secret", "Create and manage encrypted secrets."),

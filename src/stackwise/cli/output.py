@@ -66,14 +66,19 @@ def format_duration(start: datetime | None, end: datetime | None) -> str:
 
 
 def print_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
-                title: str | None = None, caption: str | None = None) -> None:
-    """A rich table; cells are plain text (never rich markup, so `[x]` prints as is). Title
-    and caption are lines of their own, never wrapped to the table's width."""
+                title: str | None = None, caption: str | None = None,
+                no_wrap: bool = False) -> None:
+    """A rich table; cells are plain text (never rich markup, so `[x]` prints as is), statuses
+    coloured on a terminal. Title and caption are lines of their own, never wrapped to the
+    table's width. `no_wrap`: every row is one line (cells that do not fit are cut with an
+    ellipsis: shorten them first, see `fit_to_width`)."""
     table = Table()
     for column in columns:
-        table.add_column(column, overflow="fold")
+        table.add_column(column, overflow="ellipsis" if no_wrap else "fold", no_wrap=no_wrap)
+    styled = [column.upper() in STATUS_COLUMNS for column in columns]
     for row in rows:
-        table.add_row(*(Text(format_value(cell)) for cell in row))
+        table.add_row(*(status_text(cell) if styled[i] else Text(format_value(cell))
+                        for i, cell in enumerate(row)))
     out = console()
     if title:
         out.print(Text(title, style="bold"))
@@ -83,8 +88,61 @@ def print_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
 
 
 def print_pairs(pairs: Iterable[tuple[str, Any]], *, title: str | None = None) -> None:
-    """A two-column property/value table."""
-    print_table(["PROPERTY", "VALUE"], pairs, title=title)
+    """A two-column property/value table (a `status` value coloured as in tables)."""
+    print_table(["PROPERTY", "VALUE"],
+                [(k, status_text(v) if k == "status" else v) for k, v in pairs], title=title)
+
+
+STATUS_COLUMNS = ("STATUS", "LATEST_RUN_STATUS", "LATEST RUN STATUS", "PLAN")
+
+
+def status_text(value: Any) -> Text:
+    """A status cell: `completed` green, `failed` red, `running` yellow, `cached` blue...
+    (colours show on a terminal only)."""
+    from stackwise.ui.console import status_style
+
+    if isinstance(value, Text):
+        return value
+    text = format_value(value)
+    return Text(text, style=status_style(text))
+
+
+def console_width() -> int:
+    """The width tables are drawn to (the terminal's, COLUMNS, or PIPED_WIDTH when piped)."""
+    return console().width
+
+
+def fit_to_width(columns: Sequence[str], rows: list[list[str]],
+                 shrink: Sequence[tuple[int, int, str]], width: int) -> bool:
+    """Shorten the cells of the `shrink` columns — (index, narrowest width, "middle" or
+    "end" for where the ellipsis goes), in the order they give way — so a table of `columns`
+    and `rows` fits in `width` terminal columns on one line per row. Changes `rows` in place;
+    True when some cell was shortened."""
+    widths = [max([len(c), *(len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
+    excess = sum(widths) + 3 * len(columns) + 1 - width  # rich's default box and padding
+    for index, narrowest, _ in shrink:
+        if excess <= 0:
+            break
+        narrowest = max(narrowest, len(columns[index]))
+        give = min(excess, max(0, widths[index] - narrowest))
+        widths[index] -= give
+        excess -= give
+    shortened = False
+    for index, _, where in shrink:
+        for row in rows:
+            if len(row[index]) > widths[index]:
+                row[index] = _ellipsize(row[index], widths[index], where)
+                shortened = True
+    return shortened
+
+
+def _ellipsize(text: str, width: int, where: str) -> str:
+    if width <= 1:
+        return text[:width]
+    if where == "end":
+        return text[:width - 1] + "…"
+    head = (width - 1) // 2
+    return text[:head] + "…" + text[len(text) - (width - 1 - head):]
 
 
 def success(message: str) -> None:

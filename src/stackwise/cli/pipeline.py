@@ -142,9 +142,14 @@ def _run_filters(filters: dict[str, Any]) -> dict[str, Any]:
 
 @runs.command(name="list")
 @list_options(*RUN_FILTERS, short={"pipeline": "-p"})
-def runs_list(**kwargs: Any) -> None:
+@click.option("--wide", is_flag=True,
+              help="Show whole run names and ids (by default they are shortened so that each "
+                   "run fits on one line).")
+def runs_list(wide: bool, **kwargs: Any) -> None:
     """List pipeline runs, newest first (`-p NAME`/`--pipeline NAME`: one pipeline's)."""
     from stackwise.cli.output import (
+        console_width,
+        fit_to_width,
         format_duration,
         format_time,
         model_row,
@@ -169,10 +174,22 @@ def runs_list(**kwargs: Any) -> None:
                           owner="default") for r in result]
 
     def table(caption: str) -> None:
-        print_table(["NAME", "PIPELINE", "STATUS", "CREATED", "DURATION"],
-                    [(r.name, r.pipeline_name, str(r.status), format_time(r.created),
-                      format_duration(r.created, r.end_time)) for r in result],
-                    caption=caption)
+        if wide:
+            print_table(["ID", "NAME", "PIPELINE", "STATUS", "CREATED", "DURATION"],
+                        [(str(r.id), r.name, r.pipeline_name, str(r.status),
+                          format_time(r.created), format_duration(r.created, r.end_time))
+                         for r in result], caption=caption)
+            return
+        # one line per run: ids shortened to a prefix `runs describe` takes, names cut in
+        # the middle (their start and their timestamp stay) to fit the terminal
+        columns = ["ID", "NAME", "PIPELINE", "STATUS", "CREATED", "DURATION"]
+        rows = [[str(r.id)[:8], r.name, r.pipeline_name, str(r.status),
+                 format_time(r.created)[:16], format_duration(r.created, r.end_time)]
+                for r in result]
+        if fit_to_width(columns, rows, [(2, 12, "end"), (1, 12, "middle"), (2, 8, "end"),
+                                        (1, 8, "middle")], console_width()):
+            caption += " --wide: whole names."
+        print_table(columns, rows, caption=caption, no_wrap=True)
 
     print_page(result, rows, columns, output_format, table=table, noun="runs")
 
@@ -270,7 +287,9 @@ def runs_describe(run_name: str, show_traceback: bool) -> None:
 @click.argument("run_name", metavar="RUN")
 @click.option("--stack", "stack_name", metavar="NAME",
               help="Resume on this stack instead of the active one (this run only).")
-def runs_resume(run_name: str, stack_name: str | None) -> None:
+@click.option("-q", "--quiet", is_flag=True,
+              help="Print no progress, only the outcome (as STACKWISE_QUIET=1).")
+def runs_resume(run_name: str, stack_name: str | None, quiet: bool = False) -> None:
     """Resume a failed run: reuse the steps that succeeded, run the rest.
 
     RUN is a run name or id. The new run (RUN-resume-N) records every step that completed in
@@ -282,13 +301,14 @@ def runs_resume(run_name: str, stack_name: str | None) -> None:
     from stackwise.client import Client
     from stackwise.exceptions import PipelineRunFailedError
 
-    with _on_sys_path(os.getcwd()), _stack_env(stack_name):
+    with _on_sys_path(os.getcwd()), _stack_env(stack_name), _quiet_env(quiet):
         client = Client()
         if stack_name is not None:
             client.get_stack(stack_name)  # an unknown name fails here, with did-you-mean
         old = client.get_pipeline_run(run_name)
-        click.echo(f"Resuming run '{old.name}' of pipeline '{old.pipeline_name}' on stack "
-                   f"'{client.active_stack_name}'.")
+        if not quiet:
+            click.echo(f"Resuming run '{old.name}' of pipeline '{old.pipeline_name}' on stack "
+                       f"'{client.active_stack_name}'.")
         try:
             result = client.resume_run(old.id)
         except PipelineRunFailedError as error:
@@ -334,6 +354,25 @@ def _on_sys_path(folder: str) -> Iterator[None]:
     finally:
         if added and folder in sys.path:
             sys.path.remove(folder)
+
+
+@contextmanager
+def _quiet_env(quiet: bool) -> Iterator[None]:
+    """`--quiet`: STACKWISE_QUIET=1 for this invocation only (worker processes inherit it)."""
+    from stackwise.ui.console import QUIET_ENV
+
+    if not quiet:
+        yield
+        return
+    previous = os.environ.get(QUIET_ENV)
+    os.environ[QUIET_ENV] = "1"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(QUIET_ENV, None)
+        else:
+            os.environ[QUIET_ENV] = previous
 
 
 @contextmanager
@@ -395,11 +434,14 @@ def load_pipeline(source: str) -> Any:
               help="Run configuration: parameters, caching, run name, per-step settings.")
 @click.option("--stack", "stack_name", metavar="NAME",
               help="Run on this stack instead of the active one (this run only).")
-def run(source: str, config_path: str | None, stack_name: str | None) -> None:
+@click.option("-q", "--quiet", is_flag=True,
+              help="Print no progress, only the outcome (as STACKWISE_QUIET=1).")
+def run(source: str, config_path: str | None, stack_name: str | None, quiet: bool) -> None:
     """Run a pipeline given as MODULE.PIPELINE.
 
-    The module is imported from the current folder (or the installed packages). Prints the
-    run's name and status; exits with 1 when the run fails.
+    The module is imported from the current folder (or the installed packages). Shows each
+    step as it starts and ends (a live table on a terminal), then the run's name and status;
+    exits with 1 when the run fails.
 
     \b
     Example:
@@ -408,14 +450,13 @@ def run(source: str, config_path: str | None, stack_name: str | None) -> None:
     from stackwise.client import Client
     from stackwise.exceptions import PipelineRunFailedError
 
-    with _on_sys_path(os.getcwd()), _stack_env(stack_name):
+    with _on_sys_path(os.getcwd()), _stack_env(stack_name), _quiet_env(quiet):
         client = Client()
         if stack_name is not None:
             client.get_stack(stack_name)  # an unknown name fails here, with did-you-mean
         target = load_pipeline(source)
         if config_path is not None:
             target = target.with_options(config_path=config_path)
-        click.echo(f"Running pipeline '{target.name}' on stack '{client.active_stack_name}'.")
         try:
             result = target()
         except PipelineRunFailedError as error:
@@ -494,8 +535,10 @@ def plan(source: str, config_path: str | None, stack_name: str | None) -> None:
 
 def _summary(run: Any, pipeline_name: str) -> None:
     from stackwise.cli.output import print_table
+    from stackwise.ui.console import quiet, shows_progress
 
-    print_table(["STEP", "STATUS"], [(name, str(s.status)) for name, s in run.steps.items()])
+    if not shows_progress() and not quiet():  # else the run's progress listed every step
+        print_table(["STEP", "STATUS"], [(name, str(s.status)) for name, s in run.steps.items()])
     failed = run.status == ExecutionStatus.FAILED
     click.secho(f"Run '{run.name}' of pipeline '{pipeline_name}': {run.status}.",
                 fg="red" if failed else "green")

@@ -1,9 +1,9 @@
-"""Client methods for artifacts and artifact versions: read, list, rename, tag, delete and
+"""Client methods for artifacts and artifact versions: read, list, rename, tag, delete, verify and
 prune."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from stackwise.client.base import (
@@ -20,6 +20,9 @@ from stackwise.client.base import (
 from stackwise.models.artifact import ArtifactResponse
 from stackwise.models.artifact_version import ArtifactVersionResponse
 from stackwise.models.base import Page
+
+if TYPE_CHECKING:
+    from stackwise.artifacts.verify import ArtifactVersionCheck
 
 
 class ArtifactsMixin(ClientBase):
@@ -182,6 +185,31 @@ class ArtifactsMixin(ClientBase):
         from stackwise.artifacts.prune import delete_orphans
 
         return delete_orphans(self.store, artifact_store, orphans)
+
+    def verify_artifact_versions(self, name_id_or_prefix: str | UUID | None = None,
+                                 ) -> list[ArtifactVersionCheck]:
+        """stackwise only: check the stored versions of every artifact (or of one) against
+        the checksums recorded when they were saved; one `ArtifactVersionCheck` per version,
+        oldest first (`.status`: ok, corrupted, missing, unverified or unreachable;
+        `.problems`; `.broken`). Corrupted versions are marked: no cache hit uses them again,
+        so the steps that produced them run on the next run."""
+        from stackwise.artifacts.verify import verify_versions
+
+        filters = None
+        if name_id_or_prefix is not None:
+            filters = {"artifact_id": self.store.get_artifact(str(name_id_or_prefix)).id}
+
+        def records() -> Any:
+            index = 1
+            while True:
+                page = self.store.list_artifact_versions(filters=filters, sort_by="created",
+                                                         index=index, size=500)
+                yield from page.items
+                if index >= page.total_pages:
+                    return
+                index += 1
+
+        return verify_versions(self.store, records())
 
     def prune_artifacts(self, only_versions: bool = True,
                         delete_from_artifact_store: bool = False,

@@ -23,6 +23,10 @@ _FORMAT = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 class _Tee(io.TextIOBase):
+    # log records reach the capture through its handler: stackwise's console handler writes
+    # them past the tee (stackwise.ui.console), so the logs keep each record once
+    captures_log_records = True
+
     def __init__(self, stream: TextIO, buffer: io.StringIO) -> None:
         self._stream = stream
         self._buffer = buffer
@@ -97,9 +101,10 @@ class LogCapture:
                 self.artifact_store.makedirs(folder)
             with self.artifact_store.open(self.uri, "w") as handle:
                 handle.write(text)
-        except OSError as error:  # logs must never fail a step
-            logging.getLogger("stackwise").warning("Could not save logs to %s: %s", self.uri,
-                                                   error)
+        except Exception as error:  # noqa: BLE001 - logs must never fail a step (nor hide why
+            # it failed): an unreachable remote store raises its library's own errors
+            logging.getLogger("stackwise").warning("Could not save logs to %s: %s: %s",
+                                                   self.uri, type(error).__name__, error)
 
 
 def read_logs(artifact_store: BaseArtifactStore, uri: str) -> str:

@@ -10,6 +10,7 @@ artifact registered, and the files of a failed attempt are removed.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 import traceback
@@ -21,6 +22,7 @@ from typing import Any
 from stackwise.config.retry_config import StepRetryConfig
 from stackwise.enums import ArtifactSaveType, ExecutionStatus, MetadataResourceType
 from stackwise.exceptions import StepFailedError, StepOutputError
+from stackwise.execution import progress
 from stackwise.execution.cache import cache_key, expired
 from stackwise.execution.hooks import call_hook
 from stackwise.execution.step_environment import secret_environment, step_environment
@@ -31,6 +33,7 @@ from stackwise.materializers.artifact_io import (
     load_data,
     save_data,
 )
+from stackwise.materializers.integrity import Status, mark_corrupted, unusable_output
 from stackwise.materializers.materializer_registry import import_materializer
 from stackwise.models.pipeline_run import PipelineRunResponse
 from stackwise.models.pipeline_spec import PipelineSpec, StepSpec
@@ -194,7 +197,9 @@ class StepRunner:
         if spec.enable_cache:
             hit = self._try_cache(spec, key, input_ids)
             if hit is not None:
+                progress.step_cached(invocation_id)
                 return hit
+        progress.step_started(invocation_id)
         retry = StepRetryConfig.coerce(spec.retry)
         attempts = 1 + (retry.max_retries if retry else 0)
         step = self._step_object(spec)
@@ -202,6 +207,7 @@ class StepRunner:
             outcome = self._execute(spec, step, inputs, key, input_ids, attempt,
                                     final=attempt == attempts)
             if outcome.status != S.RETRIED:
+                progress.step_finished(invocation_id, outcome.status, outcome.error)
                 return outcome
             assert retry is not None
             wait = retry.wait_before(attempt)
@@ -222,20 +228,28 @@ class StepRunner:
         if not declared <= outputs.keys():
             return None
         try:
-            readable = all(self.artifact_store.exists(v.uri) for v in outputs.values())
+            unusable = unusable_output(outputs, self.artifact_store)
         except OSError as error:  # the store is unreachable: a miss, and the run says why
             logger.warning("Step '%s': cannot check its cached outputs (%s); running it.",
                            spec.invocation_id, error)
-            readable = False
-        if not readable:
-            return None  # outputs deleted or unreadable: run again
+            return None
+        if unusable is not None:  # outputs deleted, or damaged (marked once): run again
+            name, check = unusable
+            if check.status is Status.CORRUPTED:
+                version = outputs[name]
+                mark_corrupted(self.ctx.store, version, "; ".join(check.problems))
+                logger.warning("Step '%s' is not cached: its output '%s' (artifact '%s' "
+                               "version %s) is corrupted (%s); running it again.",
+                               spec.invocation_id, name, version.name, version.version,
+                               "; ".join(check.problems))
+            return None
         self.ctx.store.record_cached_step_run(
             run_id=self.ctx.run.id, name=spec.invocation_id, source=spec.source,
             config=step_run_config(spec), cache_key=key, code_hash=spec.code_hash,
             original=original, inputs=input_ids,
             outputs={n: v.id for n, v in outputs.items()})
         self.ctx.outputs[spec.invocation_id] = outputs
-        logger.info("Step '%s' is cached: using the outputs of an earlier run.",
+        logger.debug("Step '%s' is cached: using the outputs of an earlier run.",
                     spec.invocation_id)
         return StepOutcome(S.CACHED, outputs)
 
@@ -292,17 +306,24 @@ class StepRunner:
                         spec, output, value, version_ids, uris, context, names[output.name])))
                 self._hook(spec.on_success, spec, "on_success")
             except Exception as error:  # noqa: BLE001 - recorded, then re-raised by the caller
-                for uri in uris.values():  # saved outputs, and anything the step wrote there
-                    self.artifact_store.rmtree(uri)
+                # Nothing below may replace `error`: cleanup and recording failures are logged.
+                self._remove_partial_outputs(spec, uris)
                 final = final or isinstance(error, StepTimeoutError)
                 status = S.FAILED if final else S.RETRIED
                 if final:
                     self._hook(spec.on_failure, spec, "on_failure", error)
-                store.finish_step_run(step_run, status=str(status),
-                                      linked_inputs=context.loaded_inputs,
-                                      exception_info=describe_exception(error),
-                                      metadata=self._metadata(step_run.id, context,
-                                                              tracker_metadata))
+                info = describe_exception(error)
+                try:
+                    store.finish_step_run(step_run, status=str(status),
+                                          linked_inputs=context.loaded_inputs,
+                                          exception_info=info,
+                                          metadata=self._metadata(step_run.id, context,
+                                                                  tracker_metadata))
+                except Exception:  # noqa: BLE001 - then at least the status and the error
+                    logger.warning("Step '%s': could not record its failure in full.",
+                                   spec.invocation_id, exc_info=True)
+                    with contextlib.suppress(Exception):  # the run's end records it then
+                        store.finish_step_run(step_run, status=str(status), exception_info=info)
                 return StepOutcome(status, {}, error)
             finally:
                 reset_step_context(token)
@@ -314,6 +335,28 @@ class StepRunner:
             registered = {o.name: registered[recorded_name(o, names)] for o in spec.outputs}
         self.ctx.outputs[spec.invocation_id] = registered
         return StepOutcome(S.COMPLETED, registered)
+
+    def _remove_partial_outputs(self, spec: StepSpec, uris: dict[str, str]) -> None:
+        """Delete a failed attempt's output folders (saved outputs, anything the step wrote
+        there). A store that cannot do it (unreachable) leaves orphaned files, which
+        `stackwise artifact prune` removes: logged, never raised over the step's error."""
+        from stackwise.utils.network import unreachable_reason
+
+        url = self.artifact_store.probe_url() if uris else None
+        reason = unreachable_reason(url, timeout=2.0) if url else None
+        if reason is not None:  # down: do not spend its retry budget once per folder
+            logger.warning("Step '%s' failed, and its partial outputs could not be removed: "
+                           "artifact store '%s' does not answer at %s (%s); `stackwise "
+                           "artifact prune` removes them later.", spec.invocation_id,
+                           self.artifact_store.name, url, reason)
+            return
+        for uri in uris.values():
+            try:
+                self.artifact_store.rmtree(uri)
+            except Exception as error:  # noqa: BLE001 - see the docstring
+                logger.warning("Step '%s' failed, and its partial output at %s could not be "
+                               "removed (%s: %s); `stackwise artifact prune` removes it later.",
+                               spec.invocation_id, uri, type(error).__name__, error)
 
     def _code_text(self, spec: StepSpec, step: Any) -> tuple[str | None, str | None]:
         """The step function's docstring and source text, read once per step source."""

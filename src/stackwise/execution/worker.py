@@ -28,12 +28,13 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from stackwise.enums import ExecutionStatus
 from stackwise.exceptions import StackwiseError, StepFailedError
+from stackwise.execution import progress
 from stackwise.execution.step_runner import (
     RunContext,
     StepOutcome,
@@ -148,6 +149,7 @@ class StepTask:
     invocation_id: str
     timeout: float | None = None
     upstream_outputs: dict[str, dict[str, ArtifactVersionRecord]] = field(default_factory=dict)
+    forward_output: bool = False  # send the step's stdout/stderr to the parent (live view)
 
 
 @dataclass(frozen=True)
@@ -239,7 +241,9 @@ def serve(fd: int, parent_pid: int) -> None:
     _exit_with_parent(parent_pid)
     alarm = _Alarm()
     contexts: dict[tuple[str, str], RunContext] = {}
-    conn.send(("ready", os.getpid()))
+    channel = progress.WorkerChannel(conn)  # step events (and output) go to the parent
+    progress.set_sink(channel.sink)
+    conn.send(("ready", os.getpid()))  # nothing is queued yet: the channel is idle
     while True:
         try:
             task = conn.recv()
@@ -247,14 +251,16 @@ def serve(fd: int, parent_pid: int) -> None:
             return
         if task is None:
             return
-        conn.send(("report", _run_task(task, alarm, contexts)))
+        channel.send(("report", _run_task(task, alarm, contexts, channel)))
 
 
-def _run_task(task: StepTask, alarm: _Alarm,
-              contexts: dict[tuple[str, str], RunContext]) -> StepReport:
+def _run_task(task: StepTask, alarm: _Alarm, contexts: dict[tuple[str, str], RunContext],
+              channel: progress.WorkerChannel | None = None) -> StepReport:
     inv = task.invocation_id
     try:
-        with alarm.after(task.timeout, inv):
+        with ExitStack() as scope, alarm.after(task.timeout, inv):
+            if channel is not None and task.forward_output:
+                scope.enter_context(channel.forwarding_output())
             key = (task.store_url, task.run_id)
             context = contexts.get(key)
             if context is None:  # one run per worker at a time: keep only its context
@@ -349,6 +355,9 @@ class StepWorker:
         if kind == "ready":
             self.ready = True
             return None
+        if kind in progress.FORWARDED:  # its step's progress (or output) while it runs
+            progress.forward(kind, payload)
+            return None
         self.task = self.deadline = None
         return payload  # type: ignore[no-any-return]
 
@@ -406,8 +415,8 @@ def run_step_status_isolated(store_url: str, run_id: str, invocation_id: str,
         worker.wait_ready()
         worker.send(StepTask(store_url, run_id, invocation_id, timeout))
         try:
-            if worker.readable(worker.time_left()):
-                report = worker.receive()
+            while report is None and worker.readable(worker.time_left()):
+                report = worker.receive()  # None while its step reports progress
         except (EOFError, OSError):
             error: BaseException | None = worker_died(invocation_id, worker.ended())
         else:

@@ -36,8 +36,21 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from stackwise.enums import VisualizationType
-from stackwise.exceptions import MaterializerError, StackwiseError
+from stackwise.exceptions import (
+    ArtifactCorruptedError,
+    ArtifactLoadError,
+    MaterializerError,
+    StackwiseError,
+)
 from stackwise.materializers.base_materializer import BaseMaterializer
+from stackwise.materializers.integrity import (
+    Check,
+    Level,
+    Status,
+    check_files,
+    mark_corrupted,
+    record_checksum,
+)
 from stackwise.materializers.materializer_registry import (
     import_materializer,
     materializer_path,
@@ -192,6 +205,7 @@ def save_data(
                               if include_visualizations else [])
             content_hash = instance.compute_content_hash(data)
             item_count = instance.get_item_count(data)
+        checksum = _checksum(artifact_store, uri)  # after a staged save's upload
     except Exception:
         _remove_quietly(artifact_store, uri)
         raise
@@ -204,8 +218,18 @@ def save_data(
         format={"materializer_version": materializer_class.FORMAT_VERSION,
                 "python": platform.python_version(), **materializer_class.library_versions()},
         metadata={**extracted, **(metadata or {})},
-        visualizations=visualizations, item_count=item_count,
+        visualizations=visualizations, item_count=item_count, checksum=checksum,
     )
+
+
+def _checksum(artifact_store: BaseArtifactStore, uri: str) -> dict[str, Any] | None:
+    """The checksum of the files just saved; a store that cannot list them costs only the
+    checksum (the version then loads unverified, as one saved before checksums)."""
+    try:
+        return record_checksum(artifact_store, uri)
+    except OSError as error:
+        logger.warning("Could not record the checksum of the artifact at %s: %s", uri, error)
+        return None
 
 
 def _save_visualizations(instance: BaseMaterializer, data: Any, uri: str,
@@ -340,11 +364,120 @@ def load_data(record: ArtifactVersionRecord, store: Store,
             f"here ({error}). Install the library that defines it, or import the module that "
             "does before loading."
         ) from error
+    if record.checksum is not None and artifact_store.is_local:
+        try:
+            check = check_files(record, artifact_store, Level.LOAD, respect_mark=False)
+        except OSError:  # unreadable here: the load below says how
+            check = Check(Status.UNVERIFIED)
+        if check.status is Status.CORRUPTED:
+            raise _corrupted_error(record, store, check)
     try:
         return load_with(materializer_class, record.uri, artifact_store,
                          import_type(record.data_type), record.content_hash)
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as error:
+        # the folder is there (checked above) but not what the materializer expects in it
+        raise _load_error(record, store, artifact_store, error) from error
     except OSError as error:  # the store failed while reading (ConnectionError is one)
         raise MaterializerError(_unreachable_message(record, artifact_store, error)) from None
+    except MemoryError:
+        raise
+    except StackwiseError as error:  # a materializer's own, explained refusal: kept as is,
+        check = _full_check(record, artifact_store)  # unless the files turn out damaged
+        if check.status is Status.CORRUPTED:
+            raise _corrupted_error(record, store, check) from error
+        raise
+    except Exception as error:  # noqa: BLE001 - any reader error: named, diagnosed, chained
+        raise _load_error(record, store, artifact_store, error) from error
+
+
+def _full_check(record: ArtifactVersionRecord, artifact_store: BaseArtifactStore) -> Check:
+    try:
+        return check_files(record, artifact_store, Level.FULL, respect_mark=False)
+    except OSError:
+        return Check(Status.UNVERIFIED)
+
+
+def _load_error(record: ArtifactVersionRecord, store: Store,
+                artifact_store: BaseArtifactStore, error: BaseException) -> ArtifactLoadError:
+    """What a failed load was: corrupted files (checked against the checksum in full: the
+    version is marked, so its producer runs again), or a reader that cannot read intact
+    files (not marked: running the producer again would write the same bytes)."""
+    check = _full_check(record, artifact_store)
+    if check.status is Status.CORRUPTED:
+        return _corrupted_error(record, store, check)
+    failure = (f"Could not load artifact '{record.name}' version {record.version} from "
+               f"{record.uri} with its materializer {record.materializer}: "
+               f"{type(error).__name__}: {error}.")
+    if isinstance(error, ImportError):
+        return ArtifactLoadError(
+            f"{failure} A library it needs cannot be imported here: install it (it was saved "
+            f"with {_format_versions(record)}).", **_fields(record))
+    if check.conclusive:
+        return ArtifactLoadError(
+            f"{failure} Its files are intact (they match the checksums recorded when it was "
+            "saved), so this is not corruption: the materializer cannot read what it wrote. "
+            f"It was saved with {_format_versions(record)}; load it where the same versions "
+            f"are installed, or have {_producer(record, store)} run again with caching off "
+            "(enable_cache=False) to write it anew.", **_fields(record))
+    unchecked = ("No checksum was recorded for it" if check.status is Status.UNVERIFIED
+                 and record.checksum is None else
+                 "Its recorded checksum cannot tell a damaged file from a reader error (it "
+                 "covers only sizes or samples of its files)")
+    reason = f"loading failed: {type(error).__name__}: {error}"
+    marked = mark_corrupted(store, record, reason[:500])
+    return ArtifactCorruptedError(
+        f"{failure} {unchecked}, so stackwise treats it as corrupted"
+        f"{' and marked it' if marked else ''}. {_recovery(record, store, marked)}",
+        **_fields(record))
+
+
+def _corrupted_error(record: ArtifactVersionRecord, store: Store,
+                     check: Check) -> ArtifactCorruptedError:
+    marked = mark_corrupted(store, record, "; ".join(check.problems)[:500])
+    lines = "".join(f"\n  - {p}" for p in check.problems)
+    return ArtifactCorruptedError(
+        f"{_label(record)} is corrupted: its files at {record.uri} are not what its "
+        f"materializer ({record.materializer}) saved:{lines}\n"
+        f"{'It is now marked corrupted' if marked else 'It could not be marked corrupted'}. "
+        f"{_recovery(record, store, marked)}", **_fields(record))
+
+
+def _recovery(record: ArtifactVersionRecord, store: Store, marked: bool) -> str:
+    """What to do about a corrupted version: re-running gives its producer a cache miss."""
+    verify = f"`stackwise artifact verify {record.name}` checks every version of it."
+    if record.producer_step_run_id is None:
+        return (f"It was saved outside a step, so save it again (a new version), and delete "
+                f"this one with `stackwise artifact version delete {record.id} "
+                f"--delete-data`. {verify}")
+    if not marked:
+        return (f"Run the pipeline with caching off for {_producer(record, store)} to write "
+                f"it anew. {verify}")
+    return (f"No cache hit uses it any more, so the next run of the pipeline, or `stackwise "
+            f"pipeline runs resume RUN` of a run that failed on it, runs "
+            f"{_producer(record, store)} again. {verify}")
+
+
+def _producer(record: ArtifactVersionRecord, store: Store) -> str:
+    """`step 'x' (of run 'y')`, the step run that saved the version, as well as the store
+    can tell (this is an error path: a failed read only makes the words vaguer)."""
+    if record.producer_step_run_id is None:
+        return "the code that saved it"
+    try:
+        step_run = store.get_step_run(record.producer_step_run_id)
+        run = store.get_run(step_run.run_id)
+    except Exception:  # noqa: BLE001 - see above
+        return "the step that produced it"
+    return f"step '{step_run.name}' (of run '{run.name}')"
+
+
+def _format_versions(record: ArtifactVersionRecord) -> str:
+    shown = ", ".join(f"{k} {v}" for k, v in sorted(record.format.items()))
+    return shown or "no recorded library versions"
+
+
+def _fields(record: ArtifactVersionRecord) -> dict[str, str]:
+    return {"artifact": record.name, "version": record.version, "version_id": record.id,
+            "uri": record.uri, "materializer": record.materializer}
 
 
 # -- messages --------------------------------------------------------------------------------

@@ -37,6 +37,9 @@ class ArtifactVersionResponse(BaseResponse):
     save_type: str
     producer_step_run_id: UUID | None = None
     item_count: int | None = None
+    # stackwise only: {"reason", "found"} once its files were found broken (no cache hit
+    # uses it then); the recorded checksum is `.checksum`
+    corrupted: dict[str, Any] | None = None
 
     @classmethod
     def from_record(cls, record: ArtifactVersionRecord,
@@ -51,7 +54,7 @@ class ArtifactVersionResponse(BaseResponse):
             else None, save_type=record.save_type,
             producer_step_run_id=UUID(record.producer_step_run_id)
             if record.producer_step_run_id else None, item_count=record.item_count,
-            created=record.created)
+            corrupted=record.corrupted, created=record.created)
         response.__dict__["record"] = record
         return response
 
@@ -63,6 +66,12 @@ class ArtifactVersionResponse(BaseResponse):
             cached = self.store.get_artifact_version(str(self.id))
             self.__dict__["record"] = cached
         return cached  # type: ignore[no-any-return]
+
+    @property
+    def checksum(self) -> dict[str, Any] | None:
+        """stackwise only: the files as saved, `{"files": {path: {"size", "crc32",
+        "sample"}}}` (see stackwise.materializers.integrity); None when none was recorded."""
+        return self.record.checksum
 
     @cached_property
     def artifact(self) -> ArtifactResponse:

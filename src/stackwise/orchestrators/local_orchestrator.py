@@ -46,8 +46,31 @@ class LocalOrchestrator(BaseOrchestrator):
                 logger.warning("Skipping step '%s': upstream step '%s' did not succeed.",
                                invocation_id, blocked_by)
                 continue
-            outcome = runner.run(invocation_id)
+            try:
+                outcome = runner.run(invocation_id)
+            except Exception as error:  # noqa: BLE001 - raised before its runner could record
+                # it (an input that does not load, the store failing): the step fails, the
+                # rest of the run goes on, as for any failed step
+                statuses[invocation_id] = fail_unrecorded(context, invocation_id, error)
+                if statuses[invocation_id] == ExecutionStatus.FAILED:
+                    errors[invocation_id] = error
+                continue
             statuses[invocation_id] = outcome.status
             if outcome.error is not None:
                 errors[invocation_id] = outcome.error
         return CompletedRun(statuses, errors)
+
+
+def fail_unrecorded(context: RunContext, invocation_id: str,
+                    error: BaseException) -> ExecutionStatus:
+    """Record as failed a step whose runner raised instead of recording its end; a store that
+    cannot record it either is logged (the run's end fails the step then)."""
+    from stackwise.execution.worker import record_unfinished_step
+
+    try:
+        return record_unfinished_step(context.store, context.run.id,
+                                      context.spec.steps[invocation_id], error)
+    except Exception:  # noqa: BLE001 - the step's own error is the one to report
+        logger.warning("Could not record the failure of step '%s'.", invocation_id,
+                       exc_info=True)
+        return ExecutionStatus.FAILED

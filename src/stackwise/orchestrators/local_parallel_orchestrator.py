@@ -32,6 +32,7 @@ from pydantic import Field
 
 from stackwise.enums import ExecutionStatus
 from stackwise.exceptions import StepFailedError
+from stackwise.execution import progress
 from stackwise.execution.step_runner import RunContext, StepTimeoutError
 from stackwise.execution.worker import (
     StepReport,
@@ -194,7 +195,8 @@ class ParallelRun:
     def _send(self, worker: StepWorker, inv: str) -> None:
         spec = self._spec.steps[inv]
         upstream = {u: self._outputs[u] for u in spec.upstream if u in self._outputs}
-        task = StepTask(self._store_url, self._context.run.id, inv, spec.timeout, upstream)
+        task = StepTask(self._store_url, self._context.run.id, inv, spec.timeout, upstream,
+                        forward_output=progress.forwards_output())
         try:
             worker.send(task)
         except OSError:  # it died while idle: the step waits for another worker
@@ -254,6 +256,7 @@ class ParallelRun:
                                         self._spec.steps[inv], error)
         if status == S.FAILED:
             self._errors[inv] = error
+        progress.step_finished(inv, status, error if status == S.FAILED else None)
         self._settle(inv, status, None)
 
     def _settle(self, inv: str, status: ExecutionStatus,

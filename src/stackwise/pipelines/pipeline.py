@@ -15,7 +15,13 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from stackwise.exceptions import PipelineCompilationError, ProblemCollector, StepInterfaceError
+from stackwise.exceptions import (
+    ComponentUnreachableError,
+    PipelineCompilationError,
+    PipelineRunFailedError,
+    ProblemCollector,
+    StepInterfaceError,
+)
 from stackwise.execution.step_runner import importing_step_code
 from stackwise.models.pipeline_run import PipelineRunResponse
 from stackwise.pipelines.compiler import (
@@ -315,17 +321,22 @@ class Pipeline:
                 "`if __name__ == \"__main__\":`.")
         run_config = self._run_config()
         options = combine(self._options, config_layer(run_config), keys=_RUN_LEVEL)
-        if self.is_dynamic:
-            from stackwise.pipelines.dynamic import launch_dynamic_run
+        try:
+            if self.is_dynamic:
+                from stackwise.pipelines.dynamic import launch_dynamic_run
 
-            problems = ProblemCollector()
-            parameters = self._parameters(run_config, args, kwargs, problems)
-            problems.raise_if_any(PipelineCompilationError,
-                                  f"Pipeline '{self.name}' cannot be run")
-            return launch_dynamic_run(self, run_config, parameters, options,  # type: ignore[no-any-return]
-                                      self._defaults())
-        compiled = self._compile(run_config, args, kwargs)
-        return launch_run(self, compiled, run_config, options)
+                problems = ProblemCollector()
+                parameters = self._parameters(run_config, args, kwargs, problems)
+                problems.raise_if_any(PipelineCompilationError,
+                                      f"Pipeline '{self.name}' cannot be run")
+                return launch_dynamic_run(self, run_config, parameters, options,  # type: ignore[no-any-return]
+                                          self._defaults())
+            compiled = self._compile(run_config, args, kwargs)
+            return launch_run(self, compiled, run_config, options)
+        except (PipelineRunFailedError, ComponentUnreachableError) as error:
+            # Their message says it all: stackwise's frames under here would only bury it (a
+            # step's own traceback is on its step run). Chaining stays as it was.
+            raise error.with_traceback(None) from error.__cause__
 
     def replay(self, pipeline: Any = None, pipeline_run: Any = None, skip: Any = None,
                skip_successful_steps: bool = False, input_overrides: Any = None,

@@ -96,6 +96,12 @@ def plan_resume(store: Store, run_name_or_id: str, stack: Stack) -> ResumePlan:
                             "(saved when the run started) is not in the store")
     reused_outputs = {inv: {out: versions[ids[0]] for out, ids in r.outputs.items() if ids}
                       for inv, r in reused.items()}
+    rerun = _corrupted_producers(spec, reused_outputs, store, stack)
+    if rerun:  # they run again, and so does everything downstream of them
+        for inv in rerun:
+            reused.pop(inv, None)
+            reused_outputs.pop(inv, None)
+        to_run = [inv for inv in spec.steps if inv not in reused]
     needed = [(f"output '{out}' of step '{inv}'", v)
               for inv, outs in reused_outputs.items() for out, v in outs.items()]
     needed += [(f"input '{name}' of step '{inv}'", versions[i])
@@ -109,6 +115,37 @@ def plan_resume(store: Store, run_name_or_id: str, stack: Stack) -> ResumePlan:
 
     step_objects, spec = _load_steps(spec, to_run, old.name)
     return ResumePlan(old, spec, reused, reused_outputs, to_run, step_objects)
+
+
+def _corrupted_producers(spec: PipelineSpec,
+                         reused_outputs: dict[str, dict[str, ArtifactVersionRecord]],
+                         store: Store, stack: Stack) -> set[str]:
+    """Steps that succeeded but whose outputs are corrupted (marked so by a failed load, or a
+    file's size differs from what was saved), with every step downstream of them: reusing
+    them would fail the same way again, so the resume runs them."""
+    from stackwise.materializers.artifact_io import resolve_artifact_store
+    from stackwise.materializers.integrity import Status, unusable_output
+
+    rerun: set[str] = set()
+    for inv, outputs in reused_outputs.items():
+        if not outputs:
+            continue
+        try:  # one step's outputs share its artifact store
+            artifact_store = resolve_artifact_store(next(iter(outputs.values())), store,
+                                                    stack.artifact_store)
+            found = unusable_output(outputs, artifact_store)
+        except (MaterializerError, OSError):  # unreadable: _missing_files names it
+            continue
+        if found is None or found[1].status is not Status.CORRUPTED:
+            continue
+        name, check = found
+        downstream = spec.downstream_of(inv)
+        logger.warning("Step '%s' succeeded in the run, but its output '%s' is corrupted "
+                       "(%s): it runs again%s.", inv, name, "; ".join(check.problems),
+                       f", with {', '.join(sorted(downstream))} downstream of it"
+                       if downstream else "")
+        rerun |= {inv, *downstream}
+    return rerun
 
 
 def _missing_files(needed: list[tuple[str, ArtifactVersionRecord]], store: Store,
@@ -202,7 +239,10 @@ def replay_run(store: Store, run_name_or_id: str, stack: Stack) -> PipelineRunRe
 def _execute(store: Store, plan: ResumePlan, stack: Stack, name: str, *,
              resumed: bool) -> PipelineRunResponse:
     """Create the new run, record the reused steps, run the rest, finish the run."""
+    from stackwise.execution.progress import run_progress
     from stackwise.pipelines.pipeline import Pipeline
+    from stackwise.pipelines.run_checks import check_reachable
+    from stackwise.pipelines.run_launch import finish_run
     from stackwise.stack.validation import ComponentRequirement, validate_stack
 
     requirements = [ComponentRequirement(inv, StackComponentType(t), n)
@@ -211,20 +251,23 @@ def _execute(store: Store, plan: ResumePlan, stack: Stack, name: str, *,
                                  ("step_operator", plan.spec.steps[inv].step_operator)) if n]
     validate_stack(stack, requirements, store)
     stack.orchestrator.validate_spec(plan.spec)
+    check_reachable(plan.spec, stack, plan.to_run)  # a server that is down fails here
 
     old = plan.old
     config = {**old.config, "run_name": name, PROCESS_KEY: process_identity()}
     run = store.create_run(pipeline=store.get_pipeline(old.pipeline_id), name=name,
                            spec=plan.spec.to_dict(), config=config, stack_id=stack.id,
                            resumed_from_id=old.id if resumed else None)
-    logger.info("%s run '%s' as '%s' on stack '%s': reusing %d step(s), running %s.",
-                "Resuming" if resumed else "Replaying", old.name, name, stack.name,
-                len(plan.reused), ", ".join(plan.to_run))
+    logger.debug("%s run '%s' as '%s' on stack '%s': reusing %d step(s), running %s.",
+                 "Resuming" if resumed else "Replaying", old.name, name, stack.name,
+                 len(plan.reused), ", ".join(plan.to_run))
     status = S.FAILED
     failed: list[str] = []
     errors: dict[str, BaseException] = {}
+    raising = True  # until the steps ran: what finishes the run must not hide the error
     try:
-        with Heartbeat(store, run.id):  # like every run: liveness.py
+        with Heartbeat(store, run.id), run_progress(store, run, plan.spec,  # liveness.py
+                                                    reused=plan.reused):
             for inv, step_run in plan.reused.items():
                 _record_reused(store, run, step_run, plan.reused_outputs[inv])
             context = RunContext(store=store, stack=stack, run=run, spec=plan.runnable_spec(),
@@ -236,8 +279,9 @@ def _execute(store: Store, plan: ResumePlan, stack: Stack, name: str, *,
         failed = [inv for inv, s in statuses.items() if s == S.FAILED]
         if all(statuses.get(inv, S.FAILED).is_successful for inv in plan.to_run):
             status = S.COMPLETED
+        raising = False
     finally:
-        store.finish_run(run.id, str(status))
+        finish_run(store, run.id, status, raising=raising)
     result = PipelineRunResponse.from_record(store.get_run(run.id), store)
     if status != S.COMPLETED:
         raise Pipeline._failure(result, failed, errors)

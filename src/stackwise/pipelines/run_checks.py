@@ -6,6 +6,7 @@ Settings the stack cannot use are reported as warnings, as ZenML does for resour
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from stackwise.exceptions import ConfigError, ProblemCollector, StackValidationError
@@ -32,6 +33,23 @@ def check_spec_on_stack(spec: PipelineSpec, stack: Stack, store: Store) -> None:
     check_secrets(spec, store)
     stack.orchestrator.validate_spec(spec)
     warn_unused_settings(spec, stack)
+
+
+def check_reachable(spec: PipelineSpec, stack: Stack,
+                    invocations: Iterable[str] | None = None) -> None:
+    """Something answers for each network component the steps use (the artifact store, the
+    experiment trackers they name): else raise ComponentUnreachableError, naming each, within
+    seconds and before the run is recorded. `invocations`: the steps that will run (all)."""
+    from stackwise.enums import StackComponentType
+    from stackwise.stack.verify import require_reachable
+
+    components = [stack.artifact_store]
+    for inv in spec.steps if invocations is None else invocations:
+        tracker = spec.steps[inv].experiment_tracker
+        if tracker:
+            components.append(stack.component(StackComponentType.EXPERIMENT_TRACKER,
+                                              None if tracker is True else str(tracker)))
+    require_reachable([c for c in components if c is not None], stack.name)
 
 
 def check_dynamic_orchestrator(pipeline_name: str, stack: Stack) -> None:

@@ -1,7 +1,8 @@
 """The base of every stack component: a named, configured instance of a flavor.
 
-Two hooks let a flavor say what it needs beyond its own configuration: `validate_in_stack`
-(checked before every run, without touching the network) and `verify` (tries the connection,
+Three hooks let a flavor say what it needs beyond its own configuration: `validate_in_stack`
+(checked before every run, without touching the network), `probe_url` (where it reaches the
+network: checked for an answer before a run's first step) and `verify` (tries the connection,
 for `stackwise stack verify`).
 """
 
@@ -58,6 +59,16 @@ class StackComponent:
         "needs a container registry: `stackwise stack update dev -c NAME`".
         """
         return []
+
+    def probe_url(self) -> str | None:
+        """The address this component reaches over the network (a server's URL, an object
+        store's endpoint, `tcp://host:port` for a database), or None when it needs no network.
+
+        Before the first step of a run that uses the component, and in `stackwise stack
+        verify`, stackwise checks in seconds that something answers there
+        (stackwise.utils.network), so a server that is down fails the run at once, naming it.
+        """
+        return None
 
     def verify(self) -> None:
         """Try the component's connection (write a probe file, reach the server) and raise,

@@ -129,6 +129,10 @@ class ArtifactVersionRecord:
     format: dict[str, Any] = field(default_factory=dict)
     visualizations: list[dict[str, Any]] = field(default_factory=list)
     item_count: int | None = None
+    # the files as saved ({"files": {path: {"size", "crc32"...}}}) and, once they were found
+    # broken, why and when ({"reason", "found"}): see stackwise.materializers.integrity
+    checksum: dict[str, Any] | None = None
+    corrupted: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +155,7 @@ class NewArtifactVersion:
     visualizations: list[dict[str, Any]] = field(default_factory=list)
     item_count: int | None = None
     has_custom_name: bool = True
+    checksum: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,7 @@ class ArtifactQueries(MetadataQueries):
             save_type=new.save_type, created=utcnow(),
             producer_step_run_id=producer_step_run_id, format=new.format,
             visualizations=list(new.visualizations), item_count=new.item_count,
+            checksum=new.checksum,
         )
         conn.execute(_INSERT_VERSION, {k: v for k, v in record.__dict__.items() if k != "name"})
         if new.tags:
@@ -227,6 +228,15 @@ class ArtifactQueries(MetadataQueries):
                 conn.execute(update(t.artifact_versions).where(_v.id == version_id)
                              .values(item_count=item_count))
         return self.get_artifact_version(version_id)
+
+    def mark_artifact_version_corrupted(self, version_id: str, reason: str | None) -> None:
+        """Record that a version's files were found broken (`reason`; None clears the mark).
+        A marked version is never used as a cache hit again."""
+        value = None if reason is None else {"reason": reason,
+                                             "found": utcnow().isoformat(timespec="seconds")}
+        with self._write() as conn:
+            conn.execute(update(t.artifact_versions).where(_v.id == str(version_id))
+                         .values(corrupted=value))
 
 
 _a = t.artifacts.c

@@ -66,7 +66,8 @@ def _version(row: Row[Any], prefix: str) -> ArtifactVersionRecord:
         artifact_store_id=m[f"{prefix}artifact_store_id"], save_type=m[f"{prefix}save_type"],
         created=m[f"{prefix}created"], producer_step_run_id=m[f"{prefix}producer_step_run_id"],
         format=m[f"{prefix}format"], visualizations=m[f"{prefix}visualizations"] or [],
-        item_count=m[f"{prefix}item_count"],
+        item_count=m[f"{prefix}item_count"], checksum=m[f"{prefix}checksum"],
+        corrupted=m[f"{prefix}corrupted"],
     )
 
 

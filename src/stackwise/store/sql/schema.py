@@ -20,7 +20,7 @@ from sqlalchemy import (
     true,
 )
 
-SCHEMA_REVISION = "0004"
+SCHEMA_REVISION = "0005"
 
 metadata = MetaData()
 
@@ -107,6 +107,8 @@ artifact_versions = Table(
     Column("item_count", Integer, nullable=True),
     Column("created", DateTime, nullable=False),
     Column("producer_step_run_id", ID, nullable=True),
+    Column("checksum", JSON, nullable=True),  # files as saved: stackwise.materializers.integrity
+    Column("corrupted", JSON, nullable=True),  # {"reason", "found"} once found broken
     UniqueConstraint("artifact_id", "version", name="uq_artifact_version"),
 )
 

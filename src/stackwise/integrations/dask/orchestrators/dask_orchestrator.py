@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from stackwise.enums import ExecutionStatus
 from stackwise.exceptions import ConfigError, StackwiseError, StepFailedError
+from stackwise.execution import progress
 from stackwise.execution.step_runner import RunContext, skip_reason
 from stackwise.execution.worker import (
     StepReport,
@@ -269,6 +270,7 @@ class DaskRun:
                 status = S(result)
         future.release()
         self._statuses[inv] = status
+        progress.step_finished(inv, status, self._errors.get(inv))  # ran on a worker: no timing
         self._settled.add(inv)
         if not status.is_successful and self._fail_fast and self._stopped_by is None:
             self._stopped_by = inv

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from stackwise.artifact_stores.fsspec_artifact_store import FsspecArtifactStore
 from stackwise.integrations.gcp.flavors.gcp_artifact_store_flavor import GCPArtifactStoreConfig
@@ -35,12 +36,43 @@ class GCPArtifactStore(FsspecArtifactStore):
         token = config.token or ("anon" if emulated else None)
         filesystem = gcsfs.core.GCSFileSystem if emulated else gcsfs.GCSFileSystem
         options = {"project": config.project} if config.project else {}
-        return filesystem(
+        return _bounded(filesystem, config.max_retries + 1)(
             token=token,
             endpoint_url=config.endpoint_url or None,
+            requests_timeout=_timeout(config.connect_timeout, config.read_timeout),
             # each store its own session, and no listing cache: steps in other processes
             # write to the same bucket
             skip_instance_cache=True,
             use_listings_cache=False,
             **options,
         )
+
+    def probe_url(self) -> str | None:
+        """The storage endpoint: endpoint_url, else STORAGE_EMULATOR_HOST, else Google's."""
+        endpoint = self.config.endpoint_url or os.environ.get("STORAGE_EMULATOR_HOST")
+        if endpoint:
+            return endpoint if "://" in endpoint else f"http://{endpoint}"
+        return "https://storage.googleapis.com"
+
+
+def _timeout(connect: float, read: float) -> Any:
+    import aiohttp
+
+    return aiohttp.ClientTimeout(total=None, sock_connect=connect, sock_read=read)
+
+
+@functools.cache
+def _bounded(filesystem: type, attempts: int) -> type:
+    """`filesystem` with its requests tried `attempts` times: gcsfs fixes its retry count
+    (6) when the class is defined, so a subclass wraps the undecorated request again."""
+    from gcsfs.retry import retry_request
+
+    request = getattr(filesystem._request, "__wrapped__", None)  # type: ignore[attr-defined]
+    if request is None:  # another gcsfs: keep its own retries
+        return filesystem
+    return type(filesystem.__name__, (filesystem,), {
+        "__module__": filesystem.__module__,
+        "__doc__": filesystem.__doc__,
+        "retries": attempts,
+        "_request": retry_request(retries=attempts)(request),
+    })

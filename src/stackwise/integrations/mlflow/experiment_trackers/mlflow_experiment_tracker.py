@@ -58,12 +58,22 @@ _CREDENTIAL_ENV_VARS = {
 # Environment variables MLflow reads or writes while a step is tracked; restored afterwards.
 # (set_tracking_uri / set_experiment mirror their value into the first two; end_run clears
 # MLFLOW_RUN_ID.)
+# How long MLflow waits and how often it retries, from the tracker's config (MLflow reads them
+# at each request).
+_TIMEOUT_ENV_VAR = "MLFLOW_HTTP_REQUEST_TIMEOUT"
+_RETRIES_ENV_VAR = "MLFLOW_HTTP_REQUEST_MAX_RETRIES"
+_BACKOFF_ENV_VAR = "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR"
+RETRY_BACKOFF_FACTOR = 1
 _RESTORED_ENV_VARS = (
     "MLFLOW_TRACKING_URI",
     "MLFLOW_EXPERIMENT_ID",
     "MLFLOW_RUN_ID",
     *_CREDENTIAL_ENV_VARS.values(),
+    _TIMEOUT_ENV_VAR,
+    _RETRIES_ENV_VAR,
+    _BACKOFF_ENV_VAR,
 )
+_DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306, "mssql": 1433}
 
 
 class MLFlowExperimentTracker(BaseExperimentTracker):
@@ -118,7 +128,7 @@ class MLFlowExperimentTracker(BaseExperimentTracker):
         if database is not None:
             database.parent.mkdir(parents=True, exist_ok=True)  # SQLite will not create folders
 
-        with _mlflow_process_state(uri, self._credentials()):
+        with _mlflow_process_state(uri, {**self._credentials(), **self._request_budget()}):
             import mlflow
             from mlflow.tracking import MlflowClient
 
@@ -195,7 +205,33 @@ class MLFlowExperimentTracker(BaseExperimentTracker):
                 "--tracking_uri=URI`."
             ) from error
 
+    def probe_url(self) -> str | None:
+        """A tracking server's URL, `tcp://host:port` of a database server; None for SQLite
+        and Databricks (reached through its own SDK)."""
+        uri = self.tracking_uri
+        parts = urlsplit(uri)
+        scheme = parts.scheme.lower()
+        if scheme in ("http", "https"):
+            return uri
+        dialect = scheme.split("+", 1)[0]
+        if dialect in _DEFAULT_PORTS and parts.hostname:
+            try:
+                port = parts.port or _DEFAULT_PORTS[dialect]
+            except ValueError:
+                return None
+            host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+            return f"tcp://{host}:{port}"
+        return None
+
     # -- helpers ---------------------------------------------------------------------------
+
+    def _request_budget(self) -> dict[str, str]:
+        """MLflow's request timeout and retries, from the config, as environment variables."""
+        return {
+            _TIMEOUT_ENV_VAR: str(self.config.request_timeout),
+            _RETRIES_ENV_VAR: str(self.config.max_retries),
+            _BACKOFF_ENV_VAR: str(RETRY_BACKOFF_FACTOR),
+        }
 
     def _credentials(self) -> dict[str, str]:
         return {
@@ -276,8 +312,9 @@ class MLFlowExperimentTracker(BaseExperimentTracker):
 
 @contextmanager
 def _mlflow_process_state(tracking_uri: str, credentials: dict[str, str]) -> Iterator[None]:
-    """Use `tracking_uri` and `credentials` inside; afterwards restore MLflow's tracking URI,
-    active experiment and environment variables as they were."""
+    """Use `tracking_uri` and `credentials` (environment variables: credentials, request
+    timeout and retries) inside; afterwards restore MLflow's tracking URI, active experiment
+    and environment variables as they were."""
     import mlflow
     from mlflow.tracking import fluent
     from mlflow.tracking._tracking_service import utils as tracking_utils

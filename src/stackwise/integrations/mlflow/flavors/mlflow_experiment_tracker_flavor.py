@@ -85,6 +85,23 @@ class MLFlowExperimentTrackerConfig(StackComponentConfig):
         description="Open the step's MLflow run nested under an MLflow run already active "
         "in the process (otherwise an active run is an error)",
     )
+    request_timeout: int = Field(
+        default=30,
+        ge=1,
+        le=3600,
+        description="Seconds to wait for the tracking server to accept a connection and for "
+        "each answer (set as MLFLOW_HTTP_REQUEST_TIMEOUT while a tracked step runs; "
+        "MLflow's own default is 120)",
+    )
+    max_retries: int = Field(
+        default=2,
+        ge=0,
+        le=10,
+        description="Retries of a request the tracking server failed or did not answer, "
+        "0, 2, 4, ... s apart (MLFLOW_HTTP_REQUEST_MAX_RETRIES with a backoff factor of 1 "
+        "while a tracked step runs; MLflow's own 7 retries take about 4 minutes on a server "
+        "that is down)",
+    )
 
     @field_validator("tracking_uri")
     @classmethod

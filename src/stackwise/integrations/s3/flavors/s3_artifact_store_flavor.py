@@ -9,6 +9,11 @@ from pydantic import Field, field_validator
 
 from stackwise.artifact_stores.base_artifact_store import BaseArtifactStoreConfig
 from stackwise.artifact_stores.fsspec_artifact_store import require_scheme
+from stackwise.artifact_stores.remote_config import (
+    connect_timeout_field,
+    max_retries_field,
+    read_timeout_field,
+)
 from stackwise.enums import StackComponentType
 from stackwise.integrations.s3 import S3
 from stackwise.stack.flavor import Flavor
@@ -16,7 +21,9 @@ from stackwise.stack.flavor import Flavor
 
 class S3ArtifactStoreConfig(BaseArtifactStoreConfig):
     """Where the artifacts live on S3 and how to authenticate. Without key/secret, s3fs uses
-    the AWS environment (AWS_ACCESS_KEY_ID, ~/.aws, instance roles)."""
+    the AWS environment (AWS_ACCESS_KEY_ID, ~/.aws, instance roles). connect_timeout,
+    read_timeout and max_retries go to botocore (its `standard` retry mode); a value set in
+    config_kwargs (`connect_timeout`, `read_timeout`, `retries`) wins."""
 
     path: str = Field(description="Root URI of the artifacts, e.g. 's3://bucket/prefix'")
     key: str | None = Field(
@@ -38,12 +45,17 @@ class S3ArtifactStoreConfig(BaseArtifactStoreConfig):
     )
     config_kwargs: dict[str, Any] = Field(
         default_factory=dict,
-        description="Passed to botocore's Config, e.g. {'s3': {'addressing_style': 'path'}}",
+        description="Passed to botocore's Config, e.g. {'s3': {'addressing_style': 'path'}}; "
+        "its connect_timeout, read_timeout and retries override the fields of those names",
     )
     s3_additional_kwargs: dict[str, Any] = Field(
         default_factory=dict,
         description="Added to every S3 request, e.g. {'ServerSideEncryption': 'aws:kms'}",
     )
+
+    connect_timeout: float = connect_timeout_field()
+    read_timeout: float = read_timeout_field()
+    max_retries: int = max_retries_field()
 
     @field_validator("path")
     @classmethod

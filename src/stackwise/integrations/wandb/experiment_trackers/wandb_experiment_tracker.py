@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -135,6 +136,14 @@ class WandbExperimentTracker(BaseExperimentTracker):
         logged is dropped by W&B with a warning.
         """
         self._active_run("log_metrics").log(dict(metrics), step=step)
+
+    def probe_url(self) -> str | None:
+        """W&B's server in online mode (base_url, else WANDB_BASE_URL, else W&B's cloud);
+        None offline or disabled: no network then."""
+        if not self.config.is_remote:
+            return None
+        return (self.config.base_url or os.environ.get("WANDB_BASE_URL")
+                or "https://api.wandb.ai")
 
     # -- helpers ---------------------------------------------------------------------------
 
