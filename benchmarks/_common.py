@@ -17,6 +17,10 @@ from pathlib import Path
 
 PYTHON = sys.executable
 
+# Benchmarks measure stackwise's bookkeeping, not the terminal: per-step progress lines are
+# off unless the person running them asks otherwise (STACKWISE_QUIET=0 to include them).
+os.environ.setdefault("STACKWISE_QUIET", "1")
+
 
 @contextmanager
 def temp_home(prefix: str) -> Iterator[Path]:
