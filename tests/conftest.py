@@ -3,6 +3,7 @@ in its own working directory, so no test sees another's state or the developer's
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,6 +29,17 @@ def stackwise_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     reset_store_cache()
     yield home
     reset_store_cache()
+
+
+@pytest.fixture(autouse=True)
+def stackwise_logger_restored() -> Iterator[None]:
+    """A run or a verbosity setting in one test leaves the `stackwise` logger's level and
+    console handler as it set them; the next test starts from what it was."""
+    logger = logging.getLogger("stackwise")
+    level, handlers = logger.level, list(logger.handlers)
+    yield
+    logger.setLevel(level)
+    logger.handlers[:] = handlers
 
 
 @pytest.fixture

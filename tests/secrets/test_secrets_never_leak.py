@@ -30,9 +30,10 @@ def test_no_command_prints_or_logs_a_value(ok, invoke, caplog: pytest.LogCapture
                                            request: pytest.FixtureRequest):
     require_module("mlflow", 'pip install -e ".[dev]"')
     caplog.set_level(logging.DEBUG)
+    # A run earlier in this process leaves the `stackwise` logger at its console level (INFO);
     # SQLAlchemy quietens itself on import, and mlflow gives `sqlalchemy.engine` a handler of
     # its own that does not propagate: record its statements (and parameters) here too.
-    for noisy in ("sqlalchemy", "sqlalchemy.engine"):
+    for noisy in ("stackwise", "sqlalchemy", "sqlalchemy.engine"):
         caplog.set_level(logging.DEBUG, logger=noisy)
     sql_logger = logging.getLogger("sqlalchemy.engine")
     sql_logger.addHandler(caplog.handler)
