@@ -32,8 +32,9 @@ def temp_home(prefix: str) -> Iterator[Path]:
     root = Path(tempfile.mkdtemp(prefix=f"stackwise-bench-{prefix}-"))
     home, work = root / "home", root / "work"
     work.mkdir(parents=True)
-    saved_env = {k: os.environ.get(k) for k in ("STACKWISE_HOME", "STACKWISE_STACK",
-                                                 "STACKWISE_STORE_URL")}
+    saved_env = {
+        k: os.environ.get(k) for k in ("STACKWISE_HOME", "STACKWISE_STACK", "STACKWISE_STORE_URL")
+    }
     saved_cwd = os.getcwd()
     os.environ["STACKWISE_HOME"] = str(home)
     os.environ.pop("STACKWISE_STACK", None)
@@ -78,14 +79,22 @@ def bytecode_env(root: Path, cached: bool) -> dict[str, str]:
     return env
 
 
-def run_process(args: Sequence[str], *, cwd: Path | None = None,
-                env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(list(args), capture_output=True, text=True, cwd=cwd,
-                          env=env if env is not None else dict(os.environ), timeout=600)
+def run_process(
+    args: Sequence[str], *, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        list(args),
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env if env is not None else dict(os.environ),
+        timeout=600,
+    )
 
 
-def process_median(args: Sequence[str], repeat: int, *, cwd: Path | None = None,
-                   env: dict[str, str] | None = None) -> tuple[float | None, str]:
+def process_median(
+    args: Sequence[str], repeat: int, *, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> tuple[float | None, str]:
     """Median wall time of `args` run `repeat` times (after one untimed warm-up run, which
     also fills the bytecode cache), or (None, reason) when it fails."""
     run_process(args, cwd=cwd, env=env)
@@ -144,5 +153,7 @@ def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[objec
 
 
 def machine_note() -> str:
-    return (f"python {sys.version.split()[0]} on {os.cpu_count()} CPU(s); "
-            f"{time.strftime('%Y-%m-%d %H:%M:%S')}")
+    return (
+        f"python {sys.version.split()[0]} on {os.cpu_count()} CPU(s); "
+        f"{time.strftime('%Y-%m-%d %H:%M:%S')}"
+    )

@@ -63,13 +63,22 @@ def fill_store(count: int) -> float:
     pipeline_record = store.get_pipeline(PIPELINE)
     begin = time.perf_counter()
     for i in range(count):
-        store.create_run(pipeline=pipeline_record, name=f"{PIPELINE}-bulk-{i:05d}",
-                         spec=real.spec, config=real.record.config, stack_id=real.record.stack_id)
+        store.create_run(
+            pipeline=pipeline_record,
+            name=f"{PIPELINE}-bulk-{i:05d}",
+            spec=real.spec,
+            config=real.record.config,
+            stack_id=real.record.stack_id,
+        )
     elapsed = time.perf_counter() - begin
     with store.engine.connect().execution_options(stackwise_write=True) as conn:
         # finished runs look like real ones in listings (status, duration)
-        conn.execute(text("UPDATE pipeline_runs SET status = 'completed', end_time = created "
-                          "WHERE status = 'running'"))
+        conn.execute(
+            text(
+                "UPDATE pipeline_runs SET status = 'completed', end_time = created "
+                "WHERE status = 'running'"
+            )
+        )
         conn.commit()
     assert Client().list_pipeline_runs(pipeline_name=PIPELINE, size=1).total == count + 1
     return elapsed
@@ -115,35 +124,61 @@ def main() -> None:
             list_times.append(time.perf_counter() - begin)
 
         rows = [
-            ["Client().get_pipeline(p).last_run, warm", fmt_seconds(warm), "10 ms",
-             verdict(warm, 0.010)],
-            ["  same, first call in the process", fmt_seconds(first_call), "-",
-             "includes connecting"],
-            ["Client().list_pipeline_runs(p) (50 of them)",
-             fmt_seconds(statistics.median(list_times)), "-", "in-process"],
+            [
+                "Client().get_pipeline(p).last_run, warm",
+                fmt_seconds(warm),
+                "10 ms",
+                verdict(warm, 0.010),
+            ],
+            [
+                "  same, first call in the process",
+                fmt_seconds(first_call),
+                "-",
+                "includes connecting",
+            ],
+            [
+                "Client().list_pipeline_runs(p) (50 of them)",
+                fmt_seconds(statistics.median(list_times)),
+                "-",
+                "in-process",
+            ],
         ]
 
         command = stackwise_command()
         if command is None:
             rows.append(["stackwise pipeline runs list", "n/a", "500 ms", "CLI not installed"])
         else:
-            for label, extra in (("stackwise pipeline runs list", []),
-                                 (f"stackwise pipeline runs list -p {PIPELINE}",
-                                  ["-p", PIPELINE])):
+            for label, extra in (
+                ("stackwise pipeline runs list", []),
+                (f"stackwise pipeline runs list -p {PIPELINE}", ["-p", PIPELINE]),
+            ):
                 for cached in (True, False):
-                    seconds, why = process_median([*command, "pipeline", "runs", "list",
-                                                   *extra], args.repeat,
-                                                  env=bytecode_env(root, cached))
+                    seconds, why = process_median(
+                        [*command, "pipeline", "runs", "list", *extra],
+                        args.repeat,
+                        env=bytecode_env(root, cached),
+                    )
                     mode = ".pyc cached" if cached else "no .pyc"
-                    rows.append([f"{label} ({mode})", fmt_seconds(seconds), "500 ms",
-                                 verdict(seconds, 0.5) + (f" ({why})" if why else "")])
+                    rows.append(
+                        [
+                            f"{label} ({mode})",
+                            fmt_seconds(seconds),
+                            "500 ms",
+                            verdict(seconds, 0.5) + (f" ({why})" if why else ""),
+                        ]
+                    )
         get_store().close()
 
-        print_table(f"Reading with {args.runs + 1:,} runs stored ({machine_note()}; storing "
-                    f"them took {fill:.1f} s, {fill / args.runs * 1000:.2f} ms/run)",
-                    ["what", "median", "budget", "verdict"], rows)
-        print("\nDESIGN references: ZenML 0.98 last_run 86 ms and `pipeline runs list` 3.6 s, "
-              "each with 100 runs.")
+        print_table(
+            f"Reading with {args.runs + 1:,} runs stored ({machine_note()}; storing "
+            f"them took {fill:.1f} s, {fill / args.runs * 1000:.2f} ms/run)",
+            ["what", "median", "budget", "verdict"],
+            rows,
+        )
+        print(
+            "\nDESIGN references: ZenML 0.98 last_run 86 ms and `pipeline runs list` 3.6 s, "
+            "each with 100 runs."
+        )
 
 
 if __name__ == "__main__":

@@ -113,8 +113,7 @@ def main() -> None:
             shutil.rmtree(version.uri, ignore_errors=True)
             for step_run in run.steps.values():  # keep the temp disk use flat
                 for output in step_run.outputs.values():
-                    if output.uri.startswith(str(artifacts)) and "DataFrame" in \
-                            output.data_type:
+                    if output.uri.startswith(str(artifacts)) and "DataFrame" in output.data_type:
                         shutil.rmtree(output.uri, ignore_errors=True)
 
         def med(values: list[float]) -> float:
@@ -127,8 +126,13 @@ def main() -> None:
         saveload = [s + lo for s, lo in zip(saves, loads, strict=True)]
         raw, raw_best = med(raw_totals), min(raw_totals)
 
-        def row(what: str, write: list[float] | None, read: list[float] | None,
-                totals: list[float], budgeted: bool) -> list[str]:
+        def row(
+            what: str,
+            write: list[float] | None,
+            read: list[float] | None,
+            totals: list[float],
+            budgeted: bool,
+        ) -> list[str]:
             ratio = med(totals) / raw
             best_ratio = min(totals) / raw_best
             if not budgeted:
@@ -137,24 +141,53 @@ def main() -> None:
                 judged = "ok"
             else:
                 judged = f"OVER budget by {(ratio / 1.3 - 1) * 100:.0f}%"
-            return [what, fmt_seconds(med(write)) if write else "-",
-                    fmt_seconds(med(read)) if read else "-", fmt_seconds(med(totals)),
-                    fmt_seconds(min(totals)), f"{ratio:.2f}x", f"{best_ratio:.2f}x",
-                    "<= 1.3x" if budgeted else "-", judged]
+            return [
+                what,
+                fmt_seconds(med(write)) if write else "-",
+                fmt_seconds(med(read)) if read else "-",
+                fmt_seconds(med(totals)),
+                fmt_seconds(min(totals)),
+                f"{ratio:.2f}x",
+                f"{best_ratio:.2f}x",
+                "<= 1.3x" if budgeted else "-",
+                judged,
+            ]
 
         rows = [
-            row("raw pyarrow write_table + read_table", [w for w, _ in arrow],
-                [r for _, r in arrow], arrow_totals, False),
-            row("raw pandas to_parquet + read_parquet", [w for w, _ in pandas_io],
-                [r for _, r in pandas_io], pandas_totals, False),
+            row(
+                "raw pyarrow write_table + read_table",
+                [w for w, _ in arrow],
+                [r for _, r in arrow],
+                arrow_totals,
+                False,
+            ),
+            row(
+                "raw pandas to_parquet + read_parquet",
+                [w for w, _ in pandas_io],
+                [r for _, r in pandas_io],
+                pandas_totals,
+                False,
+            ),
             row("raw reference (faster of the two)", None, None, raw_totals, False),
             row("stackwise 2-step pipeline (whole run)", None, None, pipeline_times, True),
             row("stackwise save_artifact + load_artifact", saves, loads, saveload, True),
         ]
-        print_table(f"{size_mb:.0f} MB DataFrame ({len(FRAME):,} rows x {FRAME.shape[1]} float64 "
-                    f"columns), {args.repeat} interleaved rounds; {machine_note()}",
-                    ["what", "write (med)", "read (med)", "total (med)", "total (best)",
-                     "vs raw (med)", "vs raw (best)", "budget", "verdict"], rows)
+        print_table(
+            f"{size_mb:.0f} MB DataFrame ({len(FRAME):,} rows x {FRAME.shape[1]} float64 "
+            f"columns), {args.repeat} interleaved rounds; {machine_note()}",
+            [
+                "what",
+                "write (med)",
+                "read (med)",
+                "total (med)",
+                "total (best)",
+                "vs raw (med)",
+                "vs raw (best)",
+                "budget",
+                "verdict",
+            ],
+            rows,
+        )
         print("\nDESIGN references: ZenML 0.98 13x; floor 0.75 s.")
 
 

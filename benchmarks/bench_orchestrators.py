@@ -150,10 +150,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="rounds of the chain (median)")
     parser.add_argument("--fan-repeat", type=int, default=3, help="rounds of the fan-out")
     parser.add_argument("--seconds", type=float, default=2.0, help="work per fan-out step")
-    parser.add_argument("--only", default=",".join(ORCHESTRATORS),
-                        help="orchestrators to measure, comma-separated (local first)")
-    parser.add_argument("--no-pyc", action="store_true",
-                        help="workers compile stackwise from source (no bytecode cache)")
+    parser.add_argument(
+        "--only",
+        default=",".join(ORCHESTRATORS),
+        help="orchestrators to measure, comma-separated (local first)",
+    )
+    parser.add_argument(
+        "--no-pyc",
+        action="store_true",
+        help="workers compile stackwise from source (no bytecode cache)",
+    )
     args = parser.parse_args()
     names = [n for n in args.only.split(",") if n]
 
@@ -189,40 +195,62 @@ def main() -> None:
 
         fan_rows = []
         for label, times in plain.items():
-            fan_rows.append([label, fmt_seconds(statistics.median(times)),
-                             " ".join(fmt_seconds(t) for t in times),
-                             f"{speedup(plain[PLAIN_SEQUENTIAL], times):.2f}x", "-",
-                             "floor: what the machine allows now"])
+            fan_rows.append(
+                [
+                    label,
+                    fmt_seconds(statistics.median(times)),
+                    " ".join(fmt_seconds(t) for t in times),
+                    f"{speedup(plain[PLAIN_SEQUENTIAL], times):.2f}x",
+                    "-",
+                    "floor: what the machine allows now",
+                ]
+            )
         floor = speedup(plain[PLAIN_SEQUENTIAL], plain[PLAIN_POOL])
         for name in names:
             ratio = speedup(fan[names[0]], fan[name])
             judged = name != names[0]
-            fan_rows.append([
-                name, fmt_seconds(statistics.median(fan[name])),
-                " ".join(fmt_seconds(t) for t in fan[name]), f"{ratio:.2f}x",
-                f">= {SPEEDUP_BUDGET}x" if judged else "-",
-                ("ok" if ratio >= SPEEDUP_BUDGET else
-                 f"UNDER budget (the bare pool got {floor:.2f}x in the same rounds)")
-                if judged else "-"])
-        print_table(f"Fan-out of {FAN_OUT} CPU-bound steps of ~{args.seconds:g} s each + "
-                    f"fan-in ({machine_note()}; median of {args.fan_repeat} interleaved "
-                    f"rounds; speedup: plain rows over one call after another, orchestrators "
-                    f"over {names[0]})",
-                    ["", "run (median)", "rounds", "speedup", "budget", "verdict"], fan_rows)
+            fan_rows.append(
+                [
+                    name,
+                    fmt_seconds(statistics.median(fan[name])),
+                    " ".join(fmt_seconds(t) for t in fan[name]),
+                    f"{ratio:.2f}x",
+                    f">= {SPEEDUP_BUDGET}x" if judged else "-",
+                    (
+                        "ok"
+                        if ratio >= SPEEDUP_BUDGET
+                        else f"UNDER budget (the bare pool got {floor:.2f}x in the same rounds)"
+                    )
+                    if judged
+                    else "-",
+                ]
+            )
+        print_table(
+            f"Fan-out of {FAN_OUT} CPU-bound steps of ~{args.seconds:g} s each + "
+            f"fan-in ({machine_note()}; median of {args.fan_repeat} interleaved "
+            f"rounds; speedup: plain rows over one call after another, orchestrators "
+            f"over {names[0]})",
+            ["", "run (median)", "rounds", "speedup", "budget", "verdict"],
+            fan_rows,
+        )
         chain_rows = []
         for name in names:
             total = statistics.median(chains[name])
-            chain_rows.append([name, fmt_seconds(total),
-                               fmt_ms((total - bodies) / CHAIN * 1000)])
-        print_table(f"{CHAIN}-step chain of trivial int steps, caching off (median of "
-                    f"{args.repeat}; plain-Python bodies {fmt_ms(bodies * 1000)} in all)",
-                    ["orchestrator", "run", "overhead/step"], chain_rows)
+            chain_rows.append([name, fmt_seconds(total), fmt_ms((total - bodies) / CHAIN * 1000)])
+        print_table(
+            f"{CHAIN}-step chain of trivial int steps, caching off (median of "
+            f"{args.repeat}; plain-Python bodies {fmt_ms(bodies * 1000)} in all)",
+            ["orchestrator", "run", "overhead/step"],
+            chain_rows,
+        )
         if "local_parallel" in names:
             pyc = "no bytecode cache" if args.no_pyc else "bytecode cached"
-            print(f"\nlocal_parallel: starting one worker process (a fresh interpreter importing "
-                  f"stackwise, {pyc}) takes {fmt_seconds(worker_start_time(3))}, paid once per "
-                  "worker per run; a run starts as many as its widest level of steps (up to "
-                  "max_workers) when it is submitted.")
+            print(
+                f"\nlocal_parallel: starting one worker process (a fresh interpreter importing "
+                f"stackwise, {pyc}) takes {fmt_seconds(worker_start_time(3))}, paid once per "
+                "worker per run; a run starts as many as its widest level of steps (up to "
+                "max_workers) when it is submitted."
+            )
 
 
 if __name__ == "__main__":

@@ -84,8 +84,12 @@ def moto_server(log_dir: Path) -> Iterator[str]:
     port = free_port()
     endpoint = f"http://127.0.0.1:{port}"
     log = (log_dir / "moto_server.log").open("wb")
-    process = subprocess.Popen([str(program), "-H", "127.0.0.1", "-p", str(port)],
-                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        [str(program), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -94,8 +98,9 @@ def moto_server(log_dir: Path) -> Iterator[str]:
                     break
             except (urllib.error.URLError, OSError):
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("moto_server did not start; see "
-                                       f"{log_dir / 'moto_server.log'}") from None
+                    raise RuntimeError(
+                        f"moto_server did not start; see {log_dir / 'moto_server.log'}"
+                    ) from None
                 time.sleep(0.1)
         yield endpoint
     finally:
@@ -115,9 +120,13 @@ def moto_server(log_dir: Path) -> Iterator[str]:
 def boto_client(endpoint: str) -> Any:
     import boto3
 
-    return boto3.client("s3", endpoint_url=endpoint, region_name=REGION,
-                        aws_access_key_id=CREDENTIALS["key"],
-                        aws_secret_access_key=CREDENTIALS["secret"])
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id=CREDENTIALS["key"],
+        aws_secret_access_key=CREDENTIALS["secret"],
+    )
 
 
 def register_s3_stack(endpoint: str, bucket: str) -> None:
@@ -127,9 +136,16 @@ def register_s3_stack(endpoint: str, bucket: str) -> None:
     client = Client()
     with warnings.catch_warnings():  # the credentials in plain text: fine for a benchmark
         warnings.simplefilter("ignore", UserWarning)
-        client.create_stack_component("s3_store", "s3", "artifact_store", {
-            "path": f"s3://{bucket}/stackwise", **CREDENTIALS,
-            "client_kwargs": {"endpoint_url": endpoint, "region_name": REGION}})
+        client.create_stack_component(
+            "s3_store",
+            "s3",
+            "artifact_store",
+            {
+                "path": f"s3://{bucket}/stackwise",
+                **CREDENTIALS,
+                "client_kwargs": {"endpoint_url": endpoint, "region_name": REGION},
+            },
+        )
     client.create_stack("cloud", {"orchestrator": "default", "artifact_store": "s3_store"})
 
 
@@ -150,8 +166,10 @@ def timed_pair(write: Callable[[], Any], read: Callable[[], Any]) -> tuple[float
 
 
 def raw_local(frame: pd.DataFrame, path: Path) -> tuple[float, float]:
-    write, read, back = timed_pair(lambda: pq.write_table(pa.Table.from_pandas(frame), path),
-                                   lambda: pq.read_table(path).to_pandas())
+    write, read, back = timed_pair(
+        lambda: pq.write_table(pa.Table.from_pandas(frame), path),
+        lambda: pq.read_table(path).to_pandas(),
+    )
     assert back.shape == frame.shape
     path.unlink()
     return write, read
@@ -178,8 +196,9 @@ def raw_s3(frame: pd.DataFrame, path: Path, s3: Any, bucket: str) -> tuple[float
     return w, r
 
 
-def stackwise_round(frame: pd.DataFrame, stack: str, name: str,
-                    materializer: type[BaseMaterializer] | None) -> tuple[float, float]:
+def stackwise_round(
+    frame: pd.DataFrame, stack: str, name: str, materializer: type[BaseMaterializer] | None
+) -> tuple[float, float]:
     from stackwise import load_artifact, save_artifact
     from stackwise.client import Client
 
@@ -228,11 +247,19 @@ def child_peak(stack: str, megabytes: int, staged: bool) -> None:
     elapsed = time.perf_counter() - begin
     traced_peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    print(json.dumps({"frame_mb": frame.memory_usage(index=True).sum() / 1e6,
-                      "rss_before_mb": rss_before / 1024, "hwm_mb": status_kb("VmHWM") / 1024,
-                      "reset": reset, "traced_peak_mb": traced_peak / 1e6,
-                      "arrow_pool_max_mb": pa.default_memory_pool().max_memory() / 1e6,
-                      "seconds": elapsed}))
+    print(
+        json.dumps(
+            {
+                "frame_mb": frame.memory_usage(index=True).sum() / 1e6,
+                "rss_before_mb": rss_before / 1024,
+                "hwm_mb": status_kb("VmHWM") / 1024,
+                "reset": reset,
+                "traced_peak_mb": traced_peak / 1e6,
+                "arrow_pool_max_mb": pa.default_memory_pool().max_memory() / 1e6,
+                "seconds": elapsed,
+            }
+        )
+    )
     Client().active_stack.artifact_store.rmtree(version.uri)
 
 
@@ -240,15 +267,19 @@ def peak_of(stack: str, megabytes: int, staged: bool) -> dict[str, Any]:
     result = subprocess.run(
         [PYTHON, __file__, "--child", stack, "--upload-mb", str(megabytes)]
         + (["--staged"] if staged else []),
-        capture_output=True, text=True, timeout=1800, env=dict(os.environ),
-        cwd=os.getcwd(), check=False)
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        env=dict(os.environ),
+        cwd=os.getcwd(),
+        check=False,
+    )
     if result.returncode != 0:
         raise RuntimeError(f"peak-memory child failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def time_save_and_load(megabytes: int, repeat: int, root: Path, s3: Any,
-                       bucket: str) -> None:
+def time_save_and_load(megabytes: int, repeat: int, root: Path, s3: Any, bucket: str) -> None:
     """The timing table: every case on the same frame, in interleaved rounds."""
     frame = make_frame(megabytes)
     size_mb = frame.memory_usage(index=True).sum() / 1e6
@@ -256,12 +287,15 @@ def time_save_and_load(megabytes: int, repeat: int, root: Path, s3: Any,
     cases: dict[str, Callable[[], tuple[float, float]]] = {
         "raw: pyarrow Parquet, local file": lambda: raw_local(frame, root / "raw.parquet"),
         "raw: pyarrow Parquet + boto3 upload/download": lambda: raw_s3(
-            frame, root / "raw-s3.parquet", s3, bucket),
+            frame, root / "raw-s3.parquet", s3, bucket
+        ),
         "stackwise, local store": lambda: stackwise_round(frame, "default", "frame", None),
         "stackwise, S3 (built-in, streamed)": lambda: stackwise_round(
-            frame, "cloud", "frame", None),
+            frame, "cloud", "frame", None
+        ),
         "stackwise, S3 (path materializer, staged)": lambda: stackwise_round(
-            frame, "cloud", "frame_staged", StagedParquet),
+            frame, "cloud", "frame_staged", StagedParquet
+        ),
     }
     for case in cases.values():  # warm-up: allocators, page cache, connections
         case()
@@ -274,14 +308,22 @@ def time_save_and_load(megabytes: int, repeat: int, root: Path, s3: Any,
     rows = []
     for name, pairs in results.items():
         totals = [w + r for w, r in pairs]
-        rows.append([name, fmt_seconds(statistics.median(w for w, _ in pairs)),
-                     fmt_seconds(statistics.median(r for _, r in pairs)),
-                     fmt_seconds(statistics.median(totals)), fmt_seconds(min(totals)),
-                     f"{statistics.median(totals) / local_total:.2f}x"])
-    print_table(f"{size_mb:.0f} MB DataFrame ({len(frame):,} rows x {frame.shape[1]} float64 "
-                f"columns) save + load, {repeat} interleaved rounds; {machine_note()}",
-                ["what", "save (med)", "load (med)", "total (med)", "total (best)",
-                 "vs stackwise local"], rows)
+        rows.append(
+            [
+                name,
+                fmt_seconds(statistics.median(w for w, _ in pairs)),
+                fmt_seconds(statistics.median(r for _, r in pairs)),
+                fmt_seconds(statistics.median(totals)),
+                fmt_seconds(min(totals)),
+                f"{statistics.median(totals) / local_total:.2f}x",
+            ]
+        )
+    print_table(
+        f"{size_mb:.0f} MB DataFrame ({len(frame):,} rows x {frame.shape[1]} float64 "
+        f"columns) save + load, {repeat} interleaved rounds; {machine_note()}",
+        ["what", "save (med)", "load (med)", "total (med)", "total (best)", "vs stackwise local"],
+        rows,
+    )
 
 
 # -- main ------------------------------------------------------------------------------------
@@ -289,8 +331,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=int, default=100, help="size of the timed frame in MB")
     parser.add_argument("--repeat", type=int, default=3, help="interleaved rounds (median)")
-    parser.add_argument("--upload-mb", type=int, default=500,
-                        help="size of the frame whose upload's peak memory is measured")
+    parser.add_argument(
+        "--upload-mb",
+        type=int,
+        default=500,
+        help="size of the frame whose upload's peak memory is measured",
+    )
     parser.add_argument("--skip-memory", action="store_true", help="timings only")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--staged", action="store_true", help=argparse.SUPPRESS)
@@ -312,22 +358,42 @@ def main() -> None:
         if args.skip_memory:
             return
         memory_rows = []
-        for label, stack, staged in (("local store", "default", False),
-                                     ("S3, built-in (streamed)", "cloud", False),
-                                     ("S3, path materializer (staged)", "cloud", True)):
+        for label, stack, staged in (
+            ("local store", "default", False),
+            ("S3, built-in (streamed)", "cloud", False),
+            ("S3, path materializer (staged)", "cloud", True),
+        ):
             peak = peak_of(stack, args.upload_mb, staged)
             rise = peak["hwm_mb"] - peak["rss_before_mb"]
-            memory_rows.append([label, f"{peak['frame_mb']:.0f} MB",
-                                f"{peak['rss_before_mb']:.0f} MB", f"{peak['hwm_mb']:.0f} MB",
-                                f"{rise:.0f} MB ({rise / peak['frame_mb']:.2f}x frame)"
-                                if peak["reset"] else "n/a (no clear_refs)",
-                                f"{peak['traced_peak_mb']:.0f} MB",
-                                f"{peak['arrow_pool_max_mb']:.0f} MB",
-                                fmt_seconds(peak["seconds"])])
-        print_table(f"Peak memory of one save_artifact of a ~{args.upload_mb} MB frame, each in "
-                    "a fresh process",
-                    ["case", "frame", "RSS before", "VmHWM", "peak rise over RSS",
-                     "tracemalloc peak", "Arrow pool max", "save time"], memory_rows)
+            memory_rows.append(
+                [
+                    label,
+                    f"{peak['frame_mb']:.0f} MB",
+                    f"{peak['rss_before_mb']:.0f} MB",
+                    f"{peak['hwm_mb']:.0f} MB",
+                    f"{rise:.0f} MB ({rise / peak['frame_mb']:.2f}x frame)"
+                    if peak["reset"]
+                    else "n/a (no clear_refs)",
+                    f"{peak['traced_peak_mb']:.0f} MB",
+                    f"{peak['arrow_pool_max_mb']:.0f} MB",
+                    fmt_seconds(peak["seconds"]),
+                ]
+            )
+        print_table(
+            f"Peak memory of one save_artifact of a ~{args.upload_mb} MB frame, each in "
+            "a fresh process",
+            [
+                "case",
+                "frame",
+                "RSS before",
+                "VmHWM",
+                "peak rise over RSS",
+                "tracemalloc peak",
+                "Arrow pool max",
+                "save time",
+            ],
+            memory_rows,
+        )
 
 
 if __name__ == "__main__":

@@ -87,9 +87,15 @@ def main() -> None:
         def add(label: str, args: list[str], budget: float | None, note: str = "") -> None:
             cached, uncached, why = both(args)
             judged = verdict(cached, budget) if budget is not None else note
-            rows.append([label, fmt_seconds(cached), fmt_seconds(uncached),
-                         fmt_seconds(budget) if budget is not None else "-",
-                         judged + (f" ({why})" if why else "")])
+            rows.append(
+                [
+                    label,
+                    fmt_seconds(cached),
+                    fmt_seconds(uncached),
+                    fmt_seconds(budget) if budget is not None else "-",
+                    judged + (f" ({why})" if why else ""),
+                ]
+            )
 
         add("python -c pass", [PYTHON, "-c", "pass"], None, "reference (DESIGN: 12 ms)")
         add('python -c "import stackwise"', [PYTHON, "-c", "import stackwise"], 0.150)
@@ -98,8 +104,9 @@ def main() -> None:
         if command is None:
             rows.append(["stackwise --help", "n/a", "n/a", "200.0 ms", "CLI not installed yet"])
         else:
-            label = "stackwise --help" if len(command) == 1 else \
-                "python -m stackwise.cli.main --help"
+            label = (
+                "stackwise --help" if len(command) == 1 else "python -m stackwise.cli.main --help"
+            )
             add(label, [*command, "--help"], 0.200)
 
         script = root / "one_step.py"
@@ -111,19 +118,34 @@ def main() -> None:
         if first.returncode != 0:
             raise SystemExit(f"the 1-step pipeline failed:\n{first.stderr}")
         add("1-step pipeline, whole process", [PYTHON, str(script)], 0.5)
-        rows.append(["  same, first run (creates the store, cold caches)",
-                     fmt_seconds(first_run), "-", "-", "one-off"])
+        rows.append(
+            [
+                "  same, first run (creates the store, cold caches)",
+                fmt_seconds(first_run),
+                "-",
+                "-",
+                "one-off",
+            ]
+        )
 
         floor_script = root / "floor.py"
         floor_script.write_text(FLOOR)
-        add("  floor: pickle + 1 SQLite row (WAL)", [PYTHON, str(floor_script), str(root)],
-            None, "reference (DESIGN: 30 ms)")
+        add(
+            "  floor: pickle + 1 SQLite row (WAL)",
+            [PYTHON, str(floor_script), str(root)],
+            None,
+            "reference (DESIGN: 30 ms)",
+        )
 
-        print_table(f"Start-up (median of {repeat} processes; {machine_note()})",
-                    ["what", "median, .pyc cached", "median, no .pyc", "budget",
-                     "verdict (cached)"], rows)
-        print("\n'no .pyc' = PYTHONDONTWRITEBYTECODE=1 (every process compiles stackwise from "
-              "source),\nas some sandboxes and CI images set it; users normally have .pyc files.")
+        print_table(
+            f"Start-up (median of {repeat} processes; {machine_note()})",
+            ["what", "median, .pyc cached", "median, no .pyc", "budget", "verdict (cached)"],
+            rows,
+        )
+        print(
+            "\n'no .pyc' = PYTHONDONTWRITEBYTECODE=1 (every process compiles stackwise from "
+            "source),\nas some sandboxes and CI images set it; users normally have .pyc files."
+        )
 
 
 if __name__ == "__main__":

@@ -81,8 +81,10 @@ def floor(length: int, folder: Path, *, wal: bool) -> float:
         with open(uri, "wb") as f:
             pickle.dump(value, f)
         db.execute("BEGIN")
-        db.execute("INSERT INTO steps VALUES (?, ?, ?, ?)",
-                   (step_id, f"step_{i}", uri, previous[0] if previous else None))
+        db.execute(
+            "INSERT INTO steps VALUES (?, ?, ?, ?)",
+            (step_id, f"step_{i}", uri, previous[0] if previous else None),
+        )
         db.execute("COMMIT")
         previous = (step_id, uri)
     elapsed = time.perf_counter() - begin
@@ -124,8 +126,16 @@ def main() -> None:
             total = statistics.median(totals)
             bodies = statistics.median(plain_bodies(n) for _ in range(5))
             per_step = (total - bodies) / steps * 1000
-            executed.append([n, fmt_seconds(total), fmt_seconds(compile_time),
-                             fmt_ms(per_step), "2 ms", verdict(per_step, 2.0)])
+            executed.append(
+                [
+                    n,
+                    fmt_seconds(total),
+                    fmt_seconds(compile_time),
+                    fmt_ms(per_step),
+                    "2 ms",
+                    verdict(per_step, 2.0),
+                ]
+            )
 
             cacheable = chain(n, enable_cache=True, tag="cached")
             first = timed(lambda c=cacheable, n=n: check(c(), n, "completed"))
@@ -137,36 +147,69 @@ def main() -> None:
                 check(run, n, "cached")
             cached_total = statistics.median(cached_totals)
             per_cached = cached_total / steps * 1000
-            cached.append([n, fmt_seconds(first), fmt_seconds(cached_total),
-                           fmt_ms(per_cached), "1 ms", verdict(per_cached, 1.0)])
+            cached.append(
+                [
+                    n,
+                    fmt_seconds(first),
+                    fmt_seconds(cached_total),
+                    fmt_ms(per_cached),
+                    "1 ms",
+                    verdict(per_cached, 1.0),
+                ]
+            )
 
-            wal = statistics.median(floor(n, root / f"floor-wal-{n}-{i}", wal=True)
-                                    for i in range(repeat))
-            full = statistics.median(floor(n, root / f"floor-full-{n}-{i}", wal=False)
-                                     for i in range(repeat))
-            floors.append([n, fmt_ms(wal / steps * 1000), fmt_ms(full / steps * 1000),
-                           f"{per_step / (wal / steps * 1000):.1f}x"])
+            wal = statistics.median(
+                floor(n, root / f"floor-wal-{n}-{i}", wal=True) for i in range(repeat)
+            )
+            full = statistics.median(
+                floor(n, root / f"floor-full-{n}-{i}", wal=False) for i in range(repeat)
+            )
+            floors.append(
+                [
+                    n,
+                    fmt_ms(wal / steps * 1000),
+                    fmt_ms(full / steps * 1000),
+                    f"{per_step / (wal / steps * 1000):.1f}x",
+                ]
+            )
             if n == 1000:
-                cached[-1].append(f"1,000-step chain end to end (first run, cache on): "
-                                  f"{fmt_seconds(first)} vs budget 5 s: "
-                                  f"{verdict(first, 5.0)}")
+                cached[-1].append(
+                    f"1,000-step chain end to end (first run, cache on): "
+                    f"{fmt_seconds(first)} vs budget 5 s: "
+                    f"{verdict(first, 5.0)}"
+                )
 
-        note = f"{machine_note()}; N increments + 1 start step; median of {args.repeat} runs " \
-               "(2 for N=1000)"
-        print_table(f"Executed steps, caching off ({note})",
-                    ["N", "run total", "compile", "overhead/step", "budget", "verdict"],
-                    executed)
-        print_table("All-cached re-run",
-                    ["N", "first run (cache on)", "cached re-run", "per cached step", "budget",
-                     "verdict"], [row[:6] for row in cached])
+        note = (
+            f"{machine_note()}; N increments + 1 start step; median of {args.repeat} runs "
+            "(2 for N=1000)"
+        )
+        print_table(
+            f"Executed steps, caching off ({note})",
+            ["N", "run total", "compile", "overhead/step", "budget", "verdict"],
+            executed,
+        )
+        print_table(
+            "All-cached re-run",
+            ["N", "first run (cache on)", "cached re-run", "per cached step", "budget", "verdict"],
+            [row[:6] for row in cached],
+        )
         for row in cached:
             if len(row) > 6:
                 print(row[6])
-        print_table("Plain-Python floor per step (pickle to a file + commit 1 SQLite row)",
-                    ["N", "WAL, sync=NORMAL", "rollback journal, sync=FULL",
-                     "stackwise overhead / WAL floor"], floors)
-        print("\nDESIGN references: floor 0.4 ms (WAL) - 1.5 ms (full sync); ZenML 0.98 46-68 "
-              "ms/step; Prefect 3.9 4.1-5.4 ms/step.")
+        print_table(
+            "Plain-Python floor per step (pickle to a file + commit 1 SQLite row)",
+            [
+                "N",
+                "WAL, sync=NORMAL",
+                "rollback journal, sync=FULL",
+                "stackwise overhead / WAL floor",
+            ],
+            floors,
+        )
+        print(
+            "\nDESIGN references: floor 0.4 ms (WAL) - 1.5 ms (full sync); ZenML 0.98 46-68 "
+            "ms/step; Prefect 3.9 4.1-5.4 ms/step."
+        )
 
 
 if __name__ == "__main__":

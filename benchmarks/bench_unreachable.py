@@ -38,7 +38,7 @@ from _common import PYTHON, fmt_seconds, machine_note, print_table
 
 BUDGET = 10.0
 
-SCRIPT = '''
+SCRIPT = """
 import os, signal, sys, time, warnings
 from typing import Annotated
 
@@ -100,7 +100,7 @@ if __name__ == "__main__":
             f"{r.status.value} (" + ", ".join(f"{s.name} {s.status.value}"
                                               for s in r.step_attempts) + ")"
             for r in runs) or "none", file=sys.stderr)
-'''
+"""
 
 
 def closed_port_url() -> str:
@@ -117,12 +117,13 @@ def free_port() -> int:
 
 def start_server(command: list[str], ready: str, log: Path) -> subprocess.Popen[bytes]:
     with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
         try:
-            with urllib.request.urlopen(ready, timeout=2):  # noqa: S310 - loopback
+            with urllib.request.urlopen(ready, timeout=2):  # loopback
                 return process
         except OSError:
             time.sleep(0.2)
@@ -149,30 +150,44 @@ def run_case(root: Path, name: str, env: dict[str, str]) -> list[object]:
     full_env = {**os.environ, "STACKWISE_HOME": str(home), **env}
     full_env.pop("STACKWISE_STACK", None)
     begin = time.perf_counter()
-    result = subprocess.run([PYTHON, str(script)], cwd=root, env=full_env, text=True,
-                            capture_output=True, timeout=900, check=False)
+    result = subprocess.run(
+        [PYTHON, str(script)],
+        cwd=root,
+        env=full_env,
+        text=True,
+        capture_output=True,
+        timeout=900,
+        check=False,
+    )
     wall = time.perf_counter() - begin
     lines = result.stderr.splitlines()
-    stamps = {line.split()[0]: float(line.split()[1]) for line in lines
-              if line.startswith(("START ", "STOPPED ", "END "))}
+    stamps = {
+        line.split()[0]: float(line.split()[1])
+        for line in lines
+        if line.startswith(("START ", "STOPPED ", "END "))
+    }
     # from the stop (or the pipeline call) to the failure, on the child's own clock
-    after_stop = (stamps["END"] - stamps.get("STOPPED", stamps["START"])
-                  if "END" in stamps else None)
+    after_stop = stamps["END"] - stamps.get("STOPPED", stamps["START"]) if "END" in stamps else None
     runs = next((line[5:] for line in lines if line.startswith("RUNS ")), "?")
-    shown = [line for line in lines
-             if not line.startswith(("START ", "STOPPED ", "END ", "RUNS "))]
+    shown = [line for line in lines if not line.startswith(("START ", "STOPPED ", "END ", "RUNS "))]
     last = next((line for line in reversed(shown) if line.strip()), "")
-    return [name, fmt_seconds(wall), fmt_seconds(after_stop), len(shown), runs[:70],
-            last[:90]]
+    return [name, fmt_seconds(wall), fmt_seconds(after_stop), len(shown), runs[:70], last[:90]]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--mlflow-defaults", action="store_true",
-                        help="also run with MLflow's own budget (takes about 4 minutes)")
-    parser.add_argument("--with-mlflow-server", action="store_true",
-                        help="also stop a real MLflow server mid-run (starts one: ~20 s)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--mlflow-defaults",
+        action="store_true",
+        help="also run with MLflow's own budget (takes about 4 minutes)",
+    )
+    parser.add_argument(
+        "--with-mlflow-server",
+        action="store_true",
+        help="also stop a real MLflow server mid-run (starts one: ~20 s)",
+    )
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="stackwise-bench-unreachable-"))
     rows = []
@@ -180,29 +195,45 @@ def main() -> None:
         down = closed_port_url()
         tracker = {"BENCH_TRACKER": "tracker", "BENCH_TRACKER_URI": down}
         rows.append(run_case(root, "tracker down at start", tracker))
-        rows.append(run_case(root, "tracker down, probe off",
-                             {**tracker, "STACKWISE_PROBE_TIMEOUT": "0"}))
+        rows.append(
+            run_case(root, "tracker down, probe off", {**tracker, "STACKWISE_PROBE_TIMEOUT": "0"})
+        )
         if args.mlflow_defaults:
-            rows.append(run_case(root, "tracker down, probe off, MLflow's budget",
-                                 {**tracker, "STACKWISE_PROBE_TIMEOUT": "0",
-                                  "BENCH_MLFLOW_DEFAULTS": "1"}))
+            rows.append(
+                run_case(
+                    root,
+                    "tracker down, probe off, MLflow's budget",
+                    {**tracker, "STACKWISE_PROBE_TIMEOUT": "0", "BENCH_MLFLOW_DEFAULTS": "1"},
+                )
+            )
         rows.append(run_case(root, "S3 store down at start", {"BENCH_S3": closed_port_url()}))
         moto = Path(PYTHON).parent / "moto_server"
         program = str(moto) if moto.exists() else shutil.which("moto_server")
         if program:
             port = free_port()
-            server = start_server([program, "-H", "127.0.0.1", "-p", str(port)],
-                                  f"http://127.0.0.1:{port}/moto-api/data.json",
-                                  root / "moto.log")
+            server = start_server(
+                [program, "-H", "127.0.0.1", "-p", str(port)],
+                f"http://127.0.0.1:{port}/moto-api/data.json",
+                root / "moto.log",
+            )
             try:
                 import boto3
 
                 endpoint = f"http://127.0.0.1:{port}"
-                boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
-                             aws_access_key_id="bench", aws_secret_access_key="bench"
-                             ).create_bucket(Bucket="bench-unreachable")
-                rows.append(run_case(root, "S3 store down mid-run",
-                                     {"BENCH_S3": endpoint, "BENCH_STOP_PID": str(server.pid)}))
+                boto3.client(
+                    "s3",
+                    endpoint_url=endpoint,
+                    region_name="us-east-1",
+                    aws_access_key_id="bench",
+                    aws_secret_access_key="bench",
+                ).create_bucket(Bucket="bench-unreachable")
+                rows.append(
+                    run_case(
+                        root,
+                        "S3 store down mid-run",
+                        {"BENCH_S3": endpoint, "BENCH_STOP_PID": str(server.pid)},
+                    )
+                )
             finally:
                 stop_server(server)
         else:
@@ -211,24 +242,46 @@ def main() -> None:
             port = free_port()
             mlflow = Path(PYTHON).parent / "mlflow"
             server = start_server(
-                [str(mlflow), "server", "--host", "127.0.0.1", "--port", str(port),
-                 "--workers", "1", "--backend-store-uri",
-                 f"sqlite:///{root / 'mlflow.db'}", "--artifacts-destination",
-                 str(root / "mlartifacts")],
-                f"http://127.0.0.1:{port}/health", root / "mlflow.log")
+                [
+                    str(mlflow),
+                    "server",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--workers",
+                    "1",
+                    "--backend-store-uri",
+                    f"sqlite:///{root / 'mlflow.db'}",
+                    "--artifacts-destination",
+                    str(root / "mlartifacts"),
+                ],
+                f"http://127.0.0.1:{port}/health",
+                root / "mlflow.log",
+            )
             try:
-                rows.append(run_case(root, "tracker down mid-run", {
-                    "BENCH_TRACKER": "tracker", "BENCH_TRACKER_URI": f"http://127.0.0.1:{port}",
-                    "BENCH_STOP_PID": str(server.pid)}))
+                rows.append(
+                    run_case(
+                        root,
+                        "tracker down mid-run",
+                        {
+                            "BENCH_TRACKER": "tracker",
+                            "BENCH_TRACKER_URI": f"http://127.0.0.1:{port}",
+                            "BENCH_STOP_PID": str(server.pid),
+                        },
+                    )
+                )
             finally:
                 stop_server(server)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     print(machine_note())
-    print_table(f"A dead network component: a whole `python pipeline.py` until it exits "
-                f"(budget: fails within {BUDGET:g} s)",
-                ["case", "process", "call/stop -> failure", "stderr lines", "runs recorded",
-                 "last line"], rows)
+    print_table(
+        f"A dead network component: a whole `python pipeline.py` until it exits "
+        f"(budget: fails within {BUDGET:g} s)",
+        ["case", "process", "call/stop -> failure", "stderr lines", "runs recorded", "last line"],
+        rows,
+    )
 
 
 if __name__ == "__main__":

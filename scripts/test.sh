@@ -5,5 +5,6 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh dev
 bash scripts/services.sh
 .venv/bin/ruff check
+.venv/bin/ruff format --check
 .venv/bin/lint-imports
 .venv/bin/python -m pytest -n 2 -q "$@"

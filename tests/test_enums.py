@@ -18,8 +18,10 @@ from stackwise.enums import (
 
 
 def test_status_helpers() -> None:
-    assert {s for s in ExecutionStatus if s.is_failed} == {ExecutionStatus.FAILED,
-                                                           ExecutionStatus.CANCELLED}
+    assert {s for s in ExecutionStatus if s.is_failed} == {
+        ExecutionStatus.FAILED,
+        ExecutionStatus.CANCELLED,
+    }
     assert ExecutionStatus.SKIPPED.is_successful and ExecutionStatus.SKIPPED.is_finished
     assert not ExecutionStatus.QUEUED.is_finished and not ExecutionStatus.RETRYING.is_finished
     assert ExecutionStatus.STOPPED.is_finished and not ExecutionStatus.STOPPED.is_successful
@@ -31,8 +33,11 @@ def test_component_type_names() -> None:
     assert StackComponentType.LOG_STORE.cli_name == "log-store"
     assert StackComponentType.LOG_STORE.label == "log store"
     several = {t for t in StackComponentType if t.supports_multiple_per_stack}
-    assert several == {t for t in StackComponentType if t.allows_several} == {
-        StackComponentType.EXPERIMENT_TRACKER, StackComponentType.STEP_OPERATOR}
+    assert (
+        several
+        == {t for t in StackComponentType if t.allows_several}
+        == {StackComponentType.EXPERIMENT_TRACKER, StackComponentType.STEP_OPERATOR}
+    )
 
 
 def test_the_old_metadata_name_is_the_same_enum() -> None:
@@ -49,9 +54,12 @@ def test_string_enums_print_and_compare_as_their_value() -> None:
 
 
 def test_import_stays_light() -> None:
-    code = ("import sys, stackwise.enums, stackwise.exceptions, stackwise.types; "
-            "print(sorted(m for m in ('pydantic', 'numpy', 'sqlalchemy', 'click') "
-            "if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+    code = (
+        "import sys, stackwise.enums, stackwise.exceptions, stackwise.types; "
+        "print(sorted(m for m in ('pydantic', 'numpy', 'sqlalchemy', 'click') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "[]"

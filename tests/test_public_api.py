@@ -61,8 +61,10 @@ USER_IMPORT_PATHS = [
 MLFLOW_IMPORT_PATHS = [
     ("stackwise.integrations.mlflow.experiment_trackers", "MLFlowExperimentTracker"),
     ("stackwise.integrations.mlflow.model_deployers", "MLFlowModelDeployer"),
-    ("stackwise.integrations.mlflow.flavors.mlflow_experiment_tracker_flavor",
-     "MLFlowExperimentTrackerSettings"),
+    (
+        "stackwise.integrations.mlflow.flavors.mlflow_experiment_tracker_flavor",
+        "MLFlowExperimentTrackerSettings",
+    ),
 ]
 
 HEAVY_MODULES = ("sqlalchemy", "pydantic", "pandas", "numpy", "mlflow", "yaml")
@@ -108,14 +110,16 @@ def test_top_level_names_are_the_objects_of_their_home_modules():
     assert stackwise.load_artifact is load_artifact
 
 
-@pytest.mark.parametrize(("module", "name"), USER_IMPORT_PATHS,
-                         ids=[f"{m}.{n}" for m, n in USER_IMPORT_PATHS])
+@pytest.mark.parametrize(
+    ("module", "name"), USER_IMPORT_PATHS, ids=[f"{m}.{n}" for m, n in USER_IMPORT_PATHS]
+)
 def test_user_import_paths(module: str, name: str):
     assert _from_import(module, name) is not None
 
 
-@pytest.mark.parametrize(("module", "name"), MLFLOW_IMPORT_PATHS,
-                         ids=[f"{m}.{n}" for m, n in MLFLOW_IMPORT_PATHS])
+@pytest.mark.parametrize(
+    ("module", "name"), MLFLOW_IMPORT_PATHS, ids=[f"{m}.{n}" for m, n in MLFLOW_IMPORT_PATHS]
+)
 def test_mlflow_import_paths(module: str, name: str):
     assert isinstance(_from_import(module, name), type)
 
@@ -163,8 +167,9 @@ def test_import_stackwise_imports_no_heavy_library():
         f"heavy = {HEAVY_MODULES!r}\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=60, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
     assert json.loads(result.stdout) == []
 
 
@@ -177,6 +182,7 @@ def test_a_public_name_imports_only_what_it_needs():
         "print(json.dumps(sorted(m for m in ('mlflow', 'pandas', 'stackwise.integrations')"
         " if m in sys.modules)))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=60, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
     assert json.loads(result.stdout) == []

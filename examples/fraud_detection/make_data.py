@@ -17,13 +17,15 @@ def make_features(path: Path, rows: int = 5000, seed: int = 7) -> Path:
     f3 = rng.gamma(2.0, 1.5, rows)
     score = 1.8 * f1 - 1.2 * f2 + 0.6 * np.log1p(f3) + 0.8 * f1 * f2 - 2.5
     label = (rng.random(rows) < 1.0 / (1.0 + np.exp(-score))).astype(int)
-    frame = pd.DataFrame({
-        "user_id": np.arange(1, rows + 1),
-        "feature_1": f1,
-        "feature_2": f2,
-        "feature_3": f3,
-        "label": label,
-    })
+    frame = pd.DataFrame(
+        {
+            "user_id": np.arange(1, rows + 1),
+            "feature_1": f1,
+            "feature_2": f2,
+            "feature_3": f3,
+            "label": label,
+        }
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.to_parquet(path, index=False)
     return path

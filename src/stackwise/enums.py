@@ -44,6 +44,8 @@ class DescribedValuesEnum(StrEnum):
         """Each member mapped to the sentence that describes it."""
         described = cls._descriptions()
         return {member: described.get(member.value, "") for member in cls}  # type: ignore[misc]
+
+
 class ArtifactType(StrEnum):
     DATA = "DataArtifact"
     DATA_ANALYSIS = "DataAnalysisArtifact"
@@ -115,8 +117,7 @@ class ExecutionStatus(StrEnum):
     @property
     def is_successful(self) -> bool:
         """Completed, served from the cache, or skipped on purpose."""
-        return self in (ExecutionStatus.COMPLETED, ExecutionStatus.CACHED,
-                        ExecutionStatus.SKIPPED)
+        return self in (ExecutionStatus.COMPLETED, ExecutionStatus.CACHED, ExecutionStatus.SKIPPED)
 
     @property
     def is_failed(self) -> bool:
@@ -614,8 +615,14 @@ class PipelineSnapshotEvent(DescribedValuesEnum):
 # ZenML calls it MetadataResourceTypes; stackwise code has long said MetadataResourceType.
 MetadataResourceType = MetadataResourceTypes
 
-_FINISHED = frozenset({
-    ExecutionStatus.FAILED, ExecutionStatus.COMPLETED, ExecutionStatus.CACHED,
-    ExecutionStatus.SKIPPED, ExecutionStatus.RETRIED, ExecutionStatus.CANCELLED,
-    ExecutionStatus.STOPPED,
-})
+_FINISHED = frozenset(
+    {
+        ExecutionStatus.FAILED,
+        ExecutionStatus.COMPLETED,
+        ExecutionStatus.CACHED,
+        ExecutionStatus.SKIPPED,
+        ExecutionStatus.RETRIED,
+        ExecutionStatus.CANCELLED,
+        ExecutionStatus.STOPPED,
+    }
+)

@@ -61,7 +61,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 
-class StackwiseBaseException(Exception):  # noqa: N818 - ZenML's name, renamed
+class StackwiseBaseException(Exception):  # ZenML's name, renamed
     """Base class of every error stackwise raises on purpose (ZenML's `ZenMLBaseException`;
     stackwise code calls it `StackwiseError`, the same class).
 
@@ -82,8 +82,9 @@ class StackwiseBaseException(Exception):  # noqa: N818 - ZenML's name, renamed
         return _restore, (type(self), self.args, self.__dict__)
 
 
-def _restore(cls: type[BaseException], args: tuple[Any, ...],
-             attributes: dict[str, Any]) -> BaseException:
+def _restore(
+    cls: type[BaseException], args: tuple[Any, ...], attributes: dict[str, Any]
+) -> BaseException:
     error = cls.__new__(cls)
     error.args = args
     error.__dict__.update(attributes)
@@ -121,8 +122,7 @@ class ComponentUnreachableError(StackValidationError):
     """Nothing answers where a component the run needs talks to the network (checked before
     the run's first step). `.components` holds `(name, url, reason)` of each."""
 
-    def __init__(self, message: str,
-                 components: Sequence[tuple[str, str, str]] = ()) -> None:
+    def __init__(self, message: str, components: Sequence[tuple[str, str, str]] = ()) -> None:
         super().__init__(message)
         self.components = list(components)
 
@@ -135,7 +135,7 @@ class EntityCreationError(StackwiseError, RuntimeError):
     """An entity could not be created (its parts were cleaned up)."""
 
 
-class DoesNotExistException(StackwiseError):  # noqa: N818 - ZenML's name
+class DoesNotExistException(StackwiseError):  # ZenML's name
     """Something that was looked up does not exist."""
 
     def __init__(self, message: str) -> None:
@@ -189,8 +189,16 @@ class ArtifactLoadError(MaterializerError):
     `.version_id`, `.uri` and `.materializer` carry them; the error the materializer raised
     is chained (`__cause__`)."""
 
-    def __init__(self, message: str, *, artifact: str = "", version: str = "",
-                 version_id: str = "", uri: str = "", materializer: str = "") -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        artifact: str = "",
+        version: str = "",
+        version_id: str = "",
+        uri: str = "",
+        materializer: str = "",
+    ) -> None:
         super().__init__(message)
         self.artifact = artifact
         self.version = version
@@ -213,11 +221,12 @@ class StoreSchemaError(StackwiseError):
     pass
 
 
-class StepExecutionException(StackwiseError):  # noqa: N818 - ZenML's name
+class StepExecutionException(StackwiseError):  # ZenML's name
     """A step's code raised; the original exception is kept."""
 
-    def __init__(self, message: str | None = None,
-                 original_exception: BaseException | None = None) -> None:
+    def __init__(
+        self, message: str | None = None, original_exception: BaseException | None = None
+    ) -> None:
         super().__init__(message)
         self.original_exception = original_exception
 
@@ -234,8 +243,14 @@ class PipelineRunFailedError(StackwiseError, RuntimeError):
     resume); `.errors` maps each failed step to its exception where this process saw it, and
     the first of them is also `__context__` (not printed: `__suppress_context__`)."""
 
-    def __init__(self, message: str, *, run: object, failed_steps: Sequence[str],
-                 errors: Mapping[str, BaseException] | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        run: object,
+        failed_steps: Sequence[str],
+        errors: Mapping[str, BaseException] | None = None,
+    ):
         super().__init__(message)
         self.run = run
         self.failed_steps = list(failed_steps)
@@ -246,7 +261,7 @@ class StepContextError(StackwiseError, RuntimeError):
     """The step context was asked for outside a running step."""
 
 
-class AuthorizationException(StackwiseError):  # noqa: N818 - ZenML's name
+class AuthorizationException(StackwiseError):  # ZenML's name
     """The caller is not allowed to do this."""
 
 
@@ -257,8 +272,13 @@ class CredentialsNotValid(AuthorizationException):
 class OAuthError(StackwiseError, ValueError):
     """An OAuth2 error answer: `error` is the code, `to_dict()` the answer's body."""
 
-    def __init__(self, error: str, status_code: int = 400,
-                 error_description: str | None = None, error_uri: str | None = None) -> None:
+    def __init__(
+        self,
+        error: str,
+        status_code: int = 400,
+        error_description: str | None = None,
+        error_uri: str | None = None,
+    ) -> None:
         super().__init__(f"{error}: {error_description}" if error_description else error)
         self.args = (error, status_code, error_description, error_uri)
         self.error = error
@@ -267,15 +287,17 @@ class OAuthError(StackwiseError, ValueError):
         self.error_uri = error_uri
 
     def __str__(self) -> str:
-        return f"{self.error}: {self.error_description}" if self.error_description \
-            else self.error
+        return f"{self.error}: {self.error_description}" if self.error_description else self.error
 
     def to_dict(self) -> dict[str, Any]:
-        return {"error": self.error, "error_description": self.error_description,
-                "error_uri": self.error_uri}
+        return {
+            "error": self.error,
+            "error_description": self.error_description,
+            "error_uri": self.error_uri,
+        }
 
 
-class InitializationException(StackwiseError):  # noqa: N818 - ZenML's name
+class InitializationException(StackwiseError):  # ZenML's name
     """A project or repository could not be initialized."""
 
 
@@ -303,23 +325,23 @@ class MethodNotAllowedError(StackwiseError):
     """The server does not allow this method on this resource."""
 
 
-class SourceValidationException(StackwiseError):  # noqa: N818 - ZenML's name
+class SourceValidationException(StackwiseError):  # ZenML's name
     """A source (module:attribute path) does not resolve to what was expected."""
 
 
-class HookValidationException(StackwiseError):  # noqa: N818 - ZenML's name
+class HookValidationException(StackwiseError):  # ZenML's name
     """A hook is not a callable of an accepted signature."""
 
 
-class HookExecutionException(StackwiseError):  # noqa: N818 - ZenML's name
+class HookExecutionException(StackwiseError):  # ZenML's name
     """A hook raised."""
 
 
-class RunStoppedException(StackwiseError):  # noqa: N818 - ZenML's name
+class RunStoppedException(StackwiseError):  # ZenML's name
     """The run was stopped."""
 
 
-class RunInterruptedException(StackwiseError):  # noqa: N818 - ZenML's name
+class RunInterruptedException(StackwiseError):  # ZenML's name
     """The run was interrupted."""
 
 

@@ -20,8 +20,9 @@ def get_logging_level() -> int:
     error naming the choices."""
     name = os.environ.get(VERBOSITY_ENV, "INFO").upper()
     if name not in LEVELS:
-        raise ZenKeyError(f"{VERBOSITY_ENV}={name} is not a logging level; choose one of "
-                       f"{', '.join(LEVELS)}.")
+        raise ZenKeyError(
+            f"{VERBOSITY_ENV}={name} is not a logging level; choose one of {', '.join(LEVELS)}."
+        )
     return logging.getLevelName("WARNING" if name == "WARN" else name)  # type: ignore[no-any-return]
 
 

@@ -25,8 +25,9 @@ STORES: dict[str, tuple[str, str | None]] = {
 ROOT_PREFIX = "artifacts"  # stores are rooted below the bucket, to exercise prefixes
 
 
-def build_store(flavor: str, configuration: dict[str, Any],
-                name: str = "conformance") -> BaseArtifactStore:
+def build_store(
+    flavor: str, configuration: dict[str, Any], name: str = "conformance"
+) -> BaseArtifactStore:
     """The store a stack would build from this flavor and configuration."""
     flavor_obj = flavor_registry.get("artifact_store", flavor)
     config = flavor_obj.validate_config(configuration)

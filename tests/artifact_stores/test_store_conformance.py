@@ -33,8 +33,7 @@ from stackwise.materializers.materializer_registry import materializer_registry
 pytest_plugins = ["fixtures.s3_server", "fixtures.gcs_server", "fixtures.azure_server"]
 # gcsfs hands aiohttp each upload block (MiBs) as bytes, and aiohttp warns about bodies over
 # 1 MiB; a third-party warning about their hand-off, not ours to fix.
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:Sending a large body directly:ResourceWarning")
+pytestmark = pytest.mark.filterwarnings("ignore:Sending a large body directly:ResourceWarning")
 
 Uri = Callable[..., str]
 
@@ -73,8 +72,7 @@ def test_chunked_write_streams_to_one_object(store: BaseArtifactStore, uri: Uri)
         assert f.read(3) == bytes([5, 1, 2])
 
 
-def test_exists_and_isdir_on_files_prefixes_and_missing(store: BaseArtifactStore,
-                                                        uri: Uri) -> None:
+def test_exists_and_isdir_on_files_prefixes_and_missing(store: BaseArtifactStore, uri: Uri) -> None:
     write(store, uri("d", "sub", "f.txt"))
     assert store.exists(uri("d", "sub", "f.txt")) and not store.isdir(uri("d", "sub", "f.txt"))
     for folder in (uri("d"), uri("d", "sub"), uri("d") + "/"):
@@ -116,8 +114,7 @@ def test_size_of_a_file_and_of_a_prefix(store: BaseArtifactStore, uri: Uri) -> N
     assert store.size(uri("s")) == 8
 
 
-def test_file_sizes_lists_every_file_under_a_prefix(store: BaseArtifactStore,
-                                                    uri: Uri) -> None:
+def test_file_sizes_lists_every_file_under_a_prefix(store: BaseArtifactStore, uri: Uri) -> None:
     write(store, uri("f", "a.bin"), b"12345")
     write(store, uri("f", "sub", "b.bin"), b"123")
     write(store, uri("fx", "c.bin"), b"1")  # a sibling sharing the prefix is not under it
@@ -126,12 +123,19 @@ def test_file_sizes_lists_every_file_under_a_prefix(store: BaseArtifactStore,
 
 
 def test_a_saved_version_records_a_checksum_its_files_are_checked_against(
-        store: BaseArtifactStore, uri: Uri) -> None:
+    store: BaseArtifactStore, uri: Uri
+) -> None:
     from stackwise.materializers.artifact_io import save_data
     from stackwise.materializers.integrity import Level, Status, check_files
 
-    new = save_data(pd.DataFrame({"a": [1, 2]}), version_id="v", name="frame",
-                    uri=uri("frame", "v"), artifact_store=store, save_type="manual")
+    new = save_data(
+        pd.DataFrame({"a": [1, 2]}),
+        version_id="v",
+        name="frame",
+        uri=uri("frame", "v"),
+        artifact_store=store,
+        save_type="manual",
+    )
     files = new.checksum["files"]
     assert set(files) == {"data.parquet", "metadata.json", "describe.csv", "sample.csv"}
     assert files["data.parquet"]["size"] == store.size(uri("frame", "v", "data.parquet"))
@@ -150,11 +154,22 @@ def _as_record(new: Any) -> Any:
     from stackwise.store.records import ArtifactVersionRecord
 
     return ArtifactVersionRecord(
-        id=new.id, artifact_id="a", name=new.name, version="1", version_number=1,
-        uri=new.uri, materializer=new.materializer, data_type=new.data_type,
-        artifact_type=new.artifact_type, content_hash=new.content_hash,
-        artifact_store_id=new.artifact_store_id, save_type=new.save_type,
-        created=datetime.now(), producer_step_run_id=None, checksum=new.checksum)
+        id=new.id,
+        artifact_id="a",
+        name=new.name,
+        version="1",
+        version_number=1,
+        uri=new.uri,
+        materializer=new.materializer,
+        data_type=new.data_type,
+        artifact_type=new.artifact_type,
+        content_hash=new.content_hash,
+        artifact_store_id=new.artifact_store_id,
+        save_type=new.save_type,
+        created=datetime.now(),
+        producer_step_run_id=None,
+        checksum=new.checksum,
+    )
 
 
 def test_copy_a_file(store: BaseArtifactStore, uri: Uri) -> None:
@@ -225,8 +240,7 @@ def test_rmtree_deletes_the_prefix_only(store: BaseArtifactStore, uri: Uri) -> N
     store.rmtree(uri("never-was"))
 
 
-def test_rmtree_of_the_root_keeps_the_bucket_usable(store: BaseArtifactStore,
-                                                    uri: Uri) -> None:
+def test_rmtree_of_the_root_keeps_the_bucket_usable(store: BaseArtifactStore, uri: Uri) -> None:
     write(store, uri("a.txt"))
     store.rmtree(store.path)
     assert not store.exists(uri("a.txt"))
@@ -236,7 +250,8 @@ def test_rmtree_of_the_root_keeps_the_bucket_usable(store: BaseArtifactStore,
 
 @pytest.mark.parametrize("operation", ["open", "size", "remove", "copy", "rename"])
 def test_missing_object_raises_file_not_found_naming_the_uri(
-        store: BaseArtifactStore, uri: Uri, operation: str) -> None:
+    store: BaseArtifactStore, uri: Uri, operation: str
+) -> None:
     missing = uri("missing", f"{uuid.uuid4().hex}.bin")
     calls: dict[str, Callable[[], Any]] = {
         "open": lambda: read(store, missing),
@@ -336,8 +351,9 @@ VALUES: dict[str, Callable[[], Any]] = {
     "pydantic": lambda: Point(x=1, label="p"),
     "dataclass": lambda: Box(width=1.5, tags=["a", "b"]),
     "numpy": lambda: np.arange(12, dtype=np.float32).reshape(3, 4),
-    "dataframe": lambda: pd.DataFrame({"a": [1, 2, 3], "b": ["x", "y", "z"]},
-                                      index=pd.Index([10, 20, 30], name="id")),
+    "dataframe": lambda: pd.DataFrame(
+        {"a": [1, 2, 3], "b": ["x", "y", "z"]}, index=pd.Index([10, 20, 30], name="id")
+    ),
     "series": lambda: pd.Series([1.5, 2.5], name="s"),
     "list_of_frames": lambda: [pd.DataFrame({"a": [1]}), pd.DataFrame({"b": [2.0]})],
 }
@@ -427,18 +443,22 @@ def store_pipeline():
 
 
 def test_pipeline_runs_with_the_store_in_the_active_stack(
-        store_spec: tuple[str, dict[str, Any]], make_store: Callable[..., Any]) -> None:
+    store_spec: tuple[str, dict[str, Any]], make_store: Callable[..., Any]
+) -> None:
     flavor, configuration = store_spec
     client = Client()
-    secret_keys = {k: v for k, v in configuration.items()
-                   if k in ("key", "secret", "connection_string") and isinstance(v, str)}
+    secret_keys = {
+        k: v
+        for k, v in configuration.items()
+        if k in ("key", "secret", "connection_string") and isinstance(v, str)
+    }
     if secret_keys:  # as users should: credentials as secrets, referenced from the config
         client.create_secret("store-creds", secret_keys)
-        configuration = {**configuration,
-                         **{k: f"{{{{store-creds.{k}}}}}" for k in secret_keys}}
+        configuration = {**configuration, **{k: f"{{{{store-creds.{k}}}}}" for k in secret_keys}}
     client.create_stack_component("conformance_store", flavor, "artifact_store", configuration)
-    client.create_stack("conformance", {"orchestrator": "default",
-                                        "artifact_store": "conformance_store"})
+    client.create_stack(
+        "conformance", {"orchestrator": "default", "artifact_store": "conformance_store"}
+    )
     client.activate_stack("conformance")
 
     store_pipeline()
@@ -466,12 +486,13 @@ def assert_clean(text: str, *secrets: str) -> None:
     assert not leaked, f"credentials {leaked} appear in:\n{text[:2000]}"
 
 
-def test_s3_credentials_stay_out_of_debug_logs(s3_store_config: dict[str, Any],
-                                               make_store: Callable[..., Any],
-                                               caplog: pytest.LogCaptureFixture) -> None:
+def test_s3_credentials_stay_out_of_debug_logs(
+    s3_store_config: dict[str, Any],
+    make_store: Callable[..., Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     caplog.set_level(logging.DEBUG)
-    store = make_store("s3", {**s3_store_config, "key": KEY, "secret": SECRET,
-                               "token": TOKEN})
+    store = make_store("s3", {**s3_store_config, "key": KEY, "secret": SECRET, "token": TOKEN})
     write(store, store.join(store.path, "f.txt"), b"data")
     assert read(store, store.join(store.path, "f.txt")) == b"data"
     store.listdir(store.path)
@@ -481,34 +502,44 @@ def test_s3_credentials_stay_out_of_debug_logs(s3_store_config: dict[str, Any],
     assert_clean(repr(store) + repr(store.config), KEY, SECRET, TOKEN)
 
 
-def test_s3_errors_never_quote_credentials(s3_server: Any, make_store: Callable[..., Any],
-                                           caplog: pytest.LogCaptureFixture) -> None:
+def test_s3_errors_never_quote_credentials(
+    s3_server: Any, make_store: Callable[..., Any], caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
-    config = {**s3_server.store_config("s3://no-such-bucket-here"), "key": KEY,
-              "secret": SECRET, "token": TOKEN}
+    config = {
+        **s3_server.store_config("s3://no-such-bucket-here"),
+        "key": KEY,
+        "secret": SECRET,
+        "token": TOKEN,
+    }
     store = make_store("s3", config)
-    with pytest.raises(Exception) as info:  # noqa: B017 - any error; its text is the test
+    with pytest.raises(Exception) as info:  # any error; its text is the test
         store.verify()
     text = "".join(traceback.format_exception(info.value))
     assert "no-such-bucket-here" in text and "stackwise artifact-store update" in text
     assert_clean(text + caplog.text, KEY, SECRET, TOKEN)
 
 
-def test_azure_wrong_key_fails_without_quoting_it(azure_server: Any,
-                                                  azure_store_config: dict[str, Any],
-                                                  make_store: Callable[..., Any],
-                                                  caplog: pytest.LogCaptureFixture) -> None:
+def test_azure_wrong_key_fails_without_quoting_it(
+    azure_server: Any,
+    azure_store_config: dict[str, Any],
+    make_store: Callable[..., Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     import base64
 
     caplog.set_level(logging.DEBUG)
     wrong_key = base64.b64encode(b"a wrong account key for azurite!" * 2).decode()
-    config = {"path": azure_store_config["path"], "account_name": azure_server.account_name,
-              "connection_string": azure_server.connection_string.replace(
-                  azure_server.account_key, wrong_key)}
+    config = {
+        "path": azure_store_config["path"],
+        "account_name": azure_server.account_name,
+        "connection_string": azure_server.connection_string.replace(
+            azure_server.account_key, wrong_key
+        ),
+    }
     store = make_store("azure", config)
-    with pytest.raises(Exception) as info:  # noqa: B017 - any error; its text is the test
+    with pytest.raises(Exception) as info:  # any error; its text is the test
         write(store, store.join(store.path, "f.txt"))
     text = "".join(traceback.format_exception(info.value))
     assert "AuthenticationFailed" in text or "authoriz" in text.lower() or "403" in text, text
-    assert_clean(text + caplog.text + repr(store.config), wrong_key,
-                 config["connection_string"])
+    assert_clean(text + caplog.text + repr(store.config), wrong_key, config["connection_string"])

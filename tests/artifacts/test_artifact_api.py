@@ -155,8 +155,10 @@ def test_cached_rerun_creates_no_new_versions():
     assert second.steps["saves_on_the_side"].status == "cached"
     assert _version_names("side_artifact") == ["1"]
     assert _version_names("result") == ["1"]
-    assert (second.steps["saves_on_the_side"].outputs["result"][0].id
-            == first.steps["saves_on_the_side"].outputs["result"][0].id)
+    assert (
+        second.steps["saves_on_the_side"].outputs["result"][0].id
+        == first.steps["saves_on_the_side"].outputs["result"][0].id
+    )
 
 
 def test_a_changed_parameter_saves_a_new_version():

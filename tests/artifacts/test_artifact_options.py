@@ -30,12 +30,18 @@ def _root() -> str:
 
 
 def test_save_artifact_options_are_recorded():
-    version = save_artifact("abc", "opts", artifact_type=ArtifactType.MODEL, tags=["t"],
-                            user_metadata={"um": 1}, extract_metadata=False,
-                            include_visualizations=False, save_type=ArtifactSaveType.EXTERNAL,
-                            has_custom_name=False,
-                            materializer="stackwise.materializers.built_in_materializer."
-                                         "BuiltInMaterializer")
+    version = save_artifact(
+        "abc",
+        "opts",
+        artifact_type=ArtifactType.MODEL,
+        tags=["t"],
+        user_metadata={"um": 1},
+        extract_metadata=False,
+        include_visualizations=False,
+        save_type=ArtifactSaveType.EXTERNAL,
+        has_custom_name=False,
+        materializer="stackwise.materializers.built_in_materializer.BuiltInMaterializer",
+    )
     assert version.type == ArtifactType.MODEL
     assert version.save_type == ArtifactSaveType.EXTERNAL
     assert [t.name for t in version.tags] == ["t"]
@@ -77,8 +83,7 @@ def test_register_a_folder_and_a_file_where_they_are():
     single = Path(_root(), "single.txt")
     single.write_text("hi")
 
-    version = register_artifact(str(folder), "raw", tags=["r"],
-                                artifact_metadata={"rows": 1})
+    version = register_artifact(str(folder), "raw", tags=["r"], artifact_metadata={"rows": 1})
     assert version.uri == str(folder) and version.version == "1"
     assert version.save_type == ArtifactSaveType.PREEXISTING
     assert version.type == ArtifactType.DATA
@@ -86,8 +91,9 @@ def test_register_a_folder_and_a_file_where_they_are():
     loaded = load_artifact("raw")
     assert isinstance(loaded, Path) and (loaded / "rows.csv").read_text() == "a,b\n"
 
-    file_version = register_artifact(str(single), "one_file", version="v",
-                                     artifact_type=ArtifactType.MODEL)
+    file_version = register_artifact(
+        str(single), "one_file", version="v", artifact_type=ArtifactType.MODEL
+    )
     assert file_version.version == "v" and file_version.type == ArtifactType.MODEL
     assert load_artifact("one_file").read_text() == "hi"
     assert single.exists() and folder.exists()  # registering copies and moves nothing
@@ -106,8 +112,9 @@ def test_register_refuses_what_it_cannot_own(tmp_path):
 
 
 def test_artifact_config_fields_and_refusals():
-    config = ArtifactConfig(name="n", version=1, tags=["t"], run_metadata={"x": 1},
-                            artifact_type="ModelArtifact")
+    config = ArtifactConfig(
+        name="n", version=1, tags=["t"], run_metadata={"x": 1}, artifact_type="ModelArtifact"
+    )
     assert config.artifact_type is ArtifactType.MODEL
     assert ArtifactConfig().tags is None
     with pytest.raises(ValidationError):
@@ -129,10 +136,13 @@ def test_external_artifact_members():
     assert version.load() == [1, 2]
     with pytest.raises(RuntimeError, match="uploaded already"):
         external.upload_by_value()
-    bare = ExternalArtifact(value="v", name="named_bare", store_artifact_metadata=False,
-                            store_artifact_visualizations=False,
-                            materializer="stackwise.materializers.built_in_materializer."
-                                         "BuiltInMaterializer")
+    bare = ExternalArtifact(
+        value="v",
+        name="named_bare",
+        store_artifact_metadata=False,
+        store_artifact_visualizations=False,
+        materializer="stackwise.materializers.built_in_materializer.BuiltInMaterializer",
+    )
     bare_version = Client().get_artifact_version(str(bare.upload_by_value()))
     assert bare_version.artifact.name == "named_bare"
     assert dict(bare_version.run_metadata) == {} and bare_version.visualizations == []

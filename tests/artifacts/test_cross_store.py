@@ -27,8 +27,11 @@ def use_s3_stack(config: dict[str, Any], name: str = "cloud") -> Any:
     client = Client()
     client.create_secret(f"{name}_s3", {"key": config["key"], "secret": config["secret"]})
     client.create_stack_component(
-        f"{name}_store", "s3", "artifact_store",
-        {**config, "key": f"{{{{{name}_s3.key}}}}", "secret": f"{{{{{name}_s3.secret}}}}"})
+        f"{name}_store",
+        "s3",
+        "artifact_store",
+        {**config, "key": f"{{{{{name}_s3.key}}}}", "secret": f"{{{{{name}_s3.secret}}}}"},
+    )
     client.create_stack(name, {"orchestrator": "default", "artifact_store": f"{name}_store"})
     return client.activate_stack(name).artifact_store
 
@@ -38,8 +41,12 @@ def use_plaintext_s3_stack(config: dict[str, Any], name: str = "plain") -> Any:
     client = Client()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # "a secret given in plain text"
-        client.create_stack_component(f"{name}_store", "s3", "artifact_store",
-                                      {**config, "key": SECRET_KEY, "secret": SECRET_VALUE})
+        client.create_stack_component(
+            f"{name}_store",
+            "s3",
+            "artifact_store",
+            {**config, "key": SECRET_KEY, "secret": SECRET_VALUE},
+        )
     client.create_stack(name, {"orchestrator": "default", "artifact_store": f"{name}_store"})
     return client.activate_stack(name).artifact_store
 
@@ -48,8 +55,13 @@ def boto3_client(s3_server: Any) -> Any:
     """A plain boto3 client on the test server (moto accepts any credentials)."""
     import boto3
 
-    return boto3.client("s3", endpoint_url=s3_server.endpoint_url, region_name="us-east-1",
-                        aws_access_key_id="testing", aws_secret_access_key="testing")
+    return boto3.client(
+        "s3",
+        endpoint_url=s3_server.endpoint_url,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
 
 
 @step
@@ -80,7 +92,8 @@ def _clear_calls() -> None:
 
 
 def test_an_artifact_loads_from_its_store_after_the_stack_changed(
-        s3_store_config: dict[str, Any]) -> None:
+    s3_store_config: dict[str, Any],
+) -> None:
     cloud = use_s3_stack(s3_store_config)
     run = make_and_sum()
     frame_version = run.steps["make_frame"].output
@@ -101,7 +114,8 @@ def test_an_artifact_loads_from_its_store_after_the_stack_changed(
 
 
 def test_a_deleted_store_is_named_with_what_to_register_then_a_new_one_serves(
-        s3_store_config: dict[str, Any]) -> None:
+    s3_store_config: dict[str, Any],
+) -> None:
     use_s3_stack(s3_store_config)
     version = save_artifact({"answer": 42}, "answer")
     client = Client()
@@ -119,13 +133,17 @@ def test_a_deleted_store_is_named_with_what_to_register_then_a_new_one_serves(
 
     # a store registered again on the same bucket serves the old versions
     client.create_stack_component(
-        "again", "s3", "artifact_store",
-        {**s3_store_config, "key": "{{cloud_s3.key}}", "secret": "{{cloud_s3.secret}}"})
+        "again",
+        "s3",
+        "artifact_store",
+        {**s3_store_config, "key": "{{cloud_s3.key}}", "secret": "{{cloud_s3.secret}}"},
+    )
     assert Client().get_artifact_version("answer").load() == {"answer": 42}
 
 
 def test_a_deleted_bucket_is_reported_with_the_store_and_its_masked_config(
-        s3_server: Any, s3_store_config: dict[str, Any]) -> None:
+    s3_server: Any, s3_store_config: dict[str, Any]
+) -> None:
     use_plaintext_s3_stack(s3_store_config)
     version = save_artifact([1, 2, 3], "numbers")
     Client().activate_stack("default")
@@ -148,7 +166,8 @@ def test_a_deleted_bucket_is_reported_with_the_store_and_its_masked_config(
 
 
 def test_an_unreachable_endpoint_is_reported_with_the_store_and_no_secrets(
-        s3_store_config: dict[str, Any]) -> None:
+    s3_store_config: dict[str, Any],
+) -> None:
     use_plaintext_s3_stack(s3_store_config)
     save_artifact("hello", "greeting")
     client = Client()
@@ -156,9 +175,14 @@ def test_an_unreachable_endpoint_is_reported_with_the_store_and_no_secrets(
     with socket.socket() as probe:  # a loopback port nothing listens on
         probe.bind(("127.0.0.1", 0))
         wrong = f"http://127.0.0.1:{probe.getsockname()[1]}"
-    client.update_stack_component("plain_store", "artifact_store", configuration={
-        "client_kwargs": {"endpoint_url": wrong},
-        "config_kwargs": {"retries": {"max_attempts": 1}, "connect_timeout": 2}})
+    client.update_stack_component(
+        "plain_store",
+        "artifact_store",
+        configuration={
+            "client_kwargs": {"endpoint_url": wrong},
+            "config_kwargs": {"retries": {"max_attempts": 1}, "connect_timeout": 2},
+        },
+    )
 
     with pytest.raises(MaterializerError) as info:
         Client().get_artifact_version("greeting").load()
@@ -171,7 +195,8 @@ def test_an_unreachable_endpoint_is_reported_with_the_store_and_no_secrets(
 
 
 def test_a_cache_hit_needs_the_outputs_in_the_current_store(
-        s3_store_config: dict[str, Any]) -> None:
+    s3_store_config: dict[str, Any],
+) -> None:
     use_s3_stack(s3_store_config)
     make_and_sum()
     assert CALLS == ["make_frame", "total"]
@@ -193,7 +218,8 @@ def test_a_cache_hit_needs_the_outputs_in_the_current_store(
 
 
 def test_a_store_that_cannot_be_built_is_named_with_the_reason(
-        s3_store_config: dict[str, Any]) -> None:
+    s3_store_config: dict[str, Any],
+) -> None:
     use_s3_stack(s3_store_config)
     save_artifact("kept", "note")
     client = Client()
@@ -203,8 +229,10 @@ def test_a_store_that_cannot_be_built_is_named_with_the_reason(
     with pytest.raises(MaterializerError) as info:
         Client().get_artifact_version("note").load()
     message = str(info.value)
-    assert ("Artifact 'note' version 1 was written to artifact store 'cloud_store' (flavor s3, "
-            f"path {s3_store_config['path']}), which cannot be used here") in message
+    assert (
+        "Artifact 'note' version 1 was written to artifact store 'cloud_store' (flavor s3, "
+        f"path {s3_store_config['path']}), which cannot be used here"
+    ) in message
     assert "cloud_s3" in message  # the missing secret
     assert "key='{{cloud_s3.key}}'" in message  # references are shown, they are no secret
     assert "stackwise artifact-store update cloud_store" in message

@@ -97,8 +97,7 @@ def test_cached_rerun_keeps_the_metadata_of_the_reused_version():
 
 def test_log_artifact_metadata_without_a_name_targets_the_single_output():
     run = single_output()
-    assert _logged(run.steps["logs_to_its_single_output"].output.run_metadata,
-                   {"kind": "single"})
+    assert _logged(run.steps["logs_to_its_single_output"].output.run_metadata, {"kind": "single"})
 
 
 def test_log_artifact_metadata_on_an_artifact_saved_in_the_step():
@@ -118,8 +117,7 @@ def test_log_metadata_inside_a_step_lands_on_the_step_run():
 def test_log_metadata_to_a_run_by_name():
     run = step_level()
     log_metadata({"reviewed_by": "ana", "score": 0.5}, run_id_name_or_prefix=run.name)
-    assert Client().get_pipeline_run(run.name).run_metadata == {"reviewed_by": "ana",
-                                                                 "score": 0.5}
+    assert Client().get_pipeline_run(run.name).run_metadata == {"reviewed_by": "ana", "score": 0.5}
 
 
 def test_log_metadata_to_a_run_by_id():
@@ -140,8 +138,7 @@ def test_log_metadata_to_an_artifact_version_outside():
     save_artifact(1, "config")
     save_artifact(2, "config")
     log_metadata({"approved": True}, artifact_name="config", artifact_version="1")
-    assert _logged(Client().get_artifact_version("config", "1").run_metadata,
-                   {"approved": True})
+    assert _logged(Client().get_artifact_version("config", "1").run_metadata, {"approved": True})
     assert "approved" not in Client().get_artifact_version("config", "2").run_metadata
 
 
@@ -149,8 +146,7 @@ def test_log_metadata_to_the_newest_artifact_version_outside():
     save_artifact(1, "config")
     save_artifact(2, "config")
     log_metadata({"latest": True}, artifact_name="config")
-    assert _logged(Client().get_artifact_version("config", "2").run_metadata,
-                   {"latest": True})
+    assert _logged(Client().get_artifact_version("config", "2").run_metadata, {"latest": True})
     assert "latest" not in Client().get_artifact_version("config", "1").run_metadata
 
 

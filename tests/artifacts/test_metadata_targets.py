@@ -40,12 +40,12 @@ def two() -> tuple[Annotated[int, "a"], Annotated[int, "b"]]:
     bulk_log_metadata({"everywhere": 1}, infer_artifacts=True)
     log_metadata({"to_run": 1}, run_id_name_or_prefix=get_step_context().pipeline_run.id)
     for label, call in (
-            ("infer", lambda: log_metadata({"x": 1}, infer_artifact=True)),
-            ("unknown", lambda: log_metadata({"x": 1}, infer_artifact=True,
-                                             artifact_name="zz")),
-            ("lesson", lambda: log_artifact_metadata({"x": 1})),
-            ("step_name", lambda: log_metadata({"x": 1}, step_name="two")),
-            ("version", lambda: log_metadata({"x": 1}, artifact_version="1"))):
+        ("infer", lambda: log_metadata({"x": 1}, infer_artifact=True)),
+        ("unknown", lambda: log_metadata({"x": 1}, infer_artifact=True, artifact_name="zz")),
+        ("lesson", lambda: log_artifact_metadata({"x": 1})),
+        ("step_name", lambda: log_metadata({"x": 1}, step_name="two")),
+        ("version", lambda: log_metadata({"x": 1}, artifact_version="1")),
+    ):
         try:
             call()
         except ValueError as error:
@@ -79,8 +79,9 @@ def test_every_target_and_the_order_between_them():
     log_metadata({"name_version": 1}, artifact_name="made", artifact_version="1")
     log_metadata({"newest": 1}, artifact_name="made")
     log_metadata({"step_beats_run": 1}, step_id=step_run.id, run_id_name_or_prefix=run.name)
-    log_metadata({"run_beats_version": 1}, artifact_version_id=version.id,
-                 run_id_name_or_prefix=run.name)
+    log_metadata(
+        {"run_beats_version": 1}, artifact_version_id=version.id, run_id_name_or_prefix=run.name
+    )
 
     step_meta = _step(run, "make").run_metadata
     assert {"step_id", "step_name", "step_beats_run"} <= set(step_meta)
@@ -125,13 +126,18 @@ def test_log_step_metadata_outside_a_step():
 def test_bulk_log_metadata_with_identifiers():
     first, second = targets(), targets()
     step_id = _step(first, "make").id
-    bulk_log_metadata({"bulk": 1},
-                      pipeline_runs=[PipelineRunIdentifier(id=first.id),
-                                     PipelineRunIdentifier(prefix=second.name[:-3])],
-                      step_runs=[StepRunIdentifier(id=step_id),
-                                 StepRunIdentifier(name="make",
-                                                   run=PipelineRunIdentifier(name=second.name))],
-                      artifact_versions=[ArtifactVersionIdentifier(name="made", version="2")])
+    bulk_log_metadata(
+        {"bulk": 1},
+        pipeline_runs=[
+            PipelineRunIdentifier(id=first.id),
+            PipelineRunIdentifier(prefix=second.name[:-3]),
+        ],
+        step_runs=[
+            StepRunIdentifier(id=step_id),
+            StepRunIdentifier(name="make", run=PipelineRunIdentifier(name=second.name)),
+        ],
+        artifact_versions=[ArtifactVersionIdentifier(name="made", version="2")],
+    )
     for run in (first, second):
         assert Client().get_pipeline_run(run.id).run_metadata["bulk"] == 1
         assert _step(run, "make").run_metadata["bulk"] == 1
@@ -143,15 +149,18 @@ def test_bulk_log_metadata_with_identifiers():
         bulk_log_metadata({"x": 1}, infer_artifacts=True)
 
 
-@pytest.mark.parametrize("build", [
-    lambda: PipelineRunIdentifier(),
-    lambda: PipelineRunIdentifier(name="a", prefix="b"),
-    lambda: StepRunIdentifier(name="s"),
-    lambda: StepRunIdentifier(),
-    lambda: ArtifactVersionIdentifier(name="a"),
-    lambda: ArtifactVersionIdentifier(id="00000000-0000-4000-8000-000000000000", name="a"),
-], ids=["run-none", "run-two", "step-no-run", "step-none", "version-no-version",
-        "version-two"])
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: PipelineRunIdentifier(),
+        lambda: PipelineRunIdentifier(name="a", prefix="b"),
+        lambda: StepRunIdentifier(name="s"),
+        lambda: StepRunIdentifier(),
+        lambda: ArtifactVersionIdentifier(name="a"),
+        lambda: ArtifactVersionIdentifier(id="00000000-0000-4000-8000-000000000000", name="a"),
+    ],
+    ids=["run-none", "run-two", "step-no-run", "step-none", "version-no-version", "version-two"],
+)
 def test_identifiers_name_their_entity_one_way(build):  # type: ignore[no-untyped-def]
     with pytest.raises(ValidationError):
         build()

@@ -33,7 +33,7 @@ pytest_plugins = ["fixtures.s3_server"]
 
 # A pipeline whose second step's materializer writes one file, half of another, then hangs:
 # the test kills the process there, as an OOM killer or a lost machine would.
-DYING_PIPELINE = textwrap.dedent('''
+DYING_PIPELINE = textwrap.dedent("""
     import os, time
     from typing import Annotated
     from stackwise import pipeline, step
@@ -79,7 +79,7 @@ DYING_PIPELINE = textwrap.dedent('''
 
     if __name__ == "__main__":
         crashing()
-''')
+""")
 
 
 def use_s3_stack(config: dict[str, Any], name: str = "cloud") -> Any:
@@ -87,8 +87,11 @@ def use_s3_stack(config: dict[str, Any], name: str = "cloud") -> Any:
     client = Client()
     client.create_secret(f"{name}_s3", {"key": config["key"], "secret": config["secret"]})
     client.create_stack_component(
-        f"{name}_store", "s3", "artifact_store",
-        {**config, "key": f"{{{{{name}_s3.key}}}}", "secret": f"{{{{{name}_s3.secret}}}}"})
+        f"{name}_store",
+        "s3",
+        "artifact_store",
+        {**config, "key": f"{{{{{name}_s3.key}}}}", "secret": f"{{{{{name}_s3.secret}}}}"},
+    )
     client.create_stack(name, {"orchestrator": "default", "artifact_store": f"{name}_store"})
     return client.activate_stack(name).artifact_store
 
@@ -108,8 +111,13 @@ def kill_mid_save(home: Path, tmp_path: Path) -> str:
     script.write_text(DYING_PIPELINE)
     marker = tmp_path / "marker"
     env = {**os.environ, "STACKWISE_HOME": str(home), "MARKER": str(marker)}
-    process = subprocess.Popen([sys.executable, str(script)], cwd=tmp_path, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 120
         while not marker.exists() or not marker.read_text():
@@ -134,7 +142,8 @@ def prune_cli(*args: str) -> Any:
 
 
 def test_a_step_killed_mid_save_leaves_only_an_orphan_that_prune_removes(
-        artifact_store: Any, stackwise_home: Path, tmp_path: Path) -> None:
+    artifact_store: Any, stackwise_home: Path, tmp_path: Path
+) -> None:
     before = save_artifact({"keep": True}, "registered_before")
     half_written = kill_mid_save(stackwise_home, tmp_path)
     assert artifact_store.exists(artifact_store.join(half_written, "part-0"))
@@ -171,18 +180,40 @@ def test_a_step_killed_mid_save_leaves_only_an_orphan_that_prune_removes(
     assert artifact_store.exists(kept.uri) and artifact_store.exists(before.uri)
 
 
-def test_delete_asks_first_and_names_the_store_when_given(
-        artifact_store: Any) -> None:
+def test_delete_asks_first_and_names_the_store_when_given(artifact_store: Any) -> None:
     orphan = artifact_store.join(artifact_store.path, "lost", str(uuid.uuid4()))
     with artifact_store.open(artifact_store.join(orphan, "data"), "wb") as file:
         file.write(b"1")
-    refused = CliRunner().invoke(cli, ["artifact", "prune", "--orphans", "--min-age", "0",
-                                       "--store", artifact_store.name, "--delete"], input="n\n")
+    refused = CliRunner().invoke(
+        cli,
+        [
+            "artifact",
+            "prune",
+            "--orphans",
+            "--min-age",
+            "0",
+            "--store",
+            artifact_store.name,
+            "--delete",
+        ],
+        input="n\n",
+    )
     assert refused.exit_code == 1 and "Delete these 1 folder(s)" in refused.output
     assert artifact_store.exists(orphan)
-    confirmed = CliRunner().invoke(cli, ["artifact", "prune", "--orphans", "--min-age", "0",
-                                         "--store", artifact_store.name, "--delete"],
-                                   input="y\n")
+    confirmed = CliRunner().invoke(
+        cli,
+        [
+            "artifact",
+            "prune",
+            "--orphans",
+            "--min-age",
+            "0",
+            "--store",
+            artifact_store.name,
+            "--delete",
+        ],
+        input="y\n",
+    )
     assert confirmed.exit_code == 0, confirmed.output
     assert not artifact_store.exists(orphan)
 

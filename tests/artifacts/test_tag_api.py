@@ -110,8 +110,11 @@ def test_an_exclusive_tag_marks_one_run_per_pipeline():
     add_tags(["best"], run=b1.id)
     add_tags(["best"], run=a2.id)
     client = Client()
-    assert [names(client.get_pipeline_run(r.id).tags) for r in (a1, b1, a2)] == \
-        [[], ["best"], ["best"]]
+    assert [names(client.get_pipeline_run(r.id).tags) for r in (a1, b1, a2)] == [
+        [],
+        ["best"],
+        ["best"],
+    ]
 
 
 def test_an_exclusive_tag_marks_one_version_per_artifact():
@@ -121,8 +124,12 @@ def test_an_exclusive_tag_marks_one_version_per_artifact():
         add_tags([Tag(name="latest", exclusive=True)], artifact_version_id=version.id)
     v3 = save_artifact(4, "model", tags=["latest"])
     client = Client()
-    assert [names(client.get_artifact_version(v.id).tags) for v in (v1, v2, v3, other)] == \
-        [[], [], ["latest"], ["latest"]]
+    assert [names(client.get_artifact_version(v.id).tags) for v in (v1, v2, v3, other)] == [
+        [],
+        [],
+        ["latest"],
+        ["latest"],
+    ]
 
 
 def test_exclusive_tags_are_refused_where_they_cannot_apply():
@@ -137,18 +144,31 @@ def test_exclusive_tags_are_refused_where_they_cannot_apply():
         add_tags([Tag(name="plain", exclusive=True)], run=run.id)
 
 
-@pytest.mark.parametrize(("kwargs", "match"), [
-    ({}, "outside a step needs a target"),
-    ({"infer_artifact": True}, "only inside a step"),
-    ({"artifact_name": "thing"}, "also needs artifact_version"),
-    ({"artifact_version": "1"}, "also needs artifact_name"),
-    ({"artifact": "thing", "pipeline": "first"}, "several targets"),
-    ({"run_template": "t"}, "no run templates"),
-    ({"snapshot": "s"}, "no run templates, snapshots"),
-    ({"deployment": "d"}, "deployments"),
-    ({"artifact_version_id": "not-an-id"}, "is not an id"),
-], ids=["none", "infer", "name-only", "version-only", "two", "template", "snapshot",
-        "deployment", "bad-id"])
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({}, "outside a step needs a target"),
+        ({"infer_artifact": True}, "only inside a step"),
+        ({"artifact_name": "thing"}, "also needs artifact_version"),
+        ({"artifact_version": "1"}, "also needs artifact_name"),
+        ({"artifact": "thing", "pipeline": "first"}, "several targets"),
+        ({"run_template": "t"}, "no run templates"),
+        ({"snapshot": "s"}, "no run templates, snapshots"),
+        ({"deployment": "d"}, "deployments"),
+        ({"artifact_version_id": "not-an-id"}, "is not an id"),
+    ],
+    ids=[
+        "none",
+        "infer",
+        "name-only",
+        "version-only",
+        "two",
+        "template",
+        "snapshot",
+        "deployment",
+        "bad-id",
+    ],
+)
 def test_target_errors(kwargs, match):  # type: ignore[no-untyped-def]
     save_artifact(1, "thing")
     with pytest.raises(ValueError, match=match):

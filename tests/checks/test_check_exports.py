@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import stackwise.checks
 
-EXPORTED = {"RULES", "SKIPPED_DIRS", "Finding", "Scan", "TrackerUse", "check_paths",
-            "python_files", "scan_file", "scan_paths", "scan_source", "sort_findings",
-            "tracker_findings"}
+EXPORTED = {
+    "RULES",
+    "SKIPPED_DIRS",
+    "Finding",
+    "Scan",
+    "TrackerUse",
+    "check_paths",
+    "python_files",
+    "scan_file",
+    "scan_paths",
+    "scan_source",
+    "sort_findings",
+    "tracker_findings",
+}
 
 
 def test_exported_names() -> None:

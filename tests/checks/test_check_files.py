@@ -23,8 +23,9 @@ def test_folders_are_searched_and_environments_skipped(write, samples: Path) -> 
     assert python_files([samples]) == kept
 
 
-def test_named_files_are_read_whatever_their_suffix_and_each_only_once(write,
-                                                                       samples: Path) -> None:
+def test_named_files_are_read_whatever_their_suffix_and_each_only_once(
+    write, samples: Path
+) -> None:
     script = write(UNANNOTATED, "run_pipeline")
     module = write("x = 1\n", "m.py")
     assert python_files([script, samples, module]) == [script, module]
@@ -36,13 +37,14 @@ def test_a_missing_path_is_an_error() -> None:
         python_files(["nowhere"])
 
 
-def test_syntax_errors_are_sw000_and_other_files_are_still_checked(write,
-                                                                   samples: Path) -> None:
+def test_syntax_errors_are_sw000_and_other_files_are_still_checked(write, samples: Path) -> None:
     write("def broken(:\n    pass\n", "a_broken.py")
     write(UNANNOTATED, "b_fine.py")
     findings = check_paths([samples])
     assert [(Path(f.path).name, f.code, f.line) for f in findings] == [
-        ("a_broken.py", "SW000", 1), ("b_fine.py", "SW003", 4)]
+        ("a_broken.py", "SW000", 1),
+        ("b_fine.py", "SW003", 4),
+    ]
     assert findings[0].message.startswith("cannot parse this file (invalid syntax")
 
 
@@ -64,6 +66,9 @@ def test_the_users_syntax_warnings_are_not_raised() -> None:
 
 
 def test_columns_count_characters_not_bytes() -> None:
-    scan = scan_source('from stackwise import step\n\n@step\ndef s(df) -> None:\n'
-                       '    é = df.to_csv("/tmp/é.csv")\n', "x.py")
+    scan = scan_source(
+        "from stackwise import step\n\n@step\ndef s(df) -> None:\n"
+        '    é = df.to_csv("/tmp/é.csv")\n',
+        "x.py",
+    )
     assert [(f.line, f.col) for f in scan.findings] == [(5, 19)]

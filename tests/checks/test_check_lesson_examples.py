@@ -4,30 +4,30 @@ nothing, so a bare `@step` must count as stackwise's."""
 
 from __future__ import annotations
 
-WRONG_CLOUD = '''
+WRONG_CLOUD = """
 # WRONG - not portable
 @step
 def save_model(model):
     import boto3
     boto3.client("s3").put_object(Bucket="my-bucket", Key="model.pkl", Body=...)
-'''
+"""
 
-CORRECT_CLOUD = '''
+CORRECT_CLOUD = """
 # CORRECT - use stackwise's artifact store interface
 @step
 def train_and_save(X_train, y_train) -> ClassifierMixin:
     model = RandomForestClassifier().fit(X_train, y_train)
     return model # stackwise saves to active artifact store automatically
-'''
+"""
 
-WRONG_ANNOTATION = '''
+WRONG_ANNOTATION = """
 # WRONG - no type annotation - artifact is not tracked
 @step
 def train_model(X_train, y_train):
     return RandomForestClassifier().fit(X_train, y_train)
-'''
+"""
 
-CORRECT_ANNOTATION = '''
+CORRECT_ANNOTATION = """
 # CORRECT
 from sklearn.base import ClassifierMixin
 from typing import Annotated
@@ -35,23 +35,22 @@ from typing import Annotated
 @step
 def train_model(X_train, y_train) -> Annotated[ClassifierMixin, "trained_model"]:
     return RandomForestClassifier().fit(X_train, y_train)
-'''
+"""
 
-TRACKER = '''
+TRACKER = """
 from stackwise import step
 
 @step(experiment_tracker="mlflow_tracker")
 def train_model(X_train, y_train) -> int:
     return 1
-'''
+"""
 
 
 def test_cloud_sdk_in_a_step_is_reported_once_at_the_import(check) -> None:
     [finding] = check(WRONG_CLOUD)
     assert (finding.code, finding.line, finding.col) == ("SW001", 4, 5)
     assert finding.message.startswith("step 'save_model' imports boto3 (AWS SDK): ")
-    assert "Return the value and let the active stack's artifact store save it" in (
-        finding.message)
+    assert "Return the value and let the active stack's artifact store save it" in (finding.message)
     assert finding.format().startswith(f"{finding.path}:4:5: SW001 step 'save_model'")
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 
 def test_returns_that_give_nothing_are_fine(found) -> None:
-    assert found('''
+    assert (
+        found("""
         from stackwise import step
 
         @step
@@ -25,11 +26,14 @@ def test_returns_that_give_nothing_are_fine(found) -> None:
         @step
         def no_return(x):
             x.append(1)
-        ''') == []
+        """)
+        == []
+    )
 
 
 def test_only_the_steps_own_returns_count(found) -> None:
-    assert found('''
+    assert (
+        found("""
         from stackwise import step
 
         @step
@@ -46,11 +50,13 @@ def test_only_the_steps_own_returns_count(found) -> None:
 
         def helper(x):
             return x
-        ''') == []
+        """)
+        == []
+    )
 
 
 def test_the_first_value_return_is_named_and_the_def_is_the_position(check) -> None:
-    [finding] = check('''
+    [finding] = check("""
         from stackwise import step
 
         @step(enable_cache=False)
@@ -60,19 +66,22 @@ def test_the_first_value_return_is_named_and_the_def_is_the_position(check) -> N
             if x == 0:
                 return x + 1
             return x
-        ''')
+        """)
     assert (finding.code, finding.line, finding.col) == ("SW003", 4, 1)
-    assert finding.message.startswith("step 'pick' returns a value (line 8) but has no return "
-                                      "annotation: ")
+    assert finding.message.startswith(
+        "step 'pick' returns a value (line 8) but has no return annotation: "
+    )
 
 
 def test_a_tuple_return_suggests_one_annotation_per_output(check) -> None:
-    [finding] = check('''
+    [finding] = check("""
         from stackwise import step
 
         @step
         def split(df):
             return df[:10], df[10:]
-        ''')
-    assert ('annotate each value: `-> Tuple[Annotated[T1, "name1"], Annotated[T2, "name2"]]`'
-            in finding.message)
+        """)
+    assert (
+        'annotate each value: `-> Tuple[Annotated[T1, "name1"], Annotated[T2, "name2"]]`'
+        in finding.message
+    )

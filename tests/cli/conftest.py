@@ -21,11 +21,17 @@ Process = Callable[..., subprocess.CompletedProcess]
 def stackwise_process() -> Process:
     """`stackwise_process("stack", "get")` runs `python -m stackwise.cli.main stack get`."""
 
-    def run(*args: str, extra_env: dict[str, str] | None = None,
-            python_flags: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    def run(
+        *args: str, extra_env: dict[str, str] | None = None, python_flags: tuple[str, ...] = ()
+    ) -> subprocess.CompletedProcess:
         env = {**os.environ, **(extra_env or {})}
-        return subprocess.run([sys.executable, *python_flags, "-m", "stackwise.cli.main", *args],
-                              capture_output=True, text=True, env=env, timeout=120)
+        return subprocess.run(
+            [sys.executable, *python_flags, "-m", "stackwise.cli.main", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
 
     return run
 

@@ -13,12 +13,23 @@ from stackwise.enums import StackComponentType
 MLFLOW_FIELDS = ("tracking_uri (", "experiment_name (", "nested (bool")
 
 
-@pytest.mark.parametrize(("raw", "value"), [
-    ("5000", 5000), ("0.5", 0.5), ("true", True), ("False", False), ("null", None),
-    ("[a, b]", ["a", "b"]), ("http://host:5000", "http://host:5000"), ("yes", "yes"),
-    ("no", "no"), ("2024-01-01", "2024-01-01"), ("", ""), ("sqlite:////tmp/x.db",
-                                                         "sqlite:////tmp/x.db"),
-])
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("5000", 5000),
+        ("0.5", 0.5),
+        ("true", True),
+        ("False", False),
+        ("null", None),
+        ("[a, b]", ["a", "b"]),
+        ("http://host:5000", "http://host:5000"),
+        ("yes", "yes"),
+        ("no", "no"),
+        ("2024-01-01", "2024-01-01"),
+        ("", ""),
+        ("sqlite:////tmp/x.db", "sqlite:////tmp/x.db"),
+    ],
+)
 def test_values_are_yaml_scalars_but_never_surprising(raw: str, value: object) -> None:
     assert parse_value(raw) == value
     assert type(parse_value(raw)) is type(value)
@@ -26,39 +37,61 @@ def test_values_are_yaml_scalars_but_never_surprising(raw: str, value: object) -
 
 def test_config_args_take_both_spellings_and_normalise_dashes() -> None:
     assert parse_config_args(["--port=5000", "--tracking-uri", "http://x", "--a=b=c"]) == {
-        "port": 5000, "tracking_uri": "http://x", "a": "b=c"}
+        "port": 5000,
+        "tracking_uri": "http://x",
+        "a": "b=c",
+    }
 
 
-@pytest.mark.parametrize(("args", "problem"), [
-    (["stray"], "Unexpected argument 'stray'"),
-    (["--port"], "--port needs a value"),
-    (["--port", "--other=1"], "--port needs a value"),
-    (["--a=1", "--a=2"], "--a is given twice"),
-    (["--=1"], "has no key name"),
-])
+@pytest.mark.parametrize(
+    ("args", "problem"),
+    [
+        (["stray"], "Unexpected argument 'stray'"),
+        (["--port"], "--port needs a value"),
+        (["--port", "--other=1"], "--port needs a value"),
+        (["--a=1", "--a=2"], "--a is given twice"),
+        (["--=1"], "has no key name"),
+    ],
+)
 def test_config_args_refuse_what_they_cannot_read(args: list[str], problem: str) -> None:
     with pytest.raises(click.UsageError, match=problem):
         parse_config_args(args)
 
 
 def test_register_with_key_value_options_then_list_and_describe(ok) -> None:
-    out = ok("experiment-tracker", "register", "tracker", "--flavor=mlflow",
-             "--tracking_uri=http://localhost:5000", "--nested=true",
-             "--experiment_name", "exp").stdout
+    out = ok(
+        "experiment-tracker",
+        "register",
+        "tracker",
+        "--flavor=mlflow",
+        "--tracking_uri=http://localhost:5000",
+        "--nested=true",
+        "--experiment_name",
+        "exp",
+    ).stdout
     assert "Registered experiment tracker 'tracker' (flavor mlflow)." in out
     assert "stackwise stack update STACK -e tracker" in out
 
     record = Client().get_stack_component("experiment_tracker", "tracker")
-    assert record.configuration == {"tracking_uri": "http://localhost:5000", "nested": True,
-                                    "experiment_name": "exp"}
+    assert record.configuration == {
+        "tracking_uri": "http://localhost:5000",
+        "nested": True,
+        "experiment_name": "exp",
+    }
 
     listing = ok("experiment-tracker", "list").stdout
     assert "tracker" in listing and "mlflow" in listing
     assert "tracking_uri=http://localhost:5000" in listing
 
     described = ok("experiment-tracker", "describe", "tracker").stdout
-    for text in ("Experiment tracker 'tracker'", "flavor", "mlflow", "nested=True",
-                 "experiment_name=exp", str(record.id)):
+    for text in (
+        "Experiment tracker 'tracker'",
+        "flavor",
+        "mlflow",
+        "nested=True",
+        "experiment_name=exp",
+        str(record.id),
+    ):
         assert text in described
 
 
@@ -66,14 +99,25 @@ def test_int_option_is_stored_as_int(ok) -> None:
     ok("artifact-store", "register", "store", "--flavor", "local", "--path=/tmp/a")
     ok("artifact-store", "update", "store", "--path", "/tmp/b")
     assert Client().get_stack_component("artifact_store", "store").configuration == {
-        "path": "/tmp/b"}
+        "path": "/tmp/b"
+    }
 
 
 def test_secrets_are_masked_in_list_and_describe(ok) -> None:
-    ok("experiment-tracker", "register", "t", "-f", "mlflow", "--tracking_uri=http://h:1",
-       "--tracking_token=s3cr3t-token", "--tracking_password=hunter2")
-    for out in (ok("experiment-tracker", "list").stdout,
-                ok("experiment-tracker", "describe", "t").stdout):
+    ok(
+        "experiment-tracker",
+        "register",
+        "t",
+        "-f",
+        "mlflow",
+        "--tracking_uri=http://h:1",
+        "--tracking_token=s3cr3t-token",
+        "--tracking_password=hunter2",
+    )
+    for out in (
+        ok("experiment-tracker", "list").stdout,
+        ok("experiment-tracker", "describe", "t").stdout,
+    ):
         assert "s3cr3t-token" not in out and "hunter2" not in out
         assert "tracking_token=****" in out and "tracking_password=****" in out
 
@@ -82,8 +126,9 @@ def test_secrets_are_masked_in_list_and_describe(ok) -> None:
 def test_bad_key_or_type_exits_1_with_the_field_doc(invoke, bad: str) -> None:
     result = invoke("experiment-tracker", "register", "t", "--flavor=mlflow", bad)
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: Invalid configuration for experiment_tracker "
-                                    "flavor 'mlflow'")
+    assert result.stderr.startswith(
+        "Error: Invalid configuration for experiment_tracker flavor 'mlflow'"
+    )
     assert ("unknown key 'bogus'" if bad == "--bogus=1" else "key 'nested'") in result.stderr
     for field in MLFLOW_FIELDS:
         assert field in result.stderr
@@ -112,10 +157,14 @@ def test_duplicate_component_name_is_refused(ok, invoke) -> None:
 
 def test_update_merges_and_validates(ok, invoke) -> None:
     ok("experiment-tracker", "register", "t", "-f", "mlflow", "--tracking_uri=http://a:1")
-    assert "Updated experiment tracker 't': nested." in ok(
-        "experiment-tracker", "update", "t", "--nested=true").stdout
+    assert (
+        "Updated experiment tracker 't': nested."
+        in ok("experiment-tracker", "update", "t", "--nested=true").stdout
+    )
     assert Client().get_stack_component("experiment_tracker", "t").configuration == {
-        "tracking_uri": "http://a:1", "nested": True}
+        "tracking_uri": "http://a:1",
+        "nested": True,
+    }
     bad = invoke("experiment-tracker", "update", "t", "--nope=1")
     assert bad.exit_code == 1 and "unknown key 'nope'" in bad.stderr
     nothing = invoke("experiment-tracker", "update", "t")

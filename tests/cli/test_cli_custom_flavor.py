@@ -12,14 +12,14 @@ from click.testing import CliRunner
 
 from stackwise.cli.main import cli
 
-FLAVOR_MODULE = '''
+FLAVOR_MODULE = """
 from stackwise.enums import StackComponentType
 from stackwise.stack.flavor import Flavor
 
 FLAVOR = Flavor(StackComponentType.ORCHESTRATOR, "my_local",
                 "stackwise.orchestrators.local_orchestrator:LocalOrchestrator",
                 description="The local orchestrator under a team's own name.")
-'''
+"""
 
 
 @pytest.fixture
@@ -30,8 +30,9 @@ def flavor_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return "team_flavors:FLAVOR"
 
 
-def test_registered_flavor_persists_and_runs_a_pipeline(flavor_module: str,
-                                                       stackwise_home: Path) -> None:
+def test_registered_flavor_persists_and_runs_a_pipeline(
+    flavor_module: str, stackwise_home: Path
+) -> None:
     runner = CliRunner()
     result = runner.invoke(cli, ["orchestrator", "flavor", "register", flavor_module])
     assert result.exit_code == 0, result.output
@@ -45,8 +46,13 @@ def test_registered_flavor_persists_and_runs_a_pipeline(flavor_module: str,
         "print(c.get_stack('team').components['orchestrator'][0].flavor_name)\n"
     )
     # the fixture put the module's folder on PYTHONPATH, as a user's project would
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         env={**os.environ, "STACKWISE_HOME": str(stackwise_home)}, check=False)
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "STACKWISE_HOME": str(stackwise_home)},
+        check=False,
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "my_local"
 

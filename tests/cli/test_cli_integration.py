@@ -37,8 +37,7 @@ def table_rows(out: str) -> dict[str, list[str]]:
             last = cells[0]
             found[last] = cells[1:]
         elif last:  # a wrapped cell continues on the next line
-            found[last] = [f"{a}\n{b}".strip() for a, b in
-                           zip(found[last], cells[1:], strict=True)]
+            found[last] = [f"{a}\n{b}".strip() for a, b in zip(found[last], cells[1:], strict=True)]
     return found
 
 
@@ -67,17 +66,27 @@ def test_the_catalog_matches_the_flavors_announced_through_entry_points(name: st
 def test_the_install_command_uses_this_python_and_each_requirement_once() -> None:
     mlflow, wandb = get_integration("mlflow"), get_integration("wandb")
     assert install_command([mlflow, wandb, mlflow]) == [
-        sys.executable, "-m", "pip", "install", "mlflow>=2.12", "wandb>=0.19"]
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "mlflow>=2.12",
+        "wandb>=0.19",
+    ]
 
 
 def test_list(ok) -> None:
     out = ok("integration", "list").stdout
     rows = table_rows(out)
-    assert rows["mlflow"] == ["experiment_tracker mlflow\nmodel_deployer mlflow", "yes",
-                              "mlflow>=2.12"]
+    assert rows["mlflow"] == [
+        "experiment_tracker mlflow\nmodel_deployer mlflow",
+        "yes",
+        "mlflow>=2.12",
+    ]
     assert rows["wandb"] == ["experiment_tracker wandb", "yes", "wandb>=0.19"]
-    assert 'Install one: stackwise integration install NAME (or pip install "stackwise[NAME]").' \
-        in out
+    assert (
+        'Install one: stackwise integration install NAME (or pip install "stackwise[NAME]").' in out
+    )
 
 
 def test_list_says_what_is_not_installed(ok, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -92,23 +101,29 @@ def test_list_says_what_is_not_installed(ok, monkeypatch: pytest.MonkeyPatch) ->
 def test_install_an_unknown_integration_suggests_the_close_one(invoke) -> None:
     result = invoke("integration", "install", "mlfow", "-y")
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: No integration named 'mlfow'. Did you mean "
-                                    "'mlflow'? Known: ")
+    assert result.stderr.startswith(
+        "Error: No integration named 'mlfow'. Did you mean 'mlflow'? Known: "
+    )
     assert "'mlflow'" in result.stderr and "'wandb'" in result.stderr
 
 
 def test_install_dry_run_prints_the_pip_command(ok) -> None:
     out = ok("integration", "install", "mlflow", "wandb", "mlflow", "--dry-run").stdout
-    assert out == shlex.join([sys.executable, "-m", "pip", "install", "mlflow>=2.12",
-                              "wandb>=0.19"]) + "\n"
+    assert (
+        out
+        == shlex.join([sys.executable, "-m", "pip", "install", "mlflow>=2.12", "wandb>=0.19"])
+        + "\n"
+    )
 
 
 def test_install_asks_first(invoke) -> None:
     result = invoke("integration", "install", "mlflow", input="n\n")
     assert result.exit_code == 1
     command = shlex.join([sys.executable, "-m", "pip", "install", "mlflow>=2.12"])
-    assert result.stdout == ("mlflow: mlflow>=2.12 (installed already; pip checks its version)\n"
-                             f"Run `{command}`? [y/N]: n\n")
+    assert result.stdout == (
+        "mlflow: mlflow>=2.12 (installed already; pip checks its version)\n"
+        f"Run `{command}`? [y/N]: n\n"
+    )
     assert "Aborted" in result.stderr
     assert "Requirement" not in result.stdout  # pip never ran
 
@@ -117,19 +132,25 @@ def test_install_runs_pip_in_this_python(ok, offline_pip: None) -> None:
     out = ok("integration", "install", "mlflow", "-y").stdout
     assert "Requirement already satisfied: mlflow>=2.12" in out
     assert "Installed mlflow." in out
-    assert ("Use mlflow: `stackwise experiment-tracker register NAME --flavor=mlflow`; "
-            "`stackwise model-deployer register NAME --flavor=mlflow`.") in out
+    assert (
+        "Use mlflow: `stackwise experiment-tracker register NAME --flavor=mlflow`; "
+        "`stackwise model-deployer register NAME --flavor=mlflow`."
+    ) in out
 
 
-def test_a_failing_pip_is_an_error(invoke, offline_pip: None,
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    broken = Integration("broken", ("stackwise-no-such-package==0.0.1",),
-                         "stackwise_no_such_library")
+def test_a_failing_pip_is_an_error(
+    invoke, offline_pip: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = Integration(
+        "broken", ("stackwise-no-such-package==0.0.1",), "stackwise_no_such_library"
+    )
     monkeypatch.setattr(catalog, "list_integrations", lambda: [broken])
     result = invoke("integration", "install", "broken", "-y")
     assert result.exit_code == 1
-    command = shlex.join([sys.executable, "-m", "pip", "install",
-                          "stackwise-no-such-package==0.0.1"])
-    assert result.stderr.endswith(f"Error: pip exited with code 1; see its output above. The "
-                                  f"command was: {command}\n")
+    command = shlex.join(
+        [sys.executable, "-m", "pip", "install", "stackwise-no-such-package==0.0.1"]
+    )
+    assert result.stderr.endswith(
+        f"Error: pip exited with code 1; see its output above. The command was: {command}\n"
+    )
     assert "stackwise-no-such-package" in result.stdout  # pip's own words, shown

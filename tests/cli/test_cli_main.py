@@ -14,9 +14,18 @@ import pytest
 from stackwise.cli.main import LAZY_COMMANDS
 from stackwise.enums import StackComponentType
 
-GROUPS = ["version", "init", "db", "stack", "pipeline", "artifact", "check", "secret",
-          "integration",
-          *(t.cli_name for t in StackComponentType)]
+GROUPS = [
+    "version",
+    "init",
+    "db",
+    "stack",
+    "pipeline",
+    "artifact",
+    "check",
+    "secret",
+    "integration",
+    *(t.cli_name for t in StackComponentType),
+]
 HEAVY = ("sqlalchemy", "pydantic", "rich", "stackwise.client")
 
 
@@ -37,26 +46,33 @@ def test_every_lazy_command_resolves_to_a_click_command(ok) -> None:
 def test_help_does_not_import_heavy_modules_in_a_real_process(stackwise_process) -> None:
     result = stackwise_process("--help", python_flags=("-X", "importtime"))
     assert result.returncode == 0, result.stderr
-    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()
-                if line.startswith("import time:")}
+    imported = {
+        line.rsplit("|", 1)[-1].strip()
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:")
+    }
     for module in HEAVY:
         assert not any(m == module or m.startswith(module + ".") for m in imported), module
-    assert not any(m.startswith("stackwise.cli.") and m != "stackwise.cli.main"
-                   for m in imported), sorted(m for m in imported if "stackwise.cli" in m)
+    assert not any(
+        m.startswith("stackwise.cli.") and m != "stackwise.cli.main" for m in imported
+    ), sorted(m for m in imported if "stackwise.cli" in m)
     for name in GROUPS:
         assert name in result.stdout
 
 
 def test_building_the_help_string_leaves_heavy_modules_unloaded() -> None:
-    code = ("import sys\n"
-            "from stackwise.cli.main import cli\n"
-            "ctx = cli.make_context('stackwise', [], resilient_parsing=True)\n"
-            "text = cli.get_help(ctx)\n"
-            "assert 'experiment-tracker' in text and 'pipeline' in text, text\n"
-            f"print([m for m in sys.modules if m.split('.')[0] in {HEAVY!r} "
-            "or m == 'stackwise.client'])\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True,
-                            text=True, timeout=60)
+    code = (
+        "import sys\n"
+        "from stackwise.cli.main import cli\n"
+        "ctx = cli.make_context('stackwise', [], resilient_parsing=True)\n"
+        "text = cli.get_help(ctx)\n"
+        "assert 'experiment-tracker' in text and 'pipeline' in text, text\n"
+        f"print([m for m in sys.modules if m.split('.')[0] in {HEAVY!r} "
+        "or m == 'stackwise.client'])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
 
@@ -103,10 +119,10 @@ def test_a_lookup_miss_reads_as_not_found(invoke) -> None:
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("error", [KeyError("ghost"), ValueError("bad"),
-                                   ZeroDivisionError("bug")])
+@pytest.mark.parametrize("error", [KeyError("ghost"), ValueError("bad"), ZeroDivisionError("bug")])
 def test_errors_that_are_not_stackwise_errors_are_reported_as_bugs(
-        invoke, monkeypatch: pytest.MonkeyPatch, error: Exception) -> None:
+    invoke, monkeypatch: pytest.MonkeyPatch, error: Exception
+) -> None:
     """A bare KeyError/ValueError from deep inside is a bug, not "not found": it keeps its
     traceback, says it is a bug and exits with 2."""
     from stackwise.client import Client
@@ -163,16 +179,18 @@ def test_db_upgrade_refuses_a_newer_schema_cleanly(ok, invoke, stackwise_home: P
     assert "Traceback" not in result.stderr
 
 
-def test_console_script_and_module_are_both_called_stackwise(stackwise_process,
-                                                             stackwise_script: Path) -> None:
+def test_console_script_and_module_are_both_called_stackwise(
+    stackwise_process, stackwise_script: Path
+) -> None:
     assert stackwise_process("--help").stdout.startswith("Usage: stackwise ")
-    result = subprocess.run([str(stackwise_script), "--help"], capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        [str(stackwise_script), "--help"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0
     assert result.stdout.startswith("Usage: stackwise ")
 
 
-GC_PROBE = '''
+GC_PROBE = """
 import gc
 from pathlib import Path
 
@@ -188,11 +206,12 @@ def probe() -> int:
 @pipeline(enable_cache=False)
 def probed():
     probe()
-'''
+"""
 
 
-def test_the_executable_freezes_start_up_but_never_user_code(stackwise_process,
-                                                             stackwise_home: Path) -> None:
+def test_the_executable_freezes_start_up_but_never_user_code(
+    stackwise_process, stackwise_home: Path
+) -> None:
     """stackwise.utils.heap: the executable freezes what it loaded before the user's module is
     imported; the user's step runs with the collector on, and the store opened afterwards is
     still closed at exit (SQLite removes its write-ahead log when the last connection

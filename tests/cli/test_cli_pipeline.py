@@ -15,7 +15,7 @@ import pytest
 
 from stackwise.client import Client
 
-PIPELINES = '''
+PIPELINES = """
 from stackwise import pipeline, step
 
 
@@ -50,7 +50,7 @@ def broken():
 
 
 not_a_pipeline = 42
-'''
+"""
 
 
 @pytest.fixture
@@ -82,9 +82,18 @@ def test_run_with_config_then_inspect_everything(ok, module: str, run_yaml: Path
     assert "tiny-from-cli" in runs and "completed" in runs and "(1 run)" in runs
 
     described = ok("pipeline", "runs", "describe", "tiny-from-cli").stdout
-    for text in ("Pipeline run 'tiny-from-cli'", "pipeline", "tiny", "stack", "default",
-                 "make", "add", "completed", "output -> tiny::make::output (version 1)",
-                 "output -> tiny::add::output (version 1)"):
+    for text in (
+        "Pipeline run 'tiny-from-cli'",
+        "pipeline",
+        "tiny",
+        "stack",
+        "default",
+        "make",
+        "add",
+        "completed",
+        "output -> tiny::make::output (version 1)",
+        "output -> tiny::add::output (version 1)",
+    ):
         assert text in described
 
     pipelines = ok("pipeline", "list").stdout
@@ -123,7 +132,7 @@ def test_failed_run_exits_1_and_describe_shows_the_exception(ok, invoke, module:
     assert "not run" in described  # `after` never ran
     assert "--traceback" in described
     full = ok("pipeline", "runs", "describe", run.name, "--traceback").stdout
-    assert "Traceback (most recent call last)" in full and 'raise ValueError' in full
+    assert "Traceback (most recent call last)" in full and "raise ValueError" in full
 
 
 def test_runs_list_filters(ok, invoke, module: str) -> None:
@@ -133,8 +142,7 @@ def test_runs_list_filters(ok, invoke, module: str) -> None:
     assert "tiny-" in only_tiny and "broken-" not in only_tiny
     only_failed = ok("pipeline", "runs", "list", "--status", "failed").stdout
     assert "broken-" in only_failed and "tiny-" not in only_failed
-    assert "No pipeline runs match." in ok("pipeline", "runs", "list", "--status",
-                                           "cached").stdout
+    assert "No pipeline runs match." in ok("pipeline", "runs", "list", "--status", "cached").stdout
     unknown = invoke("pipeline", "runs", "list", "--pipeline", "tinny")
     assert unknown.exit_code == 1 and "Did you mean 'tiny'?" in unknown.stderr
     bad_status = invoke("pipeline", "runs", "list", "--status", "done")
@@ -154,14 +162,16 @@ def test_stack_option_applies_to_that_run_only(ok, invoke, module: str) -> None:
     assert unknown.exit_code == 1 and "Did you mean 'other'?" in unknown.stderr
 
 
-@pytest.mark.parametrize(("source", "problem", "code"), [
-    ("no_such_module.tiny", "Cannot import module 'no_such_module'", 1),
-    ("{module}.tiyn", "has no attribute 'tiyn'. Did you mean 'tiny'?", 1),
-    ("{module}.not_a_pipeline", "is a int, not a @pipeline", 1),
-    ("tiny", "is not MODULE.PIPELINE", 2),
-])
-def test_run_source_mistakes(invoke, module: str, source: str, problem: str,
-                             code: int) -> None:
+@pytest.mark.parametrize(
+    ("source", "problem", "code"),
+    [
+        ("no_such_module.tiny", "Cannot import module 'no_such_module'", 1),
+        ("{module}.tiyn", "has no attribute 'tiyn'. Did you mean 'tiny'?", 1),
+        ("{module}.not_a_pipeline", "is a int, not a @pipeline", 1),
+        ("tiny", "is not MODULE.PIPELINE", 2),
+    ],
+)
+def test_run_source_mistakes(invoke, module: str, source: str, problem: str, code: int) -> None:
     result = invoke("pipeline", "run", source.format(module=module))
     assert result.exit_code == code
     assert problem in result.stderr
@@ -208,11 +218,22 @@ def _seed_runs(count: int) -> None:
     store = get_store()
     pipeline = store.get_or_create_pipeline("bulk")
     now = datetime(2024, 1, 1, 12, 0, 0)
-    rows = [{"id": str(uuid.uuid4()), "name": f"bulk-{i:05d}", "pipeline_id": pipeline.id,
-             "status": "completed", "spec": {"name": "bulk", "steps": {}},
-             "config": {"parameters": {}}, "stack_id": None,
-             "created": now - timedelta(seconds=i), "end_time": now, "heartbeat": None,
-             "resumed_from_id": None} for i in range(count)]
+    rows = [
+        {
+            "id": str(uuid.uuid4()),
+            "name": f"bulk-{i:05d}",
+            "pipeline_id": pipeline.id,
+            "status": "completed",
+            "spec": {"name": "bulk", "steps": {}},
+            "config": {"parameters": {}},
+            "stack_id": None,
+            "created": now - timedelta(seconds=i),
+            "end_time": now,
+            "heartbeat": None,
+            "resumed_from_id": None,
+        }
+        for i in range(count)
+    ]
     with store.engine.begin() as conn:
         conn.execute(insert(schema.pipeline_runs), rows)
 

@@ -13,7 +13,7 @@ import pytest
 
 from stackwise.client import Client
 
-PIPELINES = '''
+PIPELINES = """
 from stackwise import pipeline, step
 
 
@@ -35,7 +35,7 @@ def a_pipeline_with_a_rather_long_descriptive_name():
 @pipeline
 def broken_one():
     explode(make())
-'''
+"""
 
 
 @pytest.fixture
@@ -64,7 +64,8 @@ def test_run_prints_progress_and_quiet_only_the_outcome(ok, module: str) -> None
     quiet = ok("pipeline", "run", f"{module}.{LONG}", "--quiet").stdout
     assert quiet.splitlines() == [
         f"Run '{Client().list_pipeline_runs(pipeline_name=LONG).items[0].name}' of pipeline "
-        f"'{LONG}': completed."]
+        f"'{LONG}': completed."
+    ]
 
 
 def test_quiet_failed_run_still_says_why(invoke, module: str) -> None:
@@ -75,8 +76,9 @@ def test_quiet_failed_run_still_says_why(invoke, module: str) -> None:
 
 
 def test_verbosity_warn_keeps_the_step_table(ok, module: str) -> None:
-    out = ok("pipeline", "run", f"{module}.{LONG}",
-             env={"STACKWISE_LOGGING_VERBOSITY": "WARN"}).stdout
+    out = ok(
+        "pipeline", "run", f"{module}.{LONG}", env={"STACKWISE_LOGGING_VERBOSITY": "WARN"}
+    ).stdout
     assert "Step make has started." not in out
     assert "┃ STEP" in out and "make" in out
 
@@ -109,7 +111,8 @@ def test_wide_shows_whole_names_and_ids(ok, module: str) -> None:
     assert "--wide" not in out
     folded = ok("pipeline", "runs", "list", "--wide", env={"COLUMNS": "80"}).stdout
     assert run.name.replace("_", "") in "".join(
-        line.split("│")[2].strip() for line in table_rows(folded)).replace("_", "")
+        line.split("│")[2].strip() for line in table_rows(folded)
+    ).replace("_", "")
 
 
 def test_short_names_are_left_whole(ok, module: str) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from stackwise.client import Client
 
-PIPELINES = '''
+PIPELINES = """
 from pathlib import Path
 
 from stackwise import pipeline, step
@@ -43,7 +43,7 @@ def tiny(n: int = 3):
 @pipeline(enable_cache=False, run_name="fragile")
 def fragile():
     add(checked(make()))
-'''
+"""
 
 
 @pytest.fixture
@@ -66,7 +66,10 @@ def test_resume_a_failed_run(ok, invoke, module: str) -> None:
     assert "Run 'fragile-resume-1' of pipeline 'fragile': completed." in out
     steps = Client().get_pipeline_run("fragile-resume-1").steps
     assert {n: str(s.status) for n, s in steps.items()} == {
-        "make": "cached", "checked": "completed", "add": "completed"}
+        "make": "cached",
+        "checked": "completed",
+        "add": "completed",
+    }
     assert str(Path.cwd()) not in sys.path  # on sys.path for the command only
 
 

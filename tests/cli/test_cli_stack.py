@@ -22,8 +22,14 @@ def names(stack, type_: str) -> list[str]:
 @pytest.fixture
 def trackers(ok) -> None:
     for name in ("tracker_a", "tracker_b"):
-        ok("experiment-tracker", "register", name, "--flavor=mlflow",
-           f"--tracking_uri=http://{name}:5000", "--tracking_token=tok-123")
+        ok(
+            "experiment-tracker",
+            "register",
+            name,
+            "--flavor=mlflow",
+            f"--tracking_uri=http://{name}:5000",
+            "--tracking_token=tok-123",
+        )
 
 
 def test_every_component_type_has_an_option_letter() -> None:
@@ -34,8 +40,7 @@ def test_every_component_type_has_an_option_letter() -> None:
 
 
 def test_register_set_get_list_describe(ok, trackers: None) -> None:
-    out = ok("stack", "register", "dev", "-o", "default", "-a", "default",
-             "-e", "tracker_a").stdout
+    out = ok("stack", "register", "dev", "-o", "default", "-a", "default", "-e", "tracker_a").stdout
     assert "Registered stack 'dev'." in out and "stackwise stack set dev" in out
     assert "from the built-in default" in ok("stack", "get").stdout
 
@@ -44,16 +49,25 @@ def test_register_set_get_list_describe(ok, trackers: None) -> None:
     got = ok("stack", "get").stdout
     assert f"Active stack: 'dev' (from the global config {GlobalConfig().config_path})" in got
 
-    rows = {line.split("│")[2].strip(): line for line in ok("stack", "list").stdout.splitlines()
-            if line.count("│") > 3}
+    rows = {
+        line.split("│")[2].strip(): line
+        for line in ok("stack", "list").stdout.splitlines()
+        if line.count("│") > 3
+    }
     assert set(rows) == {"default", "dev"}
     assert "●" in rows["dev"] and "●" not in rows["default"]
     assert "tracker_a" in rows["dev"]
 
     described = ok("stack", "describe").stdout
     assert "Stack 'dev' (active)" in described
-    for text in ("orchestrator", "artifact store", "experiment tracker", "tracker_a",
-                 "tracking_uri=http://tracker_a:5000", "tracking_token=****"):
+    for text in (
+        "orchestrator",
+        "artifact store",
+        "experiment tracker",
+        "tracker_a",
+        "tracking_uri=http://tracker_a:5000",
+        "tracking_token=****",
+    ):
         assert text in described
     assert "tok-123" not in described
     other = ok("stack", "describe", "default").stdout
@@ -61,8 +75,20 @@ def test_register_set_get_list_describe(ok, trackers: None) -> None:
 
 
 def test_register_with_set_and_repeated_trackers(ok, trackers: None) -> None:
-    out = ok("stack", "register", "multi", "-o", "default", "-a", "default",
-             "-e", "tracker_a", "--experiment-tracker", "tracker_b", "--set").stdout
+    out = ok(
+        "stack",
+        "register",
+        "multi",
+        "-o",
+        "default",
+        "-a",
+        "default",
+        "-e",
+        "tracker_a",
+        "--experiment-tracker",
+        "tracker_b",
+        "--set",
+    ).stdout
     assert "Active stack set to 'multi'" in out
     stack = Client().get_stack("multi")
     assert names(stack, "experiment_tracker") == ["tracker_a", "tracker_b"]
@@ -75,8 +101,9 @@ def test_register_with_multi_letter_option(ok, monkeypatch: pytest.MonkeyPatch) 
     from stackwise.stack.flavor_registry import flavor_registry
 
     monkeypatch.setattr(flavor_registry, "_flavors", dict(flavor_registry._flavors))
-    flavor_registry.register(Flavor(StackComponentType.DATA_VALIDATOR, "dummy",
-                                    "tests_only:NotImported"))
+    flavor_registry.register(
+        Flavor(StackComponentType.DATA_VALIDATOR, "dummy", "tests_only:NotImported")
+    )
     ok("data-validator", "register", "checks", "--flavor=dummy")
     ok("stack", "register", "s", "-o", "default", "-a", "default", "-dv", "checks")
     assert names(Client().get_stack("s"), "data_validator") == ["checks"]
@@ -90,8 +117,7 @@ def test_register_refusals(ok, invoke, trackers: None) -> None:
     assert missing.exit_code == 1
     assert "needs an artifact_store" in missing.stderr
 
-    unknown = invoke("stack", "register", "s", "-o", "default", "-a", "default",
-                     "-e", "tracker_c")
+    unknown = invoke("stack", "register", "s", "-o", "default", "-a", "default", "-e", "tracker_c")
     assert unknown.exit_code == 1
     assert "No experiment tracker named 'tracker_c'" in unknown.stderr
 
@@ -112,12 +138,12 @@ def test_set_unknown_stack_fails_with_did_you_mean(ok, invoke) -> None:
 
 
 def test_set_persists_across_processes(stackwise_process, stackwise_script: Path) -> None:
-    made = stackwise_process("stack", "register", "persisted", "-o", "default", "-a",
-                             "default")
+    made = stackwise_process("stack", "register", "persisted", "-o", "default", "-a", "default")
     assert made.returncode == 0, made.stderr
     assert stackwise_process("stack", "set", "persisted").returncode == 0
-    got = subprocess.run([str(stackwise_script), "stack", "get"], capture_output=True,
-                         text=True, timeout=60)
+    got = subprocess.run(
+        [str(stackwise_script), "stack", "get"], capture_output=True, text=True, timeout=60
+    )
     assert got.returncode == 0, got.stderr
     assert "Active stack: 'persisted' (from the global config" in got.stdout
     assert Client().active_stack_name == "persisted"
@@ -145,8 +171,19 @@ def test_update_replaces_only_given_types(ok, invoke, trackers: None) -> None:
 
 
 def test_remove_component(ok, invoke, trackers: None) -> None:
-    ok("stack", "register", "s", "-o", "default", "-a", "default", "-e", "tracker_a",
-       "-e", "tracker_b")
+    ok(
+        "stack",
+        "register",
+        "s",
+        "-o",
+        "default",
+        "-a",
+        "default",
+        "-e",
+        "tracker_a",
+        "-e",
+        "tracker_b",
+    )
     result = ok("stack", "remove-component", "s", "-e", "-d")
     assert "Removed from stack 's': experiment tracker tracker_a, tracker_b." in result.stdout
     assert "Stack 's' has no model deployer" in result.stderr

@@ -19,7 +19,7 @@ from stackwise.enums import StackComponentType
 
 AS = StackComponentType.ARTIFACT_STORE
 
-PIPELINES = '''
+PIPELINES = """
 from typing import Annotated
 
 from stackwise import pipeline, step
@@ -33,7 +33,7 @@ def make(n: int) -> Annotated[int, "x"]:
 @pipeline
 def produce(n: int = 1):
     make(n)
-'''
+"""
 
 
 @pytest.fixture
@@ -74,8 +74,16 @@ def test_clean_deletes_the_home_after_confirmation(ok, invoke, stackwise_home: P
 
 # -- list options ----------------------------------------------------------------------------
 def test_list_output_formats_columns_and_filters(ok, invoke) -> None:
-    ok("artifact-store", "register", "blobs", "-f", "local", "--path=/tmp/blobs",
-       "--label", "team=ml")
+    ok(
+        "artifact-store",
+        "register",
+        "blobs",
+        "-f",
+        "local",
+        "--path=/tmp/blobs",
+        "--label",
+        "team=ml",
+    )
     data = as_json(ok("artifact-store", "list", "-o", "json"))
     assert data["pagination"] == {"index": 1, "max_size": 20, "total_pages": 1, "total": 2}
     by_name = {c["name"]: c for c in data["items"]}
@@ -83,16 +91,18 @@ def test_list_output_formats_columns_and_filters(ok, invoke) -> None:
     assert by_name["blobs"]["labels"] == {"team": "ml"}
     assert by_name["blobs"]["id"] == str(Client().get_stack_component(AS, "blobs").id)
 
-    picked = as_json(ok("artifact-store", "list", "-o", "json", "--name", "startswith:bl",
-                        "-c", "flavor,name"))
+    picked = as_json(
+        ok("artifact-store", "list", "-o", "json", "--name", "startswith:bl", "-c", "flavor,name")
+    )
     assert picked["items"] == [{"flavor": "local", "name": "blobs"}]
     table = ok("artifact-store", "list", "--columns", "name,nope")
     assert "BLOBS" not in table.stdout and "blobs" in table.stdout
     assert "Unknown column(s) ignored: nope" in table.stderr
     rows = list(csv.DictReader(io.StringIO(ok("stack", "list", "-o", "csv").stdout)))
     assert [(r["name"], r["artifact_store"]) for r in rows] == [("default", "default")]
-    assert yaml.safe_load(ok("stack", "list", "-o", "yaml", "-c", "name").stdout)["items"] == \
-        [{"name": "default"}]
+    assert yaml.safe_load(ok("stack", "list", "-o", "yaml", "-c", "name").stdout)["items"] == [
+        {"name": "default"}
+    ]
     assert "\t" in ok("stack", "list", "--output", "tsv").stdout
 
     twice = invoke("stack", "list", "--name", "a", "--name", "b")
@@ -109,10 +119,21 @@ def test_default_output_comes_from_the_environment(ok) -> None:
 # -- components ------------------------------------------------------------------------------
 def test_component_get_copy_labels_and_remove_attribute(ok, invoke) -> None:
     assert ok("orchestrator", "get").stdout == "Active orchestrator: 'default'\n"
-    assert "No experiment tracker set for active stack ('default')" in ok(
-        "experiment-tracker", "get").stderr
-    ok("experiment-tracker", "register", "t", "-f", "mlflow", "--tracking_uri=http://a:1",
-       "--nested=true", "-l", "team=ml")
+    assert (
+        "No experiment tracker set for active stack ('default')"
+        in ok("experiment-tracker", "get").stderr
+    )
+    ok(
+        "experiment-tracker",
+        "register",
+        "t",
+        "-f",
+        "mlflow",
+        "--tracking_uri=http://a:1",
+        "--nested=true",
+        "-l",
+        "team=ml",
+    )
     ok("experiment-tracker", "copy", "t", "t2")
     copy = Client().get_stack_component("experiment_tracker", "t2")
     assert copy.configuration == {"tracking_uri": "http://a:1", "nested": True}
@@ -127,8 +148,10 @@ def test_component_get_copy_labels_and_remove_attribute(ok, invoke) -> None:
     described = as_json(ok("experiment-tracker", "describe", "t2", "-o", "json"))
     assert described["flavor"] == "mlflow" and described["labels"] == {"env": "dev"}
 
-    assert "Unable to find log file for experiment tracker 't'" in ok(
-        "experiment-tracker", "logs", "t").stderr
+    assert (
+        "Unable to find log file for experiment tracker 't'"
+        in ok("experiment-tracker", "logs", "t").stderr
+    )
     assert "mlflow" in ok("experiment-tracker", "explain").stdout
     bad_label = invoke("experiment-tracker", "update", "t", "-l", "novalue")
     assert bad_label.exit_code == 2 and "key=value" in bad_label.stderr
@@ -136,17 +159,21 @@ def test_component_get_copy_labels_and_remove_attribute(ok, invoke) -> None:
 
 def test_component_update_without_a_name_changes_the_active_one(ok, tmp_path: Path) -> None:
     ok("artifact-store", "update", f"--path={tmp_path / 'new'}")
-    assert Client().get_stack_component(AS, "default").configuration["path"] == \
-        str(tmp_path / "new")
+    assert Client().get_stack_component(AS, "default").configuration["path"] == str(
+        tmp_path / "new"
+    )
 
 
-@pytest.mark.parametrize("args", [
-    ("orchestrator", "register", "o", "-f", "local", "--secret", "s"),
-    ("orchestrator", "register", "o", "-f", "local", "--env", "A=1"),
-    ("orchestrator", "update", "default", "--remove-secret", "s"),
-    ("stack", "register", "s", "-o", "default", "-a", "default", "--secret", "x"),
-    ("stack", "update", "default", "--env", "A=1"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("orchestrator", "register", "o", "-f", "local", "--secret", "s"),
+        ("orchestrator", "register", "o", "-f", "local", "--env", "A=1"),
+        ("orchestrator", "update", "default", "--remove-secret", "s"),
+        ("stack", "register", "s", "-o", "default", "-a", "default", "--secret", "x"),
+        ("stack", "update", "default", "--env", "A=1"),
+    ],
+)
 def test_component_secrets_and_environment_are_refused(invoke, args: tuple[str, ...]) -> None:
     result = invoke(*args)
     assert result.exit_code == 1
@@ -205,8 +232,11 @@ def test_secret_values_rename_and_export(ok, invoke, tmp_path: Path) -> None:
     values = tmp_path / "values.json"
     values.write_text('{"user": "me", "pw": "007"}')
     ok("secret", "create", "db", "--values", f"@{values}", "--host=@@literal")
-    assert Client().get_secret("db").secret_values == {"user": "me", "pw": "007",
-                                                       "host": "@literal"}
+    assert Client().get_secret("db").secret_values == {
+        "user": "me",
+        "pw": "007",
+        "host": "@literal",
+    }
     ok("secret", "update", "db", "-v", "pw: '008'", "-r", "host")
     assert Client().get_secret("db").secret_values == {"user": "me", "pw": "008"}
     ok("secret", "rename", "db", "-n", "db2")
@@ -269,24 +299,42 @@ def test_prune_deletes_unused_versions(ok) -> None:
 
 def test_pipeline_commands(ok, invoke, produced: str) -> None:
     runs = as_json(ok("pipeline", "runs", "list", "-o", "json", "--sort_by", "asc:created"))
-    assert [(r["name"], r["pipeline"], r["stack"]) for r in runs["items"]] == \
-        [(f"run_{n}", "produce", "default") for n in (1, 2, 3)]
-    only = as_json(ok("pipeline", "runs", "list", "-o", "json", "--in_progress", "false",
-                      "--status", "oneof:[completed]", "-c", "name", "--size", "1"))
+    assert [(r["name"], r["pipeline"], r["stack"]) for r in runs["items"]] == [
+        (f"run_{n}", "produce", "default") for n in (1, 2, 3)
+    ]
+    only = as_json(
+        ok(
+            "pipeline",
+            "runs",
+            "list",
+            "-o",
+            "json",
+            "--in_progress",
+            "false",
+            "--status",
+            "oneof:[completed]",
+            "-c",
+            "name",
+            "--size",
+            "1",
+        )
+    )
     assert only["pagination"]["total"] == 3 and len(only["items"]) == 1
     assert invoke("pipeline", "runs", "list", "--in_progress", "maybe").exit_code == 2
 
     assert "run_2: completed" in ok("pipeline", "runs", "refresh", "run_2").stdout.replace(
-        "pipeline run '", "").replace("'", "")
+        "pipeline run '", ""
+    ).replace("'", "")
     ok("pipeline", "runs", "delete", "run_1", "-y")
     assert invoke("pipeline", "runs", "delete", "run_1", "-y").exit_code == 1
     pipes = as_json(ok("pipeline", "list", "-o", "json"))
     assert pipes["items"][0]["latest_run_status"] == "completed"
     ok("pipeline", "delete", produced, "-y")
     assert Client().list_pipeline_runs().total == 0
-    assert "Registered pipeline 'produce'." in ok("pipeline", "register",
-                                                    "zen_pipelines.produce", "-p",
-                                                    "params.json").stdout
+    assert (
+        "Registered pipeline 'produce'."
+        in ok("pipeline", "register", "zen_pipelines.produce", "-p", "params.json").stdout
+    )
     assert [p.name for p in Client().list_pipelines()] == ["produce"]
 
 
@@ -294,8 +342,7 @@ def test_pipeline_commands(ok, invoke, produced: str) -> None:
 def test_integration_requirements(ok, tmp_path: Path) -> None:
     assert "mlflow>=" in ok("integration", "requirements", "mlflow").stdout
     target = tmp_path / "reqs.txt"
-    ok("integration", "export-requirements", "mlflow", "wandb", "-i", "wandb", "-o",
-       str(target))
+    ok("integration", "export-requirements", "mlflow", "wandb", "-i", "wandb", "-o", str(target))
     assert target.read_text().startswith("mlflow>=") and "wandb" not in target.read_text()
 
 

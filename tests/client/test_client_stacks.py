@@ -29,23 +29,31 @@ from stackwise.store import get_store
 @pytest.fixture
 def other_store(tmp_path: Path) -> str:
     """An artifact store component `other_store` in its own folder."""
-    Client().create_stack_component("other_store", "local", "artifact_store",
-                                    {"path": str(tmp_path / "other-artifacts")})
+    Client().create_stack_component(
+        "other_store", "local", "artifact_store", {"path": str(tmp_path / "other-artifacts")}
+    )
     return "other_store"
 
 
 @pytest.fixture
 def other_stack(other_store: str) -> str:
-    Client().create_stack("other", components={"orchestrator": "default",
-                                               "artifact_store": other_store})
+    Client().create_stack(
+        "other", components={"orchestrator": "default", "artifact_store": other_store}
+    )
     return "other"
 
 
 def _active_stack_in_subprocess(cwd: Path | None = None) -> str:
     """The active stack's name as a fresh process (same STACKWISE_HOME) sees it."""
     code = "from stackwise.client import Client; print(Client().active_stack.name)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env=dict(os.environ), cwd=cwd, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+        cwd=cwd,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
@@ -53,9 +61,9 @@ def _active_stack_in_subprocess(cwd: Path | None = None) -> str:
 # -- components -------------------------------------------------------------------------------
 def test_create_stack_component_stores_the_validated_configuration(tmp_path: Path):
     folder = tmp_path / "artifacts"
-    record = Client().create_stack_component("mine", "local",
-                                             StackComponentType.ARTIFACT_STORE,
-                                             {"path": str(folder)})
+    record = Client().create_stack_component(
+        "mine", "local", StackComponentType.ARTIFACT_STORE, {"path": str(folder)}
+    )
     assert record.type == "artifact_store"
     assert record.flavor_name == "local" and record.flavor.name == "local"
     assert record.configuration == {"path": str(folder)}
@@ -65,15 +73,15 @@ def test_create_stack_component_stores_the_validated_configuration(tmp_path: Pat
 
 
 def test_component_type_accepts_the_cli_spelling(tmp_path: Path):
-    record = Client().create_stack_component("mine", "local", "artifact-store",
-                                             {"path": str(tmp_path)})
+    record = Client().create_stack_component(
+        "mine", "local", "artifact-store", {"path": str(tmp_path)}
+    )
     assert record.type == "artifact_store"
 
 
 def test_unknown_configuration_key_names_the_key_and_lists_fields(tmp_path: Path):
     with pytest.raises(ConfigError) as info:
-        Client().create_stack_component("bad", "local", "artifact_store",
-                                        {"paht": str(tmp_path)})
+        Client().create_stack_component("bad", "local", "artifact_store", {"paht": str(tmp_path)})
     message = str(info.value)
     assert "unknown key 'paht'" in message
     assert "Fields of this flavor" in message
@@ -92,14 +100,14 @@ def test_wrong_configuration_type_names_the_key(tmp_path: Path):
 
 def test_component_with_a_uri_for_a_local_store_is_refused():
     with pytest.raises(ConfigError, match="key 'path'.*not a URI"):
-        Client().create_stack_component("bad", "local", "artifact_store",
-                                        {"path": "s3://bucket/x"})
+        Client().create_stack_component("bad", "local", "artifact_store", {"path": "s3://bucket/x"})
 
 
 def test_duplicate_component_name_is_refused(other_store: str, tmp_path: Path):
     with pytest.raises(EntityExistsError, match="'other_store' already exists"):
-        Client().create_stack_component(other_store, "local", "artifact_store",
-                                        {"path": str(tmp_path)})
+        Client().create_stack_component(
+            other_store, "local", "artifact_store", {"path": str(tmp_path)}
+        )
 
 
 def test_unknown_component_type_is_a_config_error():
@@ -109,8 +117,10 @@ def test_unknown_component_type_is_a_config_error():
 
 # -- stacks -----------------------------------------------------------------------------------
 def test_create_stack_from_component_names(other_store: str):
-    record = Client().create_stack("other", components={
-        StackComponentType.ORCHESTRATOR: "default", "artifact_store": other_store})
+    record = Client().create_stack(
+        "other",
+        components={StackComponentType.ORCHESTRATOR: "default", "artifact_store": other_store},
+    )
     assert record.name == "other"
     stack = Client().get_stack("other")
     assert stack.components[StackComponentType.ARTIFACT_STORE][0].name == other_store
@@ -128,8 +138,9 @@ def test_create_stack_needs_orchestrator_and_artifact_store(other_store: str):
 
 def test_create_stack_with_unknown_component_is_a_key_error(other_store: str):
     with pytest.raises(KeyError) as info:
-        Client().create_stack("broken", components={"orchestrator": "default",
-                                                    "artifact_store": "other_stor"})
+        Client().create_stack(
+            "broken", components={"orchestrator": "default", "artifact_store": "other_stor"}
+        )
     assert isinstance(info.value, ComponentNotFoundError)
     assert "Did you mean 'other_store'?" in str(info.value)
     assert "broken" not in [s.name for s in Client().list_stacks()]
@@ -137,8 +148,10 @@ def test_create_stack_with_unknown_component_is_a_key_error(other_store: str):
 
 def test_a_stack_holds_at_most_one_artifact_store(other_store: str):
     with pytest.raises(StackValidationError, match="at most one artifact_store"):
-        Client().create_stack("two", components={"orchestrator": "default",
-                                                 "artifact_store": [other_store, "default"]})
+        Client().create_stack(
+            "two",
+            components={"orchestrator": "default", "artifact_store": [other_store, "default"]},
+        )
 
 
 def test_unknown_stack_is_a_key_error(other_stack: str):
@@ -177,11 +190,20 @@ def test_active_stack_components_present_and_absent():
 
 
 def test_active_stack_with_an_experiment_tracker(other_store: str, tmp_path: Path):
-    Client().create_stack_component("tracker", "mlflow", "experiment_tracker",
-                                    {"tracking_uri": f"sqlite:///{tmp_path / 'mlflow.db'}"})
-    Client().create_stack("tracked", components={"orchestrator": "default",
-                                                 "artifact_store": other_store,
-                                                 "experiment_tracker": "tracker"})
+    Client().create_stack_component(
+        "tracker",
+        "mlflow",
+        "experiment_tracker",
+        {"tracking_uri": f"sqlite:///{tmp_path / 'mlflow.db'}"},
+    )
+    Client().create_stack(
+        "tracked",
+        components={
+            "orchestrator": "default",
+            "artifact_store": other_store,
+            "experiment_tracker": "tracker",
+        },
+    )
     stack = Client().activate_stack("tracked")
     assert stack.experiment_tracker.name == "tracker"
     assert Client().active_stack.experiment_tracker.flavor == "mlflow"
@@ -203,11 +225,11 @@ def test_activate_stack_updates_a_client_that_already_read_the_active_stack(othe
     assert client.active_stack_name == other_stack
 
 
-def test_active_stack_precedence(other_store: str, tmp_path: Path,
-                                 monkeypatch: pytest.MonkeyPatch):
+def test_active_stack_precedence(other_store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     for name in ("global_stack", "project_stack", "env_stack"):
-        Client().create_stack(name, components={"orchestrator": "default",
-                                                "artifact_store": other_store})
+        Client().create_stack(
+            name, components={"orchestrator": "default", "artifact_store": other_store}
+        )
     choice = GlobalConfig().active_stack()
     assert (choice.name, choice.source) == ("default", "built-in default")
 

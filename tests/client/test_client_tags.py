@@ -59,19 +59,24 @@ def test_list_filters_sorts_and_pages():
 
     page = client.list_tags(size=2)
     assert isinstance(page, Page)
-    assert (page.total, page.index, page.max_size, page.total_pages, len(page)) == \
-        (3, 1, 2, 2, 2)
+    assert (page.total, page.index, page.max_size, page.total_pages, len(page)) == (3, 1, 2, 2, 2)
     assert [t.name for t in client.list_tags(page=2, size=2)] == ["gamma"]
-    assert [t.name for t in client.list_tags(name="contains:a", sort_by="desc:name")] == \
-        ["gamma", "beta", "alpha"]
+    assert [t.name for t in client.list_tags(name="contains:a", sort_by="desc:name")] == [
+        "gamma",
+        "beta",
+        "alpha",
+    ]
     assert [t.name for t in client.list_tags(color="red")] == ["alpha", "gamma"]
     assert [t.name for t in client.list_tags(exclusive=True)] == ["beta"]
     assert [t.name for t in client.list_tags(resource_type="pipeline_run")] == ["gamma"]
-    assert [t.name for t in client.list_tags(
-        resource_type=[TaggableResourceTypes.ARTIFACT, "pipeline_run"])] == ["gamma"]
+    assert [
+        t.name
+        for t in client.list_tags(resource_type=[TaggableResourceTypes.ARTIFACT, "pipeline_run"])
+    ] == ["gamma"]
     assert [t.name for t in client.list_tags(name=["alpha", "beta"])] == ["alpha", "beta"]
-    assert sorted(t.name for t in client.list_tags(name="alpha", exclusive=True,
-                                                   logical_operator="or")) == ["alpha", "beta"]
+    assert sorted(
+        t.name for t in client.list_tags(name="alpha", exclusive=True, logical_operator="or")
+    ) == ["alpha", "beta"]
     assert client.list_tags(user="default").total == 3
     assert client.list_tags(user="somebody_else").total == 0
     assert client.get_tag("gamma").tagged_count == 1
@@ -81,8 +86,7 @@ def test_update_and_delete():
     client = Client()
     client.create_tag("old")
     updated = client.update_tag("old", name="new", color="green", exclusive=True)
-    assert (updated.name, updated.color, updated.exclusive) == \
-        ("new", ColorVariants.GREEN, True)
+    assert (updated.name, updated.color, updated.exclusive) == ("new", ColorVariants.GREEN, True)
     client.create_tag("taken")
     with pytest.raises(EntityExistsError):
         client.update_tag("new", name="taken")
@@ -113,8 +117,9 @@ def test_attach_and_detach(caplog):
     assert sorted(t.name for t in client.get_pipeline_run(run.id).tags) == ["fresh", "obj"]
     assert client.get_tag("obj").color is ColorVariants.BLUE
     with pytest.raises(KeyError):
-        client.attach_tag("fresh", [TagResource(id="00000000-0000-4000-8000-000000000000",
-                                                type="pipeline_run")])
+        client.attach_tag(
+            "fresh", [TagResource(id="00000000-0000-4000-8000-000000000000", type="pipeline_run")]
+        )
     with pytest.raises(ValueError, match="cannot tag a model"):
         client.attach_tag("fresh", [TagResource(id=run.id, type="model")])
     client.detach_tag("fresh", [resource])

@@ -43,8 +43,10 @@ def test_list_runs_filters_with_zenml_operators():
     names = client.list_pipeline_runs(name='oneof:["chain-0", "chain-2"]', sort_by="asc:name")
     assert [r.name for r in names] == ["chain-0", "chain-2"]
     since = runs[1].created.strftime("%Y-%m-%d %H:%M:%S.%f")
-    assert {r.name for r in client.list_pipeline_runs(created=f"gte:{since}")} == \
-        {"chain-1", "chain-2"}
+    assert {r.name for r in client.list_pipeline_runs(created=f"gte:{since}")} == {
+        "chain-1",
+        "chain-2",
+    }
     both = client.list_pipeline_runs(name="chain-0", status="failed", logical_operator="or")
     assert [r.name for r in both] == ["chain-0"]
     assert client.list_pipeline_runs(schedule_id="0f00").total == 0  # no run has a schedule
@@ -139,10 +141,12 @@ def test_run_metadata_filter_and_tags_filter():
     runs = _runs(2)
     Client().create_run_metadata(
         {"quality": "gold"},
-        [RunMetadataResource(id=runs[1].id, type=MetadataResourceTypes.PIPELINE_RUN)])
+        [RunMetadataResource(id=runs[1].id, type=MetadataResourceTypes.PIPELINE_RUN)],
+    )
     matched = Client().list_pipeline_runs(run_metadata={"quality": "gold"})
     assert [r.name for r in matched] == ["chain-1"]
     Client().create_tag("nightly")
-    Client().attach_tag("nightly", [TagResource(id=runs[0].id,
-                                                type=TaggableResourceTypes.PIPELINE_RUN)])
+    Client().attach_tag(
+        "nightly", [TagResource(id=runs[0].id, type=TaggableResourceTypes.PIPELINE_RUN)]
+    )
     assert [r.name for r in Client().list_pipeline_runs(tags=["nightly"])] == ["chain-0"]

@@ -27,8 +27,11 @@ HERE = Path(__file__).resolve().parent
 PROGRAMS = HERE / "programs"
 TIMEOUT_S = 300
 
-_REWRITES = [(re.compile(r"zenml"), "stackwise"), (re.compile(r"ZenML"), "Stackwise"),
-             (re.compile(r"ZENML_"), "STACKWISE_")]
+_REWRITES = [
+    (re.compile(r"zenml"), "stackwise"),
+    (re.compile(r"ZenML"), "Stackwise"),
+    (re.compile(r"ZENML_"), "STACKWISE_"),
+]
 
 
 def rewrite(source: str) -> str:
@@ -65,22 +68,35 @@ def run_program(path: Path, target: str, python: str) -> Outcome:
         for source in [path, *PROGRAMS.glob("_*.py")]:
             text = source.read_text()
             (work / source.name).write_text(rewrite(text) if target == "stackwise" else text)
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("ZENML_", "STACKWISE_"))}
-        env.update(CONFORMANCE_TARGET=target, PYTHONDONTWRITEBYTECODE="1",
-                   PATH=f"{Path(python).parent}{os.pathsep}{env.get('PATH', '')}")
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("ZENML_", "STACKWISE_"))}
+        env.update(
+            CONFORMANCE_TARGET=target,
+            PYTHONDONTWRITEBYTECODE="1",
+            PATH=f"{Path(python).parent}{os.pathsep}{env.get('PATH', '')}",
+        )
         env.pop("PYTHONPATH", None)
         if target == "zenml":
-            env.update(ZENML_CONFIG_PATH=str(Path(tmp) / "zenml-config"),
-                       ZENML_ANALYTICS_OPT_IN="false", ZENML_ENABLE_REPO_INIT_WARNINGS="false",
-                       ZENML_DEBUG="false", ZENML_LOGGING_COLORS_DISABLED="true")
+            env.update(
+                ZENML_CONFIG_PATH=str(Path(tmp) / "zenml-config"),
+                ZENML_ANALYTICS_OPT_IN="false",
+                ZENML_ENABLE_REPO_INIT_WARNINGS="false",
+                ZENML_DEBUG="false",
+                ZENML_LOGGING_COLORS_DISABLED="true",
+            )
         else:
             env.update(STACKWISE_HOME=str(Path(tmp) / "stackwise-home"))
         start = time.perf_counter()
         try:
-            done = subprocess.run([python, path.name], cwd=work, env=env, text=True,
-                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                  timeout=TIMEOUT_S, stdin=subprocess.DEVNULL)
+            done = subprocess.run(
+                [python, path.name],
+                cwd=work,
+                env=env,
+                text=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                timeout=TIMEOUT_S,
+                stdin=subprocess.DEVNULL,
+            )
             passed, output = done.returncode == 0, done.stdout
         except subprocess.TimeoutExpired as exc:
             passed = False
@@ -91,8 +107,9 @@ def run_program(path: Path, target: str, python: str) -> Outcome:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--target", choices=["zenml", "stackwise"], default="stackwise")
-    parser.add_argument("--python", default=sys.executable,
-                        help="the interpreter that has the target installed")
+    parser.add_argument(
+        "--python", default=sys.executable, help="the interpreter that has the target installed"
+    )
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 2)
     parser.add_argument("-v", "--verbose", action="store_true", help="print passing output too")
     parser.add_argument("names", nargs="*")

@@ -14,28 +14,47 @@ from stackwise.client import Client
 from stackwise.enums import ExecutionStatus
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "fraud_detection"
-STEPS = ["load_and_validate_data", "engineer_features", "train_model", "evaluate_model",
-         "deploy_model_step"]
+STEPS = [
+    "load_and_validate_data",
+    "engineer_features",
+    "train_model",
+    "evaluate_model",
+    "deploy_model_step",
+]
 
 
 def run_example(home: Path, data: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "STACKWISE_HOME": str(home)}
-    return subprocess.run([sys.executable, "run.py", "--data", str(data), *args], cwd=EXAMPLE,
-                          env=env, capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "run.py", "--data", str(data), *args],
+        cwd=EXAMPLE,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 @pytest.fixture
 def demo_stack(stackwise_home: Path) -> str:
     client = Client()
     client.create_stack_component("mlflow_tracker", "mlflow", "experiment_tracker", {})
-    client.create_stack("demo", {"orchestrator": "default", "artifact_store": "default",
-                                 "experiment_tracker": "mlflow_tracker"})
+    client.create_stack(
+        "demo",
+        {
+            "orchestrator": "default",
+            "artifact_store": "default",
+            "experiment_tracker": "mlflow_tracker",
+        },
+    )
     client.activate_stack("demo")
     return f"sqlite:///{stackwise_home}/mlflow.db"
 
 
 def test_runs_end_to_end_then_caches_then_reruns_changed_steps(
-        demo_stack: str, stackwise_home: Path, tmp_path: Path) -> None:
+    demo_stack: str, stackwise_home: Path, tmp_path: Path
+) -> None:
     data = tmp_path / "features.parquet"
     first = run_example(stackwise_home, data)
     assert first.returncode == 0, first.stderr
@@ -54,16 +73,21 @@ def test_runs_end_to_end_then_caches_then_reruns_changed_steps(
     raw = run.steps["load_and_validate_data"].outputs["raw_dataframe"]
     assert raw.run_metadata["num_rows"] == 5000
     assert raw.run_metadata["source_uri"] == str(data)
-    assert run.steps["evaluate_model"].outputs["evaluation_metrics"].run_metadata["roc_auc"] \
+    assert (
+        run.steps["evaluate_model"].outputs["evaluation_metrics"].run_metadata["roc_auc"]
         == metrics["roc_auc"]
+    )
 
     # bare mlflow.log_* calls inside train_model landed in an MLflow run we can read back
     from mlflow.tracking import MlflowClient
 
     mlflow_run_id = run.steps["train_model"].run_metadata["mlflow_run_id"]
     mlflow_run = MlflowClient(demo_stack).get_run(mlflow_run_id)
-    assert mlflow_run.data.params == {"n_estimators": "100", "max_depth": "5",
-                                      "learning_rate": "0.1"}
+    assert mlflow_run.data.params == {
+        "n_estimators": "100",
+        "max_depth": "5",
+        "learning_rate": "0.1",
+    }
     assert 0.5 < mlflow_run.data.metrics["train_auc"] <= 1.0
     assert mlflow_run.info.run_name == run.name
 
@@ -73,8 +97,10 @@ def test_runs_end_to_end_then_caches_then_reruns_changed_steps(
     cached = Client().get_pipeline("fraud-detection-training").last_run
     assert cached.id != run.id
     assert all(s.status == "cached" for s in cached.steps.values())
-    assert cached.steps["train_model"].outputs["trained_model"].id == \
-        run.steps["train_model"].outputs["trained_model"].id
+    assert (
+        cached.steps["train_model"].outputs["trained_model"].id
+        == run.steps["train_model"].outputs["trained_model"].id
+    )
     assert "No model deployer" not in second.stdout  # no step body ran
 
     # a changed parameter: that step and everything downstream re-run, upstream stays cached
@@ -82,13 +108,18 @@ def test_runs_end_to_end_then_caches_then_reruns_changed_steps(
     assert third.returncode == 0, third.stderr
     changed = Client().get_pipeline("fraud-detection-training").last_run
     statuses = {name: str(s.status) for name, s in changed.steps.items()}
-    assert statuses == {"load_and_validate_data": "cached", "engineer_features": "cached",
-                        "train_model": "completed", "evaluate_model": "completed",
-                        "deploy_model_step": "completed"}
+    assert statuses == {
+        "load_and_validate_data": "cached",
+        "engineer_features": "cached",
+        "train_model": "completed",
+        "evaluate_model": "completed",
+        "deploy_model_step": "completed",
+    }
 
 
 def test_refused_before_running_on_a_stack_without_the_tracker(
-        stackwise_home: Path, tmp_path: Path) -> None:
+    stackwise_home: Path, tmp_path: Path
+) -> None:
     result = run_example(stackwise_home, tmp_path / "features.parquet")
     assert result.returncode != 0
     assert "StackValidationError" in result.stderr

@@ -30,14 +30,20 @@ PARAMS = {"n_estimators": "100", "max_depth": "5", "learning_rate": "0.1"}
 def run_example(home: Path, data: Path) -> subprocess.CompletedProcess[str]:
     """`python run.py --data ...` in the example's folder, as a user runs it."""
     env = {**os.environ, "STACKWISE_HOME": str(home)}
-    return subprocess.run([sys.executable, "run.py", "--data", str(data)], cwd=EXAMPLE, env=env,
-                          capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "run.py", "--data", str(data)],
+        cwd=EXAMPLE,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def ok(*args: str) -> Result:
     result = CliRunner().invoke(cli, list(args))
-    assert result.exit_code == 0, f"stackwise {' '.join(args)}: {result.output}" \
-                                  f"{result.exception!r}"
+    assert result.exit_code == 0, f"stackwise {' '.join(args)}: {result.output}{result.exception!r}"
     return result
 
 
@@ -45,12 +51,17 @@ def cloud_stack_file(tmp_path: Path, bucket_uri: str, s3_server: Any, mlflow_ser
     """The example's cloud.yaml, pointed at the test servers and a fresh bucket; every other
     line as shipped. Named cloud.yaml, so it imports as stack 'cloud'."""
     text = CLOUD_STACK.read_text()
-    for shipped in ("s3://fraud-detection-artifacts/", "http://localhost:9000",
-                    "http://localhost:5000"):
+    for shipped in (
+        "s3://fraud-detection-artifacts/",
+        "http://localhost:9000",
+        "http://localhost:5000",
+    ):
         assert shipped in text
-    text = (text.replace("s3://fraud-detection-artifacts/", f"{bucket_uri}/")
-            .replace("http://localhost:9000", s3_server.endpoint_url)
-            .replace("http://localhost:5000", mlflow_server.url))
+    text = (
+        text.replace("s3://fraud-detection-artifacts/", f"{bucket_uri}/")
+        .replace("http://localhost:9000", s3_server.endpoint_url)
+        .replace("http://localhost:5000", mlflow_server.url)
+    )
     path = tmp_path / "stacks" / "cloud.yaml"
     path.parent.mkdir()
     path.write_text(text)
@@ -58,16 +69,25 @@ def cloud_stack_file(tmp_path: Path, bucket_uri: str, s3_server: Any, mlflow_ser
 
 
 def outputs_of(run: Any) -> list[Any]:
-    return [version for step in run.steps.values() for versions in step.outputs.values()
-            for version in versions]
+    return [
+        version
+        for step in run.steps.values()
+        for versions in step.outputs.values()
+        for version in versions
+    ]
 
 
 def boto3_client(s3_server: Any) -> Any:
     """A plain boto3 client on the test server (moto accepts any credentials)."""
     import boto3
 
-    return boto3.client("s3", endpoint_url=s3_server.endpoint_url, region_name="us-east-1",
-                        aws_access_key_id="testing", aws_secret_access_key="testing")
+    return boto3.client(
+        "s3",
+        endpoint_url=s3_server.endpoint_url,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
 
 
 def bucket_folders(s3_server: Any, bucket: str) -> set[str]:
@@ -79,7 +99,8 @@ def bucket_folders(s3_server: Any, bucket: str) -> set[str]:
 
 
 def test_the_example_moves_from_a_local_stack_to_s3_and_an_mlflow_server_unchanged(
-        s3_server: Any, mlflow_server: Any, stackwise_home: Path, tmp_path: Path) -> None:
+    s3_server: Any, mlflow_server: Any, stackwise_home: Path, tmp_path: Path
+) -> None:
     data = tmp_path / "features.parquet"
 
     from stackwise.stack.active_stack import load_stack
@@ -87,8 +108,14 @@ def test_the_example_moves_from_a_local_stack_to_s3_and_an_mlflow_server_unchang
     # 1. the local demo stack, as tests/examples/test_fraud_detection.py registers it
     client = Client()
     client.create_stack_component("mlflow_tracker", "mlflow", "experiment_tracker", {})
-    client.create_stack("demo", {"orchestrator": "default", "artifact_store": "default",
-                                 "experiment_tracker": "mlflow_tracker"})
+    client.create_stack(
+        "demo",
+        {
+            "orchestrator": "default",
+            "artifact_store": "default",
+            "experiment_tracker": "mlflow_tracker",
+        },
+    )
     client.activate_stack("demo")
     local = run_example(stackwise_home, data)
     assert local.returncode == 0, local.stderr
@@ -141,8 +168,10 @@ def test_the_example_moves_from_a_local_stack_to_s3_and_an_mlflow_server_unchang
     client = Client()
     runs = client.list_pipeline_runs(pipeline_name=PIPELINE).items
     assert {r.id for r in runs} == {local_run.id, cloud_run.id}
-    models = [client.get_pipeline_run(r.id).steps["train_model"].outputs["trained_model"].load()
-              for r in (local_run, cloud_run)]
+    models = [
+        client.get_pipeline_run(r.id).steps["train_model"].outputs["trained_model"].load()
+        for r in (local_run, cloud_run)
+    ]
     assert [type(m).__name__ for m in models] == ["GradientBoostingClassifier"] * 2
     x_test = cloud_run.steps["engineer_features"].outputs["X_test"].load()
     np.testing.assert_allclose(models[0].predict_proba(x_test), models[1].predict_proba(x_test))

@@ -103,7 +103,10 @@ def test_identical_rerun_is_fully_cached_and_reuses_the_same_artifact_versions()
 
     assert second.status == "completed"
     assert {inv: s.status for inv, s in second.steps.items()} == {
-        "load": "cached", "transform": "cached", "report": "cached"}
+        "load": "cached",
+        "transform": "cached",
+        "report": "cached",
+    }
     assert CALLS == []
     assert _output_ids(second) == _output_ids(first)
     assert Client().list_artifact_versions().total == versions_before == 3
@@ -158,8 +161,9 @@ def test_step_with_enable_cache_false_always_reruns():
     assert run.steps["load"].status == "cached"
     assert run.steps["report"].status == "cached"
     assert CALLS == ["always_fresh"]
-    assert Client().list_artifact_versions(
-        name="with_uncached_step::always_fresh::output").total == 2
+    assert (
+        Client().list_artifact_versions(name="with_uncached_step::always_fresh::output").total == 2
+    )
 
 
 def test_step_enable_cache_true_beats_pipeline_enable_cache_false():
@@ -213,14 +217,14 @@ def test_identical_output_of_a_reexecuted_upstream_lets_downstream_hit_the_cache
 
 
 # -- editing a step's code -------------------------------------------------------------------
-STEP_MODULE = '''
+STEP_MODULE = """
 from stackwise import step
 
 
 @step
 def produce() -> int:
     {body}
-'''
+"""
 
 
 @pytest.fixture
@@ -269,8 +273,7 @@ def test_editing_a_step_body_reruns_it_and_its_consumer_when_the_output_changes(
     assert first.steps["produce"].cache_key != second.steps["produce"].cache_key
 
 
-def test_editing_a_step_body_without_changing_its_output_keeps_the_consumer_cached(
-        editable_step):
+def test_editing_a_step_body_without_changing_its_output_keeps_the_consumer_cached(editable_step):
     _edit_pipeline(editable_step("return 1"))()
     CALLS.clear()
 

@@ -228,6 +228,7 @@ def test_files_a_failed_step_wrote_into_its_output_folder_are_removed():
 
     assert Client().list_artifact_versions().total == 0
     folder = _artifact_store_root() / "scratch"
-    leftovers = sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) \
-        if folder.exists() else []
+    leftovers = (
+        sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) if folder.exists() else []
+    )
     assert leftovers == []

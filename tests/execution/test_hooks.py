@@ -30,8 +30,12 @@ def failure_without_arguments() -> None:
 
 def failure_reading_context() -> None:
     context = get_step_context()
-    HOOK_LOG.append(("failure_context", (context.step_run.name, context.pipeline.name,
-                                         context.pipeline_run.name)))
+    HOOK_LOG.append(
+        (
+            "failure_context",
+            (context.step_run.name, context.pipeline.name, context.pipeline_run.name),
+        )
+    )
 
 
 def success_reading_context() -> None:
@@ -173,8 +177,9 @@ def test_get_step_context_works_inside_an_on_failure_hook():
         context_hook_pipeline()
 
     run_name = info.value.run.name
-    assert HOOK_LOG == [("failure_context",
-                         ("fails_with_context_hook", "context_hook_pipeline", run_name))]
+    assert HOOK_LOG == [
+        ("failure_context", ("fails_with_context_hook", "context_hook_pipeline", run_name))
+    ]
 
 
 def test_on_success_runs_on_success_with_the_step_context_and_on_failure_does_not():
@@ -198,16 +203,20 @@ def test_pipeline_level_hooks_are_the_default_for_steps_without_their_own():
     with pytest.raises(PipelineRunFailedError):
         defaults_pipeline()
 
-    assert sorted(HOOK_LOG) == [("pipeline_failure", "plain_failure"),
-                                ("pipeline_success", "plain_success")]
+    assert sorted(HOOK_LOG) == [
+        ("pipeline_failure", "plain_failure"),
+        ("pipeline_success", "plain_success"),
+    ]
 
 
 def test_step_hooks_override_pipeline_level_hooks():
     with pytest.raises(PipelineRunFailedError):
         override_pipeline()
 
-    assert sorted(HOOK_LOG) == [("failure_without_arguments", None),
-                                ("step_success", "own_hooks_success")]
+    assert sorted(HOOK_LOG) == [
+        ("failure_without_arguments", None),
+        ("step_success", "own_hooks_success"),
+    ]
 
 
 def test_raising_on_success_hook_does_not_fail_the_step():

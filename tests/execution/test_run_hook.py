@@ -40,8 +40,9 @@ def unsaveable() -> Any:
 
 
 # -- checks before the hook runs -------------------------------------------------------------
-@pytest.mark.parametrize("name", ["", " ", "has space", "9lives", "-x", "a/b", "a:b", "ab$",
-                                  "名前"])
+@pytest.mark.parametrize(
+    "name", ["", " ", "has space", "9lives", "-x", "a/b", "a:b", "ab$", "名前"]
+)
 def test_invalid_names_are_refused_before_the_hook_runs(name: str) -> None:
     with pytest.raises(ValueError, match="Invalid hook name"):
         run_hook(record_call, 1, name=name)
@@ -66,15 +67,15 @@ def test_a_string_is_no_function_and_the_error_says_how_to_name_one() -> None:
 
 
 def test_a_source_names_the_function_to_run() -> None:
-    assert run_hook(Source(module="os.path", attribute="join"), "a", "b",
-                    track=False) == "a/b"
+    assert run_hook(Source(module="os.path", attribute="join"), "a", "b", track=False) == "a/b"
     with pytest.raises(TypeError, match="not a function"):
         run_hook(Source(module="os", attribute="sep"), track=False)
 
 
 # -- outside a run ---------------------------------------------------------------------------
 def test_outside_a_run_the_hook_runs_and_a_warning_says_nothing_was_recorded(
-        caplog: pytest.LogCaptureFixture) -> None:
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     with caplog.at_level(logging.WARNING, logger="stackwise"):
         assert run_hook(record_call, 7, store_return=True) == 7
     assert CALLS == [7]
@@ -91,8 +92,7 @@ def test_outside_a_run_a_failing_hook_raises_its_own_error() -> None:
         run_hook(explode)
 
 
-def test_a_static_pipeline_function_is_no_run_context(
-        caplog: pytest.LogCaptureFixture) -> None:
+def test_a_static_pipeline_function_is_no_run_context(caplog: pytest.LogCaptureFixture) -> None:
     @step
     def one() -> int:
         return 1
@@ -126,7 +126,10 @@ def test_in_a_step_failures_and_unnamed_callables_are_recorded() -> None:
     hooked()
     invocations = Client().list_hook_invocations(size=10).items
     assert [(i.name, i.status.value) for i in invocations] == [
-        ("explode", "failed"), ("record_call", "failed"), (None, "completed")]
+        ("explode", "failed"),
+        ("record_call", "failed"),
+        (None, "completed"),
+    ]
     failed = invocations[0].exception_info
     assert failed is not None and failed.source == "builtins.KeyError"
     # the traceback starts in the hook, not in run_hook
@@ -139,7 +142,8 @@ def test_in_a_step_failures_and_unnamed_callables_are_recorded() -> None:
 
 
 def test_a_return_value_that_cannot_be_saved_leaves_the_hook_result_alone(
-        caplog: pytest.LogCaptureFixture) -> None:
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     seen: list[Any] = []
 
     @step(enable_cache=False)

@@ -16,7 +16,7 @@ import pytest
 
 from stackwise.client import Client
 
-SCRIPT = '''
+SCRIPT = """
 import os
 from stackwise import pipeline, step
 
@@ -54,7 +54,7 @@ def progress_demo():
 
 if __name__ == "__main__":
     progress_demo()
-'''
+"""
 
 DURATION = r"\d+\.\d{3}s"
 
@@ -62,11 +62,20 @@ DURATION = r"\d+\.\d{3}s"
 def run_script(tmp: Path, **env: str) -> subprocess.CompletedProcess[str]:
     script = tmp / "progress_demo.py"
     script.write_text(SCRIPT)
-    environment = {k: v for k, v in os.environ.items()
-                   if not k.startswith(("STACKWISE_QUIET", "STACKWISE_LOGGING"))}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("STACKWISE_QUIET", "STACKWISE_LOGGING"))
+    }
     environment.update(env)
-    return subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                          env=environment, cwd=tmp, timeout=120)
+    return subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=tmp,
+        timeout=120,
+    )
 
 
 def assert_lines(stdout: str, patterns: list[str]) -> None:
@@ -84,35 +93,41 @@ def test_executed_cached_and_failed_steps_each_get_their_lines(tmp_path: Path) -
     first = run_script(tmp_path)
     assert first.returncode == 0, first.stderr
     run = Client().list_pipeline_runs(pipeline_name="progress_demo").items[0]
-    assert_lines(first.stdout, [
-        r"Running pipeline 'progress_demo' on stack 'default'\.",
-        r"Step load has started\.",
-        r"hello from load",  # the step's own output, between its lines
-        rf"Step load has finished in {DURATION}\.",
-        r"Step train has started\.",
-        rf"Step train has finished in {DURATION}\.",
-        r"Step evaluate has started\.",
-        rf"Step evaluate has finished in {DURATION}\.",
-        r"Step report has started\.",
-        r"report 6 4",
-        rf"Step report has finished in {DURATION}\.",
-        rf"Pipeline run '{re.escape(run.name)}' has finished in {DURATION}\.",
-        rf"Inspect it: stackwise pipeline runs describe {re.escape(run.name)}",
-    ])
+    assert_lines(
+        first.stdout,
+        [
+            r"Running pipeline 'progress_demo' on stack 'default'\.",
+            r"Step load has started\.",
+            r"hello from load",  # the step's own output, between its lines
+            rf"Step load has finished in {DURATION}\.",
+            r"Step train has started\.",
+            rf"Step train has finished in {DURATION}\.",
+            r"Step evaluate has started\.",
+            rf"Step evaluate has finished in {DURATION}\.",
+            r"Step report has started\.",
+            r"report 6 4",
+            rf"Step report has finished in {DURATION}\.",
+            rf"Pipeline run '{re.escape(run.name)}' has finished in {DURATION}\.",
+            rf"Inspect it: stackwise pipeline runs describe {re.escape(run.name)}",
+        ],
+    )
     assert first.stderr == ""
 
     second = run_script(tmp_path, FAIL_TRAIN="1")
     assert second.returncode == 1
     failed = Client().list_pipeline_runs(pipeline_name="progress_demo").items[0]
-    assert_lines(second.stdout, [
-        r"Using cached version of step load\.",
-        r"Step train has started\.",
-        rf"Step train has failed after {DURATION}: ValueError: the data is bad",
-        r"Using cached version of step evaluate\.",
-        rf"Pipeline run '{re.escape(failed.name)}' has failed after {DURATION} \(failed: "
-        r"train; not run: report\)\.",
-        rf"Inspect it: stackwise pipeline runs describe {re.escape(failed.name)}",
-    ])
+    assert_lines(
+        second.stdout,
+        [
+            r"Using cached version of step load\.",
+            r"Step train has started\.",
+            rf"Step train has failed after {DURATION}: ValueError: the data is bad",
+            r"Using cached version of step evaluate\.",
+            rf"Pipeline run '{re.escape(failed.name)}' has failed after {DURATION} \(failed: "
+            r"train; not run: report\)\.",
+            rf"Inspect it: stackwise pipeline runs describe {re.escape(failed.name)}",
+        ],
+    )
     assert "Step load has started" not in second.stdout  # a cache hit does not "start"
     assert "hello from load" not in second.stdout
     assert "Skipping step 'report': upstream step 'train' did not succeed." in second.stderr
@@ -122,8 +137,9 @@ def test_all_steps_cached_says_so(tmp_path: Path) -> None:
     script = tmp_path / "cached.py"
     script.write_text(SCRIPT.replace("@step(enable_cache=False)", "@step"))
     for _ in range(2):
-        result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                                cwd=tmp_path, timeout=120)
+        result = subprocess.run(
+            [sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path, timeout=120
+        )
         assert result.returncode == 0, result.stderr
     assert "All steps of the pipeline run were cached." in result.stdout
     assert "has started" not in result.stdout
@@ -137,24 +153,37 @@ def test_local_parallel_workers_report_to_the_parent(tmp_path: Path) -> None:
     assert result.returncode == 1
     # the lines come from the workers' events; the steps' prints are sent through the
     # parent too, so they stay between their step's lines
-    assert_lines(result.stdout, [
-        r"Running pipeline 'progress_demo' on stack 'par'\.",
-        r"Step load has started\.",
-        r"hello from load",
-        rf"Step load has finished in {DURATION}\.",
-    ])
-    assert re.search(rf"^Step train has failed after {DURATION}: ValueError: the data is bad$",
-                     result.stdout, re.MULTILINE), result.stdout
-    assert re.search(rf"^Step evaluate has finished in {DURATION}\.$", result.stdout,
-                     re.MULTILINE), result.stdout
+    assert_lines(
+        result.stdout,
+        [
+            r"Running pipeline 'progress_demo' on stack 'par'\.",
+            r"Step load has started\.",
+            r"hello from load",
+            rf"Step load has finished in {DURATION}\.",
+        ],
+    )
+    assert re.search(
+        rf"^Step train has failed after {DURATION}: ValueError: the data is bad$",
+        result.stdout,
+        re.MULTILINE,
+    ), result.stdout
+    assert re.search(
+        rf"^Step evaluate has finished in {DURATION}\.$", result.stdout, re.MULTILINE
+    ), result.stdout
     assert "(failed: train; not run: report)." in result.stdout
 
 
-@pytest.mark.parametrize("env", [{"STACKWISE_LOGGING_VERBOSITY": "WARN"},
-                                 {"STACKWISE_LOGGING_VERBOSITY": "error"},
-                                 {"STACKWISE_QUIET": "1"}])
-def test_verbosity_above_info_and_quiet_print_no_progress(tmp_path: Path,
-                                                         env: dict[str, str]) -> None:
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"STACKWISE_LOGGING_VERBOSITY": "WARN"},
+        {"STACKWISE_LOGGING_VERBOSITY": "error"},
+        {"STACKWISE_QUIET": "1"},
+    ],
+)
+def test_verbosity_above_info_and_quiet_print_no_progress(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
     result = run_script(tmp_path, **env)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "hello from load\nreport 6 4\n"  # the steps' own output only
@@ -184,7 +213,7 @@ def test_an_unknown_verbosity_is_a_warning_not_a_failure(tmp_path: Path) -> None
 
 def test_dynamic_pipeline_steps_appear_as_they_are_called(tmp_path: Path) -> None:
     script = tmp_path / "dynamic_demo.py"
-    script.write_text('''
+    script.write_text("""
 from stackwise import pipeline, step
 
 
@@ -206,26 +235,29 @@ def dynamic_demo():
 
 if __name__ == "__main__":
     dynamic_demo()
-''')
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                            cwd=tmp_path, timeout=120)
+""")
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path, timeout=120
+    )
     assert result.returncode == 0, result.stderr
-    assert_lines(result.stdout, [
-        r"Running pipeline 'dynamic_demo' on stack 'default'\.",
-        r"Step numbers has started\.",
-        rf"Step numbers has finished in {DURATION}\.",
-        r"Step map:double:0 has started\.",
-        r"doubling 1",
-        rf"Step map:double:0 has finished in {DURATION}\.",
-        r"Step map:double:1 has started\.",
-        r"doubling 2",
-        rf"Step map:double:1 has finished in {DURATION}\.",
-        rf"Pipeline run 'dynamic_demo-.*' has finished in {DURATION}\.",
-    ])
+    assert_lines(
+        result.stdout,
+        [
+            r"Running pipeline 'dynamic_demo' on stack 'default'\.",
+            r"Step numbers has started\.",
+            rf"Step numbers has finished in {DURATION}\.",
+            r"Step map:double:0 has started\.",
+            r"doubling 1",
+            rf"Step map:double:0 has finished in {DURATION}\.",
+            r"Step map:double:1 has started\.",
+            r"doubling 2",
+            rf"Step map:double:1 has finished in {DURATION}\.",
+            rf"Pipeline run 'dynamic_demo-.*' has finished in {DURATION}\.",
+        ],
+    )
 
 
-def test_in_process_runs_print_to_the_current_stdout(capsys: pytest.CaptureFixture[str]
-                                                     ) -> None:
+def test_in_process_runs_print_to_the_current_stdout(capsys: pytest.CaptureFixture[str]) -> None:
     from stackwise import pipeline, step
 
     @step

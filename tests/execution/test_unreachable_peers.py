@@ -67,16 +67,22 @@ def s3_peer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Peer]:
     if program is None:
         missing_peer('moto_server is not installed: pip install -e ".[dev]" (moto[server])')
     process, port = start_peer(
-        "moto_server", lambda port: [program, "-H", "127.0.0.1", "-p", str(port)],
+        "moto_server",
+        lambda port: [program, "-H", "127.0.0.1", "-p", str(port)],
         lambda port: f"http://127.0.0.1:{port}/moto-api/data.json",
-        tmp_path_factory.mktemp("s3-peer"))
+        tmp_path_factory.mktemp("s3-peer"),
+    )
     peer = PEER["peer"] = Peer(process, f"http://127.0.0.1:{port}")
     try:
         import boto3
 
-        boto3.client("s3", endpoint_url=peer.url, region_name="us-east-1",
-                     aws_access_key_id="testing", aws_secret_access_key="testing"
-                     ).create_bucket(Bucket="unreachable-test")
+        boto3.client(
+            "s3",
+            endpoint_url=peer.url,
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        ).create_bucket(Bucket="unreachable-test")
         yield peer
     finally:
         stop_peer(process)
@@ -117,8 +123,14 @@ def _use_stack(name: str, components: dict[str, tuple[str, str, dict[str, Any]]]
         warnings.simplefilter("ignore", UserWarning)  # test credentials in plain text
         for component, (type_, flavor, configuration) in components.items():
             client.create_stack_component(component, flavor, type_, configuration)
-    client.create_stack(name, {"orchestrator": "default", "artifact_store": "default",
-                               **{t: c for c, (t, _, _) in components.items()}})
+    client.create_stack(
+        name,
+        {
+            "orchestrator": "default",
+            "artifact_store": "default",
+            **{t: c for c, (t, _, _) in components.items()},
+        },
+    )
     client.activate_stack(name)
 
 
@@ -134,9 +146,11 @@ def _assert_nothing_running(pipeline_name: str) -> None:
 
 
 def test_a_tracking_server_that_stops_mid_run_fails_the_step_within_its_budget_then_the_next_run_before_it_starts(  # noqa: E501
-        mlflow_peer: Peer) -> None:
-    _use_stack("tracked", {"tracker": ("experiment_tracker", "mlflow",
-                                       {"tracking_uri": mlflow_peer.url})})
+    mlflow_peer: Peer,
+) -> None:
+    _use_stack(
+        "tracked", {"tracker": ("experiment_tracker", "mlflow", {"tracking_uri": mlflow_peer.url})}
+    )
 
     begin = time.monotonic()
     with pytest.raises(PipelineRunFailedError) as raised:
@@ -149,8 +163,10 @@ def test_a_tracking_server_that_stops_mid_run_fails_the_step_within_its_budget_t
     assert run.steps["stop_the_peer"].status == ExecutionStatus.COMPLETED
     failed = run.steps["tracked"]
     assert failed.status == ExecutionStatus.FAILED
-    assert "Experiment tracker 'tracker' could not open MLflow experiment" \
+    assert (
+        "Experiment tracker 'tracker' could not open MLflow experiment"
         in failed.exception_info["message"]
+    )
     assert mlflow_peer.url in failed.exception_info["message"]
     assert raised.value.failed_steps == ["tracked"]
     assert f"stackwise pipeline runs resume {run.name}" in str(raised.value)
@@ -160,8 +176,9 @@ def test_a_tracking_server_that_stops_mid_run_fails_the_step_within_its_budget_t
         tracker_goes_away()
     assert time.monotonic() - begin < GUARD_SECONDS  # in fact well under a second
     message = str(refused.value)
-    assert ("Cannot reach the experiment tracker 'tracker' (mlflow) at "
-            f"{mlflow_peer.url}: ") in message
+    assert (
+        f"Cannot reach the experiment tracker 'tracker' (mlflow) at {mlflow_peer.url}: "
+    ) in message
     assert "stackwise stack verify tracked" in message
     assert refused.value.components[0][:2] == ("tracker", mlflow_peer.url)
     assert _runs("tracker_goes_away") == 1  # the second run was never recorded
@@ -169,14 +186,29 @@ def test_a_tracking_server_that_stops_mid_run_fails_the_step_within_its_budget_t
 
 
 def test_an_s3_store_that_stops_mid_run_fails_the_step_with_its_own_error_then_the_next_run_before_it_starts(  # noqa: E501
-        s3_peer: Peer, caplog: pytest.LogCaptureFixture) -> None:
-    _use_stack("cloud", {"s3_store": ("artifact_store", "s3", {
-        "path": f"s3://unreachable-test/{uuid.uuid4().hex[:8]}", "key": "testing",
-        "secret": "testing", "client_kwargs": {"endpoint_url": s3_peer.url}})})
+    s3_peer: Peer, caplog: pytest.LogCaptureFixture
+) -> None:
+    _use_stack(
+        "cloud",
+        {
+            "s3_store": (
+                "artifact_store",
+                "s3",
+                {
+                    "path": f"s3://unreachable-test/{uuid.uuid4().hex[:8]}",
+                    "key": "testing",
+                    "secret": "testing",
+                    "client_kwargs": {"endpoint_url": s3_peer.url},
+                },
+            )
+        },
+    )
 
     begin = time.monotonic()
-    with caplog.at_level(logging.WARNING, logger="stackwise"), \
-            pytest.raises(PipelineRunFailedError) as raised:
+    with (
+        caplog.at_level(logging.WARNING, logger="stackwise"),
+        pytest.raises(PipelineRunFailedError) as raised,
+    ):
         store_goes_away()
     assert time.monotonic() - begin < GUARD_SECONDS
 
@@ -190,27 +222,30 @@ def test_an_s3_store_that_stops_mid_run_fails_the_step_with_its_own_error_then_t
     assert info["type"] == "botocore.exceptions.EndpointConnectionError"
     assert s3_peer.url in info["message"]
     assert "_save_output" in info["traceback"] and "rmtree" not in info["traceback"]
-    assert ("its partial outputs could not be removed: artifact store 's3_store' does not "
-            f"answer at {s3_peer.url}") in caplog.text  # logged instead
+    assert (
+        "its partial outputs could not be removed: artifact store 's3_store' does not "
+        f"answer at {s3_peer.url}"
+    ) in caplog.text  # logged instead
     error = raised.value.errors["stop_the_peer"]
     assert type(error).__name__ == "EndpointConnectionError"
     summary = str(raised.value)
-    assert "stop_the_peer: EndpointConnectionError: Could not connect to the endpoint URL" \
-        in summary
+    assert (
+        "stop_the_peer: EndpointConnectionError: Could not connect to the endpoint URL" in summary
+    )
     assert f"`stackwise pipeline runs resume {run.name}`" in summary
 
     begin = time.monotonic()
     with pytest.raises(ComponentUnreachableError) as refused:
         store_goes_away()
     assert time.monotonic() - begin < GUARD_SECONDS
-    assert (f"Cannot reach the artifact store 's3_store' (s3) at {s3_peer.url}"
-            in str(refused.value))
+    assert f"Cannot reach the artifact store 's3_store' (s3) at {s3_peer.url}" in str(refused.value)
     assert _runs("store_goes_away") == 1
     _assert_nothing_running("store_goes_away")
 
 
 def test_a_store_that_cannot_record_a_failure_still_ends_run_and_step_failed(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """The store refuses the step's final write: the run's end fails the step run that was
     left `running`, and the step's own error is still the one reported."""
     from stackwise.store import get_store
@@ -244,7 +279,8 @@ def cannot_record():
 
 
 def test_a_step_whose_runner_raises_before_recording_is_failed_and_the_run_goes_on(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """An error outside the step's own code (here: the store refuses to start the step run)
     fails that step only, as a failing step would."""
     from stackwise.store import get_store

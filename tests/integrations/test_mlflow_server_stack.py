@@ -33,8 +33,9 @@ def stack_file(mlflow_server, tmp_path: Path) -> Path:
     every other line as in the seed."""
     text = SEED_STACK.read_text()
     assert "http://localhost:5000" in text and "/tmp/stackwise-artifacts" in text
-    text = (text.replace("http://localhost:5000", mlflow_server.url)
-            .replace("/tmp/stackwise-artifacts", str(tmp_path / "artifacts")))
+    text = text.replace("http://localhost:5000", mlflow_server.url).replace(
+        "/tmp/stackwise-artifacts", str(tmp_path / "artifacts")
+    )
     path = tmp_path / "stacks" / "local-mlflow.yaml"
     path.parent.mkdir()
     path.write_text(text)
@@ -54,8 +55,15 @@ def ok(*args: str) -> Result:
 def run_example(home: Path, data: Path) -> subprocess.CompletedProcess[str]:
     """`python run.py --data ...` in the example's folder, as a user runs it."""
     env = {**os.environ, "STACKWISE_HOME": str(home)}
-    return subprocess.run([sys.executable, "run.py", "--data", str(data)], cwd=EXAMPLE, env=env,
-                          capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "run.py", "--data", str(data)],
+        cwd=EXAMPLE,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def tracked_run(tracking_uri: str):
@@ -67,7 +75,8 @@ def tracked_run(tracking_uri: str):
 
 
 def test_seed_stack_file_runs_the_example_against_the_server(
-        mlflow_server, stack_file: Path, stackwise_home: Path, tmp_path: Path) -> None:
+    mlflow_server, stack_file: Path, stackwise_home: Path, tmp_path: Path
+) -> None:
     out = ok("stack", "import", str(stack_file)).stdout
     assert f"Imported stack 'local-mlflow' from {stack_file}." in out
     assert "registered experiment tracker 'mlflow_tracker' (flavor mlflow)" in out
@@ -91,12 +100,19 @@ def test_seed_stack_file_runs_the_example_against_the_server(
 
 
 def test_same_example_runs_on_a_local_demo_stack_then_on_the_server_stack(
-        mlflow_server, stack_file: Path, stackwise_home: Path, tmp_path: Path) -> None:
+    mlflow_server, stack_file: Path, stackwise_home: Path, tmp_path: Path
+) -> None:
     data = tmp_path / "features.parquet"
     client = Client()
     client.create_stack_component("mlflow_tracker", "mlflow", "experiment_tracker", {})
-    client.create_stack("demo", {"orchestrator": "default", "artifact_store": "default",
-                                 "experiment_tracker": "mlflow_tracker"})
+    client.create_stack(
+        "demo",
+        {
+            "orchestrator": "default",
+            "artifact_store": "default",
+            "experiment_tracker": "mlflow_tracker",
+        },
+    )
     ok("stack", "set", "demo")
     local = run_example(stackwise_home, data)
     assert local.returncode == 0, local.stderr
@@ -109,10 +125,12 @@ def test_same_example_runs_on_a_local_demo_stack_then_on_the_server_stack(
     assert refused.exit_code == 1
     assert "Cannot import stack 'local-mlflow'" in refused.stderr
     assert "nothing was changed" in refused.stderr
-    assert ("Experiment tracker 'mlflow_tracker' is registered already with a different "
-            "configuration (experiment_name: unset registered, 'fraud-detection' in "
-            f"{stack_file}; tracking_uri: unset registered, '{mlflow_server.url}' in "
-            f"{stack_file})") in refused.stderr
+    assert (
+        "Experiment tracker 'mlflow_tracker' is registered already with a different "
+        "configuration (experiment_name: unset registered, 'fraud-detection' in "
+        f"{stack_file}; tracking_uri: unset registered, '{mlflow_server.url}' in "
+        f"{stack_file})"
+    ) in refused.stderr
     assert "`stackwise experiment-tracker rename mlflow_tracker NEW_NAME`" in refused.stderr
     assert Client().list_stack_components(type="experiment_tracker")[0].configuration == {}
 

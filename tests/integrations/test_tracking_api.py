@@ -36,9 +36,17 @@ CAUGHT: list[str] = []
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No tracker env vars from outside, W&B offline and quiet, no run left active."""
-    for name in ("MLFLOW_TRACKING_URI", "MLFLOW_EXPERIMENT_ID", "MLFLOW_EXPERIMENT_NAME",
-                 "MLFLOW_RUN_ID", "WANDB_API_KEY", "WANDB_PROJECT", "WANDB_ENTITY",
-                 "WANDB_RUN_ID", "WANDB_DIR"):
+    for name in (
+        "MLFLOW_TRACKING_URI",
+        "MLFLOW_EXPERIMENT_ID",
+        "MLFLOW_EXPERIMENT_NAME",
+        "MLFLOW_RUN_ID",
+        "WANDB_API_KEY",
+        "WANDB_PROJECT",
+        "WANDB_ENTITY",
+        "WANDB_RUN_ID",
+        "WANDB_DIR",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("WANDB_MODE", "offline")
     monkeypatch.setenv("WANDB_SILENT", "true")
@@ -55,8 +63,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 # -- the pipeline: tracking-library-free -----------------------------------------------------
 @step(experiment_tracker="tracker")
 def train(learning_rate: float = 0.1) -> float:
-    log_params({"learning_rate": learning_rate, "n_estimators": np.int64(100),
-                "layers": (64, 32)})
+    log_params({"learning_rate": learning_rate, "n_estimators": np.int64(100), "layers": (64, 32)})
     for epoch, loss in enumerate([0.5, 0.25]):
         log_metrics({"loss": loss}, step=epoch)
     return 0.75
@@ -85,11 +92,13 @@ def untracked_pipeline() -> None:
 
 @step(experiment_tracker="tracker")
 def bad_values() -> None:
-    for call in (lambda: log_metrics({"auc": "high"}),
-                 lambda: log_metrics({"curve": np.array([0.1, 0.2])}),
-                 lambda: log_metrics({"auc": 0.5}, step=1.5),
-                 lambda: log_params({"model": object()}),
-                 lambda: log_params({1: "x"})):
+    for call in (
+        lambda: log_metrics({"auc": "high"}),
+        lambda: log_metrics({"curve": np.array([0.1, 0.2])}),
+        lambda: log_metrics({"auc": 0.5}, step=1.5),
+        lambda: log_params({"model": object()}),
+        lambda: log_params({1: "x"}),
+    ):
         try:
             call()
         except TypeError as error:
@@ -108,14 +117,16 @@ def use_tracker(flavor: str, configuration: dict[str, Any]) -> None:
     client = Client()
     for stack in client.list_stacks():
         if stack.components.get(StackComponentType.EXPERIMENT_TRACKER):
-            client.update_stack(stack.name,
-                                component_updates={StackComponentType.EXPERIMENT_TRACKER: []})
+            client.update_stack(
+                stack.name, component_updates={StackComponentType.EXPERIMENT_TRACKER: []}
+            )
     if any(c.name == "tracker" for c in client.list_stack_components(type="experiment_tracker")):
         client.delete_stack_component("tracker", "experiment_tracker")
     client.create_stack_component("tracker", flavor, "experiment_tracker", configuration)
-    client.create_stack(f"{flavor}_stack", {"orchestrator": "default",
-                                            "artifact_store": "default",
-                                            "experiment_tracker": "tracker"})
+    client.create_stack(
+        f"{flavor}_stack",
+        {"orchestrator": "default", "artifact_store": "default", "experiment_tracker": "tracker"},
+    )
     client.activate_stack(f"{flavor}_stack")
 
 
@@ -135,18 +146,18 @@ def test_the_same_pipeline_logs_to_mlflow_then_to_wandb_by_switching_the_stack(t
     assert on_mlflow.steps["evaluate"].run_metadata["mlflow_run_id"] == run_id
     client = MlflowClient(mlflow_uri)
     run = client.get_run(run_id)
-    assert run.data.params == {"learning_rate": "0.1", "n_estimators": "100",
-                               "layers": "[64, 32]"}
+    assert run.data.params == {"learning_rate": "0.1", "n_estimators": "100", "layers": "[64, 32]"}
     assert run.data.metrics == {"loss": 0.25, "auc": 0.75, "passed": 1.0}
     assert [(m.step, m.value) for m in client.get_metric_history(run_id, "loss")] == [
-        (0, 0.5), (1, 0.25)]
+        (0, 0.5),
+        (1, 0.25),
+    ]
     assert run.data.tags["stackwise.run_id"] == str(on_mlflow.id)
     assert run.info.status == "FINISHED"
 
     # W&B: one offline run per step, grouped under the pipeline run's name
     trained = read_offline_run(on_wandb.steps["train"].run_metadata["wandb_run_dir"], wait=30)
-    evaluated = read_offline_run(on_wandb.steps["evaluate"].run_metadata["wandb_run_dir"],
-                                 wait=30)
+    evaluated = read_offline_run(on_wandb.steps["evaluate"].run_metadata["wandb_run_dir"], wait=30)
     assert trained.config == {"learning_rate": 0.1, "n_estimators": 100, "layers": [64, 32]}
     assert trained.metric_history("loss") == [(0, 0.5), (1, 0.25)]
     assert evaluated.metrics == {"auc": 0.75, "passed": 1.0}
@@ -173,8 +184,10 @@ def test_a_step_without_a_tracker_is_told_to_declare_one_of_the_stacks_trackers(
     error = caught.value.errors["untracked"]
     assert isinstance(error, StackValidationError)
     message = str(error)
-    assert "Step 'untracked' called stackwise.log_metrics() but declares no experiment " \
-           "tracker" in message
+    assert (
+        "Step 'untracked' called stackwise.log_metrics() but declares no experiment "
+        "tracker" in message
+    )
     assert '@step(experiment_tracker="tracker")' in message
     assert "stack 'wandb_stack' has experiment tracker(s) 'tracker'" in message
 

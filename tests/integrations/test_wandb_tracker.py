@@ -134,7 +134,11 @@ def test_bare_wandb_calls_and_tracker_methods_land_in_the_step_runs_offline_run(
     assert run.metrics == {"train_auc": 0.91, "loss": 0.25}
     assert run.metric_history("loss") == [(3, 0.5), (4, 0.25)]
     assert (run.run_id, run.project, run.group, run.job_type, run.name, run.tags) == (
-        "run-1-train", "training", "training-run-1", "train", "training-run-1-train",
+        "run-1-train",
+        "training",
+        "training-run-1",
+        "train",
+        "training-run-1-train",
         ["training"],
     )
     assert run.exit_code == 0
@@ -189,9 +193,12 @@ def test_a_step_that_finishes_its_run_itself_is_fine(tmp_path):
     assert finished(metadata["wandb_run_dir"]).metrics == {"auc": 0.7}
 
 
-@step(experiment_tracker="wb",
-      settings={"experiment_tracker.wandb": WandbExperimentTrackerSettings(
-          run_name="fit", tags=["nightly"])})
+@step(
+    experiment_tracker="wb",
+    settings={
+        "experiment_tracker.wandb": WandbExperimentTrackerSettings(run_name="fit", tags=["nightly"])
+    },
+)
 def fit() -> float:
     wandb.config.update({"alpha": 0.5})
     wandb.log({"loss": 0.125})
@@ -212,8 +219,10 @@ def fit_and_check() -> None:
 def test_in_a_pipeline_each_step_run_gets_a_run_and_a_failing_step_exits_1(tmp_path):
     client = Client()
     client.create_stack_component("wb", "wandb", "experiment_tracker", {"dir": str(tmp_path)})
-    client.create_stack("wandb_stack", {"orchestrator": "default", "artifact_store": "default",
-                                        "experiment_tracker": "wb"})
+    client.create_stack(
+        "wandb_stack",
+        {"orchestrator": "default", "artifact_store": "default", "experiment_tracker": "wb"},
+    )
     client.activate_stack("wandb_stack")
 
     with pytest.raises(PipelineRunFailedError, match="score too low"):
@@ -223,8 +232,7 @@ def test_in_a_pipeline_each_step_run_gets_a_run_and_a_failing_step_exits_1(tmp_p
     fitted = finished(run.steps["fit"].run_metadata["wandb_run_dir"])
     checked = finished(run.steps["check"].run_metadata["wandb_run_dir"])
     assert (fitted.name, fitted.tags) == ("fit", ["fit_and_check", "nightly"])
-    assert (fitted.config, fitted.metrics, fitted.exit_code) == ({"alpha": 0.5},
-                                                                 {"loss": 0.125}, 0)
+    assert (fitted.config, fitted.metrics, fitted.exit_code) == ({"alpha": 0.5}, {"loss": 0.125}, 0)
     assert (checked.metrics, checked.exit_code) == ({"score": 0.9}, 1)
     assert fitted.group == checked.group == run.name
     assert fitted.run_id == str(run.steps["fit"].id)
@@ -281,8 +289,11 @@ def test_an_active_wandb_run_is_refused_and_left_intact(tmp_path):
     outer = wandb.init(project="mine", dir=str(tmp_path / "mine"), mode="offline")
     tracker = make_tracker(dir=str(tmp_path))
 
-    with pytest.raises(ConfigError, match=rf"W&B run \({outer.id}\) is already active.*"
-                                          r"wandb\.finish\(\)"):
+    with pytest.raises(
+        ConfigError,
+        match=rf"W&B run \({outer.id}\) is already active.*"
+        r"wandb\.finish\(\)",
+    ):
         with tracker.track_step(step_info()):
             pass
 
@@ -399,14 +410,16 @@ def _can_unshare_network() -> bool:
     return subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode == 0
 
 
-@pytest.mark.skipif(not _can_unshare_network(),
-                    reason="needs `unshare -n` (root) to run without any network")
+@pytest.mark.skipif(
+    not _can_unshare_network(), reason="needs `unshare -n` (root) to run without any network"
+)
 def test_an_offline_step_runs_in_a_process_that_has_no_network_at_all(tmp_path):
     # In a fresh network namespace nothing is reachable, not even loopback: if the tracker,
     # wandb or wandb-core needed the network, the step would fail or hang.
     script = tmp_path / "tracked_step.py"
-    script.write_text(textwrap.dedent(
-        """
+    script.write_text(
+        textwrap.dedent(
+            """
         import sys, wandb
         from stackwise.experiment_trackers import StepRunInfo
         from stackwise.stack.flavor_registry import flavor_registry
@@ -420,11 +433,15 @@ def test_an_offline_step_runs_in_a_process_that_has_no_network_at_all(tmp_path):
             wandb.log({"auc": 0.75})
         print(metadata["wandb_run_dir"])
         """
-    ))
+        )
+    )
     env = {k: v for k, v in os.environ.items() if k not in ("WANDB_MODE", "WANDB_SERVICE")}
     result = subprocess.run(
         ["unshare", "-n", sys.executable, str(script)],
-        capture_output=True, text=True, timeout=120, env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
     )
     assert result.returncode == 0, result.stderr
     run = finished(result.stdout.strip().splitlines()[-1])
@@ -434,6 +451,7 @@ def test_an_offline_step_runs_in_a_process_that_has_no_network_at_all(tmp_path):
 
 
 # -- the offline run reader ------------------------------------------------------------------
+
 
 def _logged_run(tmp_path: Path, rows: int) -> Path:
     run = wandb.init(project="p", dir=str(tmp_path), mode="offline")

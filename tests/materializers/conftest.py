@@ -40,8 +40,9 @@ class MemoryArtifactStore(BaseArtifactStore):
     """A remote-like store: `mem://` URIs, bytes in a dict, `is_local` False."""
 
     def __init__(self) -> None:
-        super().__init__(id="m", name="mem", flavor="memory",
-                         config=BaseArtifactStoreConfig(path="mem://root"))
+        super().__init__(
+            id="m", name="mem", flavor="memory", config=BaseArtifactStoreConfig(path="mem://root")
+        )
         self.files: dict[str, bytes] = {}
         self.dirs: set[str] = set()
 
@@ -79,8 +80,11 @@ class MemoryArtifactStore(BaseArtifactStore):
 
     def listdir(self, path: str) -> list[str]:
         prefix = self._key(path) + "/"
-        names = {k[len(prefix):].split("/", 1)[0] for k in [*self.files, *self.dirs]
-                 if k.startswith(prefix)}
+        names = {
+            k[len(prefix) :].split("/", 1)[0]
+            for k in [*self.files, *self.dirs]
+            if k.startswith(prefix)
+        }
         return sorted(names)
 
     def remove(self, path: str) -> None:
@@ -113,8 +117,12 @@ class MemoryArtifactStore(BaseArtifactStore):
 
 @pytest.fixture
 def local_store(tmp_path: Path) -> LocalArtifactStore:
-    return LocalArtifactStore(id="x", name="t", flavor="local",
-                              config=LocalArtifactStoreConfig(path=str(tmp_path / "store")))
+    return LocalArtifactStore(
+        id="x",
+        name="t",
+        flavor="local",
+        config=LocalArtifactStoreConfig(path=str(tmp_path / "store")),
+    )
 
 
 @pytest.fixture(params=["local", "memory"])
@@ -140,8 +148,9 @@ def roundtrip(make: Callable[..., BaseMaterializer]) -> Callable[..., Any]:
     """roundtrip(value, cls=None) -> the value saved and loaded by `cls` (default: registry)."""
     from stackwise.materializers.materializer_registry import materializer_registry
 
-    def _roundtrip(value: Any, cls: type[BaseMaterializer] | None = None,
-                   data_type: type[Any] | None = None) -> Any:
+    def _roundtrip(
+        value: Any, cls: type[BaseMaterializer] | None = None, data_type: type[Any] | None = None
+    ) -> Any:
         materializer = make(cls or materializer_registry.get(type(value)))
         materializer.save(value)
         return materializer.load(data_type or type(value))

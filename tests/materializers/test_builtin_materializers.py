@@ -36,9 +36,24 @@ class Mode(str, Enum):
 Point = namedtuple("Point", ["x", "y"])
 
 
-@pytest.mark.parametrize("value", [
-    True, False, 0, 1, -(2**70), 1.0, 0.1, -0.0, 1e308, "", "héllo\n\"x\"", "\ud800", None,
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        True,
+        False,
+        0,
+        1,
+        -(2**70),
+        1.0,
+        0.1,
+        -0.0,
+        1e308,
+        "",
+        'héllo\n"x"',
+        "\ud800",
+        None,
+    ],
+)
 def test_scalars_round_trip_with_their_exact_type(roundtrip: Any, value: Any) -> None:
     loaded = roundtrip(value)
     assert type(loaded) is type(value)
@@ -85,10 +100,20 @@ def test_bytes_round_trip_as_raw_file(roundtrip: Any, make: Any) -> None:
         assert f.read() == b"abc"
 
 
-@pytest.mark.parametrize("value", [
-    [], [1, 2.0, "x", None, True], (1, "a"), (), {1, 2, 3}, frozenset({"a", "b"}),
-    {"a": [1, {"b": None}], "c": 1.5}, {}, [[1, 2], {"k": [True]}],
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        [],
+        [1, 2.0, "x", None, True],
+        (1, "a"),
+        (),
+        {1, 2, 3},
+        frozenset({"a", "b"}),
+        {"a": [1, {"b": None}], "c": 1.5},
+        {},
+        [[1, 2], {"k": [True]}],
+    ],
+)
 def test_plain_containers_round_trip_as_json(roundtrip: Any, make: Any, value: Any) -> None:
     loaded = roundtrip(value)
     assert type(loaded) is type(value)
@@ -122,7 +147,8 @@ def test_list_of_dataframes_uses_element_folders(make: Any) -> None:
     assert manifest["type"] == "list"
     assert [e["path"] for e in manifest["elements"]] == ["element_0", "element_1"]
     assert manifest["elements"][0]["materializer"] == (
-        "stackwise.materializers.pandas_materializer:PandasMaterializer")
+        "stackwise.materializers.pandas_materializer:PandasMaterializer"
+    )
     assert manifest["elements"][0]["data_type"] == "pandas:DataFrame"
     assert store.exists(store.join(materializer.uri, "element_0", "data.parquet"))
     loaded = materializer.load(list)
@@ -186,7 +212,8 @@ def test_extract_metadata() -> None:
 
 
 def test_unknown_element_type_in_strict_mode_is_refused(
-        make: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    make: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     class Opaque:
         pass
 
@@ -232,8 +259,9 @@ def test_pydantic_refuses_data_that_no_longer_validates(make: Any) -> None:
 
     materializer = make(PydanticMaterializer)
     materializer.save(Config(name="not an int", inner=Inner(tags=[])))
-    with pytest.raises(MaterializerError,
-                       match=r"(?s)no longer validates as \S*Narrow.*int_parsing"):
+    with pytest.raises(
+        MaterializerError, match=r"(?s)no longer validates as \S*Narrow.*int_parsing"
+    ):
         materializer.load(Narrow)
 
 
@@ -284,8 +312,7 @@ def test_dataclass_with_optional_nested_none(roundtrip: Any) -> None:
 
 
 def test_dataclass_fields_json_cannot_carry_are_saved_per_field(roundtrip: Any, make: Any) -> None:
-    value = WithFrame(frame=pd.DataFrame({"a": [1, 2]}), pair=(1, 2), anything=Leaf(3.0),
-                      note="n")
+    value = WithFrame(frame=pd.DataFrame({"a": [1, 2]}), pair=(1, 2), anything=Leaf(3.0), note="n")
     loaded = roundtrip(value)
     assert type(loaded) is WithFrame
     pd.testing.assert_frame_equal(loaded.frame, value.frame)

@@ -22,18 +22,21 @@ from stackwise.materializers.sklearn_materializer import SklearnMaterializer
 
 
 # -- numpy ------------------------------------------------------------------------------------
-@pytest.mark.parametrize("array", [
-    np.arange(12, dtype=np.int32).reshape(3, 4),
-    np.array([1.5, np.nan, np.inf]),
-    np.array(["a", "bc"]),
-    np.array([True, False]),
-    np.zeros((0, 3)),
-    np.array(3.0),
-    np.arange(20).reshape(4, 5)[:, ::2],  # not contiguous
-    np.array([(1, 2.0)], dtype=[("a", "<i4"), ("b", "<f8")]),
-    np.array(["2024-01-01"], dtype="datetime64[D]"),
-    np.array([1 + 2j]),
-])
+@pytest.mark.parametrize(
+    "array",
+    [
+        np.arange(12, dtype=np.int32).reshape(3, 4),
+        np.array([1.5, np.nan, np.inf]),
+        np.array(["a", "bc"]),
+        np.array([True, False]),
+        np.zeros((0, 3)),
+        np.array(3.0),
+        np.arange(20).reshape(4, 5)[:, ::2],  # not contiguous
+        np.array([(1, 2.0)], dtype=[("a", "<i4"), ("b", "<f8")]),
+        np.array(["2024-01-01"], dtype="datetime64[D]"),
+        np.array([1 + 2j]),
+    ],
+)
 def test_numpy_round_trip(roundtrip: Any, array: np.ndarray) -> None:
     loaded = roundtrip(array)
     assert type(loaded) is np.ndarray
@@ -63,7 +66,10 @@ def test_numpy_masked_arrays_are_refused(make: Any) -> None:
 def test_numpy_metadata_and_hash() -> None:
     m = NumpyMaterializer(uri="unused")
     assert m.extract_metadata(np.zeros((2, 3), dtype=np.float32)) == {
-        "shape": [2, 3], "dtype": "float32", "nbytes": 24}
+        "shape": [2, 3],
+        "dtype": "float32",
+        "nbytes": 24,
+    }
     a = np.arange(6)
     assert m.compute_content_hash(a) == m.compute_content_hash(a.copy())
     assert m.compute_content_hash(a) != m.compute_content_hash(a + 1)
@@ -82,8 +88,7 @@ def _rich_frame() -> pd.DataFrame:
         {
             "str": pd.Series(["a", None, "c"]),
             "cat": pd.Categorical(["x", "y", "x"]),
-            "ordered": pd.Categorical(["lo", "hi", "lo"], categories=["lo", "hi"],
-                                      ordered=True),
+            "ordered": pd.Categorical(["lo", "hi", "lo"], categories=["lo", "hi"], ordered=True),
             "when": pd.date_range("2024-01-01", periods=3, tz="Europe/Paris"),
             "nullable_int": pd.array([1, None, 3], dtype="Int64"),
             "float": [1.0, np.nan, 2.5],
@@ -109,35 +114,55 @@ def test_dataframe_round_trip_keeps_index_and_dtypes(roundtrip: Any) -> None:
     assert loaded.index.names == ["key", None]
 
 
-@pytest.mark.parametrize("frame", [
-    pd.DataFrame({0: [1, 2], "a": [3, 4], 2.5: [5, 6]}),  # non-str column labels
-    pd.DataFrame([[1, 2]], columns=["a", "a"]),  # duplicates
-    pd.DataFrame([[1, 2]], columns=pd.MultiIndex.from_tuples([("a", 1), ("b", 2)],
-                                                             names=["level", 3])),
-    pd.DataFrame([[1, 2]], columns=pd.date_range("2024-01-01", periods=2, tz="UTC")),
-    pd.DataFrame({"a": [1]}, index=pd.Index([5], name=0)),  # non-str index name
-    pd.DataFrame({"a": range(3)}, index=pd.date_range("2024-01-01", periods=3, name="t")),
-    pd.DataFrame({"a": range(2)}, index=pd.RangeIndex(5, 7, name="r")),
-    pd.DataFrame({"a": [1]}, index=pd.Index(["p"], dtype=object),
-                 columns=pd.Index(["a"], dtype=object)),
-    pd.DataFrame(),
-    pd.DataFrame({"a": pd.Series([], dtype="float64")}),
-], ids=["int-labels", "duplicates", "multi-columns", "timestamp-labels", "int-index-name",
-        "datetime-index-freq", "range-index", "object-labels", "empty", "no-rows"])
+@pytest.mark.parametrize(
+    "frame",
+    [
+        pd.DataFrame({0: [1, 2], "a": [3, 4], 2.5: [5, 6]}),  # non-str column labels
+        pd.DataFrame([[1, 2]], columns=["a", "a"]),  # duplicates
+        pd.DataFrame(
+            [[1, 2]], columns=pd.MultiIndex.from_tuples([("a", 1), ("b", 2)], names=["level", 3])
+        ),
+        pd.DataFrame([[1, 2]], columns=pd.date_range("2024-01-01", periods=2, tz="UTC")),
+        pd.DataFrame({"a": [1]}, index=pd.Index([5], name=0)),  # non-str index name
+        pd.DataFrame({"a": range(3)}, index=pd.date_range("2024-01-01", periods=3, name="t")),
+        pd.DataFrame({"a": range(2)}, index=pd.RangeIndex(5, 7, name="r")),
+        pd.DataFrame(
+            {"a": [1]}, index=pd.Index(["p"], dtype=object), columns=pd.Index(["a"], dtype=object)
+        ),
+        pd.DataFrame(),
+        pd.DataFrame({"a": pd.Series([], dtype="float64")}),
+    ],
+    ids=[
+        "int-labels",
+        "duplicates",
+        "multi-columns",
+        "timestamp-labels",
+        "int-index-name",
+        "datetime-index-freq",
+        "range-index",
+        "object-labels",
+        "empty",
+        "no-rows",
+    ],
+)
 def test_dataframe_labels_parquet_cannot_hold(roundtrip: Any, frame: pd.DataFrame) -> None:
     loaded = roundtrip(frame)
     pd.testing.assert_frame_equal(loaded, frame, check_exact=True, check_freq=True)
     assert list(loaded.columns) == list(frame.columns)
 
 
-@pytest.mark.parametrize("series", [
-    pd.Series([1, 2, 3]),  # name None
-    pd.Series([1, 2, 3], name=0),
-    pd.Series([1.5, None], name="price", index=pd.Index(["a", "b"], name="price")),
-    pd.Series(["a", "b"], name=("t", 1), index=pd.Index([1, 2], name=7)),
-    pd.Series(pd.Categorical(["u", "v"]), name="c"),
-    pd.Series(pd.array([1, None], dtype="Int64"), name="n"),
-], ids=["unnamed", "name-0", "name-equals-index-name", "tuple-name", "categorical", "Int64"])
+@pytest.mark.parametrize(
+    "series",
+    [
+        pd.Series([1, 2, 3]),  # name None
+        pd.Series([1, 2, 3], name=0),
+        pd.Series([1.5, None], name="price", index=pd.Index(["a", "b"], name="price")),
+        pd.Series(["a", "b"], name=("t", 1), index=pd.Index([1, 2], name=7)),
+        pd.Series(pd.Categorical(["u", "v"]), name="c"),
+        pd.Series(pd.array([1, None], dtype="Int64"), name="n"),
+    ],
+    ids=["unnamed", "name-0", "name-equals-index-name", "tuple-name", "categorical", "Int64"],
+)
 def test_series_round_trip_keeps_name(roundtrip: Any, series: pd.Series) -> None:
     loaded = roundtrip(series)
     assert type(loaded) is pd.Series
@@ -176,7 +201,10 @@ def test_pandas_metadata() -> None:
     assert meta["shape"] == [2, 2] and meta["rows"] == 2 and meta["columns"] == ["a", "b"]
     assert meta["dtypes"] == {"a": "int64", "b": "str"}
     assert m.extract_metadata(pd.Series([1.0], name="s")) == {
-        "rows": 1, "dtype": "float64", "name": "s"}
+        "rows": 1,
+        "dtype": "float64",
+        "name": "s",
+    }
     assert set(PandasMaterializer.library_versions()) == {"pandas", "pyarrow"}
 
 
@@ -205,13 +233,18 @@ def _xy() -> tuple[np.ndarray, np.ndarray]:
     return x, (x[:, 0] > x[:, 1]).astype(int)
 
 
-@pytest.mark.parametrize("estimator", [
-    make_pipeline(StandardScaler(), LogisticRegression()),
-    RandomForestClassifier(n_estimators=3, random_state=0),
-    make_pipeline(FunctionTransformer(np.log1p), LogisticRegression()),
-], ids=["pipeline", "forest", "numpy-function"])
-def test_sklearn_round_trip_predicts_the_same(roundtrip: Any, make: Any,
-                                              estimator: BaseEstimator) -> None:
+@pytest.mark.parametrize(
+    "estimator",
+    [
+        make_pipeline(StandardScaler(), LogisticRegression()),
+        RandomForestClassifier(n_estimators=3, random_state=0),
+        make_pipeline(FunctionTransformer(np.log1p), LogisticRegression()),
+    ],
+    ids=["pipeline", "forest", "numpy-function"],
+)
+def test_sklearn_round_trip_predicts_the_same(
+    roundtrip: Any, make: Any, estimator: BaseEstimator
+) -> None:
     x, y = _xy()
     estimator.fit(x, y)
     loaded = roundtrip(estimator)
@@ -236,13 +269,20 @@ class HomeMadeTransformer(TransformerMixin, BaseEstimator):
         return x
 
 
-@pytest.mark.parametrize("estimator, untrusted", [
-    (make_pipeline(FunctionTransformer(_custom_function), LogisticRegression()),
-     "_custom_function"),
-    (make_pipeline(HomeMadeTransformer(), LogisticRegression()), "HomeMadeTransformer"),
-], ids=["function", "class"])
-def test_sklearn_untrusted_types_are_refused(make: Any, estimator: BaseEstimator,
-                                             untrusted: str) -> None:
+@pytest.mark.parametrize(
+    "estimator, untrusted",
+    [
+        (
+            make_pipeline(FunctionTransformer(_custom_function), LogisticRegression()),
+            "_custom_function",
+        ),
+        (make_pipeline(HomeMadeTransformer(), LogisticRegression()), "HomeMadeTransformer"),
+    ],
+    ids=["function", "class"],
+)
+def test_sklearn_untrusted_types_are_refused(
+    make: Any, estimator: BaseEstimator, untrusted: str
+) -> None:
     estimator.fit(*_xy())
     materializer = make(SklearnMaterializer)
     materializer.save(estimator)

@@ -49,29 +49,32 @@ class Record:
     x: int
 
 
-@pytest.mark.parametrize("data_type, expected", [
-    (bool, BuiltInMaterializer),
-    (int, BuiltInMaterializer),
-    (float, BuiltInMaterializer),
-    (str, BuiltInMaterializer),
-    (type(None), BuiltInMaterializer),
-    (bytes, BytesMaterializer),
-    (list, BuiltInContainerMaterializer),
-    (tuple, BuiltInContainerMaterializer),
-    (dict, BuiltInContainerMaterializer),
-    (set, BuiltInContainerMaterializer),
-    (frozenset, BuiltInContainerMaterializer),
-    (Settings, PydanticMaterializer),
-    (Record, DataclassMaterializer),
-    (np.ndarray, NumpyMaterializer),
-    (pd.DataFrame, PandasMaterializer),
-    (pd.Series, PandasMaterializer),
-    (Features, PandasMaterializer),
-    (LogisticRegression, SklearnMaterializer),
-    (pathlib.Path, PathMaterializer),
-    (pathlib.PosixPath, PathMaterializer),
-    (pathlib.PurePosixPath, PathMaterializer),
-])
+@pytest.mark.parametrize(
+    "data_type, expected",
+    [
+        (bool, BuiltInMaterializer),
+        (int, BuiltInMaterializer),
+        (float, BuiltInMaterializer),
+        (str, BuiltInMaterializer),
+        (type(None), BuiltInMaterializer),
+        (bytes, BytesMaterializer),
+        (list, BuiltInContainerMaterializer),
+        (tuple, BuiltInContainerMaterializer),
+        (dict, BuiltInContainerMaterializer),
+        (set, BuiltInContainerMaterializer),
+        (frozenset, BuiltInContainerMaterializer),
+        (Settings, PydanticMaterializer),
+        (Record, DataclassMaterializer),
+        (np.ndarray, NumpyMaterializer),
+        (pd.DataFrame, PandasMaterializer),
+        (pd.Series, PandasMaterializer),
+        (Features, PandasMaterializer),
+        (LogisticRegression, SklearnMaterializer),
+        (pathlib.Path, PathMaterializer),
+        (pathlib.PosixPath, PathMaterializer),
+        (pathlib.PurePosixPath, PathMaterializer),
+    ],
+)
 def test_registry_picks_the_built_in(data_type: type, expected: type) -> None:
     assert materializer_registry.get(data_type) is expected
     assert data_type in materializer_registry
@@ -154,20 +157,25 @@ def test_user_materializer_is_used_for_container_elements(roundtrip: Any, make: 
     assert entry["materializer"].endswith(":MoneyMaterializer")
 
 
-@pytest.mark.parametrize("associated, problem", [
-    (Money, "must be a tuple of classes"),
-    (("Money",), "not a class"),
-])
+@pytest.mark.parametrize(
+    "associated, problem",
+    [
+        (Money, "must be a tuple of classes"),
+        (("Money",), "not a class"),
+    ],
+)
 def test_bad_associated_types_are_refused(associated: Any, problem: str) -> None:
     with pytest.raises(MaterializerError, match=problem):
-        type("BadMaterializer", (BaseMaterializer,),
-             {"ASSOCIATED_TYPES": associated})
+        type("BadMaterializer", (BaseMaterializer,), {"ASSOCIATED_TYPES": associated})
 
 
 def test_bad_artifact_type_is_refused() -> None:
     with pytest.raises(MaterializerError, match="ASSOCIATED_ARTIFACT_TYPE"):
-        type("BadMaterializer", (BaseMaterializer,),
-             {"ASSOCIATED_TYPES": (Money,), "ASSOCIATED_ARTIFACT_TYPE": "model"})
+        type(
+            "BadMaterializer",
+            (BaseMaterializer,),
+            {"ASSOCIATED_TYPES": (Money,), "ASSOCIATED_ARTIFACT_TYPE": "model"},
+        )
 
 
 # -- the XGBoost materializer of the ZenML lesson (typing.Type written as `type`) --------------
@@ -197,8 +205,9 @@ def test_lesson_xgboost_materializer_on_the_local_store(local_store: Any) -> Non
     booster = xgb.train({"max_depth": 2, "nthread": 1}, matrix, num_boost_round=4)
 
     assert materializer_registry.get(xgb.Booster) is XGBoostMaterializer
-    materializer = XGBoostMaterializer(uri=local_store.join(local_store.path, "xgb"),
-                                       artifact_store=local_store)
+    materializer = XGBoostMaterializer(
+        uri=local_store.join(local_store.path, "xgb"), artifact_store=local_store
+    )
     materializer.save(booster)
     assert local_store.exists(materializer.path("model.json"))
     loaded = materializer.load(xgb.Booster)
@@ -220,6 +229,7 @@ def test_heavy_libraries_are_imported_only_when_needed() -> None:
         "heavy = ('numpy', 'pandas', 'pyarrow', 'sklearn', 'skops', 'xgboost')\n"
         "print(','.join(m for m in heavy if m in sys.modules))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == ""

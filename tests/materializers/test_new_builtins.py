@@ -36,15 +36,18 @@ def test_uuid_round_trips_as_text(make: Callable[..., Any]) -> None:
     assert materializer.extract_metadata(value) == {"string_representation": str(value)}
 
 
-@pytest.mark.parametrize("cls, file_name, kind", [
-    (HTMLString, "output.html", VisualizationType.HTML),
-    (MarkdownString, "output.md", VisualizationType.MARKDOWN),
-    (CSVString, "output.csv", VisualizationType.CSV),
-    (JSONString, "output.json", VisualizationType.JSON),
-])
-def test_structured_strings_are_files_of_their_kind(make: Callable[..., Any], cls: type[str],
-                                                    file_name: str, kind: VisualizationType
-                                                    ) -> None:
+@pytest.mark.parametrize(
+    "cls, file_name, kind",
+    [
+        (HTMLString, "output.html", VisualizationType.HTML),
+        (MarkdownString, "output.md", VisualizationType.MARKDOWN),
+        (CSVString, "output.csv", VisualizationType.CSV),
+        (JSONString, "output.json", VisualizationType.JSON),
+    ],
+)
+def test_structured_strings_are_files_of_their_kind(
+    make: Callable[..., Any], cls: type[str], file_name: str, kind: VisualizationType
+) -> None:
     materializer = make(StructuredStringMaterializer)
     value = cls("a,b\n1,2" if cls is CSVString else "<b>hi</b>")
     materializer.save(value)
@@ -60,11 +63,14 @@ def test_in_memory_values_never_leave_the_process(make: Callable[..., Any]) -> N
     value = object()
     materializer.save(value)
     assert materializer.load(object) is value
-    code = ("from stackwise.materializers import InMemoryMaterializer as M\n"
-            f"M({materializer.uri!r}).load(object)")
+    code = (
+        "from stackwise.materializers import InMemoryMaterializer as M\n"
+        f"M({materializer.uri!r}).load(object)"
+    )
     if materializer.artifact_store.is_local:
-        other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                               check=False)
+        other = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=False
+        )
         assert other.returncode != 0 and "only ever lived in" in other.stderr
     stranger = make(InMemoryMaterializer, name="never-saved")
     with pytest.raises(MaterializerError, match="another process"):

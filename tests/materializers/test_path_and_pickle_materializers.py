@@ -26,8 +26,11 @@ def source(tmp_path: Path) -> Path:
 
 
 def _tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _cleanup_temp_copy(request: pytest.FixtureRequest, loaded: Path, store: Any) -> None:
@@ -35,8 +38,9 @@ def _cleanup_temp_copy(request: pytest.FixtureRequest, loaded: Path, store: Any)
         request.addfinalizer(lambda: shutil.rmtree(loaded.parent, ignore_errors=True))
 
 
-def test_file_round_trip(make: Any, store: Any, source: Path,
-                         request: pytest.FixtureRequest) -> None:
+def test_file_round_trip(
+    make: Any, store: Any, source: Path, request: pytest.FixtureRequest
+) -> None:
     materializer = make(PathMaterializer)
     materializer.save(source / "a.csv")
     (source / "a.csv").write_text("changed")  # the artifact holds a copy, not a reference
@@ -49,8 +53,9 @@ def test_file_round_trip(make: Any, store: Any, source: Path,
         assert json.load(f)["kind"] == "file"
 
 
-def test_directory_round_trip(make: Any, store: Any, source: Path,
-                              request: pytest.FixtureRequest) -> None:
+def test_directory_round_trip(
+    make: Any, store: Any, source: Path, request: pytest.FixtureRequest
+) -> None:
     materializer = make(PathMaterializer)
     materializer.save(source)
     expected = _tree(source)
@@ -61,8 +66,9 @@ def test_directory_round_trip(make: Any, store: Any, source: Path,
     assert _tree(loaded) == expected
 
 
-def test_local_store_returns_the_stored_copy(make: Any, store: Any, source: Path,
-                                             request: pytest.FixtureRequest) -> None:
+def test_local_store_returns_the_stored_copy(
+    make: Any, store: Any, source: Path, request: pytest.FixtureRequest
+) -> None:
     materializer = make(PathMaterializer)
     materializer.save(source)
     loaded = materializer.load(Path)

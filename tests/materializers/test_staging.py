@@ -29,18 +29,19 @@ from stackwise.materializers.pandas_materializer import PandasMaterializer
 
 pytest_plugins = ["fixtures.s3_server"]
 
-_EARLIER = materializer_registry.get(xgb.Booster) if xgb.Booster in materializer_registry \
-    else None
+_EARLIER = materializer_registry.get(xgb.Booster) if xgb.Booster in materializer_registry else None
 
 
 # -- the seed's materializer, verbatim (typing.Type written as `type`) -----------------------
+# fmt: off
 class XGBoostMaterializer(BaseMaterializer):
     ASSOCIATED_TYPES = (xgb.Booster,)
     ASSOCIATED_ARTIFACT_TYPE = ArtifactType.MODEL
     def load(self, data_type):
         model_path = os.path.join(self.uri, "model.json"); model = xgb.Booster(); model.load_model(model_path); return model  # noqa: E501, E702
     def save(self, model):
-        os.makedirs(self.uri, exist_ok=True); model.save_model(os.path.join(self.uri, "model.json"))  # noqa: E501, E702
+        os.makedirs(self.uri, exist_ok=True); model.save_model(os.path.join(self.uri, "model.json"))  # noqa: E702
+# fmt: on
 
 
 if _EARLIER is not None:  # other test modules expect their own registration to stand
@@ -121,8 +122,11 @@ def use_s3_stack(config: dict[str, Any], name: str = "cloud") -> Any:
     client = Client()
     client.create_secret(f"{name}_s3", {"key": config["key"], "secret": config["secret"]})
     client.create_stack_component(
-        f"{name}_store", "s3", "artifact_store",
-        {**config, "key": f"{{{{{name}_s3.key}}}}", "secret": f"{{{{{name}_s3.secret}}}}"})
+        f"{name}_store",
+        "s3",
+        "artifact_store",
+        {**config, "key": f"{{{{{name}_s3.key}}}}", "secret": f"{{{{{name}_s3.secret}}}}"},
+    )
     client.create_stack(name, {"orchestrator": "default", "artifact_store": f"{name}_store"})
     client.activate_stack(name)
     return client.active_stack.artifact_store
@@ -132,8 +136,13 @@ def boto3_client(s3_server: Any) -> Any:
     """A plain boto3 client on the test server (moto accepts any credentials)."""
     import boto3
 
-    return boto3.client("s3", endpoint_url=s3_server.endpoint_url, region_name="us-east-1",
-                        aws_access_key_id="testing", aws_secret_access_key="testing")
+    return boto3.client(
+        "s3",
+        endpoint_url=s3_server.endpoint_url,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
 
 
 def bucket_keys(s3_server: Any, bucket_uri: str) -> list[str]:
@@ -154,12 +163,18 @@ def test_built_ins_do_their_io_through_the_store() -> None:
         sklearn_materializer,
     )
 
-    classes = [built_in_materializer.BuiltInMaterializer, built_in_materializer.BytesMaterializer,
-               built_in_materializer.BuiltInContainerMaterializer,
-               cloudpickle_materializer.CloudpickleMaterializer,
-               dataclass_materializer.DataclassMaterializer, numpy_materializer.NumpyMaterializer,
-               PandasMaterializer, path_materializer.PathMaterializer,
-               pydantic_materializer.PydanticMaterializer, sklearn_materializer.SklearnMaterializer]
+    classes = [
+        built_in_materializer.BuiltInMaterializer,
+        built_in_materializer.BytesMaterializer,
+        built_in_materializer.BuiltInContainerMaterializer,
+        cloudpickle_materializer.CloudpickleMaterializer,
+        dataclass_materializer.DataclassMaterializer,
+        numpy_materializer.NumpyMaterializer,
+        PandasMaterializer,
+        path_materializer.PathMaterializer,
+        pydantic_materializer.PydanticMaterializer,
+        sklearn_materializer.SklearnMaterializer,
+    ]
     assert all(c.USES_ARTIFACT_STORE_IO for c in classes)
     assert BaseMaterializer.USES_ARTIFACT_STORE_IO is False
     assert XGBoostMaterializer.USES_ARTIFACT_STORE_IO is False
@@ -209,8 +224,10 @@ def test_staging_only_for_path_materializers_on_remote_stores(store: Any) -> Non
 
 def test_a_failed_staged_save_uploads_nothing(store: Any) -> None:
     uri = store.join(store.path, "broken", "v1")
-    with pytest.raises(RuntimeError, match="disk on fire"), \
-            materializer_for_save(FailsAfterWriting, uri, store) as materializer:
+    with (
+        pytest.raises(RuntimeError, match="disk on fire"),
+        materializer_for_save(FailsAfterWriting, uri, store) as materializer,
+    ):
         materializer.save("half")
     if not store.is_local:
         assert not store.exists(uri)
@@ -231,8 +248,8 @@ def test_a_lazy_loader_keeps_its_download_while_the_result_lives(store: Any) -> 
 
 # -- on S3 ------------------------------------------------------------------------------------
 def test_the_seed_xgboost_materializer_works_verbatim_on_s3(
-        s3_server: Any, s3_store_config: dict[str, Any], tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    s3_server: Any, s3_store_config: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     temp = tmp_path / "tmp"
     temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))  # where staging folders go
@@ -269,7 +286,8 @@ def train_and_predict():
 
 
 def test_a_pipeline_passes_an_xgboost_model_between_steps_on_s3(
-        s3_server: Any, s3_store_config: dict[str, Any]) -> None:
+    s3_server: Any, s3_store_config: dict[str, Any]
+) -> None:
     use_s3_stack(s3_store_config)
     run = train_and_predict()
     assert run.status == "completed"
@@ -284,13 +302,16 @@ def test_a_store_io_materializer_is_not_staged_on_s3(s3_store_config: dict[str, 
     artifact_store = use_s3_stack(s3_store_config)
     saved = save_artifact("straight to the bucket", "text", materializer=StoreIOText)
     assert load_artifact("text") == "straight to the bucket"
-    assert SEEN == [("save", saved.uri, type(artifact_store).__name__),
-                    ("load", saved.uri, type(artifact_store).__name__)]
+    assert SEEN == [
+        ("save", saved.uri, type(artifact_store).__name__),
+        ("load", saved.uri, type(artifact_store).__name__),
+    ]
     assert saved.uri.startswith("s3://")
 
 
 def test_a_path_materializer_is_staged_on_s3_and_leaves_no_temp_folders(
-        s3_store_config: dict[str, Any]) -> None:
+    s3_store_config: dict[str, Any],
+) -> None:
     use_s3_stack(s3_store_config)
     saved = save_artifact("via a local folder", "text", materializer=PathText)
     assert load_artifact("text") == "via a local folder"
@@ -301,7 +322,8 @@ def test_a_path_materializer_is_staged_on_s3_and_leaves_no_temp_folders(
 
 
 def test_a_failed_staged_save_on_s3_leaves_nothing_in_the_bucket(
-        s3_server: Any, s3_store_config: dict[str, Any]) -> None:
+    s3_server: Any, s3_store_config: dict[str, Any]
+) -> None:
     use_s3_stack(s3_store_config)
     with pytest.raises(RuntimeError, match="disk on fire"):
         save_artifact("half", "broken", materializer=FailsAfterWriting)
@@ -310,10 +332,12 @@ def test_a_failed_staged_save_on_s3_leaves_nothing_in_the_bucket(
 
 
 def test_built_in_materializers_write_to_s3_directly(
-        s3_server: Any, s3_store_config: dict[str, Any]) -> None:
+    s3_server: Any, s3_store_config: dict[str, Any]
+) -> None:
     use_s3_stack(s3_store_config)
     frame = pd.DataFrame({"a": range(50), "b": [str(i) for i in range(50)]})
     saved = save_artifact(frame, "frame")
     pd.testing.assert_frame_equal(load_artifact("frame"), frame)
-    assert any(k.startswith(f"frame/{saved.id}/") for k in
-               bucket_keys(s3_server, s3_store_config["path"]))
+    assert any(
+        k.startswith(f"frame/{saved.id}/") for k in bucket_keys(s3_server, s3_store_config["path"])
+    )

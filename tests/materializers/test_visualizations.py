@@ -21,8 +21,15 @@ pytest_plugins = ["fixtures.s3_server"]
 
 def _save(store: BaseArtifactStore, value: Any, name: str = "a", **options: Any) -> Any:
     uri = store.join(store.path, name)
-    return save_data(value, version_id=name, name=name, uri=uri, artifact_store=store,
-                     save_type="manual", **options)
+    return save_data(
+        value,
+        version_id=name,
+        name=name,
+        uri=uri,
+        artifact_store=store,
+        save_type="manual",
+        **options,
+    )
 
 
 def _views(saved: Any) -> list[tuple[str, str]]:
@@ -44,10 +51,14 @@ def test_built_ins_record_their_views(store: BaseArtifactStore) -> None:
     assert _save(store, [1, 2, 3], "items").item_count == 3
 
 
-def test_switched_off_views_and_metadata_write_and_record_nothing(
-        store: BaseArtifactStore) -> None:
-    saved = _save(store, pd.DataFrame({"a": [1]}), include_visualizations=False,
-                  extract_metadata=False, metadata={"given": 1})
+def test_switched_off_views_and_metadata_write_and_record_nothing(store: BaseArtifactStore) -> None:
+    saved = _save(
+        store,
+        pd.DataFrame({"a": [1]}),
+        include_visualizations=False,
+        extract_metadata=False,
+        metadata={"given": 1},
+    )
     assert saved.visualizations == []
     assert store.listdir(saved.uri) == ["data.parquet", "metadata.json"]
     assert saved.metadata == {"given": 1}  # what the caller logged is kept
@@ -71,8 +82,9 @@ class _BrokenViews(BaseMaterializer):
         raise RuntimeError("no renderer")
 
 
-def test_a_failing_view_costs_the_view_not_the_value(store: BaseArtifactStore,
-                                                    caplog: pytest.LogCaptureFixture) -> None:
+def test_a_failing_view_costs_the_view_not_the_value(
+    store: BaseArtifactStore, caplog: pytest.LogCaptureFixture
+) -> None:
     saved = _save(store, "v", materializer=_BrokenViews)
     assert saved.visualizations == []
     assert store.exists(store.join(saved.uri, "value.txt"))
@@ -97,8 +109,7 @@ class _PathViews(BaseMaterializer):
         return {path: VisualizationType.MARKDOWN}
 
 
-def test_views_of_a_staged_materializer_point_at_the_real_store(
-        store: BaseArtifactStore) -> None:
+def test_views_of_a_staged_materializer_point_at_the_real_store(store: BaseArtifactStore) -> None:
     saved = _save(store, "hello", materializer=_PathViews)
     (view,) = saved.visualizations
     assert view == {"type": "markdown", "uri": store.join(saved.uri, "view.md")}
@@ -112,8 +123,9 @@ def test_views_are_written_to_s3(s3_store_config: dict[str, Any]) -> None:
         S3ArtifactStoreConfig,
     )
 
-    s3 = S3ArtifactStore(id="s3", name="s3", flavor="s3",
-                         config=S3ArtifactStoreConfig(**s3_store_config))
+    s3 = S3ArtifactStore(
+        id="s3", name="s3", flavor="s3", config=S3ArtifactStoreConfig(**s3_store_config)
+    )
     frame = _save(s3, pd.DataFrame({"a": [1.0, 2.0]}), "frame")
     assert _views(frame) == [("csv", "describe.csv"), ("csv", "sample.csv")]
     for view in frame.visualizations:
@@ -126,7 +138,8 @@ def test_views_are_written_to_s3(s3_store_config: dict[str, Any]) -> None:
 
 
 def test_a_large_frame_is_described_from_an_even_sample(
-        local_store: BaseArtifactStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    local_store: BaseArtifactStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from stackwise.materializers import pandas_materializer
 
     monkeypatch.setattr(pandas_materializer, "HASH_LIMIT_BYTES", 1000)
@@ -146,7 +159,8 @@ class _OddViews(_BrokenViews):
 
 
 def test_a_view_of_an_unknown_type_is_named_and_left_out(
-        store: BaseArtifactStore, caplog: pytest.LogCaptureFixture) -> None:
+    store: BaseArtifactStore, caplog: pytest.LogCaptureFixture
+) -> None:
     saved = _save(store, "v", materializer=_OddViews)
     assert _views(saved) == [("markdown", "value.txt")]
     assert "'svg'" in caplog.text

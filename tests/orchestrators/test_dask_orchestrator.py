@@ -39,8 +39,7 @@ S = ExecutionStatus
 def use_dask(address: str | None, **config: object) -> Client:
     """Make a stack of a dask orchestrator and the default artifact store the active one."""
     client = Client()
-    client.create_stack_component("dask", "dask", "orchestrator",
-                                  {"address": address, **config})
+    client.create_stack_component("dask", "dask", "orchestrator", {"address": address, **config})
     client.create_stack("dask", {"orchestrator": "dask", "artifact_store": "default"})
     client.activate_stack("dask")
     return client
@@ -170,16 +169,19 @@ def test_fan_out_fan_in_runs_on_the_workers(dask_cluster: DaskCluster) -> None:
 
     assert run.status == S.COMPLETED
     assert {n: s.status for n, s in run.steps.items()} == {
-        "numbers": S.COMPLETED, "scaled": S.COMPLETED, "scaled_2": S.COMPLETED,
-        "scaled_3": S.COMPLETED, "combined": S.COMPLETED}
+        "numbers": S.COMPLETED,
+        "scaled": S.COMPLETED,
+        "scaled_2": S.COMPLETED,
+        "scaled_3": S.COMPLETED,
+        "combined": S.COMPLETED,
+    }
     assert run.steps["combined"].output.load() == 10 + 100 + 1000
     branches = [run.steps[n].output.load() for n in ("scaled", "scaled_2", "scaled_3")]
     assert [b["total"] for b in branches] == [10, 100, 1000]
     assert os.getpid() not in {b["pid"] for b in branches}  # they ran on the workers
 
 
-def test_a_failure_skips_downstream_steps_and_runs_the_others(dask_cluster: DaskCluster
-                                                              ) -> None:
+def test_a_failure_skips_downstream_steps_and_runs_the_others(dask_cluster: DaskCluster) -> None:
     use_dask(dask_cluster.address)
 
     with pytest.raises(PipelineRunFailedError) as raised:
@@ -192,7 +194,10 @@ def test_a_failure_skips_downstream_steps_and_runs_the_others(dask_cluster: Dask
     assert run.status == S.FAILED
     steps = run.steps
     assert {n: s.status for n, s in steps.items()} == {
-        "seed": S.COMPLETED, "explode": S.FAILED, "independent": S.COMPLETED}
+        "seed": S.COMPLETED,
+        "explode": S.FAILED,
+        "independent": S.COMPLETED,
+    }
     assert "kaboom" in steps["explode"].exception_info["traceback"]
     assert steps["independent"].output.load() == 10
 
@@ -206,7 +211,9 @@ def test_fail_fast_starts_nothing_after_the_first_failure(dask_cluster: DaskClus
     steps = Client().get_pipeline("fails_fast").last_run.steps
     # seed_after_failure was already running; independent, not yet started, never starts
     assert {n: s.status for n, s in steps.items()} == {
-        "explode_now": S.FAILED, "seed_after_failure": S.COMPLETED}
+        "explode_now": S.FAILED,
+        "seed_after_failure": S.COMPLETED,
+    }
 
 
 def test_retries_happen_on_the_worker(dask_cluster: DaskCluster, tmp_path: Path) -> None:
@@ -229,12 +236,14 @@ def test_a_step_over_its_timeout_is_stopped_on_the_worker(dask_cluster: DaskClus
     assert time.monotonic() - started < 30
     steps = Client().get_pipeline("with_timeout").last_run.steps
     assert {n: s.status for n, s in steps.items()} == {
-        "hangs": S.FAILED, "seed": S.COMPLETED, "independent": S.COMPLETED}
+        "hangs": S.FAILED,
+        "seed": S.COMPLETED,
+        "independent": S.COMPLETED,
+    }
     assert "StepTimeoutError" in steps["hangs"].exception_info["type"]
 
 
-def test_a_resume_runs_the_rest_on_the_workers(dask_cluster: DaskCluster,
-                                               tmp_path: Path) -> None:
+def test_a_resume_runs_the_rest_on_the_workers(dask_cluster: DaskCluster, tmp_path: Path) -> None:
     use_dask(dask_cluster.address)
     fixed = tmp_path / "fixed"
     with pytest.raises(PipelineRunFailedError):
@@ -245,19 +254,22 @@ def test_a_resume_runs_the_rest_on_the_workers(dask_cluster: DaskCluster,
     new = Client().resume_run(old.name)
 
     assert {n: s.status for n, s in new.steps.items()} == {
-        "seed": S.CACHED, "independent": S.CACHED,
-        "explode_unless": S.COMPLETED, "after_explode": S.COMPLETED}
+        "seed": S.CACHED,
+        "independent": S.CACHED,
+        "explode_unless": S.COMPLETED,
+        "after_explode": S.COMPLETED,
+    }
     assert new.steps["after_explode"].output.load() == 2
     assert new.steps["seed"].output.id == old.steps["seed"].output.id
 
 
-def test_a_step_the_workers_cannot_import_fails_with_the_fix(dask_cluster: DaskCluster,
-                                                              tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch
-                                                              ) -> None:
+def test_a_step_the_workers_cannot_import_fails_with_the_fix(
+    dask_cluster: DaskCluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "only_here"
     folder.mkdir()
-    (folder / "local_only_steps.py").write_text(textwrap.dedent("""
+    (folder / "local_only_steps.py").write_text(
+        textwrap.dedent("""
         from stackwise import pipeline, step
 
         @step
@@ -267,7 +279,8 @@ def test_a_step_the_workers_cannot_import_fails_with_the_fix(dask_cluster: DaskC
         @pipeline(enable_cache=False)
         def hidden_pipeline():
             hidden()
-    """))
+    """)
+    )
     monkeypatch.syspath_prepend(str(folder))
     monkeypatch.delitem(sys.modules, "local_only_steps", raising=False)
     from local_only_steps import hidden_pipeline  # type: ignore[import-not-found]
@@ -322,21 +335,26 @@ def test_a_scheduler_elsewhere_needs_a_shared_store_and_artifact_store() -> None
         fan_out_fan_in()
 
 
-@pytest.mark.parametrize("address", [None, "tcp://127.0.0.1:8786", "localhost:8786",
-                                     "tcp://[::1]:8786", "inproc://10.1.2.3/1/1"])
+@pytest.mark.parametrize(
+    "address",
+    [None, "tcp://127.0.0.1:8786", "localhost:8786", "tcp://[::1]:8786", "inproc://10.1.2.3/1/1"],
+)
 def test_loopback_schedulers_may_use_local_files(address: str | None) -> None:
     client = use_dask(address)
 
     assert stack_problems(load_stack(client.store, "dask")) == []
 
 
-def test_the_store_url_sent_to_workers_is_absolute(tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_store_url_sent_to_workers_is_absolute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from stackwise.integrations.dask.orchestrators.dask_orchestrator import worker_store_url
 
     monkeypatch.chdir(tmp_path)
-    assert worker_store_url("sqlite:///rel/db.sqlite?timeout=5") == \
-        f"sqlite:///{tmp_path}/rel/db.sqlite?timeout=5"
+    assert (
+        worker_store_url("sqlite:///rel/db.sqlite?timeout=5")
+        == f"sqlite:///{tmp_path}/rel/db.sqlite?timeout=5"
+    )
     assert worker_store_url("sqlite:////abs/db.sqlite") == "sqlite:////abs/db.sqlite"
     assert worker_store_url("postgresql://u@h/db") == "postgresql://u@h/db"
     with pytest.raises(StackwiseError, match="memory"):

@@ -40,11 +40,14 @@ def _wait_for(path: Path, seconds: float = 60) -> None:
 
 
 def test_killing_the_orchestrating_process_fails_the_run_on_next_read(
-        use_orchestrator: Callable[..., None], events_file: Path) -> None:
+    use_orchestrator: Callable[..., None], events_file: Path
+) -> None:
     use_orchestrator("local_parallel", {"max_workers": 1})
-    script = ("import sys; sys.path.insert(0, sys.argv[1]); "
-              "from conformance_steps import sleeping; "
-              "sleeping.with_options(run_name='doomed-run')()")
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1]); "
+        "from conformance_steps import sleeping; "
+        "sleeping.with_options(run_name='doomed-run')()"
+    )
     process = subprocess.Popen([sys.executable, "-c", script, str(HERE)])
     try:
         _wait_for(events_file.parent / "sleeper.pid")  # the step is running in a worker
@@ -73,13 +76,24 @@ def _running_run(name: str, *, heartbeat_age: float, **identity: object) -> str:
     run, its last heartbeat `heartbeat_age` seconds ago."""
     store = get_store()
     pipeline = store.get_or_create_pipeline("watched")
-    run = store.create_run(pipeline=pipeline, name=name, spec={}, stack_id=None,
-                           config={PROCESS_KEY: identity})
-    store.start_step_run(run_id=run.id, name="busy", source="m:busy", config={},
-                         cache_key=None, code_hash=None, inputs={})
+    run = store.create_run(
+        pipeline=pipeline, name=name, spec={}, stack_id=None, config={PROCESS_KEY: identity}
+    )
+    store.start_step_run(
+        run_id=run.id,
+        name="busy",
+        source="m:busy",
+        config={},
+        cache_key=None,
+        code_hash=None,
+        inputs={},
+    )
     with store.engine.begin() as conn:
-        conn.execute(update(schema.pipeline_runs).where(schema.pipeline_runs.c.id == run.id)
-                     .values(heartbeat=utcnow() - timedelta(seconds=heartbeat_age)))
+        conn.execute(
+            update(schema.pipeline_runs)
+            .where(schema.pipeline_runs.c.id == run.id)
+            .values(heartbeat=utcnow() - timedelta(seconds=heartbeat_age))
+        )
     return name
 
 
@@ -108,8 +122,7 @@ def test_a_stale_heartbeat_fails_the_run_on_every_read_path() -> None:
 def test_a_gone_process_on_this_host_fails_the_run_at_once() -> None:
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()
-    name = _running_run("orphaned", pid=gone.pid, hostname=socket.gethostname(),
-                        heartbeat_age=0)
+    name = _running_run("orphaned", pid=gone.pid, hostname=socket.gethostname(), heartbeat_age=0)
 
     run = Client().get_pipeline_run(name)
 

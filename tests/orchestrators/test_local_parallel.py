@@ -33,34 +33,43 @@ HERE = Path(__file__).parent
 
 
 def test_independent_steps_run_at_the_same_time_in_workers(
-        use_orchestrator: Callable[..., None]) -> None:
+    use_orchestrator: Callable[..., None],
+) -> None:
     use_orchestrator("local_parallel", {"max_workers": 2})
 
     run = rendezvous()  # each step waits until the other has started
 
-    assert {n: str(s.status) for n, s in run.steps.items()} == {"left": "completed",
-                                                               "right": "completed"}
+    assert {n: str(s.status) for n, s in run.steps.items()} == {
+        "left": "completed",
+        "right": "completed",
+    }
     pids = {e.what: e.pid for e in read_events()}
     assert pids["start left"] != pids["start right"]
     assert os.getpid() not in pids.values()
 
 
 def test_fail_fast_starts_nothing_after_the_first_failure(
-        use_orchestrator: Callable[..., None], caplog: pytest.LogCaptureFixture) -> None:
+    use_orchestrator: Callable[..., None], caplog: pytest.LogCaptureFixture
+) -> None:
     use_orchestrator("local_parallel", {"max_workers": 1, "fail_fast": True})
 
     with pytest.raises(PipelineRunFailedError, match="explode"):
         failing()  # one worker: explode runs before independent, which never starts
 
     run = Client().get_pipeline("failing").last_run
-    assert {n: str(s.status) for n, s in run.steps.items()} == {"start": "completed",
-                                                               "explode": "failed"}
-    assert "Not starting step(s) independent: step 'explode' failed and fail_fast is set" \
+    assert {n: str(s.status) for n, s in run.steps.items()} == {
+        "start": "completed",
+        "explode": "failed",
+    }
+    assert (
+        "Not starting step(s) independent: step 'explode' failed and fail_fast is set"
         in caplog.text
+    )
 
 
 def test_a_worker_killed_mid_step_fails_that_step_and_the_run(
-        use_orchestrator: Callable[..., None], events_file: Path) -> None:
+    use_orchestrator: Callable[..., None], events_file: Path
+) -> None:
     use_orchestrator("local_parallel", {"max_workers": 2})
     outcome: list[BaseException] = []
 
@@ -94,7 +103,8 @@ def test_a_worker_killed_mid_step_fails_that_step_and_the_run(
 
 
 def test_a_lambda_hook_is_refused_before_the_run_is_recorded(
-        use_orchestrator: Callable[..., None]) -> None:
+    use_orchestrator: Callable[..., None],
+) -> None:
     use_orchestrator("local_parallel")
     quiet = hooked_ok.with_options(on_success=lambda: None)
 
@@ -107,15 +117,16 @@ def test_a_lambda_hook_is_refused_before_the_run_is_recorded(
         with_lambda()
 
     message = str(raised.value)
-    assert "the on_success hook test_a_lambda_hook_is_refused_before_the_run_is_recorded." \
-           "<locals>.<lambda> (in test_local_parallel) of step(s) 'hooked_ok' is a lambda, so " \
-           "a worker process cannot import it" in message
+    assert (
+        "the on_success hook test_a_lambda_hook_is_refused_before_the_run_is_recorded."
+        "<locals>.<lambda> (in test_local_parallel) of step(s) 'hooked_ok' is a lambda, so "
+        "a worker process cannot import it" in message
+    )
     assert "Define it as a module-level function" in message
     assert Client().list_pipeline_runs().total == 0
 
 
-def test_a_step_defined_inside_a_function_is_refused(
-        use_orchestrator: Callable[..., None]) -> None:
+def test_a_step_defined_inside_a_function_is_refused(use_orchestrator: Callable[..., None]) -> None:
     from stackwise import step
 
     use_orchestrator("local_parallel")
@@ -129,8 +140,9 @@ def test_a_step_defined_inside_a_function_is_refused(
         local_step()
         start()
 
-    with pytest.raises(StackValidationError, match="step function .*local_step.* is defined "
-                                                   "inside a function"):
+    with pytest.raises(
+        StackValidationError, match="step function .*local_step.* is defined inside a function"
+    ):
         with_local_step()
 
 
@@ -140,7 +152,8 @@ def test_max_workers_is_validated(use_orchestrator: Callable[..., None]) -> None
 
 
 def test_a_script_that_runs_its_pipeline_on_import_is_refused_in_workers(
-        use_orchestrator: Callable[..., None], tmp_path: Path) -> None:
+    use_orchestrator: Callable[..., None], tmp_path: Path
+) -> None:
     """Workers load a script's steps from its file; without a main guard the script would run
     its pipeline again in every worker (runs within runs): the worker refuses instead."""
     use_orchestrator("local_parallel", {"max_workers": 1})
@@ -149,13 +162,15 @@ def test_a_script_that_runs_its_pipeline_on_import_is_refused_in_workers(
         "from stackwise import pipeline, step\n\n"
         "@step\ndef one() -> int:\n    return 1\n\n"
         "@pipeline(enable_cache=False)\ndef unguarded():\n    one()\n\n"
-        "unguarded()\n")
+        "unguarded()\n"
+    )
 
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                            timeout=120, cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
 
     assert result.returncode != 0
-    assert "if __name__ == \"__main__\":" in result.stderr
+    assert 'if __name__ == "__main__":' in result.stderr
     run = Client().get_pipeline("unguarded").last_run
     assert run.status == "failed"
     message = run.steps["one"].exception_info["message"]

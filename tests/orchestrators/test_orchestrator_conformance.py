@@ -61,8 +61,8 @@ def test_dag_order_fan_out_fan_in_and_after(orchestrator: str) -> None:
 
     assert run.status == "completed"
     assert {n: str(s.status) for n, s in run.steps.items()} == dict.fromkeys(
-        ["source", "square", "square_2", "square_3", "square_4", "add_four", "audit"],
-        "completed")
+        ["source", "square", "square_2", "square_3", "square_4", "add_four", "audit"], "completed"
+    )
     assert run.steps["add_four"].output.load() == sum(3 * 3 + i for i in range(4))
     spans = _spans(read_events())
     edges = [(up, inv) for inv, step in run.spec["steps"].items() for up in step["upstream"]]
@@ -93,8 +93,10 @@ def test_retries_keep_each_failed_attempt(orchestrator: str) -> None:
     attempts: dict[str, list[str]] = {}
     for step_run in run.step_attempts:
         attempts.setdefault(step_run.name, []).append(str(step_run.status))
-    assert attempts == {"flaky": ["retried", "retried", "completed"],
-                        "hopeless": ["retried", "failed"]}
+    assert attempts == {
+        "flaky": ["retried", "retried", "completed"],
+        "hopeless": ["retried", "failed"],
+    }
     assert run.steps["flaky"].output.load() == 3
     assert count_events("attempt flaky") == 3
     assert count_events("attempt hopeless") == 2
@@ -113,8 +115,7 @@ def test_hooks_run_where_the_step_ran(orchestrator: str) -> None:
 
 
 def test_failure_skips_downstream_and_independent_branch_completes(orchestrator: str) -> None:
-    with pytest.raises(PipelineRunFailedError,
-                       match="failure in step\\(s\\): explode") as raised:
+    with pytest.raises(PipelineRunFailedError, match="failure in step\\(s\\): explode") as raised:
         failing()
 
     assert isinstance(raised.value.errors["explode"], ValueError)
@@ -141,17 +142,34 @@ def _describe(run: Any) -> dict[str, Any]:
             "status": str(step_run.status),
             "metadata": step_run.run_metadata,
             "inputs": {n: (v.name, v.version) for n, v in step_run.inputs.items()},
-            "outputs": {n: [(v.name, v.version, v.data_type, v.materializer, str(v.type),
-                             v.tags, v.save_type, v.run_metadata, v.load()) for v in versions]
-                        for n, versions in step_run.outputs.items()},
+            "outputs": {
+                n: [
+                    (
+                        v.name,
+                        v.version,
+                        v.data_type,
+                        v.materializer,
+                        str(v.type),
+                        v.tags,
+                        v.save_type,
+                        v.run_metadata,
+                        v.load(),
+                    )
+                    for v in versions
+                ]
+                for n, versions in step_run.outputs.items()
+            },
         }
     return {"status": str(run.status), "metadata": run.run_metadata, "steps": steps}
 
 
-def test_same_results_and_metadata_as_local(orchestrator: str, tmp_path: Path,
-                                            stackwise_home: Path,
-                                            monkeypatch: pytest.MonkeyPatch,
-                                            use_orchestrator: Callable[..., None]) -> None:
+def test_same_results_and_metadata_as_local(
+    orchestrator: str,
+    tmp_path: Path,
+    stackwise_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    use_orchestrator: Callable[..., None],
+) -> None:
     """The reference: the same pipeline on `local`, in a store of its own (same versions)."""
     monkeypatch.setenv("STACKWISE_HOME", str(tmp_path / "reference-home"))
     reset_store_cache()

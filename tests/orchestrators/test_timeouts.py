@@ -24,7 +24,8 @@ def test_timeout_must_be_positive_seconds(bad: object) -> None:
 
 
 def test_a_step_over_its_timeout_is_stopped_and_failed(
-        use_orchestrator: Callable[..., None]) -> None:
+    use_orchestrator: Callable[..., None],
+) -> None:
     use_orchestrator("local_parallel")
     begin = time.monotonic()
 
@@ -38,14 +39,14 @@ def test_a_step_over_its_timeout_is_stopped_and_failed(
     assert run.steps["overrunning"].status == "failed"
     assert "timed out after 1 s" in info["message"]
     assert "time.sleep(60)" in info["traceback"]  # where it was when it was stopped
-    assert count_events("hook on_failure overrunning StepTimeoutError: "
-                        + info["message"]) == 1
+    assert count_events("hook on_failure overrunning StepTimeoutError: " + info["message"]) == 1
     assert "after_explode" not in run.steps
     assert [s.status for s in run.step_attempts] == ["failed"]  # a timeout is not retried
 
 
 def test_a_step_that_ignores_its_timeout_is_killed(
-        use_orchestrator: Callable[..., None], monkeypatch: pytest.MonkeyPatch) -> None:
+    use_orchestrator: Callable[..., None], monkeypatch: pytest.MonkeyPatch
+) -> None:
     use_orchestrator("local_parallel")
     monkeypatch.setattr(worker, "TIMEOUT_GRACE", 0.5)
 
@@ -71,7 +72,8 @@ def quick_twice():
 
 
 def test_local_warns_once_per_run_that_it_cannot_enforce_timeouts(
-        caplog: pytest.LogCaptureFixture) -> None:
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     with caplog.at_level(logging.WARNING, logger="stackwise"):
         run = quick_twice()
 
@@ -91,8 +93,13 @@ def test_run_step_status_isolated_stops_an_overrunning_step() -> None:
 
     store = get_store()
     spec = overrun.compile().spec
-    run = store.create_run(pipeline=store.get_or_create_pipeline("overrun"), name="isolated",
-                           spec=spec.to_dict(), config={}, stack_id=active_stack(store).id)
+    run = store.create_run(
+        pipeline=store.get_or_create_pipeline("overrun"),
+        name="isolated",
+        spec=spec.to_dict(),
+        config={},
+        stack_id=active_stack(store).id,
+    )
 
     status = worker.run_step_status_isolated(store.url, run.id, "overrunning", timeout=1)
 

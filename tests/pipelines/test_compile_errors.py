@@ -98,46 +98,58 @@ def tick_pipeline(label: str = "tick"):
 
 
 def test_non_json_parameter_names_step_and_argument():
-    with pytest.raises(PipelineCompilationError,
-                       match=r"Step 'configurable' parameter 'config' is a Opaque, which is not "
-                             r"JSON-serializable"):
+    with pytest.raises(
+        PipelineCompilationError,
+        match=r"Step 'configurable' parameter 'config' is a Opaque, which is not "
+        r"JSON-serializable",
+    ):
         non_json_parameter()
     _assert_nothing_ran()
 
 
 def test_non_json_pipeline_parameter_is_rejected():
-    with pytest.raises(PipelineCompilationError,
-                       match=r"Pipeline parameter 'label' is a Opaque, which is not "
-                             r"JSON-serializable"):
+    with pytest.raises(
+        PipelineCompilationError,
+        match=r"Pipeline parameter 'label' is a Opaque, which is not "
+        r"JSON-serializable",
+    ):
         tick_pipeline(label=Opaque())
     _assert_nothing_ran()
 
 
 def test_missing_input_is_reported():
-    with pytest.raises(PipelineCompilationError,
-                       match=r"Step 'needs_int' input 'number' is not given"):
+    with pytest.raises(
+        PipelineCompilationError, match=r"Step 'needs_int' input 'number' is not given"
+    ):
         missing_input()
     _assert_nothing_ran()
 
 
 def test_incompatible_annotated_types_are_reported():
-    with pytest.raises(PipelineCompilationError,
-                       match=r"Step 'needs_int' input 'number' expects int but 'make_text' "
-                             r"output 'text' is str"):
+    with pytest.raises(
+        PipelineCompilationError,
+        match=r"Step 'needs_int' input 'number' expects int but 'make_text' "
+        r"output 'text' is str",
+    ):
         incompatible_wiring()
     _assert_nothing_ran()
 
 
 def test_cycle_through_after_is_reported():
-    with pytest.raises(PipelineCompilationError, match=r"The steps form a cycle: (a -> b -> a|"
-                                                       r"b -> a -> b)"):
+    with pytest.raises(
+        PipelineCompilationError,
+        match=r"The steps form a cycle: (a -> b -> a|"
+        r"b -> a -> b)",
+    ):
         cycle()
     _assert_nothing_ran()
 
 
 def test_after_an_unknown_invocation_is_reported():
-    with pytest.raises(PipelineCompilationError,
-                       match=r"Step 'a' runs after 'nowhere', which is not a step invocation"):
+    with pytest.raises(
+        PipelineCompilationError,
+        match=r"Step 'a' runs after 'nowhere', which is not a step invocation",
+    ):
         after_unknown()
     _assert_nothing_ran()
 
@@ -152,9 +164,11 @@ def test_duplicate_invocation_ids_are_reported():
 def test_unknown_step_id_in_run_config_is_reported():
     config = _yaml("steps:\n  tock:\n    parameters:\n      label: x\n")
 
-    with pytest.raises(PipelineCompilationError,
-                       match=r"steps\.tock names no step invocation of this pipeline; "
-                             r"invocations are tick"):
+    with pytest.raises(
+        PipelineCompilationError,
+        match=r"steps\.tock names no step invocation of this pipeline; "
+        r"invocations are tick",
+    ):
         tick_pipeline.with_options(config_path=config)()
     _assert_nothing_ran()
 
@@ -162,9 +176,11 @@ def test_unknown_step_id_in_run_config_is_reported():
 def test_unknown_pipeline_parameter_in_run_config_is_reported():
     config = _yaml("parameters:\n  lable: x\n")
 
-    with pytest.raises(ConfigError,
-                       match=r"parameters\.lable is not a parameter of pipeline "
-                             r"'tick_pipeline' \(it takes label\)"):
+    with pytest.raises(
+        ConfigError,
+        match=r"parameters\.lable is not a parameter of pipeline "
+        r"'tick_pipeline' \(it takes label\)",
+    ):
         tick_pipeline.with_options(config_path=config)()
     _assert_nothing_ran()
 
@@ -172,9 +188,11 @@ def test_unknown_pipeline_parameter_in_run_config_is_reported():
 def test_unknown_step_parameter_in_run_config_is_reported():
     config = _yaml("steps:\n  tick:\n    parameters:\n      colour: red\n")
 
-    with pytest.raises(PipelineCompilationError,
-                       match=r"steps\.tick\.parameters names 'colour', which step 'tick' does "
-                             r"not take"):
+    with pytest.raises(
+        PipelineCompilationError,
+        match=r"steps\.tick\.parameters names 'colour', which step 'tick' does "
+        r"not take",
+    ):
         tick_pipeline.with_options(config_path=config)()
     _assert_nothing_ran()
 
@@ -182,8 +200,11 @@ def test_unknown_step_parameter_in_run_config_is_reported():
 def test_unknown_key_in_run_config_is_reported():
     config = _yaml("enable_caching: false\n")
 
-    with pytest.raises(ConfigError, match=r"unknown key 'enable_caching'\. Did you mean "
-                                          r"'enable_cache'\?"):
+    with pytest.raises(
+        ConfigError,
+        match=r"unknown key 'enable_caching'\. Did you mean "
+        r"'enable_cache'\?",
+    ):
         tick_pipeline.with_options(config_path=config)()
     _assert_nothing_ran()
 
@@ -197,9 +218,11 @@ def test_missing_run_config_file_is_reported():
 def test_pipeline_parameter_given_in_code_and_yaml_with_different_values_is_an_error():
     config = _yaml("parameters:\n  label: from-yaml\n")
 
-    with pytest.raises(ConfigError,
-                       match=r"Pipeline parameter 'label' is 'from-code' in code but "
-                             r"'from-yaml' in .*run\.yaml; set it in one place"):
+    with pytest.raises(
+        ConfigError,
+        match=r"Pipeline parameter 'label' is 'from-code' in code but "
+        r"'from-yaml' in .*run\.yaml; set it in one place",
+    ):
         tick_pipeline.with_options(config_path=config)(label="from-code")
     _assert_nothing_ran()
 
@@ -221,9 +244,11 @@ def step_parameter_in_code():
 def test_step_parameter_given_in_code_and_yaml_with_different_values_is_an_error():
     config = _yaml("steps:\n  tick:\n    parameters:\n      label: from-yaml\n")
 
-    with pytest.raises(PipelineCompilationError,
-                       match=r"Step 'tick' parameter 'label' is 'from-code' in code but "
-                             r"'from-yaml' in .*run\.yaml; set it in one place"):
+    with pytest.raises(
+        PipelineCompilationError,
+        match=r"Step 'tick' parameter 'label' is 'from-code' in code but "
+        r"'from-yaml' in .*run\.yaml; set it in one place",
+    ):
         step_parameter_in_code.with_options(config_path=config)()
     _assert_nothing_ran()
 

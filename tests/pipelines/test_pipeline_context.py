@@ -22,8 +22,9 @@ def echo(value: str) -> str:
     return value
 
 
-@pipeline(name="configured_name", enable_cache=False, extra={"flavour": "vanilla"},
-          enable_step_logs=False)
+@pipeline(
+    name="configured_name", enable_cache=False, extra={"flavour": "vanilla"}, enable_step_logs=False
+)
 def configured():
     context = get_pipeline_context()
     SEEN.append(context)

@@ -32,8 +32,11 @@ def _runs() -> int:
 # -- parameters ----------------------------------------------------------------------
 @pytest.mark.parametrize("bad", ["three", 3.5, [1], None])
 def test_a_parameter_of_the_wrong_type_is_an_error_and_records_nothing(bad):
-    with pytest.raises(ConfigError, match=r"Pipeline 'typed' parameter 'n' expects int but "
-                                          rf"was given {re.escape(repr(bad))}"):
+    with pytest.raises(
+        ConfigError,
+        match=r"Pipeline 'typed' parameter 'n' expects int but "
+        rf"was given {re.escape(repr(bad))}",
+    ):
         typed(n=bad)
     assert _runs() == 0
 
@@ -57,8 +60,10 @@ def test_configured_parameters_are_used_and_a_conflict_is_an_error():
 # -- run-config YAML -------------------------------------------------------------------
 def test_unknown_yaml_keys_are_all_reported_with_suggestions(tmp_path: Path):
     path = tmp_path / "run.yaml"
-    path.write_text("parameterz: {n: 1}\nenable_cahce: false\nsteps:\n  echo:\n"
-                    "    parametrs: {n: 2}\n    enviroment: {A: b}\n")
+    path.write_text(
+        "parameterz: {n: 1}\nenable_cahce: false\nsteps:\n  echo:\n"
+        "    parametrs: {n: 2}\n    enviroment: {A: b}\n"
+    )
     with pytest.raises(ConfigError) as caught:
         typed.with_options(config_path=path)(n=1)
     text = str(caught.value)
@@ -70,15 +75,18 @@ def test_unknown_yaml_keys_are_all_reported_with_suggestions(tmp_path: Path):
     assert _runs() == 0
 
 
-@pytest.mark.parametrize(("yaml", "match"), [
-    ("build: abc\n", "container image builds"),
-    ("enable_heartbeat: true\n", "heartbeats"),
-    ("execution_mode: fail_fast\n", "fail_fast=True"),
-    ("pause_hook_source: os.getcwd\n", "pausing and resuming"),
-    ("steps:\n  echo:\n    runtime: isolated\n", "step runtimes"),
-    ("enable_cache: 3\n", "must be true or false"),
-    ("retry: {max_retries: -1}\n", "max_retries must be >= 0"),
-])
+@pytest.mark.parametrize(
+    ("yaml", "match"),
+    [
+        ("build: abc\n", "container image builds"),
+        ("enable_heartbeat: true\n", "heartbeats"),
+        ("execution_mode: fail_fast\n", "fail_fast=True"),
+        ("pause_hook_source: os.getcwd\n", "pausing and resuming"),
+        ("steps:\n  echo:\n    runtime: isolated\n", "step runtimes"),
+        ("enable_cache: 3\n", "must be true or false"),
+        ("retry: {max_retries: -1}\n", "max_retries must be >= 0"),
+    ],
+)
 def test_yaml_keys_stackwise_cannot_act_on_are_refused(tmp_path: Path, yaml, match):
     path = tmp_path / "run.yaml"
     path.write_text(yaml)
@@ -89,10 +97,12 @@ def test_yaml_keys_stackwise_cannot_act_on_are_refused(tmp_path: Path, yaml, mat
 
 def test_yaml_keys_are_acted_on(tmp_path: Path):
     path = tmp_path / "run.yaml"
-    path.write_text("run_name: r_{who}\nsubstitutions: {who: me}\ntags: [t1]\n"
-                    "model: {name: m}\nenvironment: {A: '1'}\nparameters: {n: 2}\n"
-                    "steps:\n  echo:\n    enable_artifact_visualization: false\n"
-                    f"    success_hook_source: {__name__}.noop_hook\n")
+    path.write_text(
+        "run_name: r_{who}\nsubstitutions: {who: me}\ntags: [t1]\n"
+        "model: {name: m}\nenvironment: {A: '1'}\nparameters: {n: 2}\n"
+        "steps:\n  echo:\n    enable_artifact_visualization: false\n"
+        f"    success_hook_source: {__name__}.noop_hook\n"
+    )
     run = typed.with_options(config_path=path)()
     assert run.name == "r_me"
     assert run.config.tags == ["t1"] and run.config.model == {"name": "m"}
@@ -108,8 +118,9 @@ def noop_hook() -> None:
 
 # -- run-level options ---------------------------------------------------------------
 def test_a_step_operator_is_refused_before_the_run():
-    with pytest.raises(StackValidationError, match="step operator 'gpu'.*no step-operator "
-                                                   "flavors yet"):
+    with pytest.raises(
+        StackValidationError, match="step operator 'gpu'.*no step-operator flavors yet"
+    ):
         typed.with_options(steps={"echo": {"step_operator": "gpu"}})(n=1)
     assert _runs() == 0
 
@@ -126,14 +137,17 @@ def test_a_missing_secret_is_refused_before_the_run():
     assert _runs() == 0
 
 
-@pytest.mark.parametrize(("options", "match"), [
-    ({"build": "x"}, "container image builds"),
-    ({"unlisted": True}, "unlisted runs"),
-    ({"on_pause": noop_hook}, "pausing"),
-    ({"execution_mode": "stop_on_failure"}, "continue on failure"),
-    ({"tags": "one"}, "tags must be a list"),
-    ({"steps": {"echo": {"enable_cahce": True}}}, "Did you mean 'enable_cache'"),
-])
+@pytest.mark.parametrize(
+    ("options", "match"),
+    [
+        ({"build": "x"}, "container image builds"),
+        ({"unlisted": True}, "unlisted runs"),
+        ({"on_pause": noop_hook}, "pausing"),
+        ({"execution_mode": "stop_on_failure"}, "continue on failure"),
+        ({"tags": "one"}, "tags must be a list"),
+        ({"steps": {"echo": {"enable_cahce": True}}}, "Did you mean 'enable_cache'"),
+    ],
+)
 def test_with_options_refuses_what_it_cannot_act_on(options, match):
     with pytest.raises((StepInterfaceError, ConfigError), match=match):
         typed.with_options(**options)
@@ -218,8 +232,7 @@ def reads_state() -> None:
 
 
 def test_init_and_cleanup_hooks_run_around_the_steps():
-    @pipeline(on_init=_init, on_init_kwargs={"tag": "x"}, on_cleanup=_cleanup,
-              enable_cache=False)
+    @pipeline(on_init=_init, on_init_kwargs={"tag": "x"}, on_cleanup=_cleanup, enable_cache=False)
     def stateful():
         reads_state()
 
@@ -242,8 +255,11 @@ def test_settings_for_a_component_the_stack_lacks_are_recorded_with_a_warning(ca
 
 
 def test_experiment_tracker_true_needs_a_tracker_in_the_stack():
-    with pytest.raises(StackValidationError, match=r"experiment_tracker=True\), but stack "
-                                                   "'default' has none"):
+    with pytest.raises(
+        StackValidationError,
+        match=r"experiment_tracker=True\), but stack "
+        "'default' has none",
+    ):
         typed.with_options(steps={"echo": {"experiment_tracker": True}})(n=1)
     assert _runs() == 0
 

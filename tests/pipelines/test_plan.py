@@ -91,8 +91,9 @@ def test_after_a_run_every_step_is_cached_and_nothing_is_recorded() -> None:
 
     plan = Client().plan(chain)
 
-    assert decisions(plan) == {s: f"cached: outputs of run '{name}'"
-                               for s in ("load", "transform", "report")}
+    assert decisions(plan) == {
+        s: f"cached: outputs of run '{name}'" for s in ("load", "transform", "report")
+    }
     assert plan.will_run == [] and plan.stack_name == "default"
     assert plan["load"].cache_key == Client().get_pipeline_run(name).steps["load"].cache_key
     assert CALLS == ["load", "transform", "report"]  # the run's calls only
@@ -133,8 +134,9 @@ def test_an_external_artifact_is_planned_by_its_content() -> None:
 def test_another_artifact_store_is_named(tmp_path: Path) -> None:
     chain()
     client = Client()
-    client.create_stack_component("elsewhere", "local", "artifact_store",
-                                  {"path": str(tmp_path / "elsewhere")})
+    client.create_stack_component(
+        "elsewhere", "local", "artifact_store", {"path": str(tmp_path / "elsewhere")}
+    )
     client.create_stack("elsewhere", {"orchestrator": "default", "artifact_store": "elsewhere"})
     client.activate_stack("elsewhere")
 
@@ -144,7 +146,7 @@ def test_another_artifact_store_is_named(tmp_path: Path) -> None:
 
 
 # -- code -----------------------------------------------------------------------------------------
-STEP_MODULE = '''
+STEP_MODULE = """
 from typing import Annotated
 from stackwise import step
 
@@ -152,12 +154,13 @@ from stackwise import step
 @step
 def produce() -> Annotated[list, "produced"]:
     {body}
-'''
+"""
 
 
 @pytest.fixture
-def editable_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                  ) -> Iterator[Callable[[str], Any]]:
+def editable_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[[str], Any]]:
     """A module on disk holding step `produce`, and a function that rewrites its body."""
     name = f"sw_plan_{tmp_path.name.replace('-', '_')}"
     path = tmp_path / f"{name}.py"
@@ -199,13 +202,17 @@ def test_recorded_cache_parts_are_compared_directly() -> None:
     chain()
     run = Client().get_pipeline("chain").last_run
     record = run.steps["load"].record
-    spec = dataclasses.replace(plan_module.PipelineSpec.from_dict(run.spec).steps["load"],
-                               parameters={"rows": 4})
-    history = plan_module._History(Client().store, "chain", {"load"},
-                                   Client().active_stack.artifact_store)
+    spec = dataclasses.replace(
+        plan_module.PipelineSpec.from_dict(run.spec).steps["load"], parameters={"rows": 4}
+    )
+    history = plan_module._History(
+        Client().store, "chain", {"load"}, Client().active_stack.artifact_store
+    )
     parts = plan_module.cache_key_parts(spec, {}, Client().active_stack.artifact_store.id)
     recorded = {**part_digests(parts), "code": "0" * 12}
-    history.latest["load"] = (run.record, dataclasses.replace(
-        record, config={**record.config, "cache_parts": recorded}))
+    history.latest["load"] = (
+        run.record,
+        dataclasses.replace(record, config={**record.config, "cache_parts": recorded}),
+    )
 
     assert history.why(spec, parts, {}) == f"code changed since run '{run.name}'"

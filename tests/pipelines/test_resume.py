@@ -85,8 +85,11 @@ def test_resume_runs_only_what_failed_and_reuses_the_rest() -> None:
     assert new.original_run.id == old.id
     steps, before = new.steps, old.steps
     assert {n: s.status for n, s in steps.items()} == {
-        "start": S.CACHED, "independent": S.CACHED,
-        "explode": S.COMPLETED, "after_explode": S.COMPLETED}
+        "start": S.CACHED,
+        "independent": S.CACHED,
+        "explode": S.COMPLETED,
+        "after_explode": S.COMPLETED,
+    }
     for name in ("start", "independent"):
         assert steps[name].output.id == before[name].output.id
         assert steps[name].original_step_run_id == before[name].id
@@ -113,8 +116,7 @@ def test_a_run_that_did_not_fail_is_not_resumed() -> None:
     FIXED["explode"] = True
     broken()
 
-    with pytest.raises(RunNotResumableError, match="Run 'broken' is completed: nothing to "
-                                                   "resume"):
+    with pytest.raises(RunNotResumableError, match="Run 'broken' is completed: nothing to resume"):
         Client().resume_run("broken")
     assert run_names() == ["broken"]
 

@@ -75,8 +75,7 @@ def test_step_run_config_parameters_include_the_step_defaults():
 
 
 def test_yaml_step_parameters_set_one_invocation_only():
-    config = _yaml("steps:\n  scale_again:\n    parameters:\n      factor: 10\n"
-                   "      offset: 1\n")
+    config = _yaml("steps:\n  scale_again:\n    parameters:\n      factor: 10\n      offset: 1\n")
 
     run = step_level.with_options(config_path=config)()
 

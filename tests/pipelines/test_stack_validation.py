@@ -84,8 +84,9 @@ def test_tracker_named_in_run_config_is_validated_too(tmp_path):
     config = tmp_path / "run.yaml"
     config.write_text("steps:\n  prepare:\n    experiment_tracker: other_tracker\n")
 
-    with pytest.raises(StackValidationError, match="Step 'prepare' uses "
-                                                   "experiment_tracker='other_tracker'"):
+    with pytest.raises(
+        StackValidationError, match="Step 'prepare' uses experiment_tracker='other_tracker'"
+    ):
         tracked.with_options(config_path=config)()
     assert CALLS == []
     assert Client().list_pipeline_runs().total == 0

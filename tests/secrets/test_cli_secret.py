@@ -24,10 +24,13 @@ def test_create_get_list_update_delete(ok, invoke):
     listed = ok("secret", "list").stdout
     assert "mlflow" in listed and "password, user" in listed and VALUE not in listed
 
-    out = ok("secret", "update", "mlflow", "--password=new-one", "--port=5000",
-             "--remove-key", "user").stdout
-    assert "Updated secret 'mlflow': set password, port; removed user. Keys now: password, " \
-           "port." in out
+    out = ok(
+        "secret", "update", "mlflow", "--password=new-one", "--port=5000", "--remove-key", "user"
+    ).stdout
+    assert (
+        "Updated secret 'mlflow': set password, port; removed user. Keys now: password, "
+        "port." in out
+    )
     assert Client().get_secret("mlflow").secret_values == {"password": "new-one", "port": "5000"}
 
     refused = invoke("secret", "delete", "mlflow", input="n\n")
@@ -39,16 +42,24 @@ def test_create_get_list_update_delete(ok, invoke):
 
 def test_values_are_kept_as_typed(ok):
     ok("secret", "create", "odd", "--pin=007", "--flag=yes", "--url=http://x?a=b", "--e=")
-    assert Client().get_secret("odd").secret_values == {"pin": "007", "flag": "yes", "url": "http://x?a=b",
-                                          "e": ""}
+    assert Client().get_secret("odd").secret_values == {
+        "pin": "007",
+        "flag": "yes",
+        "url": "http://x?a=b",
+        "e": "",
+    }
 
 
 def test_values_file(ok, tmp_path: Path):
     path = tmp_path / "values.yaml"
     path.write_text("user: alice\npassword: 'from-file'\npin: 007\nflag: no\n")
     ok("secret", "create", "db", "--values-file", str(path), "--password=from-flag")
-    assert Client().get_secret("db").secret_values == {"user": "alice", "password": "from-flag",
-                                         "pin": "007", "flag": "no"}
+    assert Client().get_secret("db").secret_values == {
+        "user": "alice",
+        "password": "from-flag",
+        "pin": "007",
+        "flag": "no",
+    }
 
     path.write_text("host: db.internal\n")
     ok("secret", "update", "db", "--values-file", str(path))
@@ -66,8 +77,13 @@ def test_a_values_file_that_is_not_a_flat_mapping_is_refused(invoke, tmp_path: P
 
 def test_delete_warns_about_components_that_reference_the_secret(ok):
     ok("secret", "create", "mlflow", f"--password={VALUE}")
-    ok("experiment-tracker", "register", "tracker", "--flavor=mlflow",
-       "--tracking_password={{mlflow.password}}")
+    ok(
+        "experiment-tracker",
+        "register",
+        "tracker",
+        "--flavor=mlflow",
+        "--tracking_password={{mlflow.password}}",
+    )
     result = ok("secret", "delete", "mlflow", "-y")
     assert "Referenced by: experiment tracker 'tracker'" in result.stderr
 
@@ -75,8 +91,7 @@ def test_delete_warns_about_components_that_reference_the_secret(ok):
 def test_errors_are_one_line_with_exit_code_1(ok, invoke):
     ok("secret", "create", "mlflow", "--password=pw")
     cases = {
-        ("secret", "create", "mlflow", "--password=pw"): "A secret named 'mlflow' already "
-                                                         "exists",
+        ("secret", "create", "mlflow", "--password=pw"): "A secret named 'mlflow' already exists",
         ("secret", "get", "mlfow"): "No secret named 'mlfow'. Did you mean 'mlflow'?",
         ("secret", "delete", "mlfow", "-y"): "No secret named 'mlfow'.",
         ("secret", "update", "mlflow", "--remove-key", "pasword"): "Did you mean 'password'?",
@@ -91,10 +106,12 @@ def test_errors_are_one_line_with_exit_code_1(ok, invoke):
 
 
 def test_usage_mistakes_exit_2(invoke):
-    for args, expected in {("secret", "create", "db"): "A secret needs values",
-                           ("secret", "create", "db", "positional"): "Unexpected argument",
-                           ("secret", "create", "db", "--k"): "--k needs a value",
-                           ("secret", "create", "db", "--k=1", "--k=2"): "given twice"}.items():
+    for args, expected in {
+        ("secret", "create", "db"): "A secret needs values",
+        ("secret", "create", "db", "positional"): "Unexpected argument",
+        ("secret", "create", "db", "--k"): "--k needs a value",
+        ("secret", "create", "db", "--k=1", "--k=2"): "given twice",
+    }.items():
         result = invoke(*args)
         assert result.exit_code == 2 and expected in result.stderr, (args, result.output)
 

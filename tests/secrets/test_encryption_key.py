@@ -47,8 +47,9 @@ def test_the_key_file_is_private_even_under_a_permissive_umask(stackwise_home: P
 
 
 @posix_only
-@pytest.mark.parametrize("mode", [0o640, 0o604, 0o660], ids=["group-read", "other-read",
-                                                           "group-write"])
+@pytest.mark.parametrize(
+    "mode", [0o640, 0o604, 0o660], ids=["group-read", "other-read", "group-write"]
+)
 def test_a_key_file_others_can_read_is_refused_with_the_fix(stackwise_home: Path, mode: int):
     Client().create_secret("db", {"password": "pw"})
     path = key_file_path()
@@ -70,8 +71,7 @@ def test_creating_the_key_twice_keeps_the_first(stackwise_home: Path):
     assert load_key(create=True).decrypt("s", token) == {"k": "v"}
 
 
-def test_a_wrong_key_file_is_a_clear_error_without_a_cryptography_traceback(
-        stackwise_home: Path):
+def test_a_wrong_key_file_is_a_clear_error_without_a_cryptography_traceback(stackwise_home: Path):
     Client().create_secret("db", {"password": "pw"})
     path = key_file_path()
     _write_key(path)
@@ -80,7 +80,8 @@ def test_a_wrong_key_file_is_a_clear_error_without_a_cryptography_traceback(
         Client().get_secret("db")
 
     assert str(info.value).startswith(
-        f"Cannot decrypt secret 'db': the key at {path} is not the one it was written with.")
+        f"Cannot decrypt secret 'db': the key at {path} is not the one it was written with."
+    )
     assert "stackwise secret delete db" in str(info.value)
     assert info.value.__cause__ is None and info.value.__suppress_context__
     with pytest.raises(StackwiseError, match="Cannot decrypt secret 'db'"):
@@ -96,23 +97,27 @@ def test_a_missing_key_file_is_a_clear_error(stackwise_home: Path):
     assert not key_file_path().exists()
 
 
-def test_the_environment_key_is_used_instead_of_the_file(stackwise_home: Path,
-                                                         monkeypatch: pytest.MonkeyPatch):
+def test_the_environment_key_is_used_instead_of_the_file(
+    stackwise_home: Path, monkeypatch: pytest.MonkeyPatch
+):
     monkeypatch.setenv(KEY_ENV, Fernet.generate_key().decode())
     Client().create_secret("db", {"password": "pw"})
     assert not key_file_path().exists()
     assert Client().get_secret("db").secret_values == {"password": "pw"}
 
     monkeypatch.setenv(KEY_ENV, Fernet.generate_key().decode())
-    with pytest.raises(StackwiseError, match=f"the key in the environment variable {KEY_ENV} "
-                                             "is not the one it was written with"):
+    with pytest.raises(
+        StackwiseError,
+        match=f"the key in the environment variable {KEY_ENV} is not the one it was written with",
+    ):
         Client().get_secret("db")
 
 
 def test_an_invalid_environment_key_says_how_to_make_one(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv(KEY_ENV, "not-a-key")
-    with pytest.raises(ConfigError, match=f"{KEY_ENV} does not hold a valid secrets key"
-                                          ".*Fernet.generate_key"):
+    with pytest.raises(
+        ConfigError, match=f"{KEY_ENV} does not hold a valid secrets key.*Fernet.generate_key"
+    ):
         Client().create_secret("db", {"password": "pw"})
 
 
@@ -123,8 +128,10 @@ def test_a_token_moved_to_another_secret_is_refused(stackwise_home: Path):
     client.create_secret("a", {"k": "value-a"})
     client.create_secret("b", {"k": "value-b"})
     with sqlite3.connect(stackwise_home / "stackwise.db") as conn:
-        conn.execute("UPDATE secrets SET encrypted_values = (SELECT encrypted_values FROM "
-                     "secrets WHERE name = 'a') WHERE name = 'b'")
+        conn.execute(
+            "UPDATE secrets SET encrypted_values = (SELECT encrypted_values FROM "
+            "secrets WHERE name = 'a') WHERE name = 'b'"
+        )
 
     with pytest.raises(StackwiseError, match="belong to another secret"):
         client.get_secret("b")

@@ -24,8 +24,14 @@ def test_values_round_trip(client: Client):
 
 
 def test_values_keep_their_exact_text(client: Client):
-    values = {"pin": "007", "flag": "yes", "empty": "", "unicode": "pässwörd ✓",
-              "braces": "{{not.a.ref}}", "multi": "line1\nline2"}
+    values = {
+        "pin": "007",
+        "flag": "yes",
+        "empty": "",
+        "unicode": "pässwörd ✓",
+        "braces": "{{not.a.ref}}",
+        "multi": "line1\nline2",
+    }
     client.create_secret("odd", values)
     assert client.get_secret("odd").secret_values == values
 
@@ -58,8 +64,9 @@ def test_the_database_files_never_hold_the_plaintext(client: Client, stackwise_h
 
 def test_a_taken_name_is_refused(client: Client):
     client.create_secret("db", {"password": "one"})
-    with pytest.raises(EntityExistsError, match="A secret named 'db' already exists.*"
-                                                "stackwise secret update db"):
+    with pytest.raises(
+        EntityExistsError, match="A secret named 'db' already exists.*stackwise secret update db"
+    ):
         client.create_secret("db", {"password": "two"})
     assert client.get_secret("db").secret_values == {"password": "one"}
 
@@ -81,20 +88,23 @@ def test_an_unknown_name_is_a_key_error_with_did_you_mean(client: Client, call: 
 def test_update_sets_and_removes_keys(client: Client):
     created = client.create_secret("db", {"user": "u", "password": "old", "host": "h"})
 
-    info = client.update_secret("db", add_or_update_values={"password": "new", "port": "5432"},
-                                remove_values=["host"])
+    info = client.update_secret(
+        "db", add_or_update_values={"password": "new", "port": "5432"}, remove_values=["host"]
+    )
 
     assert info.keys == ["password", "port", "user"]
     assert info.created == created.created and info.updated >= created.updated
-    assert client.get_secret("db").secret_values == {"user": "u", "password": "new",
-                                                   "port": "5432"}
+    assert client.get_secret("db").secret_values == {"user": "u", "password": "new", "port": "5432"}
 
 
 def test_update_refusals_change_nothing(client: Client):
     client.create_secret("db", {"user": "u", "password": "pw"})
 
-    with pytest.raises(KeyError, match="Secret 'db' has no key 'pasword'. Did you mean "
-                                       "'password'\\? Its keys: password, user."):
+    with pytest.raises(
+        KeyError,
+        match="Secret 'db' has no key 'pasword'. Did you mean "
+        "'password'\\? Its keys: password, user.",
+    ):
         client.update_secret("db", remove_values=["pasword"])
     with pytest.raises(ConfigError, match="without keys; delete it instead"):
         client.update_secret("db", remove_values=["user", "password"])

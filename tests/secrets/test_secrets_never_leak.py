@@ -25,9 +25,14 @@ def _assert_hidden(text: str, where: str) -> None:
         assert secret not in text, f"a secret value leaked into {where}:\n{text}"
 
 
-def test_no_command_prints_or_logs_a_value(ok, invoke, caplog: pytest.LogCaptureFixture,
-                                           capfd: pytest.CaptureFixture[str], tmp_path,
-                                           request: pytest.FixtureRequest):
+def test_no_command_prints_or_logs_a_value(
+    ok,
+    invoke,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+    tmp_path,
+    request: pytest.FixtureRequest,
+):
     require_module("mlflow", 'pip install -e ".[dev]"')
     caplog.set_level(logging.DEBUG)
     # A run earlier in this process leaves the `stackwise` logger at its console level (INFO);
@@ -56,14 +61,18 @@ def test_no_command_prints_or_logs_a_value(ok, invoke, caplog: pytest.LogCapture
     run("secret", "update", "mlflow", "--remove-key", "nope", succeed=False)
     run("--debug", "secret", "update", "mlflow", "--remove-key", "nope", succeed=False)
     run("secret", "create", "mlflow", f"--password={VALUE}", succeed=False)
-    run("experiment-tracker", "register", "tracker", "--flavor=mlflow",
+    run(
+        "experiment-tracker",
+        "register",
+        "tracker",
+        "--flavor=mlflow",
         "--tracking_uri=https://{{mlflow.user}}@mlflow.example.com",
-        "--tracking_password={{mlflow.password}}")
+        "--tracking_password={{mlflow.password}}",
+    )
     run("experiment-tracker", "describe", "tracker")
     run("experiment-tracker", "list")
     run("experiment-tracker", "update", "tracker", "--tracking_username={{mlflow.user}}")
-    run("stack", "register", "tracked", "-o", "default", "-a", "default", "-e", "tracker",
-        "--set")
+    run("stack", "register", "tracked", "-o", "default", "-a", "default", "-e", "tracker", "--set")
     run("stack", "describe")
     run("stack", "describe", "tracked")
     run("stack", "list")
@@ -89,8 +98,10 @@ def test_no_command_prints_or_logs_a_value(ok, invoke, caplog: pytest.LogCapture
         _assert_hidden(output, f"the output of `stackwise {command}`")
     captured = capfd.readouterr()
     _assert_hidden(captured.out + captured.err, "the process's stdout/stderr")
-    assert {r.name for r in caplog.records} >= {"stackwise.secrets.secret_store",
-                                                "sqlalchemy.engine.Engine"}
+    assert {r.name for r in caplog.records} >= {
+        "stackwise.secrets.secret_store",
+        "sqlalchemy.engine.Engine",
+    }
     for record in caplog.records:
         _assert_hidden(record.getMessage(), f"log record {record.name}")
 
@@ -100,14 +111,17 @@ def test_no_command_prints_or_logs_a_value(ok, invoke, caplog: pytest.LogCapture
         _assert_hidden(record.getMessage(), f"log record {record.name}")
 
 
-def test_the_secret_module_logs_keys_but_not_values(client: Client,
-                                                    caplog: pytest.LogCaptureFixture):
+def test_the_secret_module_logs_keys_but_not_values(
+    client: Client, caplog: pytest.LogCaptureFixture
+):
     caplog.set_level(logging.DEBUG, logger="stackwise.secrets")
     client.create_secret("db", {"password": VALUE})
     client.update_secret("db", add_or_update_values={"password": USER_VALUE})
     client.delete_secret("db")
 
     messages = [r.getMessage() for r in caplog.records if r.name.startswith("stackwise.secrets")]
-    assert messages == ["Created secret 'db' with keys password.",
-                        "Updated secret 'db': set password, removed -.",
-                        "Deleted secret 'db'."]
+    assert messages == [
+        "Created secret 'db' with keys password.",
+        "Updated secret 'db': set password, removed -.",
+        "Deleted secret 'db'.",
+    ]

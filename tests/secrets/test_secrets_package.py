@@ -13,19 +13,31 @@ from stackwise.client import Client
 
 def test_exported_names():
     assert set(stackwise.secrets.__all__) == {
-        "KEY_ENV", "EncryptionKey", "SecretInfo", "SecretReference", "SecretStore",
-        "find_references", "has_references", "key_file_path", "load_key",
-        "plaintext_secret_warnings", "referenced_secrets", "resolve_references",
-        "warn_plaintext_secrets"}
+        "KEY_ENV",
+        "EncryptionKey",
+        "SecretInfo",
+        "SecretReference",
+        "SecretStore",
+        "find_references",
+        "has_references",
+        "key_file_path",
+        "load_key",
+        "plaintext_secret_warnings",
+        "referenced_secrets",
+        "resolve_references",
+        "warn_plaintext_secrets",
+    }
     for name in stackwise.secrets.__all__:
         assert getattr(stackwise.secrets, name) is not None
 
 
 def test_importing_secrets_and_stacks_loads_no_cryptography():
-    code = ("import sys, stackwise.secrets, stackwise.stack.stack; "
-            "print('cryptography' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+    code = (
+        "import sys, stackwise.secrets, stackwise.stack.stack; print('cryptography' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "False"
 
 
@@ -39,4 +51,6 @@ def test_concurrent_updates_of_different_keys_all_land(client: Client):
         list(pool.map(set_key, range(16)))
 
     assert client.get_secret("shared").secret_values == {
-        "seed": "0", **{f"key{i}": str(i) for i in range(16)}}
+        "seed": "0",
+        **{f"key{i}": str(i) for i in range(16)},
+    }

@@ -28,25 +28,35 @@ class GreetingConfig(StackComponentConfig):
     repeat: int = 1
 
 
-CUSTOM = Flavor(T.ALERTER, "greeter", f"{__name__}:GreeterAlerter", f"{__name__}:GreetingConfig",
-                description="Says hello.")
-MISSING_LIBRARY = Flavor(T.ALERTER, "ghost", "stackwise_no_such_module.alerter:Ghost",
-                         integration="ghost")
+CUSTOM = Flavor(
+    T.ALERTER,
+    "greeter",
+    f"{__name__}:GreeterAlerter",
+    f"{__name__}:GreetingConfig",
+    description="Says hello.",
+)
+MISSING_LIBRARY = Flavor(
+    T.ALERTER, "ghost", "stackwise_no_such_module.alerter:Ghost", integration="ghost"
+)
 NOT_A_FLAVOR = object()
 
 
 def _in_subprocess(code: str) -> object:
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 # -- built-ins --------------------------------------------------------------------------------
-@pytest.mark.parametrize(("type_", "implementation"), [
-    (T.ORCHESTRATOR, "stackwise.orchestrators.local_orchestrator:LocalOrchestrator"),
-    (T.ARTIFACT_STORE, "stackwise.artifact_stores.local_artifact_store:LocalArtifactStore"),
-])
+@pytest.mark.parametrize(
+    ("type_", "implementation"),
+    [
+        (T.ORCHESTRATOR, "stackwise.orchestrators.local_orchestrator:LocalOrchestrator"),
+        (T.ARTIFACT_STORE, "stackwise.artifact_stores.local_artifact_store:LocalArtifactStore"),
+    ],
+)
 def test_builtin_local_flavors(type_: StackComponentType, implementation: str):
     flavor = flavor_registry.get(type_, "local")
     assert flavor.implementation == implementation
@@ -56,7 +66,8 @@ def test_builtin_local_flavors(type_: StackComponentType, implementation: str):
 
 def test_type_may_be_given_as_a_string():
     assert flavor_registry.get("artifact_store", "local") is flavor_registry.get(
-        T.ARTIFACT_STORE, "local")
+        T.ARTIFACT_STORE, "local"
+    )
 
 
 def test_list_holds_the_builtins_sorted():
@@ -92,7 +103,8 @@ def test_mlflow_flavors_come_from_the_entry_point(type_: StackComponentType):
 def test_mlflow_tracker_configuration_is_validated():
     flavor = flavor_registry.get(T.EXPERIMENT_TRACKER, "mlflow")
     assert flavor.validate_config({"tracking_uri": "http://localhost:5000"}).tracking_uri == (
-        "http://localhost:5000")
+        "http://localhost:5000"
+    )
     with pytest.raises(ConfigError, match="unknown key 'tracking_url'"):
         flavor.validate_config({"tracking_url": "http://localhost:5000"})
 

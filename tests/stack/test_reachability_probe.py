@@ -28,8 +28,7 @@ def closed_port() -> int:
 @pytest.fixture
 def http_server() -> Iterator[str]:
     """A real HTTP server that answers 404 to everything (an answer all the same)."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             http.server.BaseHTTPRequestHandler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -92,13 +91,24 @@ def test_unknown_schemes_and_local_components_are_not_probed() -> None:
 
 
 def test_the_error_names_each_component_its_address_and_stack_verify(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     down = f"http://127.0.0.1:{closed_port()}"
     client = Client()
-    client.create_stack_component("remote_tracker", "mlflow", "experiment_tracker",
-                                  {"tracking_uri": down.replace("http://", "http://u:pw@")})
-    client.create_stack("remote", {"orchestrator": "default", "artifact_store": "default",
-                                   "experiment_tracker": "remote_tracker"})
+    client.create_stack_component(
+        "remote_tracker",
+        "mlflow",
+        "experiment_tracker",
+        {"tracking_uri": down.replace("http://", "http://u:pw@")},
+    )
+    client.create_stack(
+        "remote",
+        {
+            "orchestrator": "default",
+            "artifact_store": "default",
+            "experiment_tracker": "remote_tracker",
+        },
+    )
     stack = client.activate_stack("remote")
 
     with pytest.raises(ComponentUnreachableError) as raised:
@@ -106,7 +116,8 @@ def test_the_error_names_each_component_its_address_and_stack_verify(
     message = str(raised.value)
     assert message.startswith(
         f"Cannot reach the experiment tracker 'remote_tracker' (mlflow) at {down}: "
-        "[Errno 111] Connection refused.")
+        "[Errno 111] Connection refused."
+    )
     assert "pw" not in message  # credentials in the URI are not shown
     assert message.endswith("then check the stack with `stackwise stack verify remote`.")
 
@@ -126,14 +137,20 @@ def test_the_probe_timeout_comes_from_the_environment(monkeypatch: pytest.Monkey
 def test_stack_verify_reports_a_store_that_is_down_in_seconds(invoke) -> None:
     down = f"http://127.0.0.1:{closed_port()}"
     client = Client()
-    client.create_stack_component("gone_store", "s3", "artifact_store", {
-        "path": "s3://bucket/root", "client_kwargs": {"endpoint_url": down}})
+    client.create_stack_component(
+        "gone_store",
+        "s3",
+        "artifact_store",
+        {"path": "s3://bucket/root", "client_kwargs": {"endpoint_url": down}},
+    )
     client.create_stack("gone", {"orchestrator": "default", "artifact_store": "gone_store"})
 
     begin = time.monotonic()
     result = invoke("stack", "verify", "gone", env={"COLUMNS": "400"})
     assert time.monotonic() - begin < 15  # its own write probe would spend its retries
     assert result.exit_code == 1
-    assert (f"Artifact store 'gone_store' gets no answer from {down}: [Errno 111] Connection "
-            "refused. Check that the server is up and that the artifact store points at it: "
-            "`stackwise artifact-store update gone_store ...`.") in result.stdout
+    assert (
+        f"Artifact store 'gone_store' gets no answer from {down}: [Errno 111] Connection "
+        "refused. Check that the server is up and that the artifact store points at it: "
+        "`stackwise artifact-store update gone_store ...`."
+    ) in result.stdout

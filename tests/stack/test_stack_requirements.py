@@ -57,20 +57,28 @@ class PagerAlerter(StackComponent):
     def validate_in_stack(self, stack: Stack) -> list[str]:
         if stack.component_records(T.EXPERIMENT_TRACKER):
             return []
-        return [f"needs an experiment tracker to link alerts to runs: `stackwise stack update "
-                f"{stack.name} -e NAME`."]
+        return [
+            f"needs an experiment tracker to link alerts to runs: `stackwise stack update "
+            f"{stack.name} -e NAME`."
+        ]
 
     def verify(self) -> None:
         raise ConnectionError("pager.example.com refused the connection")
 
 
 TEST_FLAVORS = [
-    Flavor(T.ORCHESTRATOR, "remote_test", f"{__name__}:RemoteOrchestrator",
-           f"{__name__}:RemoteConfig"),
-    Flavor(T.ARTIFACT_STORE, "remote_test", f"{__name__}:RemoteComponent",
-           f"{__name__}:RemoteConfig"),
-    Flavor(T.CONTAINER_REGISTRY, "remote_test", f"{__name__}:RemoteComponent",
-           f"{__name__}:RemoteConfig"),
+    Flavor(
+        T.ORCHESTRATOR, "remote_test", f"{__name__}:RemoteOrchestrator", f"{__name__}:RemoteConfig"
+    ),
+    Flavor(
+        T.ARTIFACT_STORE, "remote_test", f"{__name__}:RemoteComponent", f"{__name__}:RemoteConfig"
+    ),
+    Flavor(
+        T.CONTAINER_REGISTRY,
+        "remote_test",
+        f"{__name__}:RemoteComponent",
+        f"{__name__}:RemoteConfig",
+    ),
     Flavor(T.ALERTER, "pager", f"{__name__}:PagerAlerter"),
     Flavor(T.ALERTER, "ghost", "stackwise_no_such_module.alerter:Ghost", integration="ghost"),
 ]
@@ -90,23 +98,32 @@ def client() -> Client:
     return Client()
 
 
-def register(client: Client, name: str, type_: StackComponentType, flavor: str,
-             **config: Any) -> None:
+def register(
+    client: Client, name: str, type_: StackComponentType, flavor: str, **config: Any
+) -> None:
     client.create_stack_component(name, flavor, type_, config)
 
 
-def problems_of(client: Client, stack: str,
-                requirements: list[ComponentRequirement] | None = None) -> list[str]:
+def problems_of(
+    client: Client, stack: str, requirements: list[ComponentRequirement] | None = None
+) -> list[str]:
     return stack_problems(load_stack(get_store(), stack), requirements or [], get_store())
 
 
 # -- the remote orchestrator rule -------------------------------------------------------------
 def test_a_remote_orchestrator_needs_a_remote_store_a_registry_and_no_local_tracker(
-        client: Client) -> None:
+    client: Client,
+) -> None:
     register(client, "cluster", T.ORCHESTRATOR, "remote_test")
     register(client, "local_tracker", T.EXPERIMENT_TRACKER, "mlflow")  # sqlite on this machine
-    client.create_stack("k8s", {"orchestrator": "cluster", "artifact_store": "default",
-                                "experiment_tracker": "local_tracker"})
+    client.create_stack(
+        "k8s",
+        {
+            "orchestrator": "cluster",
+            "artifact_store": "default",
+            "experiment_tracker": "local_tracker",
+        },
+    )
 
     with pytest.raises(StackValidationError) as info:
         validate_stack(load_stack(get_store(), "k8s"), [], get_store())
@@ -134,18 +151,35 @@ def test_a_remote_orchestrator_with_remote_components_passes(client: Client) -> 
     register(client, "cluster", T.ORCHESTRATOR, "remote_test")
     register(client, "bucket", T.ARTIFACT_STORE, "remote_test")
     register(client, "registry", T.CONTAINER_REGISTRY, "remote_test")
-    register(client, "server_tracker", T.EXPERIMENT_TRACKER, "mlflow",
-             tracking_uri="http://mlflow.internal:5000")
-    client.create_stack("k8s", {"orchestrator": "cluster", "artifact_store": "bucket",
-                                "container_registry": "registry",
-                                "experiment_tracker": "server_tracker"})
+    register(
+        client,
+        "server_tracker",
+        T.EXPERIMENT_TRACKER,
+        "mlflow",
+        tracking_uri="http://mlflow.internal:5000",
+    )
+    client.create_stack(
+        "k8s",
+        {
+            "orchestrator": "cluster",
+            "artifact_store": "bucket",
+            "container_registry": "registry",
+            "experiment_tracker": "server_tracker",
+        },
+    )
     assert problems_of(client, "k8s") == []
 
 
 def test_a_local_orchestrator_may_use_local_components(client: Client) -> None:
     register(client, "local_tracker", T.EXPERIMENT_TRACKER, "mlflow")
-    client.create_stack("laptop", {"orchestrator": "default", "artifact_store": "default",
-                                   "experiment_tracker": "local_tracker"})
+    client.create_stack(
+        "laptop",
+        {
+            "orchestrator": "default",
+            "artifact_store": "default",
+            "experiment_tracker": "local_tracker",
+        },
+    )
     assert problems_of(client, "laptop") == []
 
 
@@ -154,25 +188,33 @@ def test_a_flavor_states_what_it_needs_alongside_every_other_problem(client: Cli
     register(client, "pager", T.ALERTER, "pager")
     register(client, "ghost", T.ALERTER, "ghost")
     store = get_store()
-    client.create_stack("paged", {"orchestrator": "default", "artifact_store": "default",
-                                  "alerter": "pager"})
-    assert problems_of(client, "paged", [ComponentRequirement("train", T.STEP_OPERATOR,
-                                                              "gpu")]) == [
+    client.create_stack(
+        "paged", {"orchestrator": "default", "artifact_store": "default", "alerter": "pager"}
+    )
+    assert problems_of(
+        client, "paged", [ComponentRequirement("train", T.STEP_OPERATOR, "gpu")]
+    ) == [
         "Component 'pager' (alerter): needs an experiment tracker to link alerts to runs: "
         "`stackwise stack update paged -e NAME`.",
         "Step 'train' uses step_operator='gpu', but the active stack 'paged' has no step "
         "operator named 'gpu'. To fix, register it (`stackwise step-operator register gpu "
         "--flavor=...`) and add it: `stackwise stack update paged -s gpu`. `stackwise stack "
-        "describe` shows the stack."]
+        "describe` shows the stack.",
+    ]
 
     # a component whose library is missing cannot check anything: that is the problem then
-    ghost_stack = store.create_stack("haunted", [
-        str(client.get_stack_component("orchestrator", "default").id),
-        str(client.get_stack_component("artifact_store", "default").id),
-        str(client.get_stack_component("alerter", "ghost").id)])
+    ghost_stack = store.create_stack(
+        "haunted",
+        [
+            str(client.get_stack_component("orchestrator", "default").id),
+            str(client.get_stack_component("artifact_store", "default").id),
+            str(client.get_stack_component("alerter", "ghost").id),
+        ],
+    )
     assert problems_of(client, ghost_stack.name) == [
         "Component 'ghost' (alerter): The alerter flavor 'ghost' cannot be used: No module named "
-        "'stackwise_no_such_module'. Install it: pip install \"stackwise[ghost]\""]
+        "'stackwise_no_such_module'. Install it: pip install \"stackwise[ghost]\""
+    ]
 
 
 @step
@@ -187,14 +229,19 @@ def tiny() -> None:
 
 
 def test_a_run_stops_before_any_step_on_what_a_flavor_needs(
-        client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
     register(client, "pager", T.ALERTER, "pager")
-    client.create_stack("paged", {"orchestrator": "default", "artifact_store": "default",
-                                  "alerter": "pager"})
+    client.create_stack(
+        "paged", {"orchestrator": "default", "artifact_store": "default", "alerter": "pager"}
+    )
     monkeypatch.setenv("STACKWISE_STACK", "paged")
     CALLS.clear()
-    with pytest.raises(StackValidationError, match=r"\(1 problem\):\n  1\. Component 'pager' "
-                                                   r"\(alerter\): needs an experiment tracker"):
+    with pytest.raises(
+        StackValidationError,
+        match=r"\(1 problem\):\n  1\. Component 'pager' "
+        r"\(alerter\): needs an experiment tracker",
+    ):
         tiny()
     assert CALLS == []
     assert client.list_pipeline_runs().total == 0
@@ -205,7 +252,9 @@ def test_verify_passes_on_the_default_stack_and_leaves_no_probe(stackwise_home: 
     result = verify_stack(load_stack(get_store(), "default"), get_store())
     assert result.ok
     assert [(c.type, c.name, c.flavor, c.error) for c in result.checks] == [
-        ("orchestrator", "default", "local", None), ("artifact_store", "default", "local", None)]
+        ("orchestrator", "default", "local", None),
+        ("artifact_store", "default", "local", None),
+    ]
     assert os.listdir(stackwise_home / "artifacts") == []  # probe written and deleted
 
 
@@ -216,22 +265,34 @@ def test_verify_reports_every_failure(client: Client, tmp_path: Path) -> None:
     register(client, "pager", T.ALERTER, "pager")
     register(client, "ghost", T.ALERTER, "ghost")
     store = get_store()
-    ids = [str(client.get_stack_component(t, n).id) for t, n in (
-        ("orchestrator", "default"), ("artifact_store", "blocked"), ("alerter", "pager"))]
+    ids = [
+        str(client.get_stack_component(t, n).id)
+        for t, n in (
+            ("orchestrator", "default"),
+            ("artifact_store", "blocked"),
+            ("alerter", "pager"),
+        )
+    ]
     store.create_stack("shaky", ids)
-    store.create_stack("haunted", [*ids[:2],
-                                  str(client.get_stack_component("alerter", "ghost").id)])
+    store.create_stack(
+        "haunted", [*ids[:2], str(client.get_stack_component("alerter", "ghost").id)]
+    )
 
     result = verify_stack(load_stack(store, "shaky"), store)
     assert not result.ok
-    assert result.problems == ["Component 'pager' (alerter): needs an experiment tracker to "
-                               "link alerts to runs: `stackwise stack update shaky -e NAME`."]
+    assert result.problems == [
+        "Component 'pager' (alerter): needs an experiment tracker to "
+        "link alerts to runs: `stackwise stack update shaky -e NAME`."
+    ]
     assert [(c.name, c.error) for c in result.checks] == [
         ("default", None),
-        ("blocked", f"Artifact store 'blocked' cannot write to its folder "
-                    f"{blocker / 'artifacts'}: Not a directory ({blocker / 'artifacts'}). Make "
-                    "the folder writable, or point the store at another one: `stackwise "
-                    "artifact-store update blocked --path=FOLDER`."),
+        (
+            "blocked",
+            f"Artifact store 'blocked' cannot write to its folder "
+            f"{blocker / 'artifacts'}: Not a directory ({blocker / 'artifacts'}). Make "
+            "the folder writable, or point the store at another one: `stackwise "
+            "artifact-store update blocked --path=FOLDER`.",
+        ),
         ("pager", "ConnectionError: pager.example.com refused the connection"),
     ]
     assert [c.name for c in result.failed] == ["blocked", "pager"]
@@ -242,13 +303,22 @@ def test_verify_reports_every_failure(client: Client, tmp_path: Path) -> None:
 
 
 def test_an_unresolvable_secret_reference_is_a_problem_before_the_run(client: Client) -> None:
-    register(client, "t", T.EXPERIMENT_TRACKER, "mlflow",
-             tracking_uri="http://mlflow.internal:5000", tracking_password="{{nope.password}}")
-    client.create_stack("secretive", {"orchestrator": "default", "artifact_store": "default",
-                                      "experiment_tracker": "t"})
+    register(
+        client,
+        "t",
+        T.EXPERIMENT_TRACKER,
+        "mlflow",
+        tracking_uri="http://mlflow.internal:5000",
+        tracking_password="{{nope.password}}",
+    )
+    client.create_stack(
+        "secretive",
+        {"orchestrator": "default", "artifact_store": "default", "experiment_tracker": "t"},
+    )
     problems = problems_of(client, "secretive")
     assert len(problems) == 1 and "\n" not in problems[0]
-    assert problems[0].startswith("Component 't' (experiment_tracker): Cannot use experiment "
-                                  "tracker 't'")
+    assert problems[0].startswith(
+        "Component 't' (experiment_tracker): Cannot use experiment tracker 't'"
+    )
     assert "{{nope.password}}" in problems[0]
     assert "`stackwise secret create nope --password=VALUE`" in problems[0]

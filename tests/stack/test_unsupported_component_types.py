@@ -40,11 +40,18 @@ def test_the_cli_refuses_with_one_clean_message(invoke: Any) -> None:
 
 def test_a_stack_file_with_one_is_refused_whole(tmp_path: Path) -> None:
     path = tmp_path / "stack.yaml"
-    path.write_text(yaml.safe_dump({
-        "stackwise_version": stackwise.__version__,
-        "components": {"orchestrator": {"type": "local", "name": "o"},
-                       "artifact_store": {"type": "local", "name": "a"},
-                       "annotator": {"type": "label_studio", "name": "ann"}}}))
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "stackwise_version": stackwise.__version__,
+                "components": {
+                    "orchestrator": {"type": "local", "name": "o"},
+                    "artifact_store": {"type": "local", "name": "a"},
+                    "annotator": {"type": "label_studio", "name": "ann"},
+                },
+            }
+        )
+    )
     before = Client().list_stack_components()
     with pytest.raises(ConfigError, match="does not support annotator components"):
         import_stack(get_store(), path)

@@ -36,17 +36,21 @@ def broken_stack(tmp_path: Path) -> str:
     an orchestrator of an unknown flavor, a tracker with a bad configuration, no artifact
     store."""
     store = get_store()
-    orchestrator = store.create_component(name="k8s", type="orchestrator", flavor="kubeflw",
-                                          configuration={})
-    tracker = store.create_component(name="tracker", type="experiment_tracker",
-                                     flavor="mlflow", configuration={"bogus": 1})
+    orchestrator = store.create_component(
+        name="k8s", type="orchestrator", flavor="kubeflw", configuration={}
+    )
+    tracker = store.create_component(
+        name="tracker", type="experiment_tracker", flavor="mlflow", configuration={"bogus": 1}
+    )
     store.create_stack("broken", [orchestrator.id, tracker.id])
     return "broken"
 
 
 def _requirements() -> list[ComponentRequirement]:
-    return [ComponentRequirement("train", T.EXPERIMENT_TRACKER, "other_tracker"),
-            ComponentRequirement("deploy", T.STEP_OPERATOR, "gpu")]
+    return [
+        ComponentRequirement("train", T.EXPERIMENT_TRACKER, "other_tracker"),
+        ComponentRequirement("deploy", T.STEP_OPERATOR, "gpu"),
+    ]
 
 
 def test_every_problem_is_reported_at_once(broken_stack: str):
@@ -87,11 +91,20 @@ def test_a_valid_stack_passes():
 
 def test_a_required_component_on_another_stack_suggests_switching(tmp_path: Path):
     client = Client()
-    client.create_stack_component("tracker", "mlflow", "experiment_tracker",
-                                  {"tracking_uri": f"sqlite:///{tmp_path / 'mlflow.db'}"})
-    client.create_stack("tracked", components={"orchestrator": "default",
-                                               "artifact_store": "default",
-                                               "experiment_tracker": "tracker"})
+    client.create_stack_component(
+        "tracker",
+        "mlflow",
+        "experiment_tracker",
+        {"tracking_uri": f"sqlite:///{tmp_path / 'mlflow.db'}"},
+    )
+    client.create_stack(
+        "tracked",
+        components={
+            "orchestrator": "default",
+            "artifact_store": "default",
+            "experiment_tracker": "tracker",
+        },
+    )
     store = get_store()
     need = [ComponentRequirement("train", T.EXPERIMENT_TRACKER, "tracker")]
 
@@ -102,8 +115,9 @@ def test_a_required_component_on_another_stack_suggests_switching(tmp_path: Path
     validate_stack(load_stack(store, "tracked"), need, store)
 
 
-def test_a_run_on_a_broken_stack_stops_before_any_step(broken_stack: str,
-                                                       monkeypatch: pytest.MonkeyPatch):
+def test_a_run_on_a_broken_stack_stops_before_any_step(
+    broken_stack: str, monkeypatch: pytest.MonkeyPatch
+):
     CALLS.clear()
     monkeypatch.setenv("STACKWISE_STACK", broken_stack)
     with pytest.raises(StackValidationError, match=r"\(3 problems\)"):

@@ -31,18 +31,20 @@ def with_parameter(x: int) -> int:
 
 
 # -- what a command is -----------------------------------------------------------------------
-@pytest.mark.parametrize(("command", "message"), [
-    ([], "must not be empty"),
-    (None, "must not be empty"),
-    ("echo hi", r"\['sh', '-c', 'echo hi'\]"),
-    (["echo", 1], "a list of strings"),
-    (5, "a list of strings"),
-    (lambda: None, "lambdas cannot be used"),
-    (print, "not a function"),
-    (with_parameter, "cannot have parameters"),
-])
-def test_bad_commands_are_refused_when_the_step_is_made(command: object,
-                                                         message: str) -> None:
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        ([], "must not be empty"),
+        (None, "must not be empty"),
+        ("echo hi", r"\['sh', '-c', 'echo hi'\]"),
+        (["echo", 1], "a list of strings"),
+        (5, "a list of strings"),
+        (lambda: None, "lambdas cannot be used"),
+        (print, "not a function"),
+        (with_parameter, "cannot have parameters"),
+    ],
+)
+def test_bad_commands_are_refused_when_the_step_is_made(command: object, message: str) -> None:
     with pytest.raises(StepInterfaceError, match=message):
         CommandStep(command)  # type: ignore[arg-type]
 
@@ -98,8 +100,11 @@ def test_a_static_pipeline_refuses_a_command_step_and_records_nothing() -> None:
 
 
 def test_output_reaches_the_step_logs_and_the_environment_reaches_the_command() -> None:
-    chatty = CommandStep(["sh", "-c", "echo out-$COLOR; echo err-line >&2"], name="chatty",
-                         environment={"COLOR": "green"})
+    chatty = CommandStep(
+        ["sh", "-c", "echo out-$COLOR; echo err-line >&2"],
+        name="chatty",
+        environment={"COLOR": "green"},
+    )
 
     @pipeline(dynamic=True)
     def talk() -> None:
@@ -159,6 +164,5 @@ def test_command_step_error_is_a_called_process_error_and_pickles() -> None:
     error = CommandStepError("s", 2, ["false"], "tail")
     assert isinstance(error, subprocess.CalledProcessError)
     again = pickle.loads(pickle.dumps(error))
-    assert (again.step, again.returncode, again.cmd, again.stderr) == ("s", 2, ["false"],
-                                                                       "tail")
+    assert (again.step, again.returncode, again.cmd, again.stderr) == ("s", 2, ["false"], "tail")
     assert str(again) == str(error)

@@ -28,10 +28,17 @@ def _reset_seen() -> Iterator[None]:
 
 @step
 def annotated() -> tuple[
-        Annotated[int, "plain"],
-        Annotated[int, ArtifactConfig(name="configured", tags=["cfg", "drop_me"],
-                                      run_metadata={"from_config": 1},
-                                      artifact_type=ArtifactType.MODEL)]]:
+    Annotated[int, "plain"],
+    Annotated[
+        int,
+        ArtifactConfig(
+            name="configured",
+            tags=["cfg", "drop_me"],
+            run_metadata={"from_config": 1},
+            artifact_type=ArtifactType.MODEL,
+        ),
+    ],
+]:
     context = get_step_context()
     SEEN["active"] = StepContext.is_active()
     SEEN["get"] = StepContext.get() is context
@@ -45,7 +52,8 @@ def annotated() -> tuple[
     SEEN["tags_configured"] = context.get_output_tags("configured")
     SEEN["materializer"] = context.get_output_materializer("plain")
     SEEN["custom"] = context.get_output_materializer(
-        "plain", custom_materializer_class=BuiltInMaterializer)
+        "plain", custom_materializer_class=BuiltInMaterializer
+    )
     SEEN["uri"] = context.get_output_artifact_uri("plain")
     SEEN["pipeline_state"] = context.pipeline_state
     SEEN["model_version"] = context.model_version
@@ -64,9 +72,11 @@ def consume(plain: int, configured: int) -> None:
 @step
 def nothing_out() -> None:
     context = get_step_context()
-    for call in (lambda: context.add_output_metadata({"x": 1}),
-                 lambda: context.get_output_tags(),
-                 lambda: context.get_output_materializer()):
+    for call in (
+        lambda: context.add_output_metadata({"x": 1}),
+        lambda: context.get_output_tags(),
+        lambda: context.get_output_materializer(),
+    ):
         with pytest.raises(StepContextError, match="has no outputs"):
             call()
     SEEN["checked"] = True

@@ -21,15 +21,21 @@ def plain(x: int, factor: int = 2) -> int:
 
 
 def test_unknown_option_suggests_the_closest_name():
-    with pytest.raises(StepInterfaceError, match=r"unknown option\(s\) \['enable_cahce'\]\. "
-                                                 r"Did you mean 'enable_cache'\?"):
+    with pytest.raises(
+        StepInterfaceError,
+        match=r"unknown option\(s\) \['enable_cahce'\]\. "
+        r"Did you mean 'enable_cache'\?",
+    ):
         step(enable_cahce=True)
 
 
-@pytest.mark.parametrize(("option", "value", "words"), [
-    ("runtime", "isolated", "step runtimes"),
-    ("heartbeat_healthy_threshold", 10, "heartbeats"),
-])
+@pytest.mark.parametrize(
+    ("option", "value", "words"),
+    [
+        ("runtime", "isolated", "step runtimes"),
+        ("heartbeat_healthy_threshold", 10, "heartbeats"),
+    ],
+)
 def test_options_stackwise_cannot_act_on_are_refused(option, value, words):
     with pytest.raises(StepInterfaceError, match=words):
         step(**{option: value})(lambda: None)
@@ -37,13 +43,24 @@ def test_options_stackwise_cannot_act_on_are_refused(option, value, words):
 
 def test_every_option_is_kept_as_plain_data():
     configured = plain.with_options(
-        enable_artifact_metadata=False, enable_artifact_visualization=False,
-        enable_step_logs=False, environment={"A": 1}, secrets=["creds"],
-        settings={"docker": DockerSettings(requirements=["x"]),
-                  "resources": ResourceSettings(cpu_count=2)},
-        on_start=_hook, on_end=_hook, model={"name": "m"}, substitutions={"k": "v"},
-        cache_policy=CachePolicy(include_step_code=False), retry=StepRetryConfig(max_retries=2),
-        group="training", parameters={"factor": 3})
+        enable_artifact_metadata=False,
+        enable_artifact_visualization=False,
+        enable_step_logs=False,
+        environment={"A": 1},
+        secrets=["creds"],
+        settings={
+            "docker": DockerSettings(requirements=["x"]),
+            "resources": ResourceSettings(cpu_count=2),
+        },
+        on_start=_hook,
+        on_end=_hook,
+        model={"name": "m"},
+        substitutions={"k": "v"},
+        cache_policy=CachePolicy(include_step_code=False),
+        retry=StepRetryConfig(max_retries=2),
+        group="training",
+        parameters={"factor": 3},
+    )
     config = configured.configuration
     assert config.environment == {"A": "1"}
     assert config.secrets == ["creds"]
@@ -67,27 +84,38 @@ def test_configure_merges_dicts_unless_merge_is_false():
     assert copy.settings == {"docker": {"user": "u", "apt_packages": ["git"]}}
 
 
-@pytest.mark.parametrize(("options", "match"), [
-    ({"settings": {"nonsense": {}}}, "settings key 'nonsense' is neither"),
-    ({"settings": {"dokcer": {}}}, "Did you mean 'docker'"),
-    ({"environment": ["A"]}, "environment must be a dict"),
-    ({"secrets": "creds"}, "secrets must be a list"),
-    ({"cache_policy": "nope"}, "Invalid cache policy: nope"),
-    ({"on_start": 3}, "on_start must be a function"),
-    ({"on_end": "no_such_module_xyz.hook"}, "cannot be loaded"),
-    ({"enable_step_logs": "yes"}, "enable_step_logs must be True or False"),
-    ({"model": {"version": "1"}}, "a model needs a name"),
-])
+@pytest.mark.parametrize(
+    ("options", "match"),
+    [
+        ({"settings": {"nonsense": {}}}, "settings key 'nonsense' is neither"),
+        ({"settings": {"dokcer": {}}}, "Did you mean 'docker'"),
+        ({"environment": ["A"]}, "environment must be a dict"),
+        ({"secrets": "creds"}, "secrets must be a list"),
+        ({"cache_policy": "nope"}, "Invalid cache policy: nope"),
+        ({"on_start": 3}, "on_start must be a function"),
+        ({"on_end": "no_such_module_xyz.hook"}, "cannot be loaded"),
+        ({"enable_step_logs": "yes"}, "enable_step_logs must be True or False"),
+        ({"model": {"version": "1"}}, "a model needs a name"),
+    ],
+)
 def test_bad_values_are_refused_with_the_option_named(options, match):
     with pytest.raises(StepInterfaceError, match=match):
         plain.with_options(**options)
 
 
 def test_component_settings_keys_are_accepted():
-    configured = plain.with_options(settings={"experiment_tracker.mlflow": {"x": 1},
-                                              "step_operator": {}, "orchestrator:local": {}})
-    assert set(configured.settings) == {"experiment_tracker.mlflow", "step_operator",
-                                        "orchestrator:local"}
+    configured = plain.with_options(
+        settings={
+            "experiment_tracker.mlflow": {"x": 1},
+            "step_operator": {},
+            "orchestrator:local": {},
+        }
+    )
+    assert set(configured.settings) == {
+        "experiment_tracker.mlflow",
+        "step_operator",
+        "orchestrator:local",
+    }
 
 
 def test_introspection():

@@ -39,8 +39,10 @@ def _set_revision(path: Path, revision: str) -> None:
 
 def _table_counts(path: Path) -> dict[str, int]:
     with sqlite3.connect(path) as conn:
-        tables = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        tables = [
+            r[0]
+            for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
+        ]
         return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
 
 
@@ -56,8 +58,9 @@ def test_fresh_database_migrated_by_alembic_equals_the_declared_schema(tmp_path:
     try:
         upgrade(engine)
         with engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True,
-                                                             "compare_server_default": True})
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "compare_server_default": True}
+            )
             diff = compare_metadata(context, metadata)
     finally:
         engine.dispose()
@@ -139,8 +142,9 @@ def test_newer_revision_is_refused_by_db_upgrade_too(stackwise_home: Path):
 
 
 def _older_revisions() -> list[str]:
-    return [r.revision for r in _script_directory().walk_revisions()
-            if r.revision != SCHEMA_REVISION]
+    return [
+        r.revision for r in _script_directory().walk_revisions() if r.revision != SCHEMA_REVISION
+    ]
 
 
 def _migrate_to(url: str, revision: str) -> None:
@@ -159,10 +163,14 @@ def _migrate_to(url: str, revision: str) -> None:
         engine.dispose()
 
 
-@pytest.mark.parametrize("old", _older_revisions() or [
-    pytest.param(None, marks=pytest.mark.skip(reason="only one revision exists"))])
+@pytest.mark.parametrize(
+    "old",
+    _older_revisions()
+    or [pytest.param(None, marks=pytest.mark.skip(reason="only one revision exists"))],
+)
 def test_database_at_an_older_revision_asks_for_db_upgrade_which_keeps_its_data(
-        stackwise_home: Path, old: str):
+    stackwise_home: Path, old: str
+):
     from click.testing import CliRunner
 
     from stackwise.cli.main import cli
@@ -171,9 +179,11 @@ def test_database_at_an_older_revision_asks_for_db_upgrade_which_keeps_its_data(
     path.parent.mkdir(parents=True, exist_ok=True)
     _migrate_to(f"sqlite:///{path}", old)
     with sqlite3.connect(path) as conn:
-        conn.execute("INSERT INTO pipelines (id, name, created) VALUES "
-                     "('00000000-0000-0000-0000-000000000001', 'old_pipeline', "
-                     "'2024-01-01 00:00:00.000000')")
+        conn.execute(
+            "INSERT INTO pipelines (id, name, created) VALUES "
+            "('00000000-0000-0000-0000-000000000001', 'old_pipeline', "
+            "'2024-01-01 00:00:00.000000')"
+        )
     before = _table_counts(path)
 
     with pytest.raises(StoreSchemaError) as info:
@@ -195,8 +205,9 @@ def test_database_at_an_older_revision_asks_for_db_upgrade_which_keeps_its_data(
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
 
 
-def test_code_ahead_of_the_database_asks_for_db_upgrade(stackwise_home: Path,
-                                                        monkeypatch: pytest.MonkeyPatch):
+def test_code_ahead_of_the_database_asks_for_db_upgrade(
+    stackwise_home: Path, monkeypatch: pytest.MonkeyPatch
+):
     """Simulated: the code moves on to the next revision while the database stays at today's
     head, a known (older) revision from the code's point of view."""
     _store_with_data()
@@ -235,8 +246,9 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(stackwise_home: Path):
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
-def test_reopening_a_current_database_runs_no_migration(stackwise_home: Path,
-                                                        monkeypatch: pytest.MonkeyPatch):
+def test_reopening_a_current_database_runs_no_migration(
+    stackwise_home: Path, monkeypatch: pytest.MonkeyPatch
+):
     _store_with_data()
 
     def no_upgrade(*_args: object) -> None:
@@ -265,8 +277,9 @@ def test_a_0001_database_upgraded_to_head_equals_the_declared_schema(tmp_path: P
     try:
         upgrade(engine)
         with engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True,
-                                                             "compare_server_default": True})
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "compare_server_default": True}
+            )
             assert compare_metadata(context, metadata) == []
     finally:
         engine.dispose()
@@ -281,14 +294,17 @@ def test_db_upgrade_moves_0002_artifact_tags_into_tag_entities(stackwise_home: P
     _migrate_to(f"sqlite:///{path}", "0002")
     now = "'2024-01-01 00:00:00.000000'"
     with sqlite3.connect(path) as conn:
-        conn.execute(f"INSERT INTO artifacts (id, name, created, tags) VALUES "
-                     f"('a0000000-0000-4000-8000-000000000001', 'data', {now}, '[\"raw\"]')")
+        conn.execute(
+            f"INSERT INTO artifacts (id, name, created, tags) VALUES "
+            f"('a0000000-0000-4000-8000-000000000001', 'data', {now}, '[\"raw\"]')"
+        )
         conn.execute(
             "INSERT INTO artifact_versions (id, artifact_id, version, version_number, uri, "
             "materializer, data_type, artifact_type, save_type, tags, format, created) VALUES "
             "('b0000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000001', "
             "'1', 1, '/tmp/x', 'm:M', 'builtins:int', 'DataArtifact', 'manual', "
-            f"'[\"gold\", \"raw\"]', '{{}}', {now})")
+            f"'[\"gold\", \"raw\"]', '{{}}', {now})"
+        )
     engine = make_engine(f"sqlite:///{path}")
     try:
         upgrade(engine)
@@ -296,13 +312,13 @@ def test_db_upgrade_moves_0002_artifact_tags_into_tag_entities(stackwise_home: P
         engine.dispose()
     client = Client()
     assert [t.name for t in client.get_artifact("data").tags] == ["raw"]
-    assert sorted(t.name for t in client.get_artifact_version("data", "1").tags) == \
-        ["gold", "raw"]
+    assert sorted(t.name for t in client.get_artifact_version("data", "1").tags) == ["gold", "raw"]
     assert client.get_tag("raw").tagged_count == 2
 
 
 def test_db_upgrade_adds_the_secrets_table_to_a_0001_database_and_keeps_its_runs(
-        stackwise_home: Path):
+    stackwise_home: Path,
+):
     from click.testing import CliRunner
 
     from stackwise.cli.main import cli
@@ -312,17 +328,25 @@ def test_db_upgrade_adds_the_secrets_table_to_a_0001_database_and_keeps_its_runs
     path.parent.mkdir(parents=True, exist_ok=True)
     _migrate_to(f"sqlite:///{path}", "0001")
     with sqlite3.connect(path) as conn:
-        conn.execute("INSERT INTO pipelines (id, name, created) VALUES ('p-1', 'old_pipeline', "
-                     "'2024-01-01 00:00:00.000000')")
-        conn.execute("INSERT INTO pipeline_runs (id, name, pipeline_id, status, spec, config, "
-                     "created) VALUES ('00000000-0000-0000-0000-00000000000a', 'old-run', "
-                     "'p-1', 'completed', '{}', '{}', '2024-01-01 00:00:00.000000')")
-        assert "secrets" not in {r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type='table'")}
+        conn.execute(
+            "INSERT INTO pipelines (id, name, created) VALUES ('p-1', 'old_pipeline', "
+            "'2024-01-01 00:00:00.000000')"
+        )
+        conn.execute(
+            "INSERT INTO pipeline_runs (id, name, pipeline_id, status, spec, config, "
+            "created) VALUES ('00000000-0000-0000-0000-00000000000a', 'old-run', "
+            "'p-1', 'completed', '{}', '{}', '2024-01-01 00:00:00.000000')"
+        )
+        assert "secrets" not in {
+            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
 
-    with pytest.raises(StoreSchemaError, match=f"revision 0001; this stackwise needs "
-                                               f"{SCHEMA_REVISION}. Back it up, then run: "
-                                               "stackwise db upgrade"):
+    with pytest.raises(
+        StoreSchemaError,
+        match=f"revision 0001; this stackwise needs "
+        f"{SCHEMA_REVISION}. Back it up, then run: "
+        "stackwise db upgrade",
+    ):
         get_store()
 
     result = CliRunner().invoke(cli, ["db", "upgrade"])
@@ -336,8 +360,7 @@ def test_db_upgrade_adds_the_secrets_table_to_a_0001_database_and_keeps_its_runs
     assert Client().get_secret("db").secret_values == {"password": "pw"}
 
 
-def test_db_upgrade_to_0005_keeps_artifact_versions_which_load_unverified(
-        stackwise_home: Path):
+def test_db_upgrade_to_0005_keeps_artifact_versions_which_load_unverified(stackwise_home: Path):
     """0005 adds the checksum and the corruption mark; versions saved before have neither:
     they load as before and `artifact verify` reports them unverified."""
     from click.testing import CliRunner
@@ -353,15 +376,18 @@ def test_db_upgrade_to_0005_keeps_artifact_versions_which_load_unverified(
     (folder / "data.json").write_text('{"type": "list", "items": [1, 2]}')
     now = "'2024-01-01 00:00:00.000000'"
     with sqlite3.connect(path) as conn:
-        conn.execute(f"INSERT INTO artifacts (id, name, created) VALUES "
-                     f"('a0000000-0000-4000-8000-000000000001', 'old', {now})")
+        conn.execute(
+            f"INSERT INTO artifacts (id, name, created) VALUES "
+            f"('a0000000-0000-4000-8000-000000000001', 'old', {now})"
+        )
         conn.execute(
             "INSERT INTO artifact_versions (id, artifact_id, version, version_number, uri, "
             "materializer, data_type, artifact_type, save_type, format, created) VALUES "
             "('b0000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000001', "
             f"'1', 1, '{folder}', "
             "'stackwise.materializers.built_in_materializer:BuiltInContainerMaterializer', "
-            f"'builtins:list', 'BaseArtifact', 'manual', '{{}}', {now})")
+            f"'builtins:list', 'BaseArtifact', 'manual', '{{}}', {now})"
+        )
 
     assert CliRunner().invoke(cli, ["db", "upgrade"]).exit_code == 0
 

@@ -33,8 +33,9 @@ def increment(value: int) -> int:
 def chain(length: int, *, enable_cache: bool):
     """A pipeline `seed -> increment -> increment ...` with `length` increments."""
 
-    @pipeline(name=f"chain_{length}_{'cached' if enable_cache else 'uncached'}",
-              enable_cache=enable_cache)
+    @pipeline(
+        name=f"chain_{length}_{'cached' if enable_cache else 'uncached'}", enable_cache=enable_cache
+    )
     def chained():
         value = seed()
         for _ in range(length):

@@ -49,10 +49,16 @@ WRITER = textwrap.dedent(
 
 
 def _start_writers(script: Path, barrier: Path, count: int) -> list[subprocess.Popen[str]]:
-    return [subprocess.Popen([sys.executable, str(script), str(n), str(RUNS_PER_PROCESS),
-                              str(barrier)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True, env={**os.environ, "STACKWISE_QUIET": "1"})  # no progress
-            for n in range(count)]
+    return [
+        subprocess.Popen(
+            [sys.executable, str(script), str(n), str(RUNS_PER_PROCESS), str(barrier)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "STACKWISE_QUIET": "1"},
+        )  # no progress
+        for n in range(count)
+    ]
 
 
 def _finish(processes: list[subprocess.Popen[str]]) -> list[tuple[int, str, str]]:
@@ -87,14 +93,16 @@ def test_two_processes_write_runs_at_once(tmp_path: Path, prepared: bool):
     runs = Client().list_pipeline_runs(pipeline_name="concurrent", size=1000)
     assert runs.total == 2 * RUNS_PER_PROCESS
     assert all(r.status == "completed" for r in runs)
-    assert {r.name for r in runs} == {f"w{w}-{i}" for w in range(2)
-                                      for i in range(RUNS_PER_PROCESS)}
+    assert {r.name for r in runs} == {
+        f"w{w}-{i}" for w in range(2) for i in range(RUNS_PER_PROCESS)
+    }
     assert len(get_store().list_stacks()) == 1
     assert len(Client().list_pipelines().items) == 1
 
 
 def test_a_lock_taken_by_another_connection_is_waited_for_then_the_write_lands(
-        stackwise_home: Path) -> None:
+    stackwise_home: Path,
+) -> None:
     """A real second connection holds the write lock; with a short busy timeout the store's
     BEGIN fails with "database is locked" and is retried until the lock is released."""
     import sqlite3

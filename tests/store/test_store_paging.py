@@ -24,20 +24,25 @@ def runs() -> list[tuple[datetime, str, str, str]]:
     made = []
     for i in range(31):
         owner = pipelines[1] if i % 3 == 0 else pipelines[0]
-        run = store.create_run(pipeline=owner, name=f"run-{i:02d}", spec={"pad": "x" * 3000},
-                               config={}, stack_id=None)
+        run = store.create_run(
+            pipeline=owner, name=f"run-{i:02d}", spec={"pad": "x" * 3000}, config={}, stack_id=None
+        )
         made.append((base + timedelta(minutes=i % 4), run.id, run.name, owner.name))
     with store._write() as conn:
         for created, run_id, _, _ in made:
-            conn.execute(update(t.pipeline_runs).where(t.pipeline_runs.c.id == run_id)
-                         .values(created=created))
+            conn.execute(
+                update(t.pipeline_runs)
+                .where(t.pipeline_runs.c.id == run_id)
+                .values(created=created)
+            )
     return made
 
 
 @pytest.mark.parametrize("sort_by", ["desc:created", "asc:created", "asc:name"])
 @pytest.mark.parametrize("pipeline_name", [None, "train"])
-def test_every_page_matches_sorting_the_full_rows(runs, sort_by: str,
-                                                  pipeline_name: str | None) -> None:
+def test_every_page_matches_sorting_the_full_rows(
+    runs, sort_by: str, pipeline_name: str | None
+) -> None:
     direction, _, field = sort_by.partition(":")
     chosen = [r for r in runs if pipeline_name in (None, r[3])]
     position = {"created": 0, "name": 2}[field]

@@ -21,8 +21,9 @@ from stackwise.ui.run_view import LiveView, PlainView, RunState
 
 def terminal() -> tuple[Console, io.StringIO]:
     buffer = io.StringIO()
-    return Console(file=buffer, force_terminal=True, width=100, height=30,
-                   color_system="truecolor"), buffer
+    return Console(
+        file=buffer, force_terminal=True, width=100, height=30, color_system="truecolor"
+    ), buffer
 
 
 def test_live_view_draws_each_step_with_status_duration_and_cached_mark() -> None:
@@ -39,16 +40,34 @@ def test_live_view_draws_each_step_with_status_duration_and_cached_mark() -> Non
     evaluate = state.step("evaluate")
     evaluate.status, evaluate.duration, evaluate.error = "failed", 1.5, "ValueError: bad data"
     view.finished(evaluate)
-    view.close([("Pipeline run 'demo-1' has failed after 1.600s (failed: evaluate; not run: "
-                 "report).", "red"), ("Inspect it: stackwise pipeline runs describe demo-1",
-                                      "dim")])
+    view.close(
+        [
+            (
+                "Pipeline run 'demo-1' has failed after 1.600s (failed: evaluate; not run: "
+                "report).",
+                "red",
+            ),
+            ("Inspect it: stackwise pipeline runs describe demo-1", "dim"),
+        ]
+    )
     drawn = buffer.getvalue()
     assert "\x1b[" in drawn  # a terminal: colours and cursor moves
     text = plain(drawn)
-    final = text[text.rindex("load"):]  # the last frame, then the summary
-    for expected in ("load", "cached", "train", "completed", "0.042s", "evaluate", "failed",
-                     "1.500s", "ValueError: bad data", "report", "pending",
-                     "Inspect it: stackwise pipeline runs describe demo-1"):
+    final = text[text.rindex("load") :]  # the last frame, then the summary
+    for expected in (
+        "load",
+        "cached",
+        "train",
+        "completed",
+        "0.042s",
+        "evaluate",
+        "failed",
+        "1.500s",
+        "ValueError: bad data",
+        "report",
+        "pending",
+        "Inspect it: stackwise pipeline runs describe demo-1",
+    ):
         assert expected in final, (expected, final)
     assert text.startswith("Running pipeline 'demo' on stack 'default'.")
     assert "\x1b[32m" in drawn or "\x1b[38;2;0;128;0m" in drawn  # completed is green
@@ -81,9 +100,12 @@ def test_plain_view_lines_are_zenml_s(capsys: pytest.CaptureFixture[str]) -> Non
     state.step("c").error = "KeyError: 'x'\nmore lines"
     view.finished(state.step("c"))
     assert capsys.readouterr().out.splitlines() == [
-        "Running pipeline 'p' on stack 's'.", "Step a has started.",
-        "Step a has finished in 0.042s.", "Using cached version of step b.",
-        "Step c has failed after 2.000s: KeyError: 'x'"]
+        "Running pipeline 'p' on stack 's'.",
+        "Step a has started.",
+        "Step a has finished in 0.042s.",
+        "Using cached version of step b.",
+        "Step c has failed after 2.000s: KeyError: 'x'",
+    ]
 
 
 def test_durations_read_as_zenml_s() -> None:
@@ -98,7 +120,7 @@ def test_console_logging_is_left_to_a_process_that_configured_logging() -> None:
     assert not any(isinstance(h, ConsoleHandler) for h in logging.getLogger("stackwise").handlers)
 
 
-LIVE_SCRIPT = '''
+LIVE_SCRIPT = """
 import time
 from stackwise import pipeline, step
 
@@ -123,7 +145,7 @@ def live_demo():
 
 if __name__ == "__main__":
     live_demo()
-'''
+"""
 
 
 @pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals are POSIX")
@@ -145,7 +167,7 @@ def test_a_run_on_a_terminal_shows_the_live_view(tmp_path: Path, orchestrator: s
     text = plain(drawn)
     assert "\x1b[" in drawn  # drawn, not printed line by line
     assert "Step prepare has started." not in text
-    final = text[text.rindex("prepare"):]
+    final = text[text.rindex("prepare") :]
     assert "completed" in final and "fit" in final and "cached" in final
     assert "Pipeline run 'live_demo-" in final and "has finished in" in final
     assert "Inspect it: stackwise pipeline runs describe live_demo-" in final

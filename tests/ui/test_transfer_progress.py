@@ -34,8 +34,11 @@ def s3_store(s3_store_config: dict[str, Any]) -> Any:
 
 
 def test_a_large_upload_and_download_report_every_byte(
-        s3_store_config: dict[str, Any], reports: list[tuple[str, int, int]],
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    s3_store_config: dict[str, Any],
+    reports: list[tuple[str, int, int]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv(transfer.MIN_BYTES_ENV, "100000")
     store = s3_store(s3_store_config)
     folder = tmp_path / "staged"
@@ -58,9 +61,9 @@ def test_a_large_upload_and_download_report_every_byte(
     assert (target / "data.bin").read_bytes() == (folder / "data.bin").read_bytes()
 
 
-def test_a_small_transfer_shows_nothing(s3_store_config: dict[str, Any],
-                                        reports: list[tuple[str, int, int]],
-                                        tmp_path: Path) -> None:
+def test_a_small_transfer_shows_nothing(
+    s3_store_config: dict[str, Any], reports: list[tuple[str, int, int]], tmp_path: Path
+) -> None:
     store = s3_store(s3_store_config)
     folder = tmp_path / "staged"
     folder.mkdir()
@@ -86,8 +89,20 @@ def test_prune_of_many_orphans_draws_a_bar_on_a_terminal(tmp_path: Path) -> None
         folder = root / f"orphan_{index}" / uuid.uuid4().hex
         folder.mkdir(parents=True)
         (folder / "data.bin").write_bytes(b"x" * 10)
-    code, drawn = run_in_pty([sys.executable, "-m", "stackwise.cli.main", "artifact", "prune",
-                              "--orphans", "--delete", "--min-age", "0", "-y"])
+    code, drawn = run_in_pty(
+        [
+            sys.executable,
+            "-m",
+            "stackwise.cli.main",
+            "artifact",
+            "prune",
+            "--orphans",
+            "--delete",
+            "--min-age",
+            "0",
+            "-y",
+        ]
+    )
     assert code == 0, drawn
     assert "Deleting orphaned folders" in plain(drawn)
     assert "Deleted 15 orphaned folder(s)" in plain(drawn)

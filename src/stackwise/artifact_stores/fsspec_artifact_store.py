@@ -34,8 +34,21 @@ MIN_SECRET_LENGTH = 6
 
 # Loggers of the libraries an object store talks through; their DEBUG records can carry
 # credentials (botocore logs each request it signs, session token and access key id included).
-_SCRUBBED_LOGGERS = ("botocore", "aiobotocore", "boto3", "s3fs", "fsspec", "gcsfs", "google",
-                     "adlfs", "azure", "urllib3", "aiohttp", "requests", "asyncio")
+_SCRUBBED_LOGGERS = (
+    "botocore",
+    "aiobotocore",
+    "boto3",
+    "s3fs",
+    "fsspec",
+    "gcsfs",
+    "google",
+    "adlfs",
+    "azure",
+    "urllib3",
+    "aiohttp",
+    "requests",
+    "asyncio",
+)
 
 
 class _SecretScrubber(logging.Filter):
@@ -74,8 +87,7 @@ class _SecretScrubber(logging.Filter):
             if scrubbed != message:
                 record.msg, record.args = scrubbed, None
             if record.exc_info and not record.exc_text:  # formatters reuse a set exc_text
-                record.exc_text = self.scrub(logging.Formatter().formatException(
-                    record.exc_info))
+                record.exc_text = self.scrub(logging.Formatter().formatException(record.exc_info))
             if record.stack_info:
                 record.stack_info = self.scrub(record.stack_info)
         return True
@@ -228,20 +240,29 @@ class FsspecArtifactStore(BaseArtifactStore):
         with self._errors(path):
             key = self._key(path)
             entries = self.filesystem.ls(path, detail=True)
-            if len(entries) == 1 and entries[0]["name"].rstrip("/") == key \
-                    and entries[0]["type"] == "file":
-                raise NotADirectoryError(f"{path} is a file, not a folder, in artifact store "
-                                         f"'{self.name}'.")
-            names = {e["name"].rstrip("/").rsplit("/", 1)[-1] for e in entries
-                     if e["name"].rstrip("/") != key}
+            if (
+                len(entries) == 1
+                and entries[0]["name"].rstrip("/") == key
+                and entries[0]["type"] == "file"
+            ):
+                raise NotADirectoryError(
+                    f"{path} is a file, not a folder, in artifact store '{self.name}'."
+                )
+            names = {
+                e["name"].rstrip("/").rsplit("/", 1)[-1]
+                for e in entries
+                if e["name"].rstrip("/") != key
+            }
             return sorted(n for n in names if n)
 
     def remove(self, path: str) -> None:
         with self._errors(path):
             info = self.filesystem.info(path)
             if info["type"] == "directory":
-                raise IsADirectoryError(f"{path} is a folder in artifact store '{self.name}'; "
-                                        "use rmtree to delete it with its contents.")
+                raise IsADirectoryError(
+                    f"{path} is a folder in artifact store '{self.name}'; "
+                    "use rmtree to delete it with its contents."
+                )
             self.filesystem.rm_file(path)
 
     def rmtree(self, path: str) -> None:
@@ -260,8 +281,10 @@ class FsspecArtifactStore(BaseArtifactStore):
                 raise self._not_found(src)
             if self.filesystem.exists(dst):
                 if not overwrite:
-                    raise FileExistsError(f"{dst} exists in artifact store '{self.name}'; pass "
-                                          "overwrite=True to replace it.")
+                    raise FileExistsError(
+                        f"{dst} exists in artifact store '{self.name}'; pass "
+                        "overwrite=True to replace it."
+                    )
                 if self.filesystem.isdir(dst):
                     self.rmtree(dst)
             if self.filesystem.isfile(src):
@@ -269,7 +292,7 @@ class FsspecArtifactStore(BaseArtifactStore):
                 return
             src_key = self._key(src)
             for fs_path in self._files_under(src):
-                relative = fs_path[len(src_key) + 1:]
+                relative = fs_path[len(src_key) + 1 :]
                 self.filesystem.copy(fs_path, self.join(dst, relative))
 
     def rename(self, src: str, dst: str, overwrite: bool = False) -> None:
@@ -296,8 +319,10 @@ class FsspecArtifactStore(BaseArtifactStore):
         """Relative path -> size of every object under the prefix `uri`, from one listing."""
         with self._errors(uri):
             start = len(self._key(uri)) + 1
-            return {name[start:]: int(info.get("size") or 0)
-                    for name, info in self._objects_under(uri).items()}
+            return {
+                name[start:]: int(info.get("size") or 0)
+                for name, info in self._objects_under(uri).items()
+            }
 
     def _files_under(self, path: str) -> list[str]:
         """fsspec paths of the objects strictly under the prefix `path` (not `path` itself and
@@ -311,8 +336,11 @@ class FsspecArtifactStore(BaseArtifactStore):
             found = self.filesystem.find(path, detail=True)
         except FileNotFoundError:
             return {}
-        return {name: info for name, info in found.items()
-                if name.startswith(key + "/") and info.get("type") != "directory"}
+        return {
+            name: info
+            for name, info in found.items()
+            if name.startswith(key + "/") and info.get("type") != "directory"
+        }
 
     # -- local copies: one listing, then concurrent transfers --------------------------------
 
@@ -327,10 +355,12 @@ class FsspecArtifactStore(BaseArtifactStore):
             root = os.path.realpath(local_dir)
             local = []
             for name in remote:
-                target = os.path.realpath(os.path.join(root, *name[len(key) + 1:].split("/")))
+                target = os.path.realpath(os.path.join(root, *name[len(key) + 1 :].split("/")))
                 if not target.startswith(root + os.sep):  # a key with ".." in it
-                    raise ValueError(f"{self._uri(name)} would be written outside {local_dir}; "
-                                     "refusing to download it.")
+                    raise ValueError(
+                        f"{self._uri(name)} would be written outside {local_dir}; "
+                        "refusing to download it."
+                    )
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 local.append(target)
             size = sum(int(info.get("size") or 0) for info in objects.values())
@@ -348,8 +378,7 @@ class FsspecArtifactStore(BaseArtifactStore):
                 remote.append(self.join(uri, relative))
         if local:
             size = sum(os.path.getsize(path) for path in local)
-            with self._errors(uri), transfer_progress(f"Uploading {_short(uri)}",
-                                                      size) as shown:
+            with self._errors(uri), transfer_progress(f"Uploading {_short(uri)}", size) as shown:
                 # few parts in flight: s3fs's default of 10 x 50 MiB would hold a whole
                 # staged file in memory
                 self.filesystem.put(local, remote, **self._put_options(), **_counting(shown))
@@ -392,8 +421,9 @@ def require_scheme(value: str, schemes: tuple[str, ...], example: str) -> str:
     scheme, sep, rest = value.partition("://")
     if not sep or scheme.lower() not in schemes or not rest.strip("/"):
         allowed = " or ".join(f"'{s}://'" for s in schemes)
-        raise ValueError(f"must be a URI starting with {allowed} and naming the bucket, "
-                         f"e.g. '{example}'")
+        raise ValueError(
+            f"must be a URI starting with {allowed} and naming the bucket, e.g. '{example}'"
+        )
     return f"{scheme.lower()}://{rest.rstrip('/')}"
 
 

@@ -24,8 +24,10 @@ class LocalArtifactStoreConfig(BaseArtifactStoreConfig):
     @classmethod
     def _absolute(cls, value: str) -> str:
         if "://" in value:
-            raise ValueError("a local artifact store takes a folder path, not a URI; use the "
-                             "s3/gcp/azure flavors for object stores")
+            raise ValueError(
+                "a local artifact store takes a folder path, not a URI; use the "
+                "s3/gcp/azure flavors for object stores"
+            )
         return os.path.abspath(os.path.expanduser(value)) if value else value
 
 
@@ -50,7 +52,7 @@ class LocalArtifactStore(BaseArtifactStore):
     def open(self, path: str, mode: str = "r") -> IO[Any]:
         if any(m in mode for m in "wax"):
             os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-        return open(path, mode)  # noqa: SIM115 - the caller closes it
+        return open(path, mode)  # the caller closes it
 
     def exists(self, path: str) -> bool:
         return os.path.exists(path)
@@ -86,8 +88,11 @@ class LocalArtifactStore(BaseArtifactStore):
 
     def size(self, path: str) -> int:
         if os.path.isdir(path):
-            return sum(os.path.getsize(os.path.join(root, f))
-                       for root, _, files in os.walk(path) for f in files)
+            return sum(
+                os.path.getsize(os.path.join(root, f))
+                for root, _, files in os.walk(path)
+                for f in files
+            )
         return os.path.getsize(path)
 
     def verify(self) -> None:

@@ -21,17 +21,28 @@ DEFAULT_MAX_RETRIES = 2
 
 
 def connect_timeout_field() -> Any:
-    return Field(default=DEFAULT_CONNECT_TIMEOUT, gt=0, le=600,
-                 description="Seconds to wait for the storage endpoint to accept a connection")
+    return Field(
+        default=DEFAULT_CONNECT_TIMEOUT,
+        gt=0,
+        le=600,
+        description="Seconds to wait for the storage endpoint to accept a connection",
+    )
 
 
 def read_timeout_field() -> Any:
-    return Field(default=DEFAULT_READ_TIMEOUT, gt=0, le=3600,
-                 description="Seconds to wait for each answer (or the next part of one) once "
-                 "connected")
+    return Field(
+        default=DEFAULT_READ_TIMEOUT,
+        gt=0,
+        le=3600,
+        description="Seconds to wait for each answer (or the next part of one) once connected",
+    )
 
 
 def max_retries_field() -> Any:
-    return Field(default=DEFAULT_MAX_RETRIES, ge=0, le=20,
-                 description="Retries of a request that failed to connect, timed out, was "
-                 "throttled or hit a server error, a few seconds apart (about 1, 2, 4 s)")
+    return Field(
+        default=DEFAULT_MAX_RETRIES,
+        ge=0,
+        le=20,
+        description="Retries of a request that failed to connect, timed out, was "
+        "throttled or hit a server error, a few seconds apart (about 1, 2, 4 s)",
+    )

@@ -25,8 +25,9 @@ if TYPE_CHECKING:
     from stackwise.store.records import NewArtifactVersion
 
 
-def _where(artifact_store: BaseArtifactStore | None
-           ) -> tuple[StepContext | None, Store, BaseArtifactStore]:
+def _where(
+    artifact_store: BaseArtifactStore | None,
+) -> tuple[StepContext | None, Store, BaseArtifactStore]:
     """The running step (if any), the store, and the artifact store to write to."""
     context = current_step_context()
     store = context.store if context else get_store()
@@ -40,26 +41,29 @@ def _where(artifact_store: BaseArtifactStore | None
     return context, store, artifact_store
 
 
-def _check_location(uri: str, artifact_store: BaseArtifactStore, what: str,
-                    store: Store) -> None:
+def _check_location(uri: str, artifact_store: BaseArtifactStore, what: str, store: Store) -> None:
     if not artifact_store.contains(uri):
         raise FileNotFoundError(
             f"{what} {uri} is outside the artifact store '{artifact_store.name}' (root "
             f"{artifact_store.path}); an artifact lives inside its store. Use a location under "
-            "the root, or give artifact_store= the store that holds it.")
+            "the root, or give artifact_store= the store that holds it."
+        )
     used = store.list_artifact_versions(filters={"uri": uri}, size=1)
     if used.total:
         other = used.items[0]
         raise EntityCreationError(
             f"{uri} already holds artifact '{other.name}' version {other.version}; every "
-            "version needs its own location.")
+            "version needs its own location."
+        )
 
 
-def _register(store: Store, new: NewArtifactVersion, context: StepContext | None,
-              cleanup: Any) -> ArtifactVersionResponse:
+def _register(
+    store: Store, new: NewArtifactVersion, context: StepContext | None, cleanup: Any
+) -> ArtifactVersionResponse:
     try:
         record = store.create_artifact_version(
-            new, producer_step_run_id=str(context.step_run.id) if context else None)
+            new, producer_step_run_id=str(context.step_run.id) if context else None
+        )
     except Exception:
         cleanup()  # never leave files no version points at
         raise
@@ -68,15 +72,21 @@ def _register(store: Store, new: NewArtifactVersion, context: StepContext | None
     return ArtifactVersionResponse.from_record(record, store)
 
 
-def save_artifact(data: Any, name: str, version: int | str | None = None,
-                  artifact_type: ArtifactType | None = None, tags: list[Any] | None = None,
-                  extract_metadata: bool = True, include_visualizations: bool = True,
-                  user_metadata: dict[str, Any] | None = None,
-                  materializer: type[BaseMaterializer] | str | None = None,
-                  uri: str | None = None,
-                  save_type: ArtifactSaveType | str = ArtifactSaveType.MANUAL,
-                  has_custom_name: bool = True,
-                  artifact_store: BaseArtifactStore | None = None) -> ArtifactVersionResponse:
+def save_artifact(
+    data: Any,
+    name: str,
+    version: int | str | None = None,
+    artifact_type: ArtifactType | None = None,
+    tags: list[Any] | None = None,
+    extract_metadata: bool = True,
+    include_visualizations: bool = True,
+    user_metadata: dict[str, Any] | None = None,
+    materializer: type[BaseMaterializer] | str | None = None,
+    uri: str | None = None,
+    save_type: ArtifactSaveType | str = ArtifactSaveType.MANUAL,
+    has_custom_name: bool = True,
+    artifact_store: BaseArtifactStore | None = None,
+) -> ArtifactVersionResponse:
     """Save `data` as a new version of artifact `name` in the active stack's artifact store.
 
     `tags` and `user_metadata` go on the version; `artifact_type` overrides the
@@ -95,26 +105,39 @@ def save_artifact(data: Any, name: str, version: int | str | None = None,
     else:
         _check_location(uri, artifact_store, "The uri", store)
         if artifact_store.exists(uri):
-            raise EntityCreationError(f"{uri} exists already; save_artifact(uri=...) writes "
-                                      "into a new location, it never overwrites.")
-    new = save_data(data, version_id=version_id, name=name, uri=uri,
-                    artifact_store=artifact_store, save_type=str(ArtifactSaveType(save_type)),
-                    materializer=materializer_class(materializer),
-                    version=None if version is None else str(version), tags=list(tags or []),
-                    metadata=user_metadata, extract_metadata=extract_metadata,
-                    include_visualizations=include_visualizations)
+            raise EntityCreationError(
+                f"{uri} exists already; save_artifact(uri=...) writes "
+                "into a new location, it never overwrites."
+            )
+    new = save_data(
+        data,
+        version_id=version_id,
+        name=name,
+        uri=uri,
+        artifact_store=artifact_store,
+        save_type=str(ArtifactSaveType(save_type)),
+        materializer=materializer_class(materializer),
+        version=None if version is None else str(version),
+        tags=list(tags or []),
+        metadata=user_metadata,
+        extract_metadata=extract_metadata,
+        include_visualizations=include_visualizations,
+    )
     changes: dict[str, Any] = {"has_custom_name": has_custom_name}
     if artifact_type is not None:
         changes["artifact_type"] = str(ArtifactType(artifact_type))
-    return _register(store, replace(new, **changes), context,
-                     lambda: artifact_store.rmtree(uri))
+    return _register(store, replace(new, **changes), context, lambda: artifact_store.rmtree(uri))
 
 
-def register_artifact(folder_or_file_uri: str, name: str, version: int | str | None = None,
-                      artifact_type: ArtifactType | None = None, tags: list[Any] | None = None,
-                      has_custom_name: bool = True,
-                      artifact_metadata: dict[str, Any] | None = None
-                      ) -> ArtifactVersionResponse:
+def register_artifact(
+    folder_or_file_uri: str,
+    name: str,
+    version: int | str | None = None,
+    artifact_type: ArtifactType | None = None,
+    tags: list[Any] | None = None,
+    has_custom_name: bool = True,
+    artifact_metadata: dict[str, Any] | None = None,
+) -> ArtifactVersionResponse:
     """Register a file or folder that is already in the artifact store as a new version of
     `name`, where it is (nothing is copied). Loading it gives a `pathlib.Path`.
 
@@ -130,17 +153,26 @@ def register_artifact(folder_or_file_uri: str, name: str, version: int | str | N
     uri = str(folder_or_file_uri)
     _check_location(uri, artifact_store, "The file or folder", store)
     if not artifact_store.exists(uri):
-        raise FileNotFoundError(f"register_artifact(): nothing at {uri}; write the file or "
-                                "folder first, then register it.")
+        raise FileNotFoundError(
+            f"register_artifact(): nothing at {uri}; write the file or "
+            "folder first, then register it."
+        )
     from pathlib import Path
 
     new = NewArtifactVersion(
-        id=new_id(), name=name, uri=uri,
-        materializer=materializer_path(PreexistingDataMaterializer), data_type=type_path(Path),
+        id=new_id(),
+        name=name,
+        uri=uri,
+        materializer=materializer_path(PreexistingDataMaterializer),
+        data_type=type_path(Path),
         artifact_type=str(ArtifactType(artifact_type or ArtifactType.DATA)),
-        save_type=str(ArtifactSaveType.PREEXISTING), artifact_store_id=artifact_store.id,
-        version=None if version is None else str(version), tags=list(tags or []),
-        metadata=dict(artifact_metadata or {}), has_custom_name=has_custom_name)
+        save_type=str(ArtifactSaveType.PREEXISTING),
+        artifact_store_id=artifact_store.id,
+        version=None if version is None else str(version),
+        tags=list(tags or []),
+        metadata=dict(artifact_metadata or {}),
+        has_custom_name=has_custom_name,
+    )
     return _register(store, new, context, lambda: None)  # the files are the user's: kept
 
 
@@ -149,8 +181,7 @@ def load_artifact(name_or_id: str | UUID, version: str | int | None = None) -> A
     given), by id, or by a unique id prefix."""
     context = current_step_context()
     store = context.store if context else get_store()
-    record = store.get_artifact_version(str(name_or_id),
-                                        None if version is None else str(version))
+    record = store.get_artifact_version(str(name_or_id), None if version is None else str(version))
     preferred = context.stack.artifact_store if context else None
     return load_data(record, store, preferred)
 

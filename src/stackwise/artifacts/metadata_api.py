@@ -49,19 +49,22 @@ _USAGE = """Give one target:
 
 def _values(metadata: dict[str, Any], function: str) -> dict[str, Any]:
     if not isinstance(metadata, dict):
-        raise TypeError(f"{function}() takes metadata as a dict of name -> value; got "
-                        f"{type(metadata).__name__}.")
+        raise TypeError(
+            f"{function}() takes metadata as a dict of name -> value; got "
+            f"{type(metadata).__name__}."
+        )
     out = {}
     for key, value in metadata.items():
         if not isinstance(key, str) or not key:
-            raise TypeError(f"{function}(): metadata keys must be non-empty strings; got "
-                            f"{key!r}.")
+            raise TypeError(f"{function}(): metadata keys must be non-empty strings; got {key!r}.")
         try:
             out[key] = to_jsonable(value)
         except TypeError as error:
-            raise TypeError(f"{function}(): metadata '{key}' cannot be stored: {error}. Log a "
-                            "JSON-like value (number, string, bool, None, or lists/dicts of "
-                            "them), e.g. str(value).") from None
+            raise TypeError(
+                f"{function}(): metadata '{key}' cannot be stored: {error}. Log a "
+                "JSON-like value (number, string, bool, None, or lists/dicts of "
+                "them), e.g. str(value)."
+            ) from None
     return out
 
 
@@ -75,8 +78,10 @@ def _step_run_id(store: Store, step_name: str, run: Any) -> str:
     steps = [s for s in store.list_step_runs(record.id) if s.name == step_name]
     if not steps:
         names = sorted({s.name for s in store.list_step_runs(record.id)})
-        raise ZenKeyError(f"Run '{record.name}' has no step '{step_name}'; its steps are: "
-                       f"{', '.join(names) or 'none'}.")
+        raise ZenKeyError(
+            f"Run '{record.name}' has no step '{step_name}'; its steps are: "
+            f"{', '.join(names) or 'none'}."
+        )
     return steps[-1].id
 
 
@@ -90,35 +95,45 @@ def _refuse_model_targets(function: str, given: Any) -> None:
     if given:
         raise NotImplementedError(
             f"{function}() on model versions needs the Model Control Plane, which stackwise does "
-            "not have yet; log on the run, step run or artifact version instead.")
+            "not have yet; log on the run, step run or artifact version instead."
+        )
 
 
-def log_metadata(metadata: dict[str, Any], step_id: UUID | str | None = None,
-                 step_name: str | None = None,
-                 run_id_name_or_prefix: UUID | str | None = None,
-                 artifact_version_id: UUID | str | None = None,
-                 artifact_name: str | None = None, artifact_version: str | None = None,
-                 infer_artifact: bool = False, model_version_id: UUID | str | None = None,
-                 model_name: str | None = None, model_version: Any = None,
-                 infer_model: bool = False) -> None:
+def log_metadata(
+    metadata: dict[str, Any],
+    step_id: UUID | str | None = None,
+    step_name: str | None = None,
+    run_id_name_or_prefix: UUID | str | None = None,
+    artifact_version_id: UUID | str | None = None,
+    artifact_name: str | None = None,
+    artifact_version: str | None = None,
+    infer_artifact: bool = False,
+    model_version_id: UUID | str | None = None,
+    model_name: str | None = None,
+    model_version: Any = None,
+    infer_model: bool = False,
+) -> None:
     """Attach metadata to a step run, a pipeline run or an artifact version (see the module
     docstring for the targets). Model targets come with the Model Control Plane."""
-    _refuse_model_targets("log_metadata", model_version_id or model_name or model_version
-                          or infer_model)
+    _refuse_model_targets(
+        "log_metadata", model_version_id or model_name or model_version or infer_model
+    )
     values = _values(metadata, "log_metadata")
     context = current_step_context()
     store = _store(context)
     if step_id is not None:
         store.add_metadata(R.STEP_RUN, str(store.get_step_run(str(step_id)).id), values)
     elif step_name is not None and run_id_name_or_prefix is not None:
-        store.add_metadata(R.STEP_RUN, _step_run_id(store, step_name, run_id_name_or_prefix),
-                           values)
+        store.add_metadata(
+            R.STEP_RUN, _step_run_id(store, step_name, run_id_name_or_prefix), values
+        )
     elif run_id_name_or_prefix is not None:
         run = store.get_run(str(run_id_name_or_prefix), allow_name_prefix=True)
         store.add_metadata(R.PIPELINE_RUN, run.id, values)
     elif artifact_version_id is not None:
-        store.add_metadata(R.ARTIFACT_VERSION,
-                           store.get_artifact_version(str(artifact_version_id)).id, values)
+        store.add_metadata(
+            R.ARTIFACT_VERSION, store.get_artifact_version(str(artifact_version_id)).id, values
+        )
     elif artifact_name is not None and not infer_artifact:
         # without artifact_version: the newest version (ZenML refuses; see zenml-differences)
         _to_artifact(context, store, artifact_name, artifact_version, values)
@@ -127,22 +142,33 @@ def log_metadata(metadata: dict[str, Any], step_id: UUID | str | None = None,
             raise ConfigError(
                 "log_metadata(infer_artifact=True) works only inside a step with outputs; "
                 "outside one, give artifact_version_id= or artifact_name= with "
-                "artifact_version=.")
+                "artifact_version=."
+            )
         _to_output(context, context.infer_output(artifact_name), values)
     elif context is not None and step_name is None and artifact_version is None:
         context.step_metadata.update(values)
     else:
-        given = [n for n, v in (("step_name", step_name),
-                                ("artifact_version", artifact_version)) if v is not None]
+        given = [
+            n
+            for n, v in (("step_name", step_name), ("artifact_version", artifact_version))
+            if v is not None
+        ]
         if not given:
             raise ConfigError(f"log_metadata() outside a step needs a target.\n{_USAGE}")
-        raise ConfigError(f"log_metadata(): {' and '.join(given)} alone names no target "
-                         f"(step_name= goes with run_id_name_or_prefix=, artifact_version= "
-                         f"with artifact_name=).\n{_USAGE}")
+        raise ConfigError(
+            f"log_metadata(): {' and '.join(given)} alone names no target "
+            f"(step_name= goes with run_id_name_or_prefix=, artifact_version= "
+            f"with artifact_name=).\n{_USAGE}"
+        )
 
 
-def _to_artifact(context: StepContext | None, store: Store, artifact_name: str,
-                 artifact_version: str | None, values: dict[str, Any]) -> None:
+def _to_artifact(
+    context: StepContext | None,
+    store: Store,
+    artifact_name: str,
+    artifact_version: str | None,
+    values: dict[str, Any],
+) -> None:
     """An output of the running step (buffered) when it is one and no version is given,
     else that artifact's version (the newest without `artifact_version`), written now."""
     if context is not None and artifact_version is None:
@@ -150,14 +176,18 @@ def _to_artifact(context: StepContext | None, store: Store, artifact_name: str,
         if found is not None:
             _to_output(context, found, values)
             return
-    record = store.get_artifact_version(artifact_name, None if artifact_version is None
-                                        else str(artifact_version))
+    record = store.get_artifact_version(
+        artifact_name, None if artifact_version is None else str(artifact_version)
+    )
     store.add_metadata(R.ARTIFACT_VERSION, record.id, values)
 
 
-def log_step_metadata(metadata: dict[str, Any], step_name: str | None = None,
-                      pipeline_name_id_or_prefix: UUID | str | None = None,
-                      run_id: str | None = None) -> None:
+def log_step_metadata(
+    metadata: dict[str, Any],
+    step_name: str | None = None,
+    pipeline_name_id_or_prefix: UUID | str | None = None,
+    run_id: str | None = None,
+) -> None:
     """Attach metadata to a step run: inside a step with no arguments, the running one;
     otherwise step `step_name` of run `run_id`, or of the latest run of pipeline
     `pipeline_name_id_or_prefix`."""
@@ -166,8 +196,10 @@ def log_step_metadata(metadata: dict[str, Any], step_name: str | None = None,
     store = _store(context)
     if step_name is None:
         if context is None:
-            raise ConfigError("log_step_metadata() outside a step needs step_name= (with "
-                             "run_id= or pipeline_name_id_or_prefix=).")
+            raise ConfigError(
+                "log_step_metadata() outside a step needs step_name= (with "
+                "run_id= or pipeline_name_id_or_prefix=)."
+            )
         context.step_metadata.update(values)
         return
     if run_id is not None:
@@ -184,13 +216,16 @@ def log_step_metadata(metadata: dict[str, Any], step_name: str | None = None,
             return
         run = context.pipeline_run.id
     else:
-        raise ConfigError("log_step_metadata() outside a step needs run_id= or "
-                         "pipeline_name_id_or_prefix= (its latest run) with step_name=.")
+        raise ConfigError(
+            "log_step_metadata() outside a step needs run_id= or "
+            "pipeline_name_id_or_prefix= (its latest run) with step_name=."
+        )
     store.add_metadata(R.STEP_RUN, _step_run_id(store, step_name, run), values)
 
 
-def log_artifact_metadata(metadata: dict[str, Any], artifact_name: str | None = None,
-                          artifact_version: str | None = None) -> None:
+def log_artifact_metadata(
+    metadata: dict[str, Any], artifact_name: str | None = None, artifact_version: str | None = None
+) -> None:
     """Attach metadata to an artifact version. Inside a step: by default its single output,
     or the output named `artifact_name`; any other name means that artifact's newest version
     (or `artifact_version`). Outside a step `artifact_name` is required."""
@@ -201,23 +236,29 @@ def log_artifact_metadata(metadata: dict[str, Any], artifact_name: str | None = 
             try:
                 output = context._output_name(None)
             except RuntimeError as error:
-                raise ConfigError(f"log_artifact_metadata() without artifact_name=: {error}") \
-                    from None
+                raise ConfigError(
+                    f"log_artifact_metadata() without artifact_name=: {error}"
+                ) from None
             _to_output(context, output, values)
             return
     if artifact_name is None:
-        raise ConfigError("log_artifact_metadata() outside a step needs artifact_name= (and "
-                         "optionally artifact_version=).")
+        raise ConfigError(
+            "log_artifact_metadata() outside a step needs artifact_name= (and "
+            "optionally artifact_version=)."
+        )
     _to_artifact(context, _store(context), artifact_name, artifact_version, values)
 
 
 # -- bulk --------------------------------------------------------------------------------------
-def bulk_log_metadata(metadata: dict[str, Any],
-                      pipeline_runs: list[PipelineRunIdentifier] | None = None,
-                      step_runs: list[StepRunIdentifier] | None = None,
-                      artifact_versions: list[ArtifactVersionIdentifier] | None = None,
-                      model_versions: list[Any] | None = None, infer_models: bool = False,
-                      infer_artifacts: bool = False) -> None:
+def bulk_log_metadata(
+    metadata: dict[str, Any],
+    pipeline_runs: list[PipelineRunIdentifier] | None = None,
+    step_runs: list[StepRunIdentifier] | None = None,
+    artifact_versions: list[ArtifactVersionIdentifier] | None = None,
+    model_versions: list[Any] | None = None,
+    infer_models: bool = False,
+    infer_artifacts: bool = False,
+) -> None:
     """The same metadata on many runs, step runs and artifact versions at once;
     `infer_artifacts=True` inside a step adds every output of the step. Model versions come
     with the Model Control Plane."""
@@ -225,8 +266,10 @@ def bulk_log_metadata(metadata: dict[str, Any],
     values = _values(metadata, "bulk_log_metadata")
     context = current_step_context()
     if not (pipeline_runs or step_runs or artifact_versions or infer_artifacts):
-        raise ConfigError("bulk_log_metadata() needs at least one target: pipeline_runs=, "
-                         "step_runs=, artifact_versions= or infer_artifacts=True.")
+        raise ConfigError(
+            "bulk_log_metadata() needs at least one target: pipeline_runs=, "
+            "step_runs=, artifact_versions= or infer_artifacts=True."
+        )
     if infer_artifacts and context is None:
         raise ConfigError("bulk_log_metadata(infer_artifacts=True) works only inside a step.")
     store = _store(context)
@@ -240,8 +283,11 @@ def bulk_log_metadata(metadata: dict[str, Any],
             assert step.name is not None and step.run is not None
             targets.append((R.STEP_RUN, _step_run_id(store, step.name, step.run.value)))
     for version in artifact_versions or []:
-        record = (store.get_artifact_version(str(version.id)) if version.id is not None
-                  else store.get_artifact_version(str(version.name), str(version.version)))
+        record = (
+            store.get_artifact_version(str(version.id))
+            if version.id is not None
+            else store.get_artifact_version(str(version.name), str(version.version))
+        )
         targets.append((R.ARTIFACT_VERSION, record.id))
     if infer_artifacts:
         assert context is not None
@@ -251,5 +297,12 @@ def bulk_log_metadata(metadata: dict[str, Any],
         store.add_metadata(resource_type, str(resource_id), values)
 
 
-__all__ = ["ArtifactVersionIdentifier", "PipelineRunIdentifier", "StepRunIdentifier",
-           "bulk_log_metadata", "log_artifact_metadata", "log_metadata", "log_step_metadata"]
+__all__ = [
+    "ArtifactVersionIdentifier",
+    "PipelineRunIdentifier",
+    "StepRunIdentifier",
+    "bulk_log_metadata",
+    "log_artifact_metadata",
+    "log_metadata",
+    "log_step_metadata",
+]

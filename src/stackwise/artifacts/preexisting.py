@@ -47,7 +47,8 @@ class PreexistingDataMaterializer(BaseMaterializer):
     def save(self, data: Any) -> None:
         raise MaterializerError(
             "PreexistingDataMaterializer only loads files registered with register_artifact(); "
-            "to save a Path, return it from a step (PathMaterializer copies what it names).")
+            "to save a Path, return it from a step (PathMaterializer copies what it names)."
+        )
 
 
 __all__ = ["PreexistingDataMaterializer"]

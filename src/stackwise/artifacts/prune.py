@@ -51,8 +51,9 @@ class OrphanFolder:
 
     @property
     def modified_at(self) -> datetime | None:
-        return (None if self.modified is None
-                else datetime.fromtimestamp(self.modified, timezone.utc))
+        return (
+            None if self.modified is None else datetime.fromtimestamp(self.modified, timezone.utc)
+        )
 
 
 @dataclass(frozen=True)
@@ -76,8 +77,13 @@ class _Folder:
     size: int | None = None
 
 
-def find_orphans(store: Store, artifact_store: BaseArtifactStore, *,
-                 min_age: float = DEFAULT_MIN_AGE, now: float | None = None) -> OrphanScan:
+def find_orphans(
+    store: Store,
+    artifact_store: BaseArtifactStore,
+    *,
+    min_age: float = DEFAULT_MIN_AGE,
+    now: float | None = None,
+) -> OrphanScan:
     """The version folders under `artifact_store`'s root that no version of `store` references.
 
     Folders are listed before the references are read: a step that registers its outputs
@@ -92,21 +98,27 @@ def find_orphans(store: Store, artifact_store: BaseArtifactStore, *,
     now = time.time() if now is None else now
     scan = OrphanScan()
     for folder in folders:
-        if folder.version_id in ids or (folder.artifact, folder.version_id) in pairs \
-                or (folder.artifact, "") in pairs:
+        if (
+            folder.version_id in ids
+            or (folder.artifact, folder.version_id) in pairs
+            or (folder.artifact, "") in pairs
+        ):
             continue
-        orphan = OrphanFolder(folder.uri, folder.artifact, folder.version_id, folder.modified,
-                              folder.size)
-        old_enough = min_age == 0 or (folder.modified is not None
-                                      and now - folder.modified >= min_age)
+        orphan = OrphanFolder(
+            folder.uri, folder.artifact, folder.version_id, folder.modified, folder.size
+        )
+        old_enough = min_age == 0 or (
+            folder.modified is not None and now - folder.modified >= min_age
+        )
         (scan.orphans if old_enough else scan.too_young).append(orphan)
     scan.orphans.sort(key=lambda o: o.uri)
     scan.too_young.sort(key=lambda o: o.uri)
     return scan
 
 
-def delete_orphans(store: Store, artifact_store: BaseArtifactStore,
-                   orphans: Iterable[OrphanFolder]) -> list[OrphanFolder]:
+def delete_orphans(
+    store: Store, artifact_store: BaseArtifactStore, orphans: Iterable[OrphanFolder]
+) -> list[OrphanFolder]:
     """Remove the folders of `orphans`, checking again just before that no version was
     registered for them since the scan. Returns those removed."""
     orphans = list(orphans)
@@ -121,8 +133,9 @@ def delete_orphans(store: Store, artifact_store: BaseArtifactStore,
 
 
 # -- references ------------------------------------------------------------------------------
-def _referenced(store: Store, artifact_store: BaseArtifactStore,
-                folder_ids: list[str]) -> tuple[set[str], set[tuple[str, str]]]:
+def _referenced(
+    store: Store, artifact_store: BaseArtifactStore, folder_ids: list[str]
+) -> tuple[set[str], set[tuple[str, str]]]:
     """What versions point at: the ids among `folder_ids` that are versions (folders are named
     after their version), and the (artifact folder, version folder) pairs of every URI under
     the root; ("name", "") stands for a URI naming a whole artifact folder."""
@@ -131,7 +144,7 @@ def _referenced(store: Store, artifact_store: BaseArtifactStore,
     for record in _all_versions(store):
         uri = record.uri.rstrip("/")
         if uri.startswith(root + "/"):
-            parts = uri[len(root) + 1:].split("/")
+            parts = uri[len(root) + 1 :].split("/")
             pairs.add((parts[0], parts[1] if len(parts) > 1 else ""))
     # by id as well: paging is no snapshot, and a version may have registered meanwhile
     return set(_existing_version_ids(store, folder_ids)), pairs
@@ -149,7 +162,7 @@ def _all_versions(store: Store) -> Iterator[Any]:
 
 def _existing_version_ids(store: Store, ids: list[str]) -> Iterator[str]:
     for start in range(0, len(ids), _ID_BATCH):
-        yield from store.get_artifact_versions(ids[start:start + _ID_BATCH])
+        yield from store.get_artifact_versions(ids[start : start + _ID_BATCH])
 
 
 def _is_version_id(name: str) -> bool:
@@ -196,8 +209,9 @@ def _local_folders(root: str) -> Iterator[_Folder]:
 def _subdirs(path: str) -> list[os.DirEntry[str]]:
     try:
         with os.scandir(path) as entries:
-            return sorted((e for e in entries if e.is_dir(follow_symlinks=False)),
-                          key=lambda e: e.name)
+            return sorted(
+                (e for e in entries if e.is_dir(follow_symlinks=False)), key=lambda e: e.name
+            )
     except (FileNotFoundError, NotADirectoryError):
         return []
 
@@ -212,19 +226,20 @@ def _fsspec_folders(artifact_store: BaseArtifactStore, filesystem: Any) -> Itera
         return
     folders: dict[tuple[str, str], _Folder] = {}
     for path, info in found.items():
-        parts = str(path).rstrip("/")[len(root_key) + 1:].split("/")
+        parts = str(path).rstrip("/")[len(root_key) + 1 :].split("/")
         if len(parts) < 3 or not _is_version_id(parts[1]):
             continue  # a file at the root or directly in an artifact folder: not ours
         key = (parts[0], parts[1])
         folder = folders.get(key)
         if folder is None:
-            folder = folders[key] = _Folder(parts[0], parts[1],
-                                            artifact_store.join(root, parts[0], parts[1]),
-                                            None, 0)
+            folder = folders[key] = _Folder(
+                parts[0], parts[1], artifact_store.join(root, parts[0], parts[1]), None, 0
+            )
         modified = _info_time(info)
         if modified is not None:
-            folder.modified = modified if folder.modified is None \
-                else max(folder.modified, modified)
+            folder.modified = (
+                modified if folder.modified is None else max(folder.modified, modified)
+            )
         folder.size = (folder.size or 0) + int(info.get("size") or 0)
     yield from folders.values()
 
@@ -275,8 +290,10 @@ def parse_age(text: str) -> float:
     try:
         seconds = float(value) * factor
     except ValueError:
-        raise ConfigError(f"Cannot read the age {text!r}: give a number with an optional unit "
-                         "s, m, h or d, e.g. 30m, 1h, 0.") from None
+        raise ConfigError(
+            f"Cannot read the age {text!r}: give a number with an optional unit "
+            "s, m, h or d, e.g. 30m, 1h, 0."
+        ) from None
     if seconds < 0:
         raise ConfigError(f"The age {text!r} is negative; use 0 to include every folder.")
     return seconds

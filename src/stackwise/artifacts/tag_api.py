@@ -44,8 +44,11 @@ class Tag(BaseModel):
         from stackwise.models.tag import TagRequest
         from stackwise.store.sql.tags import default_color
 
-        return TagRequest(name=self.name, exclusive=bool(self.exclusive),
-                          color=self.color or ColorVariants(default_color(self.name)))
+        return TagRequest(
+            name=self.name,
+            exclusive=bool(self.exclusive),
+            color=self.color or ColorVariants(default_color(self.name)),
+        )
 
 
 _USAGE = """Give exactly one target:
@@ -62,13 +65,15 @@ def _tag_list(tags: Any, function: str, *, allow_cascade: bool = False) -> list[
     items = [tags] if isinstance(tags, (str, Tag)) else list(tags)
     for item in items:
         if not isinstance(item, (str, Tag)):
-            raise TypeError(f"{function}() takes tag names or stackwise.Tag objects; got "
-                            f"{type(item).__name__}.")
+            raise TypeError(
+                f"{function}() takes tag names or stackwise.Tag objects; got {type(item).__name__}."
+            )
         if isinstance(item, Tag) and item.cascade and not allow_cascade:
             raise ConfigError(
                 f"Tag '{item.name}' has cascade=True, which only applies to tags given to "
                 f"@pipeline(tags=[...]) (the run's artifact versions get them too); "
-                f"{function}() tags one resource. Drop cascade=True.")
+                f"{function}() tags one resource. Drop cascade=True."
+            )
     return items
 
 
@@ -76,38 +81,68 @@ def _names(tags: list[Any]) -> list[str]:
     return [t if isinstance(t, str) else t.name for t in tags]
 
 
-def _target(function: str, *, pipeline: Any, run: Any, run_template: Any, snapshot: Any,
-            deployment: Any, artifact: Any, artifact_version_id: Any, artifact_name: Any,
-            artifact_version: Any, infer_artifact: Any,
-            context: StepContext | None, store: Store) -> tuple[str, str] | str:
+def _target(
+    function: str,
+    *,
+    pipeline: Any,
+    run: Any,
+    run_template: Any,
+    snapshot: Any,
+    deployment: Any,
+    artifact: Any,
+    artifact_version_id: Any,
+    artifact_name: Any,
+    artifact_version: Any,
+    infer_artifact: Any,
+    context: StepContext | None,
+    store: Store,
+) -> tuple[str, str] | str:
     """("resource type", id) of the target, or the output name of the running step when the
     target is one of its outputs (buffered)."""
-    for label, value in (("run_template", run_template), ("snapshot", snapshot),
-                         ("deployment", deployment)):
+    for label, value in (
+        ("run_template", run_template),
+        ("snapshot", snapshot),
+        ("deployment", deployment),
+    ):
         if value is not None:
             raise ConfigError(
                 f"{function}({label}=...): stackwise has no run templates, snapshots or "
-                "deployments to tag. Tag the pipeline (pipeline=) or its runs (run=) instead.")
-    given = [name for name, value in (
-        ("pipeline", pipeline), ("run", run), ("artifact", artifact),
-        ("artifact_version_id", artifact_version_id),
-        ("infer_artifact", infer_artifact or None)) if value is not None]
+                "deployments to tag. Tag the pipeline (pipeline=) or its runs (run=) instead."
+            )
+    given = [
+        name
+        for name, value in (
+            ("pipeline", pipeline),
+            ("run", run),
+            ("artifact", artifact),
+            ("artifact_version_id", artifact_version_id),
+            ("infer_artifact", infer_artifact or None),
+        )
+        if value is not None
+    ]
     if artifact_version is not None and not infer_artifact:
         if artifact_name is None:
-            raise ConfigError(f"{function}(artifact_version=...) also needs artifact_name=.\n"
-                             + _USAGE.replace("add_tags", function))
+            raise ConfigError(
+                f"{function}(artifact_version=...) also needs artifact_name=.\n"
+                + _USAGE.replace("add_tags", function)
+            )
         given.append("artifact_name/artifact_version")
     elif artifact_name is not None and not infer_artifact:
-        raise ConfigError(f"{function}(artifact_name=...) also needs artifact_version= (or "
-                         "infer_artifact=True inside a step).\n"
-                         + _USAGE.replace("add_tags", function))
+        raise ConfigError(
+            f"{function}(artifact_name=...) also needs artifact_version= (or "
+            "infer_artifact=True inside a step).\n" + _USAGE.replace("add_tags", function)
+        )
     if len(given) > 1:
-        raise ConfigError(f"{function}() got several targets ({', '.join(given)}).\n"
-                         + _USAGE.replace("add_tags", function))
+        raise ConfigError(
+            f"{function}() got several targets ({', '.join(given)}).\n"
+            + _USAGE.replace("add_tags", function)
+        )
     if not given:
         if context is None:
-            raise ConfigError(f"{function}() outside a step needs a target.\n"
-                             + _USAGE.replace("add_tags", function))
+            raise ConfigError(
+                f"{function}() outside a step needs a target.\n"
+                + _USAGE.replace("add_tags", function)
+            )
         return "pipeline_run", str(context.pipeline_run.id)
     if pipeline is not None:
         return "pipeline", store.get_pipeline(str(pipeline), allow_name_prefix=True).id
@@ -122,36 +157,57 @@ def _target(function: str, *, pipeline: Any, run: Any, run_template: Any, snapsh
             raise ConfigError(
                 f"{function}(infer_artifact=True) works only inside a step with outputs; "
                 "outside one, give artifact_version_id= or artifact_name= with "
-                "artifact_version=.")
+                "artifact_version=."
+            )
         return context.infer_output(artifact_name)
-    return "artifact_version", store.get_artifact_version(str(artifact_name),
-                                                          str(artifact_version)).id
+    return "artifact_version", store.get_artifact_version(
+        str(artifact_name), str(artifact_version)
+    ).id
 
 
 def _uuid(value: Any) -> UUID:
     try:
         return value if isinstance(value, UUID) else UUID(str(value))
     except ValueError:
-        raise ConfigError(f"artifact_version_id={value!r} is not an id; to name a version, give "
-                         "artifact_name= and artifact_version=.") from None
+        raise ConfigError(
+            f"artifact_version_id={value!r} is not an id; to name a version, give "
+            "artifact_name= and artifact_version=."
+        ) from None
 
 
-def add_tags(tags: str | Tag | list[str | Tag], pipeline: UUID | str | None = None,
-             run: UUID | str | None = None, run_template: UUID | str | None = None,
-             snapshot: UUID | str | None = None, deployment: UUID | str | None = None,
-             artifact: UUID | str | None = None, artifact_version_id: UUID | None = None,
-             artifact_name: str | None = None, artifact_version: str | None = None,
-             infer_artifact: bool | None = None) -> None:
+def add_tags(
+    tags: str | Tag | list[str | Tag],
+    pipeline: UUID | str | None = None,
+    run: UUID | str | None = None,
+    run_template: UUID | str | None = None,
+    snapshot: UUID | str | None = None,
+    deployment: UUID | str | None = None,
+    artifact: UUID | str | None = None,
+    artifact_version_id: UUID | None = None,
+    artifact_name: str | None = None,
+    artifact_version: str | None = None,
+    infer_artifact: bool | None = None,
+) -> None:
     """Attach tags (names or `Tag`s; missing tags are created) to one target; see the module
     docstring for the targets."""
     items = _tag_list(tags, "add_tags")
     context = current_step_context()
     store = context.store if context is not None else _store()
-    target = _target("add_tags", pipeline=pipeline, run=run, run_template=run_template,
-                     snapshot=snapshot, deployment=deployment, artifact=artifact,
-                     artifact_version_id=artifact_version_id, artifact_name=artifact_name,
-                     artifact_version=artifact_version, infer_artifact=infer_artifact,
-                     context=context, store=store)
+    target = _target(
+        "add_tags",
+        pipeline=pipeline,
+        run=run,
+        run_template=run_template,
+        snapshot=snapshot,
+        deployment=deployment,
+        artifact=artifact,
+        artifact_version_id=artifact_version_id,
+        artifact_name=artifact_name,
+        artifact_version=artifact_version,
+        infer_artifact=infer_artifact,
+        context=context,
+        store=store,
+    )
     if isinstance(target, str):
         assert context is not None
         context.add_output_tags(items, target)
@@ -159,22 +215,39 @@ def add_tags(tags: str | Tag | list[str | Tag], pipeline: UUID | str | None = No
     store.attach_tags(target[0], [target[1]], items)
 
 
-def remove_tags(tags: str | list[str], pipeline: UUID | str | None = None,
-                run: UUID | str | None = None, run_template: UUID | str | None = None,
-                snapshot: UUID | str | None = None, deployment: UUID | str | None = None,
-                artifact: UUID | str | None = None, artifact_version_id: UUID | None = None,
-                artifact_name: str | None = None, artifact_version: str | None = None,
-                infer_artifact: bool | None = None) -> None:
+def remove_tags(
+    tags: str | list[str],
+    pipeline: UUID | str | None = None,
+    run: UUID | str | None = None,
+    run_template: UUID | str | None = None,
+    snapshot: UUID | str | None = None,
+    deployment: UUID | str | None = None,
+    artifact: UUID | str | None = None,
+    artifact_version_id: UUID | None = None,
+    artifact_name: str | None = None,
+    artifact_version: str | None = None,
+    infer_artifact: bool | None = None,
+) -> None:
     """Detach tags from one target (the same targets as `add_tags`); tags the target does not
     carry are skipped."""
     names = _names(_tag_list(tags, "remove_tags", allow_cascade=True))
     context = current_step_context()
     store = context.store if context is not None else _store()
-    target = _target("remove_tags", pipeline=pipeline, run=run, run_template=run_template,
-                     snapshot=snapshot, deployment=deployment, artifact=artifact,
-                     artifact_version_id=artifact_version_id, artifact_name=artifact_name,
-                     artifact_version=artifact_version, infer_artifact=infer_artifact,
-                     context=context, store=store)
+    target = _target(
+        "remove_tags",
+        pipeline=pipeline,
+        run=run,
+        run_template=run_template,
+        snapshot=snapshot,
+        deployment=deployment,
+        artifact=artifact,
+        artifact_version_id=artifact_version_id,
+        artifact_name=artifact_name,
+        artifact_version=artifact_version,
+        infer_artifact=infer_artifact,
+        context=context,
+        store=store,
+    )
     if isinstance(target, str):
         assert context is not None
         context.remove_output_tags(names, target)

@@ -46,7 +46,7 @@ def _step_tracker(function: str) -> BaseExperimentTracker:
     if context is None:
         raise RuntimeError(
             f"stackwise.{function}() works only inside a running step that declares an "
-            "experiment tracker (@step(experiment_tracker=\"<name>\")); this code runs outside "
+            'experiment tracker (@step(experiment_tracker="<name>")); this code runs outside '
             "any step. Outside a pipeline, call the tracking library itself."
         )
     name = context.spec.experiment_tracker
@@ -58,13 +58,15 @@ def _step_tracker(function: str) -> BaseExperimentTracker:
             have = f"The active stack '{stack.name}' has experiment tracker(s) {choices}."
             example = trackers[0]
         else:
-            have = (f"The active stack '{stack.name}' has no experiment tracker: register one "
-                    "(`stackwise experiment-tracker register <name> --flavor=mlflow`) and add "
-                    f"it (`stackwise stack update {stack.name} -e <name>`).")
+            have = (
+                f"The active stack '{stack.name}' has no experiment tracker: register one "
+                "(`stackwise experiment-tracker register <name> --flavor=mlflow`) and add "
+                f"it (`stackwise stack update {stack.name} -e <name>`)."
+            )
             example = "<name>"
         raise StackValidationError(
             f"Step '{context.step_name}' called stackwise.{function}() but declares no "
-            f"experiment tracker. Declare one: @step(experiment_tracker=\"{example}\"), or "
+            f'experiment tracker. Declare one: @step(experiment_tracker="{example}"), or '
             f"set `steps: {{{context.step_name}: {{experiment_tracker: {example}}}}}` in the "
             f"run config. {have}"
         )

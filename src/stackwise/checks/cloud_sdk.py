@@ -34,9 +34,11 @@ CLOUD_PACKAGES: dict[str, str] = {
     "adlfs": "Azure",
 }
 DYNAMIC_IMPORTS = frozenset({"importlib.import_module", "__import__"})
-ADVICE = ("the step then runs only where that cloud is reachable and configured, not on any "
-          "stack. Return the value and let the active stack's artifact store save it (take "
-          "inputs as step parameters).")
+ADVICE = (
+    "the step then runs only where that cloud is reachable and configured, not on any "
+    "stack. Return the value and let the active stack's artifact store save it (take "
+    "inputs as step parameters)."
+)
 
 
 def cloud_package(dotted: str) -> tuple[str, str] | None:
@@ -53,8 +55,10 @@ def imported_packages(node: ast.Import | ast.ImportFrom) -> tuple[list[str], str
         names = [alias.name for alias in node.names]
     elif node.level == 0 and node.module:
         # `from google import cloud` imports google.cloud, as `from google.cloud import x` does
-        names = [f"{node.module}.{alias.name}" if alias.name != "*" else node.module
-                 for alias in node.names]
+        names = [
+            f"{node.module}.{alias.name}" if alias.name != "*" else node.module
+            for alias in node.names
+        ]
     else:
         return None
     matches = [(name, cloud_package(name)) for name in names]

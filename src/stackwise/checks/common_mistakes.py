@@ -58,10 +58,13 @@ class Scan:
         self.tracker_uses.extend(other.tracker_uses)
 
 
-def check_paths(paths: Iterable[str | os.PathLike[str]],
-                registered_trackers: Collection[str] | None = None, *,
-                stacks: Mapping[str, Sequence[str]] | None = None,
-                active_stack: str | None = None) -> list[Finding]:
+def check_paths(
+    paths: Iterable[str | os.PathLike[str]],
+    registered_trackers: Collection[str] | None = None,
+    *,
+    stacks: Mapping[str, Sequence[str]] | None = None,
+    active_stack: str | None = None,
+) -> list[Finding]:
     """Every finding in the files under `paths`, sorted by file and position.
 
     SW004 runs only when `registered_trackers` is given (the experiment tracker names in the
@@ -74,8 +77,9 @@ def check_paths(paths: Iterable[str | os.PathLike[str]],
     scan = scan_paths(paths)
     findings = list(scan.findings)
     if registered_trackers is not None:
-        findings += tracker_findings(scan.tracker_uses, registered_trackers, stacks=stacks,
-                                     active_stack=active_stack)
+        findings += tracker_findings(
+            scan.tracker_uses, registered_trackers, stacks=stacks, active_stack=active_stack
+        )
     return sort_findings(findings)
 
 
@@ -99,8 +103,18 @@ def scan_file(path: Path) -> Scan:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         source = data.decode(encoding)
     except (OSError, SyntaxError, UnicodeDecodeError, LookupError) as error:
-        return Scan([shown], [Finding(shown, 1, 1, PARSE_ERROR,
-                                      f"cannot read this file ({error}); it was not checked.")])
+        return Scan(
+            [shown],
+            [
+                Finding(
+                    shown,
+                    1,
+                    1,
+                    PARSE_ERROR,
+                    f"cannot read this file ({error}); it was not checked.",
+                )
+            ],
+        )
     return scan_source(source, shown)
 
 
@@ -114,13 +128,26 @@ def scan_source(source: str, path: str = "<string>") -> Scan:
         line = getattr(error, "lineno", None) or 1
         col = getattr(error, "offset", None) or 1
         reason = getattr(error, "msg", None) or str(error) or type(error).__name__
-        return Scan([path], [Finding(path, line, col, PARSE_ERROR,
-                                     f"cannot parse this file ({reason}); it was not checked. "
-                                     "Fix the syntax error to check it.")])
+        return Scan(
+            [path],
+            [
+                Finding(
+                    path,
+                    line,
+                    col,
+                    PARSE_ERROR,
+                    f"cannot parse this file ({reason}); it was not checked. "
+                    "Fix the syntax error to check it.",
+                )
+            ],
+        )
     walker = _Walker(path, source)
     walker.walk(tree)
-    return Scan([path], [f for f in walker.findings if not walker.silenced(f.line, f.code)],
-                [u for u in walker.tracker_uses if not walker.silenced(u.line, TRACKER_CODE)])
+    return Scan(
+        [path],
+        [f for f in walker.findings if not walker.silenced(f.line, f.code)],
+        [u for u in walker.tracker_uses if not walker.silenced(u.line, TRACKER_CODE)],
+    )
 
 
 class _Walker:
@@ -160,8 +187,7 @@ class _Walker:
                 for child in getattr(node, name, ()):
                     pending.append((child, scope))
 
-    def _walk_step(self, function: ast.FunctionDef | ast.AsyncFunctionDef,
-                   scope: Scope) -> None:
+    def _walk_step(self, function: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> None:
         pending: list[tuple[ast.AST, Scope, StepDef | None]] = [(function, scope, None)]
         while pending:
             node, scope, step = pending.pop()
@@ -177,8 +203,9 @@ class _Walker:
                 self._check_in_step(node, scope, step)
             pending.extend((child, scope, step) for child in ast.iter_child_nodes(node))
 
-    def _enter_function(self, function: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope,
-                        step: StepDef | None) -> list[tuple[ast.AST, Scope, StepDef | None]]:
+    def _enter_function(
+        self, function: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope, step: StepDef | None
+    ) -> list[tuple[ast.AST, Scope, StepDef | None]]:
         # decorators, defaults and annotations belong to the enclosing scope
         outer: list[ast.AST] = [*function.decorator_list, function.args]
         if function.returns is not None:
@@ -189,8 +216,10 @@ class _Walker:
             inner_step = StepDef(function.name, function)
             self._check_step(inner_step, decorator)
         inner = Scope.for_function(function, scope, in_step=inner_step is not None)
-        return [*((n, scope, step) for n in outer),
-                *((n, inner, inner_step) for n in function.body)]
+        return [
+            *((n, scope, step) for n in outer),
+            *((n, inner, inner_step) for n in function.body),
+        ]
 
     def _check_step(self, step: StepDef, decorator: ast.expr) -> None:
         returned = step_outputs.value_return(step.node)
@@ -232,8 +261,11 @@ class _Walker:
                 continue
             kind = hardcoded_paths.absolute_kind(leading[0])
             if kind is not None:
-                self._add(argument, hardcoded_paths.CODE,
-                          hardcoded_paths.message(step.name, kind, *leading, used_in))
+                self._add(
+                    argument,
+                    hardcoded_paths.CODE,
+                    hardcoded_paths.message(step.name, kind, *leading, used_in),
+                )
 
     def _add(self, node: ast.AST, code: str, message: str) -> None:
         line, col = self._position(node)

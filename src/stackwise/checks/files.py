@@ -8,8 +8,7 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-SKIPPED_DIRS = frozenset({".venv", "venv", ".git", "__pycache__", "site-packages",
-                          "node_modules"})
+SKIPPED_DIRS = frozenset({".venv", "venv", ".git", "__pycache__", "site-packages", "node_modules"})
 
 
 def _is_skipped(directory: Path) -> bool:

@@ -33,29 +33,72 @@ import re
 from stackwise.checks.scopes import Scope, dotted_name
 
 CODE = "SW002"
-_ABSOLUTE = re.compile(r"""
+_ABSOLUTE = re.compile(
+    r"""
     /[^\s/]                       # /home/..., /tmp/...
   | [A-Za-z]:[\\/]                # C:\..., C:/...
   | \\\\[^\\\s]                   # \\server\share
   | ~[\w.-]*[\\/]                 # ~/..., ~user/...
-""", re.X)
+""",
+    re.X,
+)
 _BUCKET = re.compile(r"(?:s3|s3a|s3n|gs|gcs|az|abfs|abfss|wasb|wasbs|adl|hdfs|file)://", re.I)
 _HARMLESS = ("/dev/null", "/dev/stdout", "/dev/stderr")
 
-WRITERS = frozenset({
-    "to_parquet", "to_csv", "to_json", "to_pickle", "to_feather", "to_excel", "to_hdf",
-    "to_orc", "to_stata", "to_xml", "to_netcdf", "to_zarr", "to_html",
-    "write_parquet", "write_csv", "write_json", "write_ipc", "write_delta", "write_table",
-    "save", "save_model", "save_pretrained", "save_weights", "save_checkpoint", "savefig",
-    "savez", "savez_compressed", "savetxt", "tofile", "dump", "dump_model",
-    "makedirs", "mkdir",
-})
+WRITERS = frozenset(
+    {
+        "to_parquet",
+        "to_csv",
+        "to_json",
+        "to_pickle",
+        "to_feather",
+        "to_excel",
+        "to_hdf",
+        "to_orc",
+        "to_stata",
+        "to_xml",
+        "to_netcdf",
+        "to_zarr",
+        "to_html",
+        "write_parquet",
+        "write_csv",
+        "write_json",
+        "write_ipc",
+        "write_delta",
+        "write_table",
+        "save",
+        "save_model",
+        "save_pretrained",
+        "save_weights",
+        "save_checkpoint",
+        "savefig",
+        "savez",
+        "savez_compressed",
+        "savetxt",
+        "tofile",
+        "dump",
+        "dump_model",
+        "makedirs",
+        "mkdir",
+    }
+)
 COPIERS = frozenset({"copy", "copy2", "copyfile", "copytree", "move"})
-PATH_BUILDERS = frozenset({
-    "os.path.join", "posixpath.join", "ntpath.join", "os.path.expanduser",
-    "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.WindowsPath",
-    "pathlib.PurePosixPath", "pathlib.PureWindowsPath", "Path", "PurePath",
-})
+PATH_BUILDERS = frozenset(
+    {
+        "os.path.join",
+        "posixpath.join",
+        "ntpath.join",
+        "os.path.expanduser",
+        "pathlib.Path",
+        "pathlib.PurePath",
+        "pathlib.PosixPath",
+        "pathlib.WindowsPath",
+        "pathlib.PurePosixPath",
+        "pathlib.PureWindowsPath",
+        "Path",
+        "PurePath",
+    }
+)
 OPENERS = frozenset({"open"})
 _PATH_KEYWORD = re.compile(r"path|file|dir|dst|dest|uri|url|buf|where|target|output|^fp?$|^to$")
 _WRITE_MODE = re.compile(r"[wax+]")
@@ -63,7 +106,7 @@ _FOLLOW_LIMIT = 20  # names and concatenations followed before giving up (and no
 
 
 def absolute_kind(text: str) -> str | None:
-    """"bucket URI", "absolute path" or None (relative, empty, or harmless like /dev/null)."""
+    """ "bucket URI", "absolute path" or None (relative, empty, or harmless like /dev/null)."""
     if _BUCKET.match(text):
         return "bucket URI"
     if _ABSOLUTE.match(text) and not text.startswith(_HARMLESS):
@@ -88,8 +131,11 @@ def leading_text(node: ast.expr, scope: Scope) -> tuple[str, str | None] | None:
             node = first.value if isinstance(first, ast.FormattedValue) else first
         elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
             node = node.left
-        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-              and node.func.attr == "format"):
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "format"
+        ):
             node = node.func.value
         elif isinstance(node, ast.Name):
             value = scope.single_value(node.id)
@@ -106,15 +152,21 @@ def destinations(call: ast.Call, scope: Scope) -> tuple[str, list[ast.expr]] | N
     """(how the call reads in a message, the arguments that are destinations or path parts),
     or None when the call neither writes nor builds a path."""
     func = call.func
-    short = func.attr if isinstance(func, ast.Attribute) else (
-        func.id if isinstance(func, ast.Name) else None)
+    short = (
+        func.attr
+        if isinstance(func, ast.Attribute)
+        else (func.id if isinstance(func, ast.Name) else None)
+    )
     if short is None:
         return None
     shown = _shown(func)
     if short in OPENERS:
         mode = call.args[1] if len(call.args) > 1 else _keyword(call, "mode")
-        if not (isinstance(mode, ast.Constant) and isinstance(mode.value, str)
-                and _WRITE_MODE.search(mode.value)):
+        if not (
+            isinstance(mode, ast.Constant)
+            and isinstance(mode.value, str)
+            and _WRITE_MODE.search(mode.value)
+        ):
             return None
         target = call.args[0] if call.args else _keyword(call, "file")
         return f"{shown}(..., {mode.value!r})", [target] if target is not None else []
@@ -132,10 +184,12 @@ def destinations(call: ast.Call, scope: Scope) -> tuple[str, list[ast.expr]] | N
 def message(step: str, kind: str, text: str, via: str | None, used_in: str) -> str:
     shown = text if len(text) <= 60 else text[:57] + "..."
     through = f" (through {via})" if via else ""
-    return (f"step '{step}' passes the hard-coded {kind} {shown!r}{through} to {used_in}: it "
-            "exists on one machine or cloud only, so on another stack the step fails or writes "
-            "where no artifact store tracks it. Return the value and let the artifact store "
-            "save it; take locations as step parameters.")
+    return (
+        f"step '{step}' passes the hard-coded {kind} {shown!r}{through} to {used_in}: it "
+        "exists on one machine or cloud only, so on another stack the step fails or writes "
+        "where no artifact store tracks it. Return the value and let the artifact store "
+        "save it; take locations as step parameters."
+    )
 
 
 def _keyword(call: ast.Call, name: str) -> ast.expr | None:

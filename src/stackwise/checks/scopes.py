@@ -25,8 +25,14 @@ class Scope:
     asked about, and reading every one would make the check several times slower.
     """
 
-    def __init__(self, parent: Scope | None = None, body: Sequence[ast.AST] = (),
-                 params: Iterable[str] = (), *, in_step: bool = False) -> None:
+    def __init__(
+        self,
+        parent: Scope | None = None,
+        body: Sequence[ast.AST] = (),
+        params: Iterable[str] = (),
+        *,
+        in_step: bool = False,
+    ) -> None:
         self.parent = parent
         self.in_step = in_step  # this scope is a step's body or nested inside one
         self._pending: tuple[Sequence[ast.AST], Iterable[str]] | None = (body, params)
@@ -41,8 +47,11 @@ class Scope:
     @classmethod
     def for_function(cls, function: FunctionNode, parent: Scope, *, in_step: bool) -> Scope:
         args = function.args
-        params = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg,
-                                  args.kwarg) if a is not None]
+        params = [
+            a.arg
+            for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg)
+            if a is not None
+        ]
         body = function.body if isinstance(function.body, list) else [function.body]
         return cls(parent, body, params, in_step=in_step)
 

@@ -14,11 +14,16 @@ from dataclasses import dataclass
 
 from stackwise.checks.scopes import Scope, dotted_name
 
-STEP_DECORATORS = frozenset({
-    "step",  # bound nowhere in the file
-    "stackwise.step", "stackwise.steps.step", "stackwise.steps.base_step.step",
-    "zenml.step", "zenml.steps.step",
-})
+STEP_DECORATORS = frozenset(
+    {
+        "step",  # bound nowhere in the file
+        "stackwise.step",
+        "stackwise.steps.step",
+        "stackwise.steps.base_step.step",
+        "zenml.step",
+        "zenml.steps.step",
+    }
+)
 TRACKER_OPTION = "experiment_tracker"
 # step methods that take the same options as the decorator
 OPTION_METHODS = frozenset({"with_options", "configure"})
@@ -32,8 +37,9 @@ class StepDef:
     node: ast.FunctionDef | ast.AsyncFunctionDef
 
 
-def step_decorator(function: ast.FunctionDef | ast.AsyncFunctionDef,
-                   scope: Scope) -> ast.expr | None:
+def step_decorator(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope
+) -> ast.expr | None:
     """The decorator that makes `function` a step (resolved in the enclosing scope), if any."""
     for decorator in function.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
@@ -48,8 +54,11 @@ def tracker_option(call: ast.Call) -> tuple[str, ast.Constant] | None:
     wrong)."""
     for keyword in call.keywords:
         value = keyword.value
-        if (keyword.arg == TRACKER_OPTION and isinstance(value, ast.Constant)
-                and isinstance(value.value, str)):
+        if (
+            keyword.arg == TRACKER_OPTION
+            and isinstance(value, ast.Constant)
+            and isinstance(value.value, str)
+        ):
             return value.value, value
     return None
 

@@ -26,8 +26,11 @@ def value_return(function: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.Return
         node = pending.pop()
         if isinstance(node, _NESTED):
             continue
-        if isinstance(node, ast.Return) and node.value is not None and not (
-                isinstance(node.value, ast.Constant) and node.value.value is None):
+        if (
+            isinstance(node, ast.Return)
+            and node.value is not None
+            and not (isinstance(node.value, ast.Constant) and node.value.value is None)
+        ):
             if first is None or node.lineno < first.lineno:
                 first = node
         pending.extend(ast.iter_child_nodes(node))
@@ -43,6 +46,8 @@ def message(step: str, returned: ast.Return) -> str:
     else:
         fix = 'annotate it: `-> Annotated[T, "name"]`'
         what = f"returns a value (line {returned.lineno})"
-    return (f"step '{step}' {what} but has no return annotation: the output is saved under "
-            f"'output', unnamed and untyped, so lineage and materializer choice cannot rely on "
-            f"it; {fix}.")
+    return (
+        f"step '{step}' {what} but has no return annotation: the output is saved under "
+        f"'output', unnamed and untyped, so lineage and materializer choice cannot rely on "
+        f"it; {fix}."
+    )

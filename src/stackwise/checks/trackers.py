@@ -32,9 +32,13 @@ class TrackerUse:
     tracker: str
 
 
-def tracker_findings(uses: Sequence[TrackerUse], registered: Collection[str], *,
-                     stacks: Mapping[str, Sequence[str]] | None = None,
-                     active_stack: str | None = None) -> list[Finding]:
+def tracker_findings(
+    uses: Sequence[TrackerUse],
+    registered: Collection[str],
+    *,
+    stacks: Mapping[str, Sequence[str]] | None = None,
+    active_stack: str | None = None,
+) -> list[Finding]:
     """SW004 errors for unregistered tracker names, notes for ones the active stack lacks.
 
     `stacks` maps each stack name to its experiment trackers' names; without it (or without
@@ -54,20 +58,38 @@ def tracker_findings(uses: Sequence[TrackerUse], registered: Collection[str], *,
             have = ", ".join(repr(n) for n in sorted(registered)) or "none"
             flavor = next((f for f in KNOWN_FLAVORS if f in name.lower()), "FLAVOR")
             then = f", then add it to the active stack: `{add}`" if add else ""
-            findings.append(Finding(
-                use.path, use.line, use.col, CODE,
-                f"{prefix}, but no experiment tracker of that name is registered (registered: "
-                f"{have}), so the run fails on every stack.{hint} Register it: `stackwise "
-                f"experiment-tracker register {name} --flavor={flavor}`{then}."))
+            findings.append(
+                Finding(
+                    use.path,
+                    use.line,
+                    use.col,
+                    CODE,
+                    f"{prefix}, but no experiment tracker of that name is registered (registered: "
+                    f"{have}), so the run fails on every stack.{hint} Register it: `stackwise "
+                    f"experiment-tracker register {name} --flavor={flavor}`{then}.",
+                )
+            )
         elif active_trackers is not None and name not in active_trackers:
             others = sorted(s for s, names in stacks.items() if name in names)
-            elsewhere = (f" (stack(s) {', '.join(repr(s) for s in others)} have it: "
-                         f"`stackwise stack set {others[0]}`)") if others else ""
-            findings.append(Finding(
-                use.path, use.line, use.col, CODE,
-                f"{prefix}, but the active stack {active_stack!r} has no experiment tracker of "
-                f"that name, so a run on it fails. Add it: `{add}`{elsewhere}.",
-                severity="note"))
+            elsewhere = (
+                (
+                    f" (stack(s) {', '.join(repr(s) for s in others)} have it: "
+                    f"`stackwise stack set {others[0]}`)"
+                )
+                if others
+                else ""
+            )
+            findings.append(
+                Finding(
+                    use.path,
+                    use.line,
+                    use.col,
+                    CODE,
+                    f"{prefix}, but the active stack {active_stack!r} has no experiment tracker of "
+                    f"that name, so a run on it fails. Add it: `{add}`{elsewhere}.",
+                    severity="note",
+                )
+            )
     return findings
 
 

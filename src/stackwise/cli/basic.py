@@ -19,8 +19,12 @@ def version() -> None:
 
 @click.command()
 @click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--path", "path_option", type=click.Path(file_okay=False, path_type=Path),
-              help="The folder (ZenML's spelling of the PATH argument).")
+@click.option(
+    "--path",
+    "path_option",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder (ZenML's spelling of the PATH argument).",
+)
 def init(path: Path | None, path_option: Path | None) -> None:
     """Make PATH (default: the current folder) a stackwise project.
 
@@ -34,14 +38,17 @@ def init(path: Path | None, path_option: Path | None) -> None:
     folder = (path or path_option or Path(".")).expanduser().resolve()
     config_file = folder / PROJECT_DIR_NAME / CONFIG_FILE_NAME
     if config_file.exists():
-        click.echo(f"{folder} is already a stackwise project ({config_file} exists); "
-                   "nothing changed.")
+        click.echo(
+            f"{folder} is already a stackwise project ({config_file} exists); nothing changed."
+        )
         return
     created_folder = not folder.exists()
     project_dir = GlobalConfig().init_project(folder)
     made = f"{folder}/ and " if created_folder else ""
-    click.secho(f"Initialized a stackwise project: created {made}{project_dir / CONFIG_FILE_NAME}.",
-                fg="green")
+    click.secho(
+        f"Initialized a stackwise project: created {made}{project_dir / CONFIG_FILE_NAME}.",
+        fg="green",
+    )
     click.echo("Stacks activated inside it with `stackwise stack set NAME` are saved there.")
 
 
@@ -70,8 +77,11 @@ def status() -> None:
         client.get_stack(choice.name, allow_name_prefix_match=False)
         click.echo(f"  The active stack is: '{choice.name}' (from the {choice.source})")
     except EntityNotFoundError:
-        click.secho(f"  The active stack '{choice.name}' (from the {choice.source}) does not "
-                    "exist: choose one with `stackwise stack set NAME`.", fg="yellow")
+        click.secho(
+            f"  The active stack '{choice.name}' (from the {choice.source}) does not "
+            "exist: choose one with `stackwise stack set NAME`.",
+            fg="yellow",
+        )
     root = find_project_root()
     if root is not None:
         click.echo(f"Active repository root: {root}")
@@ -91,8 +101,12 @@ def _hide_password(url: str) -> str:
 
 @click.command()
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
-@click.option("-l", "--local", is_flag=True,
-              help="Only delete the files of the active stack's local artifact store.")
+@click.option(
+    "-l",
+    "--local",
+    is_flag=True,
+    help="Only delete the files of the active stack's local artifact store.",
+)
 def clean(yes: bool, local: bool) -> None:
     """Delete everything stackwise keeps locally: the metadata store, the artifacts, the
     stacks, the secrets' key and the config under STACKWISE_HOME, and the project config
@@ -110,9 +124,10 @@ def clean(yes: bool, local: bool) -> None:
     config = GlobalConfig()
     home = config.home
     if not yes and not click.confirm(
-            f"DANGER: this deletes every pipeline run, artifact, stack and secret stackwise "
-            f"keeps in {home} (and ./{PROJECT_DIR_NAME}). Stacks and artifacts stored "
-            "remotely are not deleted. Are you sure you want to proceed?"):
+        f"DANGER: this deletes every pipeline run, artifact, stack and secret stackwise "
+        f"keeps in {home} (and ./{PROJECT_DIR_NAME}). Stacks and artifacts stored "
+        "remotely are not deleted. Are you sure you want to proceed?"
+    ):
         click.echo("Aborting clean.")
         return
     from stackwise.store import reset_store_cache
@@ -127,8 +142,10 @@ def clean(yes: bool, local: bool) -> None:
         click.echo(f"Deleted global stackwise config from {home}.")
     url = config.store_url
     if not url.startswith("sqlite"):
-        click.secho(f"The metadata store at {_hide_password(url)} is not local and was not "
-                    "touched.", fg="yellow")
+        click.secho(
+            f"The metadata store at {_hide_password(url)} is not local and was not touched.",
+            fg="yellow",
+        )
     click.echo(f"Reinitialized: the next command starts with a fresh store in {home}.")
 
 
@@ -140,12 +157,15 @@ def _clean_local_artifacts(yes: bool) -> None:
     store = Client().active_stack.artifact_store
     root = Path(str(store.path))
     if "://" in str(store.path) or not root.exists():
-        click.echo(f"The active stack's artifact store '{store.name}' ({store.path}) has no "
-                   "local files to delete.")
+        click.echo(
+            f"The active stack's artifact store '{store.name}' ({store.path}) has no "
+            "local files to delete."
+        )
         return
     if not yes and not click.confirm(
-            f"DANGER: this deletes every file in the artifact store '{store.name}' ({root}); "
-            "the metadata store still records them. Are you sure you want to proceed?"):
+        f"DANGER: this deletes every file in the artifact store '{store.name}' ({root}); "
+        "the metadata store still records them. Are you sure you want to proceed?"
+    ):
         click.echo("Aborting clean.")
         return
     for path in sorted(root.iterdir()):

@@ -118,8 +118,9 @@ def _active_ids(client: Any, type_: StackComponentType) -> set[str]:
 
 
 def _label_option(f: Any) -> Any:
-    return click.option("--label", "-l", "labels", multiple=True, metavar="KEY=VALUE",
-                        help="A label (repeatable).")(f)
+    return click.option(
+        "--label", "-l", "labels", multiple=True, metavar="KEY=VALUE", help="A label (repeatable)."
+    )(f)
 
 
 @cache
@@ -144,37 +145,51 @@ def component_group(type_: StackComponentType) -> click.Group:
     def group() -> None:
         pass
 
-    @group.command(context_settings=CONFIG_OPTIONS,
-                   help=f"Register {a_label}: NAME --flavor FLAVOR [--key=value ...].\n\n"
-                        "Configuration keys follow the name, as --key=value or --key value; "
-                        "values are read as YAML scalars (--port=5000 is a number, --x=true "
-                        f"a boolean). `stackwise {cli_name} flavor describe FLAVOR` lists a "
-                        "flavor's keys.")
+    @group.command(
+        context_settings=CONFIG_OPTIONS,
+        help=f"Register {a_label}: NAME --flavor FLAVOR [--key=value ...].\n\n"
+        "Configuration keys follow the name, as --key=value or --key value; "
+        "values are read as YAML scalars (--port=5000 is a number, --x=true "
+        f"a boolean). `stackwise {cli_name} flavor describe FLAVOR` lists a "
+        "flavor's keys.",
+    )
     @click.argument("name")
     @click.option("-f", "--flavor", required=True, help="The flavor (implementation) to use.")
     @_label_option
     @secret_env_options
     @click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="[--KEY=VALUE]...")
-    def register(name: str, flavor: str, labels: tuple[str, ...], secrets: tuple[str, ...],
-                 env: tuple[str, ...], args: tuple[str, ...]) -> None:
+    def register(
+        name: str,
+        flavor: str,
+        labels: tuple[str, ...],
+        secrets: tuple[str, ...],
+        env: tuple[str, ...],
+        args: tuple[str, ...],
+    ) -> None:
         from stackwise.cli.stack import COMPONENT_FLAGS
         from stackwise.client import Client
 
         refuse_secret_env("component", secrets, env)
         configuration = parse_config_args(list(args))
         with warnings_shown():
-            Client().create_stack_component(name, flavor, type_, configuration,
-                                            labels=parse_labels(labels))
+            Client().create_stack_component(
+                name, flavor, type_, configuration, labels=parse_labels(labels)
+            )
         click.secho(f"Registered {label} '{name}' (flavor {flavor}).", fg="green")
         if type_ in COMPONENT_FLAGS:
-            click.echo(f"Add it to a stack: stackwise stack update STACK "
-                       f"{COMPONENT_FLAGS[type_]} {name}")
+            click.echo(
+                f"Add it to a stack: stackwise stack update STACK {COMPONENT_FLAGS[type_]} {name}"
+            )
 
-    @group.command(name="list", help=f"List the registered {labels}.\n\nFilters take ZenML's "
-                                     "syntax (--name startswith:x); --output json|yaml|csv|tsv "
-                                     "and --columns pick what is printed.")
-    @list_options("id", "created", "updated", "user", "name", "flavor", "type",
-                  "connector_id", "stack_id")
+    @group.command(
+        name="list",
+        help=f"List the registered {labels}.\n\nFilters take ZenML's "
+        "syntax (--name startswith:x); --output json|yaml|csv|tsv "
+        "and --columns pick what is printed.",
+    )
+    @list_options(
+        "id", "created", "updated", "user", "name", "flavor", "type", "connector_id", "stack_id"
+    )
     def list_(**kwargs: Any) -> None:
         from stackwise.cli.output import (
             format_config,
@@ -192,28 +207,50 @@ def component_group(type_: StackComponentType) -> click.Group:
         page = client.list_stack_components(**filters)
         if not page.total:
             if not filtered(filters, "type") and output_format == "table":
-                click.echo(f"No {labels} yet. Register one: stackwise {cli_name} register "
-                           "NAME --flavor FLAVOR")
+                click.echo(
+                    f"No {labels} yet. Register one: stackwise {cli_name} register "
+                    "NAME --flavor FLAVOR"
+                )
             elif output_format == "table":
                 click.echo(f"No {labels} match.")
         users = _stacks_using(client)
         active = _active_ids(client, type_)
-        rows = [model_row(c, configuration=masked(c.configuration),
-                          active=str(c.id) in active, component_id=c.id, flavor=c.flavor_name,
-                          owner="default", stacks=sorted(users.get(str(c.id), [])))
-                for c in page]
+        rows = [
+            model_row(
+                c,
+                configuration=masked(c.configuration),
+                active=str(c.id) in active,
+                component_id=c.id,
+                flavor=c.flavor_name,
+                owner="default",
+                stacks=sorted(users.get(str(c.id), [])),
+            )
+            for c in page
+        ]
 
         def table(caption: str) -> None:
-            print_table(["NAME", "FLAVOR", "STACKS", "CONFIGURATION", "CREATED"],
-                        [(c.name, c.flavor_name, ", ".join(r["stacks"]) or "-",
-                          format_config(c.configuration), format_time(c.created))
-                         for c, r in zip(page, rows, strict=True)], caption=caption)
+            print_table(
+                ["NAME", "FLAVOR", "STACKS", "CONFIGURATION", "CREATED"],
+                [
+                    (
+                        c.name,
+                        c.flavor_name,
+                        ", ".join(r["stacks"]) or "-",
+                        format_config(c.configuration),
+                        format_time(c.created),
+                    )
+                    for c, r in zip(page, rows, strict=True)
+                ],
+                caption=caption,
+            )
 
         if page.total or output_format in ("json", "yaml"):
             print_page(page, rows, columns, output_format, table=table, noun=labels)
 
-    @group.command(help=f"Show {a_label}'s flavor, configuration and the stacks using it "
-                        f"(NAME defaults to the active stack's {label}).")
+    @group.command(
+        help=f"Show {a_label}'s flavor, configuration and the stacks using it "
+        f"(NAME defaults to the active stack's {label})."
+    )
     @click.argument("name", required=False)
     @output_option
     def describe(name: str | None, output_format: str | None) -> None:
@@ -232,19 +269,35 @@ def component_group(type_: StackComponentType) -> click.Group:
         users = _stacks_using(client).get(str(record.id), [])
         fmt = output_format_of(output_format)
         if fmt != "table":
-            print_single({"id": str(record.id), "name": record.name, "type": type_.value,
-                          "flavor": record.flavor_name,
-                          "active": str(record.id) in _active_ids(client, type_),
-                          "owner": "default", "configuration": masked(record.configuration),
-                          "labels": record.labels or {}, "service_connector": None,
-                          "stacks": sorted(users)}, fmt)
+            print_single(
+                {
+                    "id": str(record.id),
+                    "name": record.name,
+                    "type": type_.value,
+                    "flavor": record.flavor_name,
+                    "active": str(record.id) in _active_ids(client, type_),
+                    "owner": "default",
+                    "configuration": masked(record.configuration),
+                    "labels": record.labels or {},
+                    "service_connector": None,
+                    "stacks": sorted(users),
+                },
+                fmt,
+            )
             return
-        print_pairs([("name", record.name), ("type", label), ("flavor", record.flavor_name),
-                     ("id", str(record.id)), ("created", format_time(record.created)),
-                     ("stacks", ", ".join(sorted(users)) or "-"),
-                     ("labels", format_config(record.labels or {})),
-                     ("configuration", format_config(record.configuration))],
-                    title=f"{label.capitalize()} '{record.name}'")
+        print_pairs(
+            [
+                ("name", record.name),
+                ("type", label),
+                ("flavor", record.flavor_name),
+                ("id", str(record.id)),
+                ("created", format_time(record.created)),
+                ("stacks", ", ".join(sorted(users)) or "-"),
+                ("labels", format_config(record.labels or {})),
+                ("configuration", format_config(record.configuration)),
+            ],
+            title=f"{label.capitalize()} '{record.name}'",
+        )
 
     @group.command(help=f"Print the active stack's {label}.")
     def get() -> None:
@@ -258,18 +311,30 @@ def component_group(type_: StackComponentType) -> click.Group:
         else:
             warn(f"No {label} set for active stack ('{stack.name}').")
 
-    @group.command(context_settings=CONFIG_OPTIONS,
-                   help=f"Change {a_label}'s configuration (--key=value options after the "
-                        "name are merged into the current ones) or labels (--label k=v).")
+    @group.command(
+        context_settings=CONFIG_OPTIONS,
+        help=f"Change {a_label}'s configuration (--key=value options after the "
+        "name are merged into the current ones) or labels (--label k=v).",
+    )
     @click.argument("name", required=False)
     @_label_option
     @secret_env_options
-    @click.option("--remove-secret", "remove_secrets", multiple=True, metavar="NAME",
-                  help="Not supported (see --secret).")
+    @click.option(
+        "--remove-secret",
+        "remove_secrets",
+        multiple=True,
+        metavar="NAME",
+        help="Not supported (see --secret).",
+    )
     @click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="[--KEY=VALUE]...")
-    def update(name: str | None, labels: tuple[str, ...], secrets: tuple[str, ...],
-               env: tuple[str, ...], remove_secrets: tuple[str, ...],
-               args: tuple[str, ...]) -> None:
+    def update(
+        name: str | None,
+        labels: tuple[str, ...],
+        secrets: tuple[str, ...],
+        env: tuple[str, ...],
+        remove_secrets: tuple[str, ...],
+        args: tuple[str, ...],
+    ) -> None:
         from stackwise.client import Client
 
         refuse_secret_env("component", secrets, env, remove_secrets)
@@ -281,20 +346,32 @@ def component_group(type_: StackComponentType) -> click.Group:
         if name is None:
             name = client.get_stack_component(type_).name
         if not configuration and not new_labels:
-            raise click.UsageError(f"Nothing to update: give --key=value options, e.g. "
-                                   f"stackwise {cli_name} update {name} --key=value.")
+            raise click.UsageError(
+                f"Nothing to update: give --key=value options, e.g. "
+                f"stackwise {cli_name} update {name} --key=value."
+            )
         with warnings_shown():
-            client.update_stack_component(name, type_, configuration=configuration or None,
-                                          labels=new_labels)
+            client.update_stack_component(
+                name, type_, configuration=configuration or None, labels=new_labels
+            )
         changed = sorted(configuration) + [f"label {k}" for k in sorted(new_labels or {})]
         click.secho(f"Updated {label} '{name}': {', '.join(changed)}.", fg="green")
 
-    @group.command(name="remove-attribute", context_settings=CONFIG_OPTIONS,
-                   help=f"Remove configuration keys (--key) or labels (--label key) from "
-                        f"{a_label}; the flavor's defaults apply again.")
+    @group.command(
+        name="remove-attribute",
+        context_settings=CONFIG_OPTIONS,
+        help=f"Remove configuration keys (--key) or labels (--label key) from "
+        f"{a_label}; the flavor's defaults apply again.",
+    )
     @click.argument("name")
-    @click.option("--label", "-l", "labels", multiple=True, metavar="KEY",
-                  help="A label to remove (repeatable).")
+    @click.option(
+        "--label",
+        "-l",
+        "labels",
+        multiple=True,
+        metavar="KEY",
+        help="A label to remove (repeatable).",
+    )
     @click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="[--KEY]...")
     def remove_attribute(name: str, labels: tuple[str, ...], args: tuple[str, ...]) -> None:
         from stackwise.client import Client
@@ -303,23 +380,31 @@ def component_group(type_: StackComponentType) -> click.Group:
         keys = []
         for arg in args:
             if not arg.startswith("--") or "=" in arg or arg == "--":
-                raise click.UsageError(f"Unexpected argument '{arg}'. Name the keys to remove "
-                                       "as --key (no value).")
+                raise click.UsageError(
+                    f"Unexpected argument '{arg}'. Name the keys to remove as --key (no value)."
+                )
             keys.append(arg[2:].replace("-", "_"))
         if not keys and not labels:
-            raise click.UsageError(f"Say what to remove: stackwise {cli_name} remove-attribute "
-                                   f"{name} --KEY (or --label KEY).")
+            raise click.UsageError(
+                f"Say what to remove: stackwise {cli_name} remove-attribute "
+                f"{name} --KEY (or --label KEY)."
+            )
         client = Client()
         record = client.get_stack_component(type_, name)
         missing = [k for k in keys if k not in record.configuration]
         missing += [f"label {k}" for k in labels if k not in (record.labels or {})]
         if missing:
-            raise ConfigError(f"{label.capitalize()} '{record.name}' has no "
-                              f"{', '.join(missing)}; nothing was removed.")
+            raise ConfigError(
+                f"{label.capitalize()} '{record.name}' has no "
+                f"{', '.join(missing)}; nothing was removed."
+            )
         with warnings_shown():
             client.update_stack_component(
-                record.id, type_, configuration=dict.fromkeys(keys) if keys else None,
-                labels=dict.fromkeys(labels) if labels else None)
+                record.id,
+                type_,
+                configuration=dict.fromkeys(keys) if keys else None,
+                labels=dict.fromkeys(labels) if labels else None,
+            )
         removed = keys + [f"label {k}" for k in labels]
         click.secho(f"Removed from {label} '{record.name}': {', '.join(removed)}.", fg="green")
 
@@ -332,8 +417,9 @@ def component_group(type_: StackComponentType) -> click.Group:
         Client().update_stack_component(name, type_, name=new_name)
         click.secho(f"Renamed {label} '{name}' to '{new_name}'.", fg="green")
 
-    @group.command(help=f"Register {label} TARGET with the flavor, configuration and labels "
-                        "of SOURCE.")
+    @group.command(
+        help=f"Register {label} TARGET with the flavor, configuration and labels of SOURCE."
+    )
     @click.argument("source")
     @click.argument("target")
     def copy(source: str, target: str) -> None:
@@ -342,8 +428,9 @@ def component_group(type_: StackComponentType) -> click.Group:
         client = Client()
         original = client.get_stack_component(type_, source)
         with warnings_shown():
-            client.create_stack_component(target, original.flavor_name, type_,
-                                          original.configuration, labels=original.labels)
+            client.create_stack_component(
+                target, original.flavor_name, type_, original.configuration, labels=original.labels
+            )
         click.secho(f"Copied {label} '{original.name}' to '{target}'.", fg="green")
 
     @group.command(help=f"Delete {a_label}; refused while a stack uses it.")
@@ -364,11 +451,15 @@ def component_group(type_: StackComponentType) -> click.Group:
             doc = None
         flavors = ", ".join(f.name for f in _flavors())
         click.echo((doc or f"{a_label.capitalize()} is a stack component.").strip())
-        click.echo(f"\nFlavors: {flavors or 'none yet'}. `stackwise {cli_name} flavor "
-                   "describe FLAVOR` lists a flavor's configuration keys.")
+        click.echo(
+            f"\nFlavors: {flavors or 'none yet'}. `stackwise {cli_name} flavor "
+            "describe FLAVOR` lists a flavor's configuration keys."
+        )
 
-    @group.command(help=f"Show {a_label}'s logs (components that run a local daemon keep "
-                        "some; the others have none).")
+    @group.command(
+        help=f"Show {a_label}'s logs (components that run a local daemon keep "
+        "some; the others have none)."
+    )
     @click.argument("name", required=False)
     @click.option("--follow", "-f", is_flag=True, help="Keep printing new lines.")
     def logs(name: str | None, follow: bool) -> None:
@@ -377,8 +468,10 @@ def component_group(type_: StackComponentType) -> click.Group:
 
         record = Client().get_stack_component(type_, name)
         # no stackwise component runs a daemon that writes a log file (as ZenML's do)
-        warn(f"Unable to find log file for {label} '{record.name}'"
-             f"{' to follow' if follow else ''}: it runs no background process.")
+        warn(
+            f"Unable to find log file for {label} '{record.name}'"
+            f"{' to follow' if follow else ''}: it runs no background process."
+        )
 
     def _flavors() -> list[Any]:
         from stackwise.client import Client
@@ -397,11 +490,14 @@ def component_group(type_: StackComponentType) -> click.Group:
         if not flavors:
             click.echo(f"No {label} flavors are available yet.")
             return
-        print_table(["FLAVOR", "INTEGRATION", "DESCRIPTION"],
-                    [(f.name, f.integration or "built-in", f.description) for f in flavors])
+        print_table(
+            ["FLAVOR", "INTEGRATION", "DESCRIPTION"],
+            [(f.name, f.integration or "built-in", f.description) for f in flavors],
+        )
 
-    @flavor.command(name="register",
-                    help=f"Register a custom {label} flavor by import path (module:FLAVOR).")
+    @flavor.command(
+        name="register", help=f"Register a custom {label} flavor by import path (module:FLAVOR)."
+    )
     @click.argument("path")
     def flavor_register(path: str) -> None:
         from stackwise.client import Client
@@ -411,21 +507,28 @@ def component_group(type_: StackComponentType) -> click.Group:
         try:
             found = import_object(path if ":" in path else ":".join(path.rsplit(".", 1)))
         except (ImportError, AttributeError, ValueError) as error:
-            raise ConfigError(f"Cannot import a flavor from '{path}': {error}. Give "
-                              "module.path:NAME, importable from here.") from None
-        flavors = [f for f in (found if isinstance(found, (list, tuple)) else [found])
-                   if isinstance(f, Flavor)]
+            raise ConfigError(
+                f"Cannot import a flavor from '{path}': {error}. Give "
+                "module.path:NAME, importable from here."
+            ) from None
+        flavors = [
+            f
+            for f in (found if isinstance(found, (list, tuple)) else [found])
+            if isinstance(f, Flavor)
+        ]
         wrong = [f.name for f in flavors if str(f.type) != str(type_)]
         if wrong:
-            raise ConfigError(f"'{path}' holds flavor(s) {', '.join(wrong)} of another type "
-                              f"than {label}; register them under their own type's group.")
+            raise ConfigError(
+                f"'{path}' holds flavor(s) {', '.join(wrong)} of another type "
+                f"than {label}; register them under their own type's group."
+            )
         registered = Client().create_flavor(path, type_)
         for found_flavor in flavors or [registered]:
-            click.secho(f"Registered {label} flavor '{found_flavor.name}' from {path}.",
-                        fg="green")
+            click.secho(f"Registered {label} flavor '{found_flavor.name}' from {path}.", fg="green")
 
-    @flavor.command(name="describe",
-                    help=f"Show {a_label} flavor's configuration keys (for `register`).")
+    @flavor.command(
+        name="describe", help=f"Show {a_label} flavor's configuration keys (for `register`)."
+    )
     @click.argument("flavor_name", metavar="FLAVOR")
     def flavor_describe(flavor_name: str) -> None:
         from stackwise.client import Client
@@ -436,22 +539,29 @@ def component_group(type_: StackComponentType) -> click.Group:
         click.echo(f"{label.capitalize()} flavor '{found.name}' ({origin})")
         if found.description:
             click.echo(found.description)
-        click.echo(f"\nConfiguration (stackwise {cli_name} register NAME --flavor "
-                   f"{found.name} --key=value ...):")
+        click.echo(
+            f"\nConfiguration (stackwise {cli_name} register NAME --flavor "
+            f"{found.name} --key=value ...):"
+        )
         click.echo("  " + found.fields_doc().replace("\n", "\n  "))
 
-    @flavor.command(name="delete", help=f"Forget a custom {label} flavor (built-in and "
-                                        "integration flavors stay).")
+    @flavor.command(
+        name="delete",
+        help=f"Forget a custom {label} flavor (built-in and integration flavors stay).",
+    )
     @click.argument("name_or_id")
     def flavor_delete(name_or_id: str) -> None:
         from stackwise.client import Client
 
         client = Client()
-        target = next((f for f in client.get_flavors_by_type(type_)
-                       if name_or_id in (f.name, str(f.id))), None)
+        target = next(
+            (f for f in client.get_flavors_by_type(type_) if name_or_id in (f.name, str(f.id))),
+            None,
+        )
         client.delete_flavor(target.id if target is not None else name_or_id)
-        click.secho(f"Deleted {label} flavor '{target.name if target else name_or_id}'.",
-                    fg="green")
+        click.secho(
+            f"Deleted {label} flavor '{target.name if target else name_or_id}'.", fg="green"
+        )
 
     return group
 

@@ -47,5 +47,7 @@ def upgrade() -> None:
     if before == after:
         click.echo(f"The metadata store at {url} is up to date (revision {after}).")
     else:
-        click.secho(f"Upgraded the metadata store at {url} from revision {before or '(empty)'} "
-                    f"to {after}.", fg="green")
+        click.secho(
+            f"Upgraded the metadata store at {url} from revision {before or '(empty)'} to {after}.",
+            fg="green",
+        )

@@ -25,12 +25,21 @@ def list_() -> None:
     from stackwise.cli.output import print_table
     from stackwise.integrations.catalog import list_integrations
 
-    rows = [(i.name, "\n".join(f"{t} {f}" for t, f in i.flavors),
-             "yes" if i.is_installed() else "no", ", ".join(i.requirements))
-            for i in list_integrations()]
-    print_table(["INTEGRATION", "FLAVORS", "INSTALLED", "REQUIREMENTS"], rows,
-                caption='Install one: stackwise integration install NAME '
-                        '(or pip install "stackwise[NAME]").')
+    rows = [
+        (
+            i.name,
+            "\n".join(f"{t} {f}" for t, f in i.flavors),
+            "yes" if i.is_installed() else "no",
+            ", ".join(i.requirements),
+        )
+        for i in list_integrations()
+    ]
+    print_table(
+        ["INTEGRATION", "FLAVORS", "INSTALLED", "REQUIREMENTS"],
+        rows,
+        caption="Install one: stackwise integration install NAME "
+        '(or pip install "stackwise[NAME]").',
+    )
 
 
 def _chosen(names: tuple[str, ...], ignored: tuple[str, ...] = ()) -> list[Integration]:
@@ -40,8 +49,7 @@ def _chosen(names: tuple[str, ...], ignored: tuple[str, ...] = ()) -> list[Integ
 
     for name in ignored:
         get_integration(name)
-    chosen = ([get_integration(n) for n in dict.fromkeys(names)] if names
-              else list_integrations())
+    chosen = [get_integration(n) for n in dict.fromkeys(names)] if names else list_integrations()
     return [i for i in chosen if i.name not in ignored]
 
 
@@ -60,8 +68,9 @@ def _pip(uv: bool) -> list[str]:
         return [sys.executable, "-m", "pip"]
     found = shutil.which("uv")
     if found is None:
-        raise StackwiseError("--uv needs uv on the PATH (https://docs.astral.sh/uv/); or leave "
-                             "--uv out to use pip.")
+        raise StackwiseError(
+            "--uv needs uv on the PATH (https://docs.astral.sh/uv/); or leave --uv out to use pip."
+        )
     return [found, "pip"]
 
 
@@ -74,19 +83,27 @@ def _run(command: list[str], yes: bool, question: str) -> None:
     returncode = _run_streaming(command)
     if returncode != 0:
         tool = "pip" if command[1:3] == ["-m", "pip"] else command[0].rsplit("/", 1)[-1]
-        raise StackwiseError(f"{tool} exited with code {returncode}; see its output above. "
-                             f"The command was: {shown}")
+        raise StackwiseError(
+            f"{tool} exited with code {returncode}; see its output above. The command was: {shown}"
+        )
 
 
 @integration.command()
 @click.argument("names", nargs=-1, metavar="[NAME]...")
-@click.option("-i", "--ignore-integration", "ignored", multiple=True, metavar="NAME",
-              help="An integration to leave out (repeatable).")
+@click.option(
+    "-i",
+    "--ignore-integration",
+    "ignored",
+    multiple=True,
+    metavar="NAME",
+    help="An integration to leave out (repeatable).",
+)
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--uv", is_flag=True, help="Install with uv instead of pip.")
 @click.option("--dry-run", is_flag=True, help="Print the command instead of running it.")
-def install(names: tuple[str, ...], ignored: tuple[str, ...], yes: bool, uv: bool,
-            dry_run: bool) -> None:
+def install(
+    names: tuple[str, ...], ignored: tuple[str, ...], yes: bool, uv: bool, dry_run: bool
+) -> None:
     """Install integrations' requirements (all integrations when none is named) into the
     Python running stackwise.
 
@@ -99,14 +116,19 @@ def install(names: tuple[str, ...], ignored: tuple[str, ...], yes: bool, uv: boo
     chosen = _chosen(names, ignored)
     import sys
 
-    command = [*_pip(uv), "install", *(["--python", sys.executable] if uv else []),
-               *_requirements(chosen)]
+    command = [
+        *_pip(uv),
+        "install",
+        *(["--python", sys.executable] if uv else []),
+        *_requirements(chosen),
+    ]
     if dry_run:
         click.echo(shlex.join(command))
         return
     for item in chosen:
-        state = "installed already; pip checks its version" if item.is_installed() else \
-            "not installed"
+        state = (
+            "installed already; pip checks its version" if item.is_installed() else "not installed"
+        )
         note(f"{item.name}: {', '.join(item.requirements)} ({state})")
     _run(command, yes, "")
     success(f"Installed {', '.join(i.name for i in chosen)}.")
@@ -129,10 +151,12 @@ def uninstall(names: tuple[str, ...], yes: bool, uv: bool) -> None:
     if not chosen:
         note("No integration is installed; nothing to uninstall.")
         return
-    distributions = [re.split(r"[\s<>=!~;\[(@]", r, maxsplit=1)[0]
-                     for r in _requirements(chosen)]
-    command = _pip(uv) + ["uninstall", *(["--python", sys.executable] if uv else ["-y"]),
-                          *distributions]
+    distributions = [re.split(r"[\s<>=!~;\[(@]", r, maxsplit=1)[0] for r in _requirements(chosen)]
+    command = _pip(uv) + [
+        "uninstall",
+        *(["--python", sys.executable] if uv else ["-y"]),
+        *distributions,
+    ]
     _run(command, yes, f"Uninstall {', '.join(i.name for i in chosen)}?")
     success(f"Uninstalled {', '.join(i.name for i in chosen)}.")
 
@@ -152,8 +176,12 @@ def upgrade(names: tuple[str, ...], yes: bool, uv: bool) -> None:
     if not chosen:
         note("No integration is installed; nothing to upgrade.")
         return
-    command = _pip(uv) + ["install", *(["--python", sys.executable] if uv else []),
-                          "--upgrade", *_requirements(chosen)]
+    command = _pip(uv) + [
+        "install",
+        *(["--python", sys.executable] if uv else []),
+        "--upgrade",
+        *_requirements(chosen),
+    ]
     _run(command, yes, f"Upgrade {', '.join(i.name for i in chosen)}?")
     success(f"Upgraded {', '.join(i.name for i in chosen)}.")
 
@@ -166,24 +194,40 @@ def requirements(name: str | None) -> None:
     click.echo(f"Requirements for {name or 'all integrations'}:")
     for requirement in _requirements(chosen):
         click.echo(f"  {requirement}")
-    click.echo("Install them with: stackwise integration install "
-               f"{name or 'NAME'}")
+    click.echo(f"Install them with: stackwise integration install {name or 'NAME'}")
 
 
 @integration.command(name="export-requirements")
 @click.argument("names", nargs=-1, metavar="[NAME]...")
-@click.option("-i", "--ignore-integration", "ignored", multiple=True, metavar="NAME",
-              help="An integration to leave out (repeatable).")
-@click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write them to this file (one per line) instead of printing them.")
+@click.option(
+    "-i",
+    "--ignore-integration",
+    "ignored",
+    multiple=True,
+    metavar="NAME",
+    help="An integration to leave out (repeatable).",
+)
+@click.option(
+    "-o",
+    "--output-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write them to this file (one per line) instead of printing them.",
+)
 @click.option("-ov", "--overwrite", is_flag=True, help="Replace the output file if it exists.")
-@click.option("--installed-only", is_flag=True,
-              help="Only the integrations installed here (not with NAMEs).")
-@click.option("--poetry", is_flag=True,
-              help="`poetry add` them to the current Poetry project instead.")
-def export_requirements(names: tuple[str, ...], ignored: tuple[str, ...],
-                        output_file: Path | None, overwrite: bool, installed_only: bool,
-                        poetry: bool) -> None:
+@click.option(
+    "--installed-only", is_flag=True, help="Only the integrations installed here (not with NAMEs)."
+)
+@click.option(
+    "--poetry", is_flag=True, help="`poetry add` them to the current Poetry project instead."
+)
+def export_requirements(
+    names: tuple[str, ...],
+    ignored: tuple[str, ...],
+    output_file: Path | None,
+    overwrite: bool,
+    installed_only: bool,
+    poetry: bool,
+) -> None:
     """Print (or write, or `poetry add`) the requirements of integrations, for pip install -r."""
     from stackwise.cli.output import success
 
@@ -200,8 +244,10 @@ def export_requirements(names: tuple[str, ...], ignored: tuple[str, ...],
 
         executable = shutil.which("poetry")
         if executable is None:
-            raise StackwiseError("--poetry needs poetry on the PATH; or write the requirements "
-                                 "to a file with -o FILE.")
+            raise StackwiseError(
+                "--poetry needs poetry on the PATH; or write the requirements "
+                "to a file with -o FILE."
+            )
         _run([executable, "add", *found], True, "")
         return
     if output_file is None:
@@ -216,8 +262,9 @@ def export_requirements(names: tuple[str, ...], ignored: tuple[str, ...],
 def _run_streaming(command: list[str]) -> int:
     """Run `command`, echoing its output line by line as it comes (through click, so it shows
     in the terminal and in CliRunner alike)."""
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True, bufsize=1) as process:
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+    ) as process:
         assert process.stdout is not None
         for line in process.stdout:
             click.echo(line, nl=False)
@@ -225,6 +272,7 @@ def _run_streaming(command: list[str]) -> int:
 
 
 def _usage_hint(item: Integration) -> str:
-    registers = "; ".join(f"`stackwise {t.replace('_', '-')} register NAME --flavor={f}`"
-                          for t, f in item.flavors)
+    registers = "; ".join(
+        f"`stackwise {t.replace('_', '-')} register NAME --flavor={f}`" for t, f in item.flavors
+    )
     return f"Use {item.name}: {registers}."

@@ -22,6 +22,7 @@ from stackwise.enums import StackComponentType
 
 DEBUG_ENV = "STACKWISE_DEBUG"
 
+
 def plural(noun: str) -> str:
     """`orchestrator` -> `orchestrators`, `container registry` -> `container registries`."""
     return f"{noun[:-1]}ies" if noun.endswith("y") else f"{noun}s"
@@ -31,23 +32,33 @@ def plural(noun: str) -> str:
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "version": ("stackwise.cli.basic:version", "Show the stackwise version."),
     "init": ("stackwise.cli.basic:init", "Make a folder a stackwise project (.stackwise/)."),
-    "status": ("stackwise.cli.basic:status",
-               "Show the store, the active stack and where the configuration lives."),
-    "clean": ("stackwise.cli.basic:clean",
-              "Delete all local metadata, artifacts, stacks and config (asks first)."),
+    "status": (
+        "stackwise.cli.basic:status",
+        "Show the store, the active stack and where the configuration lives.",
+    ),
+    "clean": (
+        "stackwise.cli.basic:clean",
+        "Delete all local metadata, artifacts, stacks and config (asks first).",
+    ),
     "tag": ("stackwise.cli.tag:tag", "Register, list, update and delete tags."),
     "db": ("stackwise.cli.db:db", "Manage the metadata store's schema."),
     "stack": ("stackwise.cli.stack:stack", "Register, activate and inspect stacks."),
     "pipeline": ("stackwise.cli.pipeline:pipeline", "Run pipelines and inspect their runs."),
-    "artifact": ("stackwise.cli.artifact:artifact",
-                 "List, verify and prune artifacts and their versions."),
-    "integration": ("stackwise.cli.integration:integration",
-                    "List and install integrations (MLflow, W&B, ...)."),
+    "artifact": (
+        "stackwise.cli.artifact:artifact",
+        "List, verify and prune artifacts and their versions.",
+    ),
+    "integration": (
+        "stackwise.cli.integration:integration",
+        "List and install integrations (MLflow, W&B, ...).",
+    ),
     "secret": ("stackwise.cli.secret:secret", "Create and manage encrypted secrets."),
     "check": ("stackwise.cli.check:check", "Find common portability mistakes in pipeline code."),
     **{
-        t.cli_name: (f"stackwise.cli.component:{t.value}",
-                     f"Register and manage {plural(t.value.replace('_', ' '))}.")
+        t.cli_name: (
+            f"stackwise.cli.component:{t.value}",
+            f"Register and manage {plural(t.value.replace('_', ' '))}.",
+        )
         for t in StackComponentType
     },
 }
@@ -56,8 +67,9 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
 class LazyGroup(click.Group):
     """A group whose subcommands are imported on first use, from a name -> module:attr map."""
 
-    def __init__(self, *args: Any, lazy_commands: dict[str, tuple[str, str]] | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, lazy_commands: dict[str, tuple[str, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.lazy_commands = dict(lazy_commands or {})
 
@@ -74,8 +86,9 @@ class LazyGroup(click.Group):
         module_name, _, attr = self.lazy_commands[name][0].partition(":")
         command = getattr(importlib.import_module(module_name), attr)
         if not isinstance(command, click.Command):
-            raise TypeError(f"{module_name}:{attr} is a {type(command).__name__}, "
-                            "not a click command.")
+            raise TypeError(
+                f"{module_name}:{attr} is a {type(command).__name__}, not a click command."
+            )
         self.add_command(command, name)
         return command
 
@@ -95,11 +108,16 @@ class LazyGroup(click.Group):
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
 
-    def resolve_command(self, ctx: click.Context,
-                        args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
         name = args[0] if args else ""
-        if (name and not name.startswith("-") and not ctx.resilient_parsing
-                and self.get_command(ctx, name) is None):
+        if (
+            name
+            and not name.startswith("-")
+            and not ctx.resilient_parsing
+            and self.get_command(ctx, name) is None
+        ):
             import difflib
 
             close = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
@@ -125,7 +143,7 @@ class RootGroup(LazyGroup):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - every error ends as a message, bug or not
             if not is_user_error(error):
                 report_bug(ctx, error)
             report_error(ctx, error)
@@ -142,11 +160,18 @@ def is_user_error(error: BaseException) -> bool:
 def report_bug(ctx: click.Context, error: BaseException) -> NoReturn:
     import traceback
 
-    click.echo("".join(traceback.format_exception(type(error), error, error.__traceback__)),
-               err=True, nl=False)
-    click.secho(f"Internal error: {type(error).__name__}: {error}\nThis is a bug in stackwise "
-                "(or a library it uses), not something you did. Please report it with the "
-                "traceback above and the command you ran.", fg="red", err=True)
+    click.echo(
+        "".join(traceback.format_exception(type(error), error, error.__traceback__)),
+        err=True,
+        nl=False,
+    )
+    click.secho(
+        f"Internal error: {type(error).__name__}: {error}\nThis is a bug in stackwise "
+        "(or a library it uses), not something you did. Please report it with the "
+        "traceback above and the command you ran.",
+        fg="red",
+        err=True,
+    )
     ctx.exit(2)
 
 
@@ -162,8 +187,11 @@ def report_error(ctx: click.Context, error: BaseException) -> NoReturn:
     if ctx.params.get("debug"):  # --debug, or STACKWISE_DEBUG=1 through click's envvar
         import traceback
 
-        click.echo("".join(traceback.format_exception(type(error), error, error.__traceback__)),
-                   err=True, nl=False)
+        click.echo(
+            "".join(traceback.format_exception(type(error), error, error.__traceback__)),
+            err=True,
+            nl=False,
+        )
     click.secho(f"Error: {error_message(error)}", fg="red", err=True)
     ctx.exit(1)
 
@@ -179,12 +207,26 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     ctx.exit()
 
 
-@click.group(cls=RootGroup, lazy_commands=LAZY_COMMANDS,
-             context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--debug", is_flag=True, envvar=DEBUG_ENV,
-              help=f"Show the full traceback of errors (or set {DEBUG_ENV}=1).")
-@click.option("--version", "-v", is_flag=True, expose_value=False, is_eager=True,
-              callback=_print_version, help="Show the version and exit.")
+@click.group(
+    cls=RootGroup,
+    lazy_commands=LAZY_COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option(
+    "--debug",
+    is_flag=True,
+    envvar=DEBUG_ENV,
+    help=f"Show the full traceback of errors (or set {DEBUG_ENV}=1).",
+)
+@click.option(
+    "--version",
+    "-v",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and exit.",
+)
 def cli(debug: bool) -> None:
     """stackwise: portable ML pipelines. Write steps once; choose where they run with a stack.
 

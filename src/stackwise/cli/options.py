@@ -24,13 +24,22 @@ def output_format_of(value: str | None) -> str:
 
 
 def output_option(f: Any) -> Any:
-    return click.option("--output", "-o", "output_format", default=None,
-                        type=click.Choice(OUTPUT_FORMATS),
-                        help=f"Output format (default: table, or ${OUTPUT_ENV}).")(f)
+    return click.option(
+        "--output",
+        "-o",
+        "output_format",
+        default=None,
+        type=click.Choice(OUTPUT_FORMATS),
+        help=f"Output format (default: table, or ${OUTPUT_ENV}).",
+    )(f)
 
 
-def list_options(*filters: str, sort_by: str = "desc:created", size: int = PAGE_SIZE,
-                 short: dict[str, str] | None = None) -> Any:
+def list_options(
+    *filters: str,
+    sort_by: str = "desc:created",
+    size: int = PAGE_SIZE,
+    short: dict[str, str] | None = None,
+) -> Any:
     """ZenML's list options: `--sort_by`, `--logical_operator`, `--page`, `--size`, one
     `--FIELD` per filter (ZenML's syntax: `--name startswith:run`, `--created gte:2026-01-01`),
     `--columns/-c` and `--output/-o`. The command gets them as keyword arguments; `list_kwargs`
@@ -38,23 +47,52 @@ def list_options(*filters: str, sort_by: str = "desc:created", size: int = PAGE_
 
     def decorate(f: Any) -> Any:
         f = output_option(f)
-        f = click.option("--columns", "-c", default="", metavar="COLS",
-                         help="Comma-separated columns to show, or 'all'.")(f)
+        f = click.option(
+            "--columns",
+            "-c",
+            default="",
+            metavar="COLS",
+            help="Comma-separated columns to show, or 'all'.",
+        )(f)
         for name in reversed(filters):
             letters = [short[name]] if short and name in short else []
-            f = click.option(*letters, f"--{name}", name, multiple=True, metavar="[OP:]VALUE",
-                             help=f"Filter by {name.replace('_', ' ')} (e.g. "
-                                  f"--{name}='contains:x'; operators: equals, contains, "
-                                  "startswith, endswith, oneof, gte, gt, lte, lt, ...).")(f)
-        f = click.option("--size", default=size, show_default=True,
-                         type=click.IntRange(min=1, max=10_000), help="Items per page.")(f)
-        f = click.option("--page", default=1, show_default=True, type=click.IntRange(min=1),
-                         help="Which page to show.")(f)
-        f = click.option("--logical_operator", default="and", show_default=True,
-                         type=click.Choice(["and", "or"], case_sensitive=False),
-                         help="Combine the filters with and/or.")(f)
-        return click.option("--sort_by", default=sort_by, show_default=True,
-                            help="Sort field, e.g. 'desc:created' or 'asc:name'.")(f)
+            f = click.option(
+                *letters,
+                f"--{name}",
+                name,
+                multiple=True,
+                metavar="[OP:]VALUE",
+                help=f"Filter by {name.replace('_', ' ')} (e.g. "
+                f"--{name}='contains:x'; operators: equals, contains, "
+                "startswith, endswith, oneof, gte, gt, lte, lt, ...).",
+            )(f)
+        f = click.option(
+            "--size",
+            default=size,
+            show_default=True,
+            type=click.IntRange(min=1, max=10_000),
+            help="Items per page.",
+        )(f)
+        f = click.option(
+            "--page",
+            default=1,
+            show_default=True,
+            type=click.IntRange(min=1),
+            help="Which page to show.",
+        )(f)
+        f = click.option(
+            "--logical_operator",
+            default="and",
+            show_default=True,
+            type=click.Choice(["and", "or"], case_sensitive=False),
+            help="Combine the filters with and/or.",
+        )(f)
+        return click.option(
+            "--sort_by",
+            default=sort_by,
+            show_default=True,
+            help="Sort field, e.g. 'desc:created' or 'asc:name'.",
+        )(f)
 
     return decorate
 
@@ -70,14 +108,14 @@ def list_kwargs(kwargs: dict[str, Any]) -> tuple[dict[str, Any], str, str]:
             if not value:
                 continue
             if len(value) > 1:
-                raise click.UsageError(f"--{key} is given {len(value)} times; give it once "
-                                       f"(several values: --{key}='oneof:[a,b]').")
+                raise click.UsageError(
+                    f"--{key} is given {len(value)} times; give it once "
+                    f"(several values: --{key}='oneof:[a,b]')."
+                )
             value = value[0]
         if value is not None:
             client_kwargs[key] = value
     return client_kwargs, columns, output_format
-
-
 
 
 def filtered(filters: dict[str, Any], *also_paging: str) -> bool:
@@ -90,20 +128,33 @@ def secret_env_options(f: Any) -> Any:
     """ZenML's `--secret` / `--env` of stacks and components: refused with the reason by
     `refuse_secret_env` (stackwise keeps secrets as {{name.key}} references in configurations
     and sets environment variables per step)."""
-    f = click.option("--env", "env", multiple=True, metavar="KEY=VALUE",
-                     help="Not supported: set environment variables per step "
-                          "(@step(environment=...)).")(f)
-    return click.option("--secret", "secrets", multiple=True, metavar="NAME",
-                        help="Not supported: reference secrets in configurations as "
-                             "--key={{name.key}}.")(f)
+    f = click.option(
+        "--env",
+        "env",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="Not supported: set environment variables per step (@step(environment=...)).",
+    )(f)
+    return click.option(
+        "--secret",
+        "secrets",
+        multiple=True,
+        metavar="NAME",
+        help="Not supported: reference secrets in configurations as --key={{name.key}}.",
+    )(f)
 
 
-def refuse_secret_env(owner: str, secrets: tuple[str, ...] = (), env: tuple[str, ...] = (),
-                      remove_secrets: tuple[str, ...] = ()) -> None:
+def refuse_secret_env(
+    owner: str,
+    secrets: tuple[str, ...] = (),
+    env: tuple[str, ...] = (),
+    remove_secrets: tuple[str, ...] = (),
+) -> None:
     """`--secret/--remove-secret/--env` given: a clear error, never silently ignored."""
     from stackwise.client.stacks import _NO_COMPONENT_ENV
     from stackwise.exceptions import ConfigError
 
     if secrets or env or remove_secrets:
-        raise ConfigError(f"A {owner}'s --secret/--remove-secret/--env is not supported: "
-                          f"{_NO_COMPONENT_ENV}")
+        raise ConfigError(
+            f"A {owner}'s --secret/--remove-secret/--env is not supported: {_NO_COMPONENT_ENV}"
+        )

@@ -26,8 +26,9 @@ def console() -> Console:
     """A console on the current stdout (CliRunner swaps it), wide when piped."""
     stream = sys.stdout
     wide = not stream.isatty() and "COLUMNS" not in os.environ
-    return Console(file=stream, width=PIPED_WIDTH if wide else None, highlight=False,
-                   soft_wrap=False)
+    return Console(
+        file=stream, width=PIPED_WIDTH if wide else None, highlight=False, soft_wrap=False
+    )
 
 
 def is_secret(key: str) -> bool:
@@ -65,9 +66,14 @@ def format_duration(start: datetime | None, end: datetime | None) -> str:
     return f"{seconds:.1f}s" if seconds < 120 else f"{seconds / 60:.1f}m"
 
 
-def print_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
-                title: str | None = None, caption: str | None = None,
-                no_wrap: bool = False) -> None:
+def print_table(
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    title: str | None = None,
+    caption: str | None = None,
+    no_wrap: bool = False,
+) -> None:
     """A rich table; cells are plain text (never rich markup, so `[x]` prints as is), statuses
     coloured on a terminal. Title and caption are lines of their own, never wrapped to the
     table's width. `no_wrap`: every row is one line (cells that do not fit are cut with an
@@ -77,8 +83,12 @@ def print_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
         table.add_column(column, overflow="ellipsis" if no_wrap else "fold", no_wrap=no_wrap)
     styled = [column.upper() in STATUS_COLUMNS for column in columns]
     for row in rows:
-        table.add_row(*(status_text(cell) if styled[i] else Text(format_value(cell))
-                        for i, cell in enumerate(row)))
+        table.add_row(
+            *(
+                status_text(cell) if styled[i] else Text(format_value(cell))
+                for i, cell in enumerate(row)
+            )
+        )
     out = console()
     if title:
         out.print(Text(title, style="bold"))
@@ -89,8 +99,11 @@ def print_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
 
 def print_pairs(pairs: Iterable[tuple[str, Any]], *, title: str | None = None) -> None:
     """A two-column property/value table (a `status` value coloured as in tables)."""
-    print_table(["PROPERTY", "VALUE"],
-                [(k, status_text(v) if k == "status" else v) for k, v in pairs], title=title)
+    print_table(
+        ["PROPERTY", "VALUE"],
+        [(k, status_text(v) if k == "status" else v) for k, v in pairs],
+        title=title,
+    )
 
 
 STATUS_COLUMNS = ("STATUS", "LATEST_RUN_STATUS", "LATEST RUN STATUS", "PLAN")
@@ -112,8 +125,12 @@ def console_width() -> int:
     return console().width
 
 
-def fit_to_width(columns: Sequence[str], rows: list[list[str]],
-                 shrink: Sequence[tuple[int, int, str]], width: int) -> bool:
+def fit_to_width(
+    columns: Sequence[str],
+    rows: list[list[str]],
+    shrink: Sequence[tuple[int, int, str]],
+    width: int,
+) -> bool:
     """Shorten the cells of the `shrink` columns — (index, narrowest width, "middle" or
     "end" for where the ellipsis goes), in the order they give way — so a table of `columns`
     and `rows` fits in `width` terminal columns on one line per row. Changes `rows` in place;
@@ -140,9 +157,9 @@ def _ellipsize(text: str, width: int, where: str) -> str:
     if width <= 1:
         return text[:width]
     if where == "end":
-        return text[:width - 1] + "…"
+        return text[: width - 1] + "…"
     head = (width - 1) // 2
-    return text[:head] + "…" + text[len(text) - (width - 1 - head):]
+    return text[:head] + "…" + text[len(text) - (width - 1 - head) :]
 
 
 def success(message: str) -> None:
@@ -216,8 +233,7 @@ def select_columns(rows: list[dict[str, Any]], columns: str) -> list[dict[str, A
         elif match not in chosen:
             chosen.append(match)
     if unknown:
-        warn(f"Unknown column(s) ignored: {', '.join(unknown)}. Available: "
-             f"{', '.join(available)}")
+        warn(f"Unknown column(s) ignored: {', '.join(unknown)}. Available: {', '.join(available)}")
     return [{k: row[k] for k in chosen if k in row} for row in rows]
 
 
@@ -228,8 +244,9 @@ def render(data: Any, output_format: str) -> str:
     if output_format == "yaml":
         import yaml
 
-        return yaml.safe_dump(json.loads(json.dumps(data, default=str)),
-                              default_flow_style=False, sort_keys=False).rstrip("\n")
+        return yaml.safe_dump(
+            json.loads(json.dumps(data, default=str)), default_flow_style=False, sort_keys=False
+        ).rstrip("\n")
     import csv
     import io
 
@@ -237,16 +254,32 @@ def render(data: Any, output_format: str) -> str:
     if not rows:
         return ""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n",
-                            delimiter="\t" if output_format == "tsv" else ",")
+    writer = csv.DictWriter(
+        buffer,
+        fieldnames=list(rows[0]),
+        lineterminator="\n",
+        delimiter="\t" if output_format == "tsv" else ",",
+    )
     writer.writeheader()
-    writer.writerows({k: (json.dumps(v, default=str) if isinstance(v, (dict, list)) else v)
-                      for k, v in row.items()} for row in rows)
+    writer.writerows(
+        {
+            k: (json.dumps(v, default=str) if isinstance(v, (dict, list)) else v)
+            for k, v in row.items()
+        }
+        for row in rows
+    )
     return buffer.getvalue().rstrip("\n")
 
 
-def print_page(page: Any, rows: Any, columns: str, output_format: str, *,
-               table: Any = None, noun: str = "items") -> None:
+def print_page(
+    page: Any,
+    rows: Any,
+    columns: str,
+    output_format: str,
+    *,
+    table: Any = None,
+    noun: str = "items",
+) -> None:
     """One page of a listing. The default table (no --columns) is the command's own
     `table(caption)`; --columns picks from every field; json/yaml wrap the rows with the
     pagination, as ZenML. `rows` (a list of dicts, or a function making it) is built only when
@@ -257,17 +290,31 @@ def print_page(page: Any, rows: Any, columns: str, output_format: str, *,
         return
     rows = select_columns(rows() if callable(rows) else rows, columns)
     if output_format in ("json", "yaml"):
-        click.echo(render({"items": rows, "pagination": {
-            "index": page.index, "max_size": page.max_size, "total_pages": page.total_pages,
-            "total": page.total}}, output_format))
+        click.echo(
+            render(
+                {
+                    "items": rows,
+                    "pagination": {
+                        "index": page.index,
+                        "max_size": page.max_size,
+                        "total_pages": page.total_pages,
+                        "total": page.total,
+                    },
+                },
+                output_format,
+            )
+        )
         return
     if output_format in ("csv", "tsv"):
         if rows:
             click.echo(render(rows, output_format))
         return
     headers = list(rows[0]) if rows else []
-    print_table([h.upper() for h in headers], [[row.get(h) for h in headers] for row in rows],
-                caption=caption)
+    print_table(
+        [h.upper() for h in headers],
+        [[row.get(h) for h in headers] for row in rows],
+        caption=caption,
+    )
 
 
 def print_single(data: dict[str, Any], output_format: str) -> None:

@@ -20,10 +20,20 @@ STATUSES = [s.value for s in ExecutionStatus]
 
 
 def page_options(f: Any) -> Any:
-    f = click.option("--page", default=1, show_default=True, type=click.IntRange(min=1),
-                     help="Which page to show.")(f)
-    return click.option("--size", default=PAGE_SIZE, show_default=True,
-                        type=click.IntRange(min=1, max=1000), help="Items per page.")(f)
+    f = click.option(
+        "--page",
+        default=1,
+        show_default=True,
+        type=click.IntRange(min=1),
+        help="Which page to show.",
+    )(f)
+    return click.option(
+        "--size",
+        default=PAGE_SIZE,
+        show_default=True,
+        type=click.IntRange(min=1, max=1000),
+        help="Items per page.",
+    )(f)
 
 
 @click.group()
@@ -32,8 +42,17 @@ def pipeline() -> None:
 
 
 @pipeline.command(name="list")
-@list_options("id", "created", "updated", "tags", "user", "project", "name",
-              "latest_run_status", "latest_run_user")
+@list_options(
+    "id",
+    "created",
+    "updated",
+    "tags",
+    "user",
+    "project",
+    "name",
+    "latest_run_status",
+    "latest_run_user",
+)
 def list_(**kwargs: Any) -> None:
     """List pipelines, newest first, with their latest run."""
     from stackwise.cli.output import format_time, model_row, print_page, print_table
@@ -42,14 +61,23 @@ def list_(**kwargs: Any) -> None:
     filters, columns, output_format = list_kwargs(kwargs)
     result = Client().list_pipelines(**filters)
     if not result.total and output_format == "table":
-        click.echo("No pipelines match." if filtered(filters) else
-                   "No pipelines yet: run one (stackwise pipeline run MODULE.PIPELINE).")
+        click.echo(
+            "No pipelines match."
+            if filtered(filters)
+            else "No pipelines yet: run one (stackwise pipeline run MODULE.PIPELINE)."
+        )
         return
 
     def rows() -> list[dict[str, Any]]:
-        return [model_row(p, latest_run_id=p.latest_run_id,
-                          latest_run_status=p.latest_run_status,
-                          tags=[t.name for t in p.tags]) for p in result]
+        return [
+            model_row(
+                p,
+                latest_run_id=p.latest_run_id,
+                latest_run_status=p.latest_run_status,
+                tags=[t.name for t in p.tags],
+            )
+            for p in result
+        ]
 
     def table(caption: str) -> None:
         lines = []
@@ -78,8 +106,7 @@ def delete(name: str, yes: bool) -> None:
     target = client.get_pipeline(name)
     runs = target.num_runs
     if not yes:
-        click.confirm(f"Delete pipeline '{target.name}' and its {_count(runs, 'run')}?",
-                      abort=True)
+        click.confirm(f"Delete pipeline '{target.name}' and its {_count(runs, 'run')}?", abort=True)
     client.delete_pipeline(target.id)
     success(f"Deleted pipeline '{target.name}' and its {_count(runs, 'run')}.")
 
@@ -93,14 +120,44 @@ def runs() -> None:
     """List, describe, delete and resume pipeline runs."""
 
 
-RUN_FILTERS = ("id", "created", "updated", "run_metadata", "tags", "user", "project", "name",
-               "index", "orchestrator_run_id", "pipeline_id", "stack_id", "schedule_id",
-               "build_id", "snapshot_id", "code_repository_id", "template_id",
-               "source_snapshot_id", "model_version_id", "linked_to_model_version_id",
-               "status", "in_progress", "start_time", "end_time", "pipeline_name",
-               "pipeline", "stack", "code_repository", "model", "stack_component",
-               "templatable", "triggered_by_step_run_id", "triggered_by_deployment_id",
-               "trigger_id", "parent_run_id", "root_runs_only")
+RUN_FILTERS = (
+    "id",
+    "created",
+    "updated",
+    "run_metadata",
+    "tags",
+    "user",
+    "project",
+    "name",
+    "index",
+    "orchestrator_run_id",
+    "pipeline_id",
+    "stack_id",
+    "schedule_id",
+    "build_id",
+    "snapshot_id",
+    "code_repository_id",
+    "template_id",
+    "source_snapshot_id",
+    "model_version_id",
+    "linked_to_model_version_id",
+    "status",
+    "in_progress",
+    "start_time",
+    "end_time",
+    "pipeline_name",
+    "pipeline",
+    "stack",
+    "code_repository",
+    "model",
+    "stack_component",
+    "templatable",
+    "triggered_by_step_run_id",
+    "triggered_by_deployment_id",
+    "trigger_id",
+    "parent_run_id",
+    "root_runs_only",
+)
 _BOOLEAN_FILTERS = ("in_progress", "templatable", "root_runs_only")
 
 
@@ -126,14 +183,16 @@ def _run_filters(filters: dict[str, Any]) -> dict[str, Any]:
         op, value = split_operator(status)
         if op == "equals":
             if value.lower() not in STATUSES:
-                raise click.UsageError(f"--status '{value}' is not a run status; statuses are "
-                                       f"{', '.join(STATUSES)}.")
+                raise click.UsageError(
+                    f"--status '{value}' is not a run status; statuses are {', '.join(STATUSES)}."
+                )
             filters["status"] = value.lower()
     if "run_metadata" in filters:
         key, sep, value = str(filters["run_metadata"]).partition(":")
         if not sep:
-            raise click.UsageError("--run_metadata takes KEY:VALUE, e.g. --run_metadata "
-                                   "accuracy:0.9.")
+            raise click.UsageError(
+                "--run_metadata takes KEY:VALUE, e.g. --run_metadata accuracy:0.9."
+            )
         from stackwise.cli.component import parse_value
 
         filters["run_metadata"] = {key: parse_value(value)}
@@ -142,9 +201,12 @@ def _run_filters(filters: dict[str, Any]) -> dict[str, Any]:
 
 @runs.command(name="list")
 @list_options(*RUN_FILTERS, short={"pipeline": "-p"})
-@click.option("--wide", is_flag=True,
-              help="Show whole run names and ids (by default they are shortened so that each "
-                   "run fits on one line).")
+@click.option(
+    "--wide",
+    is_flag=True,
+    help="Show whole run names and ids (by default they are shortened so that each "
+    "run fits on one line).",
+)
 def runs_list(wide: bool, **kwargs: Any) -> None:
     """List pipeline runs, newest first (`-p NAME`/`--pipeline NAME`: one pipeline's)."""
     from stackwise.cli.output import (
@@ -163,31 +225,65 @@ def runs_list(wide: bool, **kwargs: Any) -> None:
     client = Client()
     result = client.list_pipeline_runs(**filters)
     if not result.total and output_format == "table":
-        click.echo("No pipeline runs match." if filtered(filters) else
-                   "No pipeline runs yet: run one (stackwise pipeline run MODULE.PIPELINE).")
+        click.echo(
+            "No pipeline runs match."
+            if filtered(filters)
+            else "No pipeline runs yet: run one (stackwise pipeline run MODULE.PIPELINE)."
+        )
         return
 
     def rows() -> list[dict[str, Any]]:
         stacks = {s.id: s.name for s in client.list_stacks(size=10_000)}
-        return [model_row(r, pipeline=r.pipeline_name, run_name=r.name, status=str(r.status),
-                          stack=stacks.get(r.stack_id, "[DELETED]") if r.stack_id else "-",
-                          owner="default") for r in result]
+        return [
+            model_row(
+                r,
+                pipeline=r.pipeline_name,
+                run_name=r.name,
+                status=str(r.status),
+                stack=stacks.get(r.stack_id, "[DELETED]") if r.stack_id else "-",
+                owner="default",
+            )
+            for r in result
+        ]
 
     def table(caption: str) -> None:
         if wide:
-            print_table(["ID", "NAME", "PIPELINE", "STATUS", "CREATED", "DURATION"],
-                        [(str(r.id), r.name, r.pipeline_name, str(r.status),
-                          format_time(r.created), format_duration(r.created, r.end_time))
-                         for r in result], caption=caption)
+            print_table(
+                ["ID", "NAME", "PIPELINE", "STATUS", "CREATED", "DURATION"],
+                [
+                    (
+                        str(r.id),
+                        r.name,
+                        r.pipeline_name,
+                        str(r.status),
+                        format_time(r.created),
+                        format_duration(r.created, r.end_time),
+                    )
+                    for r in result
+                ],
+                caption=caption,
+            )
             return
         # one line per run: ids shortened to a prefix `runs describe` takes, names cut in
         # the middle (their start and their timestamp stay) to fit the terminal
         columns = ["ID", "NAME", "PIPELINE", "STATUS", "CREATED", "DURATION"]
-        rows = [[str(r.id)[:8], r.name, r.pipeline_name, str(r.status),
-                 format_time(r.created)[:16], format_duration(r.created, r.end_time)]
-                for r in result]
-        if fit_to_width(columns, rows, [(2, 12, "end"), (1, 12, "middle"), (2, 8, "end"),
-                                        (1, 8, "middle")], console_width()):
+        rows = [
+            [
+                str(r.id)[:8],
+                r.name,
+                r.pipeline_name,
+                str(r.status),
+                format_time(r.created)[:16],
+                format_duration(r.created, r.end_time),
+            ]
+            for r in result
+        ]
+        if fit_to_width(
+            columns,
+            rows,
+            [(2, 12, "end"), (1, 12, "middle"), (2, 8, "end"), (1, 8, "middle")],
+            console_width(),
+        ):
             caption += " --wide: whole names."
         print_table(columns, rows, caption=caption, no_wrap=True)
 
@@ -227,8 +323,9 @@ def runs_refresh(run_name: str, include_steps: bool) -> None:
 
 @runs.command(name="describe")
 @click.argument("run_name", metavar="RUN")
-@click.option("--traceback", "show_traceback", is_flag=True,
-              help="Print the full traceback of failed steps.")
+@click.option(
+    "--traceback", "show_traceback", is_flag=True, help="Print the full traceback of failed steps."
+)
 def runs_describe(run_name: str, show_traceback: bool) -> None:
     """Show a run's steps, outputs and failures.
 
@@ -245,12 +342,19 @@ def runs_describe(run_name: str, show_traceback: bool) -> None:
             stack_name = client.get_stack(run.stack_id).name
         except EntityNotFoundError:
             stack_name = "(deleted)"
-    print_pairs([("name", run.name), ("pipeline", run.pipeline_name),
-                 ("status", str(run.status)), ("stack", stack_name),
-                 ("created", format_time(run.created)), ("ended", format_time(run.end_time)),
-                 ("duration", format_duration(run.created, run.end_time)),
-                 ("id", str(run.id))],
-                title=f"Pipeline run '{run.name}'")
+    print_pairs(
+        [
+            ("name", run.name),
+            ("pipeline", run.pipeline_name),
+            ("status", str(run.status)),
+            ("stack", stack_name),
+            ("created", format_time(run.created)),
+            ("ended", format_time(run.end_time)),
+            ("duration", format_duration(run.created, run.end_time)),
+            ("id", str(run.id)),
+        ],
+        title=f"Pipeline run '{run.name}'",
+    )
 
     steps = run.steps
     planned = list(run.spec.get("steps", {}))
@@ -263,12 +367,13 @@ def runs_describe(run_name: str, show_traceback: bool) -> None:
             continue
         outputs = "\n".join(
             f"{'' if out == v.name else f'{out} -> '}{v.name} (version {v.version})"
-            for out, versions in step.outputs.items() for v in versions)
+            for out, versions in step.outputs.items()
+            for v in versions
+        )
         status = str(step.status)
         if step.attempt > 1:
             status += f" (attempt {step.attempt})"
-        rows.append((name, status, outputs or "-",
-                     format_duration(step.start_time, step.end_time)))
+        rows.append((name, status, outputs or "-", format_duration(step.start_time, step.end_time)))
     print_table(["STEP", "STATUS", "OUTPUTS", "DURATION"], rows)
 
     for name, step in steps.items():
@@ -285,10 +390,18 @@ def runs_describe(run_name: str, show_traceback: bool) -> None:
 
 @runs.command(name="resume")
 @click.argument("run_name", metavar="RUN")
-@click.option("--stack", "stack_name", metavar="NAME",
-              help="Resume on this stack instead of the active one (this run only).")
-@click.option("-q", "--quiet", is_flag=True,
-              help="Print no progress, only the outcome (as STACKWISE_QUIET=1).")
+@click.option(
+    "--stack",
+    "stack_name",
+    metavar="NAME",
+    help="Resume on this stack instead of the active one (this run only).",
+)
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Print no progress, only the outcome (as STACKWISE_QUIET=1).",
+)
 def runs_resume(run_name: str, stack_name: str | None, quiet: bool = False) -> None:
     """Resume a failed run: reuse the steps that succeeded, run the rest.
 
@@ -307,8 +420,10 @@ def runs_resume(run_name: str, stack_name: str | None, quiet: bool = False) -> N
             client.get_stack(stack_name)  # an unknown name fails here, with did-you-mean
         old = client.get_pipeline_run(run_name)
         if not quiet:
-            click.echo(f"Resuming run '{old.name}' of pipeline '{old.pipeline_name}' on stack "
-                       f"'{client.active_stack_name}'.")
+            click.echo(
+                f"Resuming run '{old.name}' of pipeline '{old.pipeline_name}' on stack "
+                f"'{client.active_stack_name}'."
+            )
         try:
             result = client.resume_run(old.id)
         except PipelineRunFailedError as error:
@@ -329,18 +444,22 @@ def runs_retry(run_name: str) -> None:
     client = Client()
     old = client.get_pipeline_run(run_name)
     if old.status != ExecutionStatus.FAILED:
-        raise IllegalOperationError(f"Cannot retry run '{old.name}': it is {old.status}, not "
-                                    "failed.")
+        raise IllegalOperationError(
+            f"Cannot retry run '{old.name}': it is {old.status}, not failed."
+        )
     if old.stack_id is None:
-        raise IllegalOperationError(f"Cannot retry run '{old.name}': it recorded no stack; "
-                                    f"`stackwise pipeline runs resume {old.name} --stack NAME` "
-                                    "picks one.")
+        raise IllegalOperationError(
+            f"Cannot retry run '{old.name}': it recorded no stack; "
+            f"`stackwise pipeline runs resume {old.name} --stack NAME` "
+            "picks one."
+        )
     try:
         stack_name = client.get_stack(old.stack_id).name
     except EntityNotFoundError:
         raise IllegalOperationError(
             f"Cannot retry run '{old.name}': the stack it ran on was deleted; "
-            f"`stackwise pipeline runs resume {old.name} --stack NAME` picks another.") from None
+            f"`stackwise pipeline runs resume {old.name} --stack NAME` picks another."
+        ) from None
     runs_resume.callback(run_name=str(old.id), stack_name=stack_name)  # type: ignore[misc]
 
 
@@ -400,8 +519,10 @@ def load_pipeline(source: str) -> Any:
 
     module_name, _, attr = source.partition(":") if ":" in source else source.rpartition(".")
     if not module_name or not attr:
-        raise click.UsageError(f"'{source}' is not MODULE.PIPELINE: give the module and the "
-                               "pipeline's name, e.g. my_pipelines.training.")
+        raise click.UsageError(
+            f"'{source}' is not MODULE.PIPELINE: give the module and the "
+            "pipeline's name, e.g. my_pipelines.training."
+        )
     from stackwise.utils.heap import imports_done
 
     imports_done()  # the user's code comes next: freeze only what stackwise loaded (utils/heap)
@@ -419,23 +540,39 @@ def load_pipeline(source: str) -> Any:
     obj = getattr(module, attr, None)
     if obj is None:
         public = [n for n in dir(module) if not n.startswith("_")]
-        raise ConfigError(f"Module '{module_name}' has no attribute '{attr}'."
-                          f"{did_you_mean(attr, public)}")
+        raise ConfigError(
+            f"Module '{module_name}' has no attribute '{attr}'.{did_you_mean(attr, public)}"
+        )
     if not isinstance(obj, Pipeline):
-        raise ConfigError(f"'{source}' is a {type(obj).__name__}, not a @pipeline; give the "
-                          "decorated pipeline function.")
+        raise ConfigError(
+            f"'{source}' is a {type(obj).__name__}, not a @pipeline; give the "
+            "decorated pipeline function."
+        )
     return obj
 
 
 @pipeline.command(name="run")
 @click.argument("source", metavar="MODULE.PIPELINE")
-@click.option("-c", "--config", "config_path", metavar="RUN.YAML",
-              type=click.Path(exists=True, dir_okay=False),
-              help="Run configuration: parameters, caching, run name, per-step settings.")
-@click.option("--stack", "stack_name", metavar="NAME",
-              help="Run on this stack instead of the active one (this run only).")
-@click.option("-q", "--quiet", is_flag=True,
-              help="Print no progress, only the outcome (as STACKWISE_QUIET=1).")
+@click.option(
+    "-c",
+    "--config",
+    "config_path",
+    metavar="RUN.YAML",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Run configuration: parameters, caching, run name, per-step settings.",
+)
+@click.option(
+    "--stack",
+    "stack_name",
+    metavar="NAME",
+    help="Run on this stack instead of the active one (this run only).",
+)
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Print no progress, only the outcome (as STACKWISE_QUIET=1).",
+)
 def run(source: str, config_path: str | None, stack_name: str | None, quiet: bool) -> None:
     """Run a pipeline given as MODULE.PIPELINE.
 
@@ -467,9 +604,14 @@ def run(source: str, config_path: str | None, stack_name: str | None, quiet: boo
 
 @pipeline.command(name="register")
 @click.argument("source", metavar="MODULE.PIPELINE")
-@click.option("-p", "--parameters", "parameters_path", metavar="PARAMS.JSON",
-              type=click.Path(exists=True, dir_okay=False),
-              help="A JSON file of the pipeline's parameters, to check they fit it.")
+@click.option(
+    "-p",
+    "--parameters",
+    "parameters_path",
+    metavar="PARAMS.JSON",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A JSON file of the pipeline's parameters, to check they fit it.",
+)
 def register(source: str, parameters_path: str | None) -> None:
     """Register a pipeline without running it (it then shows in `pipeline list`).
 
@@ -498,11 +640,17 @@ def register(source: str, parameters_path: str | None) -> None:
 
 @pipeline.command(name="plan")
 @click.argument("source", metavar="MODULE.PIPELINE")
-@click.option("-c", "--config", "config_path", metavar="RUN.YAML",
-              type=click.Path(exists=True, dir_okay=False),
-              help="Run configuration: parameters, caching, run name, per-step settings.")
-@click.option("--stack", "stack_name", metavar="NAME",
-              help="Plan for this stack instead of the active one.")
+@click.option(
+    "-c",
+    "--config",
+    "config_path",
+    metavar="RUN.YAML",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Run configuration: parameters, caching, run name, per-step settings.",
+)
+@click.option(
+    "--stack", "stack_name", metavar="NAME", help="Plan for this stack instead of the active one."
+)
 def plan(source: str, config_path: str | None, stack_name: str | None) -> None:
     """Say which steps a run would execute, and why, without running anything.
 
@@ -526,11 +674,12 @@ def plan(source: str, config_path: str | None, stack_name: str | None) -> None:
         if config_path is not None:
             target = target.with_options(config_path=config_path)
         result = client.plan(target)
-    print_table(["STEP", "PLAN", "WHY"],
-                [(p.invocation_id, p.decision, p.reason) for p in result])
+    print_table(["STEP", "PLAN", "WHY"], [(p.invocation_id, p.decision, p.reason) for p in result])
     count = len(result.will_run)
-    click.echo(f"Pipeline '{result.pipeline_name}' on stack '{result.stack_name}': "
-               f"{count} of {len(result.steps)} step(s) will run.")
+    click.echo(
+        f"Pipeline '{result.pipeline_name}' on stack '{result.stack_name}': "
+        f"{count} of {len(result.steps)} step(s) will run."
+    )
 
 
 def _summary(run: Any, pipeline_name: str) -> None:
@@ -540,5 +689,7 @@ def _summary(run: Any, pipeline_name: str) -> None:
     if not shows_progress() and not quiet():  # else the run's progress listed every step
         print_table(["STEP", "STATUS"], [(name, str(s.status)) for name, s in run.steps.items()])
     failed = run.status == ExecutionStatus.FAILED
-    click.secho(f"Run '{run.name}' of pipeline '{pipeline_name}': {run.status}.",
-                fg="red" if failed else "green")
+    click.secho(
+        f"Run '{run.name}' of pipeline '{pipeline_name}': {run.status}.",
+        fg="red" if failed else "green",
+    )

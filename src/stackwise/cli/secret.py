@@ -26,8 +26,10 @@ def parse_value_args(args: list[str]) -> dict[str, str]:
     while i < len(args):
         arg = args[i]
         if not arg.startswith("--") or arg == "--":
-            raise click.UsageError(f"Unexpected argument '{arg}'. Values are given as "
-                                   "--key=value after the secret name.")
+            raise click.UsageError(
+                f"Unexpected argument '{arg}'. Values are given as "
+                "--key=value after the secret name."
+            )
         key, eq, value = arg[2:].partition("=")
         if not eq:
             if i + 1 >= len(args) or args[i + 1].startswith("--"):
@@ -103,14 +105,19 @@ def prompt_values(existing: dict[str, str]) -> dict[str, str]:
 
             warn(f"Key {key} is given already; skipping it.")
         else:
-            values[key] = click.prompt(f"Please enter the secret value for the key [{key}]",
-                                       hide_input=True, default="", show_default=False)
+            values[key] = click.prompt(
+                f"Please enter the secret value for the key [{key}]",
+                hide_input=True,
+                default="",
+                show_default=False,
+            )
         if not click.confirm("Do you want to add another key-value pair to this secret?"):
             return values
 
 
-def gather_values(args: list[str], values_file: Path | None, values: str | None = None,
-                  interactive: bool = False) -> dict[str, str]:
+def gather_values(
+    args: list[str], values_file: Path | None, values: str | None = None, interactive: bool = False
+) -> dict[str, str]:
     """Values from --values-file, then --values, then --key=value (which wins for a key in
     several), then the interactive prompts."""
     gathered = read_values_file(values_file) if values_file else {}
@@ -119,8 +126,7 @@ def gather_values(args: list[str], values_file: Path | None, values: str | None 
     gathered.update({k: expand_file_value(k, v) for k, v in parse_value_args(args).items()})
     if interactive:
         if gathered:
-            raise click.UsageError("--interactive asks for every value: give no values with "
-                                   "it.")
+            raise click.UsageError("--interactive asks for every value: give no values with it.")
         gathered = prompt_values(gathered)
     return gathered
 
@@ -136,18 +142,28 @@ def secret() -> None:
 
 
 values_file_option = click.option(
-    "--values-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A YAML file of key: value pairs (all read as strings).")
+    "--values-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A YAML file of key: value pairs (all read as strings).",
+)
 
 
 def value_options(f: Any) -> Any:
-    f = click.option("-v", "--values", metavar="JSON|YAML|@FILE",
-                     help="The values as a JSON or YAML mapping, or @FILE holding one.")(f)
-    f = click.option("-i", "--interactive", is_flag=True,
-                     help="Type the keys and (hidden) values one by one.")(f)
-    return click.option("-p", "--private", is_flag=True,
-                        help="Private secrets need users (a stackwise server); refused on a "
-                             "local store.")(f)
+    f = click.option(
+        "-v",
+        "--values",
+        metavar="JSON|YAML|@FILE",
+        help="The values as a JSON or YAML mapping, or @FILE holding one.",
+    )(f)
+    f = click.option(
+        "-i", "--interactive", is_flag=True, help="Type the keys and (hidden) values one by one."
+    )(f)
+    return click.option(
+        "-p",
+        "--private",
+        is_flag=True,
+        help="Private secrets need users (a stackwise server); refused on a local store.",
+    )(f)
 
 
 @secret.command(context_settings=VALUE_OPTIONS)
@@ -155,8 +171,14 @@ def value_options(f: Any) -> Any:
 @values_file_option
 @value_options
 @click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="[--KEY=VALUE]...")
-def create(name: str, values_file: Path | None, values: str | None, interactive: bool,
-           private: bool, args: tuple[str, ...]) -> None:
+def create(
+    name: str,
+    values_file: Path | None,
+    values: str | None,
+    interactive: bool,
+    private: bool,
+    args: tuple[str, ...],
+) -> None:
     """Create secret NAME from --key=value options, --values, --values-file or -i.
 
     Values typed on the command line stay in the shell's history; --values-file, `--values
@@ -172,8 +194,10 @@ def create(name: str, values_file: Path | None, values: str | None, interactive:
 
     gathered = gather_values(list(args), values_file, values, interactive)
     if not gathered:
-        raise click.UsageError(f"A secret needs values: stackwise secret create {name} "
-                               "--KEY=VALUE (or --values-file FILE.yaml).")
+        raise click.UsageError(
+            f"A secret needs values: stackwise secret create {name} "
+            "--KEY=VALUE (or --values-file FILE.yaml)."
+        )
     info = Client().create_secret(name, gathered, private=private)
     success(f"Created secret '{info.name}' with key(s) {', '.join(info.keys)}.")
     note(REFERENCE_HELP.replace("NAME", info.name))
@@ -182,8 +206,13 @@ def create(name: str, values_file: Path | None, values: str | None, interactive:
 @secret.command()
 @click.argument("name")
 @click.option("--reveal", is_flag=True, help="Print the values (masked as **** otherwise).")
-@click.option("-p", "--private", type=bool, default=None,
-              help="Look only among private (true) or public (false) secrets.")
+@click.option(
+    "-p",
+    "--private",
+    type=bool,
+    default=None,
+    help="Look only among private (true) or public (false) secrets.",
+)
 def get(name: str, reveal: bool, private: bool | None) -> None:
     """Show secret NAME's keys; the values only with --reveal."""
     from stackwise.cli.output import MASK, print_table
@@ -191,9 +220,12 @@ def get(name: str, reveal: bool, private: bool | None) -> None:
 
     found = Client().get_secret(name, private=private)
     values = found.secret_values
-    print_table(["KEY", "VALUE"], [(k, values[k] if reveal else MASK) for k in sorted(values)],
-                title=f"Secret '{found.name}'",
-                caption=None if reveal else "Values are masked; --reveal prints them.")
+    print_table(
+        ["KEY", "VALUE"],
+        [(k, values[k] if reveal else MASK) for k in sorted(values)],
+        title=f"Secret '{found.name}'",
+        caption=None if reveal else "Values are masked; --reveal prints them.",
+    )
 
 
 @secret.command(name="list")
@@ -209,16 +241,23 @@ def list_(**kwargs: Any) -> None:
         filters["private"] = _boolean("private", str(filters["private"]))
     result = Client().list_secrets(**filters)
     if not result.total and output_format == "table":
-        note("No secrets match." if filtered(filters) else
-             "No secrets yet. Create one: stackwise secret create NAME --KEY=VALUE")
+        note(
+            "No secrets match."
+            if filtered(filters)
+            else "No secrets yet. Create one: stackwise secret create NAME --KEY=VALUE"
+        )
         return
-    rows = [{k: v for k, v in model_row(i, keys=i.keys).items() if k != "values"}
-            for i in result]
+    rows = [{k: v for k, v in model_row(i, keys=i.keys).items() if k != "values"} for i in result]
 
     def table(caption: str) -> None:
-        print_table(["NAME", "KEYS", "CREATED", "UPDATED"],
-                    [(i.name, ", ".join(i.keys), format_time(i.created),
-                      format_time(i.updated)) for i in result], caption=caption)
+        print_table(
+            ["NAME", "KEYS", "CREATED", "UPDATED"],
+            [
+                (i.name, ", ".join(i.keys), format_time(i.created), format_time(i.updated))
+                for i in result
+            ],
+            caption=caption,
+        )
 
     print_page(result, rows, columns, output_format, table=table, noun="secrets")
 
@@ -227,33 +266,53 @@ def list_(**kwargs: Any) -> None:
 @click.argument("name")
 @values_file_option
 @value_options
-@click.option("-r", "--remove-keys", "--remove-key", "remove_keys", multiple=True,
-              metavar="KEY", help="A key to remove (repeatable).")
+@click.option(
+    "-r",
+    "--remove-keys",
+    "--remove-key",
+    "remove_keys",
+    multiple=True,
+    metavar="KEY",
+    help="A key to remove (repeatable).",
+)
 @click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="[--KEY=VALUE]...")
-def update(name: str, values_file: Path | None, values: str | None, interactive: bool,
-           private: bool, remove_keys: tuple[str, ...], args: tuple[str, ...]) -> None:
+def update(
+    name: str,
+    values_file: Path | None,
+    values: str | None,
+    interactive: bool,
+    private: bool,
+    remove_keys: tuple[str, ...],
+    args: tuple[str, ...],
+) -> None:
     """Set keys of secret NAME (--key=value, --values, --values-file or -i; the others are
     kept) or remove them (-r KEY)."""
     from stackwise.cli.output import success
     from stackwise.client import Client
 
     gathered = gather_values(list(args), values_file, values, interactive)
-    info = Client().update_secret(name, private=private or None,
-                                  add_or_update_values=gathered,
-                                  remove_values=list(remove_keys))
+    info = Client().update_secret(
+        name,
+        private=private or None,
+        add_or_update_values=gathered,
+        remove_values=list(remove_keys),
+    )
     changes = [f"set {', '.join(sorted(gathered))}"] if gathered else []
     changes += [f"removed {', '.join(remove_keys)}"] if remove_keys else []
-    success(f"Updated secret '{info.name}': {'; '.join(changes)}. Keys now: "
-            f"{', '.join(info.keys)}.")
+    success(
+        f"Updated secret '{info.name}': {'; '.join(changes)}. Keys now: {', '.join(info.keys)}."
+    )
 
 
 def _referencing(client: Any, name: str) -> list[str]:
     """The components whose configuration references secret `name`."""
     from stackwise.secrets.references import referenced_secrets
 
-    return [f"{r.type.value.replace('_', ' ')} '{r.name}'"
-            for r in client.list_stack_components(size=10_000)
-            if name in referenced_secrets(r.configuration)]
+    return [
+        f"{r.type.value.replace('_', ' ')} '{r.name}'"
+        for r in client.list_stack_components(size=10_000)
+        if name in referenced_secrets(r.configuration)
+    ]
 
 
 @secret.command()
@@ -270,8 +329,10 @@ def rename(name: str, new_name: str) -> None:
     found = client.get_secret(name)
     users = _referencing(client, found.name)
     if users:
-        raise StackwiseError(f"Secret '{found.name}' is referenced by {', '.join(users)}; "
-                             "renaming it would break them. Point them at a new secret first.")
+        raise StackwiseError(
+            f"Secret '{found.name}' is referenced by {', '.join(users)}; "
+            "renaming it would break them. Point them at a new secret first."
+        )
     client.create_secret(new_name, found.secret_values)
     client.delete_secret(found.name)
     success(f"Renamed secret '{found.name}' to '{new_name}'.")
@@ -279,10 +340,19 @@ def rename(name: str, new_name: str) -> None:
 
 @secret.command(name="export")
 @click.argument("name")
-@click.option("-p", "--private", type=bool, default=None,
-              help="Look only among private (true) or public (false) secrets.")
-@click.option("-f", "--filename", type=click.Path(dir_okay=False, path_type=Path),
-              help="The YAML file to write (default: NAME.yaml); readable by you only.")
+@click.option(
+    "-p",
+    "--private",
+    type=bool,
+    default=None,
+    help="Look only among private (true) or public (false) secrets.",
+)
+@click.option(
+    "-f",
+    "--filename",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The YAML file to write (default: NAME.yaml); readable by you only.",
+)
 def export_(name: str, private: bool | None, filename: Path | None) -> None:
     """Write secret NAME's values to a YAML file (`secret create NAME --values @FILE` reads
     it back)."""

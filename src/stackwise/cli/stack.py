@@ -70,16 +70,29 @@ def component_options(f: F) -> F:
     for type_, short in reversed({**COMPONENT_FLAGS, **UNSUPPORTED_FLAGS}.items()):
         several = type_.allows_several
         unsupported = type_ in UNSUPPORTED_FLAGS
-        f = click.option(short, *_long_names(type_), type_.value, multiple=several,
-                         metavar="NAME", hidden=False,
-                         help=(f"The {label(type_)} (not supported by stackwise: refused)."
-                               if unsupported else
-                               f"The {label(type_)}{' (repeatable)' if several else ''}."))(f)
+        f = click.option(
+            short,
+            *_long_names(type_),
+            type_.value,
+            multiple=several,
+            metavar="NAME",
+            hidden=False,
+            help=(
+                f"The {label(type_)} (not supported by stackwise: refused)."
+                if unsupported
+                else f"The {label(type_)}{' (repeatable)' if several else ''}."
+            ),
+        )(f)
     return f
 
 
-def refuse_unsupported(values: dict[str, Any], *, secrets: tuple[str, ...] = (),
-                       env: tuple[str, ...] = (), remove_secrets: tuple[str, ...] = ()) -> None:
+def refuse_unsupported(
+    values: dict[str, Any],
+    *,
+    secrets: tuple[str, ...] = (),
+    env: tuple[str, ...] = (),
+    remove_secrets: tuple[str, ...] = (),
+) -> None:
     """Options of features stackwise does not have: a clear error, never silently ignored."""
     from stackwise.stack.flavor_registry import check_supported
 
@@ -129,8 +142,10 @@ def _activate(client: Client, name: str) -> None:
     success(f"Active stack set to '{target}' (saved in the {_saved_in()}).")
     choice = GlobalConfig().active_stack()
     if choice.name != target:
-        warn(f"Note: the {choice.source} names '{choice.name}' and wins in this shell; "
-             "unset it to use the saved choice.")
+        warn(
+            f"Note: the {choice.source} names '{choice.name}' and wins in this shell; "
+            "unset it to use the saved choice."
+        )
 
 
 def _active_choice() -> Any:
@@ -149,8 +164,9 @@ def stack() -> None:
 @component_options
 @click.option("--set", "set_active", is_flag=True, help="Make it the active stack too.")
 @secret_env_options
-def register(name: str, set_active: bool, secrets: tuple[str, ...], env: tuple[str, ...],
-             **components: Any) -> None:
+def register(
+    name: str, set_active: bool, secrets: tuple[str, ...], env: tuple[str, ...], **components: Any
+) -> None:
     """Register a stack from registered components.
 
     -o (orchestrator) and -a (artifact store) are required.
@@ -201,8 +217,9 @@ def _stack_row(s: Any, active_name: str) -> dict[str, Any]:
 
 
 @stack.command(name="list")
-@list_options("id", "created", "updated", "user", "name", "description", "component_id",
-              "component")
+@list_options(
+    "id", "created", "updated", "user", "name", "description", "component_id", "component"
+)
 def list_(**kwargs: Any) -> None:
     """List the stacks and their components; ● is the active one.
 
@@ -218,17 +235,26 @@ def list_(**kwargs: Any) -> None:
 
     def table(caption: str) -> None:
         types = [t for t in COMPONENT_FLAGS if any(r[t.value] != "-" for r in rows)]
-        print_table(["ACTIVE", "NAME", *(t.value.upper() for t in types)],
-                    [(ACTIVE_MARK if r["active"] else "", r["name"],
-                      *(r[t.value] for t in types)) for r in rows],
-                    caption=f"Active stack '{active.name}' comes from the {active.source}. "
-                            + caption)
+        print_table(
+            ["ACTIVE", "NAME", *(t.value.upper() for t in types)],
+            [
+                (ACTIVE_MARK if r["active"] else "", r["name"], *(r[t.value] for t in types))
+                for r in rows
+            ],
+            caption=f"Active stack '{active.name}' comes from the {active.source}. " + caption,
+        )
 
     print_page(stacks, rows, columns, output_format, table=table, noun="stacks")
-    if output_format == "table" and not filters.get("name") and \
-            all(s.name != active.name for s in stacks) and stacks.total_pages <= 1:
-        warn(f"The active stack '{active.name}' does not exist; choose one with "
-             "`stackwise stack set NAME`.")
+    if (
+        output_format == "table"
+        and not filters.get("name")
+        and all(s.name != active.name for s in stacks)
+        and stacks.total_pages <= 1
+    ):
+        warn(
+            f"The active stack '{active.name}' does not exist; choose one with "
+            "`stackwise stack set NAME`."
+        )
 
 
 def _get_stack(client: Client, name: str | None) -> Any:
@@ -244,7 +270,8 @@ def _get_stack(client: Client, name: str | None) -> Any:
     except EntityNotFoundError as error:
         raise EntityNotFoundError(
             f"{error} The active stack comes from the {choice.source}; pick an existing stack "
-            "with `stackwise stack set NAME` (`stackwise stack list` shows them).") from None
+            "with `stackwise stack set NAME` (`stackwise stack list` shows them)."
+        ) from None
 
 
 @stack.command()
@@ -266,29 +293,61 @@ def describe(name: str | None, output_format: str | None) -> None:
     components = target.components
     fmt = output_format_of(output_format)
     if fmt != "table":
-        print_single({"id": str(target.id), "name": target.name, "active": is_active,
-                      "owner": "default", "labels": target.labels or {},
-                      "components": {t.value: [{"id": str(c.id), "name": c.name,
-                                                "flavor": c.flavor_name,
-                                                "configuration": masked(c.configuration)}
-                                               for c in components[t]]
-                                     for t in COMPONENT_FLAGS if components.get(t)}}, fmt)
+        print_single(
+            {
+                "id": str(target.id),
+                "name": target.name,
+                "active": is_active,
+                "owner": "default",
+                "labels": target.labels or {},
+                "components": {
+                    t.value: [
+                        {
+                            "id": str(c.id),
+                            "name": c.name,
+                            "flavor": c.flavor_name,
+                            "configuration": masked(c.configuration),
+                        }
+                        for c in components[t]
+                    ]
+                    for t in COMPONENT_FLAGS
+                    if components.get(t)
+                },
+            },
+            fmt,
+        )
         return
-    rows = [(label(t), c.name, c.flavor_name, format_config(c.configuration))
-            for t in COMPONENT_FLAGS for c in components.get(t, [])]
-    print_table(["COMPONENT TYPE", "NAME", "FLAVOR", "CONFIGURATION"], rows,
-                title=f"Stack '{target.name}'{' (active)' if is_active else ''}",
-                caption=f"Active stack '{active.name}' comes from the {active.source}.")
+    rows = [
+        (label(t), c.name, c.flavor_name, format_config(c.configuration))
+        for t in COMPONENT_FLAGS
+        for c in components.get(t, [])
+    ]
+    print_table(
+        ["COMPONENT TYPE", "NAME", "FLAVOR", "CONFIGURATION"],
+        rows,
+        title=f"Stack '{target.name}'{' (active)' if is_active else ''}",
+        caption=f"Active stack '{active.name}' comes from the {active.source}.",
+    )
 
 
 @stack.command()
 @click.argument("name")
 @component_options
 @secret_env_options
-@click.option("--remove-secret", "remove_secrets", multiple=True, metavar="NAME",
-              help="Not supported (see --secret).")
-def update(name: str, secrets: tuple[str, ...], env: tuple[str, ...],
-           remove_secrets: tuple[str, ...], **components: Any) -> None:
+@click.option(
+    "--remove-secret",
+    "remove_secrets",
+    multiple=True,
+    metavar="NAME",
+    help="Not supported (see --secret).",
+)
+def update(
+    name: str,
+    secrets: tuple[str, ...],
+    env: tuple[str, ...],
+    remove_secrets: tuple[str, ...],
+    **components: Any,
+) -> None:
     """Replace some of a stack's components.
 
     Only the component types given change.
@@ -302,12 +361,16 @@ def update(name: str, secrets: tuple[str, ...], env: tuple[str, ...],
     refuse_unsupported(components, secrets=secrets, env=env, remove_secrets=remove_secrets)
     chosen = chosen_components(components)
     if not chosen:
-        raise click.UsageError("Nothing to update: give the components to use, e.g. "
-                               f"stackwise stack update {name} -e TRACKER.")
-    updated = _client().update_stack(name, component_updates={
-        t: [v] if isinstance(v, str) else v for t, v in chosen.items()})
-    changed = ", ".join(f"{label(t)} {v if isinstance(v, str) else ', '.join(v)}"
-                        for t, v in chosen.items())
+        raise click.UsageError(
+            "Nothing to update: give the components to use, e.g. "
+            f"stackwise stack update {name} -e TRACKER."
+        )
+    updated = _client().update_stack(
+        name, component_updates={t: [v] if isinstance(v, str) else v for t, v in chosen.items()}
+    )
+    changed = ", ".join(
+        f"{label(t)} {v if isinstance(v, str) else ', '.join(v)}" for t, v in chosen.items()
+    )
     success(f"Updated stack '{updated.name}': {changed}.")
 
 
@@ -332,8 +395,9 @@ def rename(name: str, new_name: str) -> None:
 @stack.command()
 @click.argument("name")
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
-@click.option("-r", "--recursive", is_flag=True,
-              help="Also delete its components that no other stack uses.")
+@click.option(
+    "-r", "--recursive", is_flag=True, help="Also delete its components that no other stack uses."
+)
 def delete(name: str, yes: bool, recursive: bool) -> None:
     """Delete a stack (its components stay registered, unless --recursive).
 
@@ -358,8 +422,11 @@ def delete(name: str, yes: bool, recursive: bool) -> None:
             "`stackwise stack set default`."
         )
     if not yes:
-        what = ("Its components no other stack uses are deleted too." if recursive
-                else "Its components stay registered.")
+        what = (
+            "Its components no other stack uses are deleted too."
+            if recursive
+            else "Its components stay registered."
+        )
         click.confirm(f"Delete stack '{target}'? {what}", abort=True)
     client.delete_stack(target, recursive=recursive)
     success(f"Deleted stack '{target}'{' and its unshared components' if recursive else ''}.")
@@ -370,9 +437,13 @@ def removal_flags(f: F) -> F:
     for type_, short in reversed({**COMPONENT_FLAGS, **UNSUPPORTED_FLAGS}.items()):
         if type_ in REQUIRED_TYPES:
             continue
-        f = click.option(short, *_long_names(type_), type_.value, is_flag=True,
-                         help=f"Remove the {label(type_)}"
-                              f"{'s' if type_.allows_several else ''}.")(f)
+        f = click.option(
+            short,
+            *_long_names(type_),
+            type_.value,
+            is_flag=True,
+            help=f"Remove the {label(type_)}{'s' if type_.allows_several else ''}.",
+        )(f)
     return f
 
 
@@ -390,8 +461,9 @@ def remove_component(name: str, **flags: bool) -> None:
     refuse_unsupported(flags)
     chosen = [t for t in COMPONENT_FLAGS if flags.get(t.value)]
     if not chosen:
-        raise click.UsageError("Say which component types to remove, e.g. "
-                               f"stackwise stack remove-component {name} -e.")
+        raise click.UsageError(
+            f"Say which component types to remove, e.g. stackwise stack remove-component {name} -e."
+        )
     client = _client()
     target = client.get_stack(name)
     components = target.components
@@ -401,16 +473,18 @@ def remove_component(name: str, **flags: bool) -> None:
     present = [t for t in chosen if t not in absent]
     if present:
         client.update_stack(target.name, component_updates={t: [] for t in present})
-        removed = ", ".join(f"{label(t)} {', '.join(c.name for c in components[t])}"
-                            for t in present)
+        removed = ", ".join(
+            f"{label(t)} {', '.join(c.name for c in components[t])}" for t in present
+        )
         success(f"Removed from stack '{target.name}': {removed}.")
 
 
 # -- files, copies and checks ------------------------------------------------------------------
 @stack.command(name="export")
 @click.argument("name")
-@click.argument("file", required=False,
-                type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@click.argument(
+    "file", required=False, type=click.Path(dir_okay=False, allow_dash=True, path_type=Path)
+)
 @click.option("--overwrite", is_flag=True, help="Replace FILE if it exists.")
 def export_(name: str, file: Path | None, overwrite: bool) -> None:
     """Write a stack's components to a YAML file (FILE `-` prints it; default NAME.yaml).
@@ -442,8 +516,9 @@ def export_(name: str, file: Path | None, overwrite: bool) -> None:
         return
     if file.exists() and not overwrite:
         client.get_stack(name)  # an unknown stack is the first thing to say
-        raise EntityExistsError(f"{file} exists already; pass --overwrite to replace it, or "
-                                "choose another file.")
+        raise EntityExistsError(
+            f"{file} exists already; pass --overwrite to replace it, or choose another file."
+        )
     file.parent.mkdir(parents=True, exist_ok=True)
     for message in client.export_stack(name, file):
         warn(message)
@@ -454,13 +529,25 @@ def export_(name: str, file: Path | None, overwrite: bool) -> None:
 @stack.command(name="import")
 @click.argument("first", metavar="FILE|STACK_NAME")
 @click.argument("second", metavar="[NAME]", required=False)
-@click.option("-f", "--filename", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The YAML file (ZenML's form: `stack import STACK_NAME -f FILE`).")
-@click.option("--ignore-version-mismatch", is_flag=True,
-              help="Do not note that the file was written by another version.")
+@click.option(
+    "-f",
+    "--filename",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The YAML file (ZenML's form: `stack import STACK_NAME -f FILE`).",
+)
+@click.option(
+    "--ignore-version-mismatch",
+    is_flag=True,
+    help="Do not note that the file was written by another version.",
+)
 @click.option("--set", "set_active", is_flag=True, help="Make it the active stack too.")
-def import_(first: str, second: str | None, filename: Path | None,
-            ignore_version_mismatch: bool, set_active: bool) -> None:
+def import_(
+    first: str,
+    second: str | None,
+    filename: Path | None,
+    ignore_version_mismatch: bool,
+    set_active: bool,
+) -> None:
     """Register a stack from a YAML file (from `stackwise stack export`, or a seed/ZenML stack
     file with `zenml_version`): `import FILE [NAME]`, or ZenML's `import NAME -f FILE`
     (`import NAME` alone reads NAME.yaml).
@@ -478,17 +565,21 @@ def import_(first: str, second: str | None, filename: Path | None,
 
     if filename is not None:
         if second is not None:
-            raise click.UsageError("Give the file once: `stack import NAME -f FILE` or "
-                                   "`stack import FILE NAME`.")
+            raise click.UsageError(
+                "Give the file once: `stack import NAME -f FILE` or `stack import FILE NAME`."
+            )
         file, name = filename, first
     elif Path(first).is_file():
         file, name = Path(first), second
-    elif second is None and not first.endswith((".yaml", ".yml")) and \
-            Path(f"{first}.yaml").is_file():
+    elif (
+        second is None and not first.endswith((".yaml", ".yml")) and Path(f"{first}.yaml").is_file()
+    ):
         file, name = Path(f"{first}.yaml"), first
     else:
-        raise click.BadParameter(f"'{first}' does not exist (give a YAML file, or a stack "
-                                 "name with -f FILE).", param_hint="'FILE'")
+        raise click.BadParameter(
+            f"'{first}' does not exist (give a YAML file, or a stack name with -f FILE).",
+            param_hint="'FILE'",
+        )
     client = _client()
     result = client.import_stack(file, name)
     for message in result.notes:
@@ -526,11 +617,16 @@ def copy(source: str, target: str) -> None:
     except EntityNotFoundError:
         pass
     else:
-        raise EntityExistsError(f"A stack named '{target}' exists already; choose another name "
-                                f"for the copy of '{original.name}'.")
-    client.create_stack(target, {t: [c.id for c in group]
-                                 for t, group in original.components.items() if group},
-                        description=original.description, labels=original.labels)
+        raise EntityExistsError(
+            f"A stack named '{target}' exists already; choose another name "
+            f"for the copy of '{original.name}'."
+        )
+    client.create_stack(
+        target,
+        {t: [c.id for c in group] for t, group in original.components.items() if group},
+        description=original.description,
+        labels=original.labels,
+    )
     success(f"Copied stack '{original.name}' to '{target}'.")
     note(f"Make it active with: stackwise stack set {target}")
 
@@ -551,28 +647,40 @@ def verify(ctx: click.Context, name: str | None) -> None:
     target = _get_stack(client, name).name
     result = client.verify_stack(target)
     if result.problems:
-        click.echo(f"Stack '{target}' cannot run pipelines "
-                   f"({_count(len(result.problems), 'problem')}):")
+        click.echo(
+            f"Stack '{target}' cannot run pipelines ({_count(len(result.problems), 'problem')}):"
+        )
         for i, problem in enumerate(result.problems, 1):
             click.echo(f"  {i}. {problem}")
-    print_table(["COMPONENT TYPE", "NAME", "FLAVOR", "RESULT"],
-                [(c.type.replace("_", " "), c.name, c.flavor, c.error or "OK")
-                 for c in result.checks],
-                title=f"Stack '{target}'")
+    print_table(
+        ["COMPONENT TYPE", "NAME", "FLAVOR", "RESULT"],
+        [(c.type.replace("_", " "), c.name, c.flavor, c.error or "OK") for c in result.checks],
+        title=f"Stack '{target}'",
+    )
     if result.ok:
         success(f"Stack '{target}' is ready: every check passed.")
         return
-    counts = [_count(len(result.problems), "problem"),
-              _count(len(result.failed), "component") + " failing"]
-    click.secho(f"Error: stack '{target}' failed verification: "
-                f"{', '.join(c for c in counts if not c.startswith('0 '))}.", fg="red", err=True)
+    counts = [
+        _count(len(result.problems), "problem"),
+        _count(len(result.failed), "component") + " failing",
+    ]
+    click.secho(
+        f"Error: stack '{target}' failed verification: "
+        f"{', '.join(c for c in counts if not c.startswith('0 '))}.",
+        fg="red",
+        err=True,
+    )
     ctx.exit(1)
 
 
 @stack.command(name="export-requirements")
 @click.argument("name", required=False)
-@click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write them to this file (one per line) instead of printing them.")
+@click.option(
+    "-o",
+    "--output-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write them to this file (one per line) instead of printing them.",
+)
 @click.option("-ov", "--overwrite", is_flag=True, help="Replace the output file if it exists.")
 def export_requirements(name: str | None, output_file: Path | None, overwrite: bool) -> None:
     """Print (or write) the pip requirements of the integrations a stack's components come
@@ -582,10 +690,14 @@ def export_requirements(name: str | None, output_file: Path | None, overwrite: b
 
     target = _get_stack(_client(), name)
     known = {i.name for i in list_integrations()}
-    integrations = dict.fromkeys(c.flavor.integration for group in target.components.values()
-                                 for c in group)
-    found = list(dict.fromkeys(r for n in integrations if n in known
-                               for r in get_integration(n).requirements))
+    integrations = dict.fromkeys(
+        c.flavor.integration for group in target.components.values() for c in group
+    )
+    found = list(
+        dict.fromkeys(
+            r for n in integrations if n in known for r in get_integration(n).requirements
+        )
+    )
     if output_file is None:
         if found:
             click.echo("\n".join(found))
@@ -598,8 +710,11 @@ def export_requirements(name: str | None, output_file: Path | None, overwrite: b
 
 @stack.command(name="register-secrets")
 @click.argument("name", required=False)
-@click.option("--skip-existing", is_flag=True,
-              help="Leave secrets that exist already alone, even when keys are missing.")
+@click.option(
+    "--skip-existing",
+    is_flag=True,
+    help="Leave secrets that exist already alone, even when keys are missing.",
+)
 def register_secrets(name: str | None, skip_existing: bool) -> None:
     """Create the secrets a stack's components reference ({{secret.key}}) and that do not
     exist yet, asking for each missing value (hidden). NAME defaults to the active stack."""
@@ -619,17 +734,24 @@ def register_secrets(name: str | None, skip_existing: bool) -> None:
         return
     for secret_name, keys in sorted(wanted.items()):
         try:
-            existing = set(client.get_secret(secret_name, allow_partial_name_match=False,
-                                              allow_partial_id_match=False).secret_values)
+            existing = set(
+                client.get_secret(
+                    secret_name, allow_partial_name_match=False, allow_partial_id_match=False
+                ).secret_values
+            )
         except EntityNotFoundError:
             existing = None
         missing = sorted(keys - (existing or set()))
         if not missing or (existing is not None and skip_existing):
-            note(f"Secret '{secret_name}' exists already"
-                 + (f" (missing {', '.join(missing)}; skipped)." if missing else "."))
+            note(
+                f"Secret '{secret_name}' exists already"
+                + (f" (missing {', '.join(missing)}; skipped)." if missing else ".")
+            )
             continue
-        values = {key: click.prompt(f"Value of {{{{{secret_name}.{key}}}}}", hide_input=True)
-                  for key in missing}
+        values = {
+            key: click.prompt(f"Value of {{{{{secret_name}.{key}}}}}", hide_input=True)
+            for key in missing
+        }
         if existing is None:
             client.create_secret(secret_name, values)
             success(f"Created secret '{secret_name}' with key(s) {', '.join(missing)}.")

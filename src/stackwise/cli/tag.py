@@ -22,14 +22,22 @@ def tag() -> None:
 def _print_tag(item: Any) -> None:
     from stackwise.cli.output import print_table
 
-    print_table(["ID", "NAME", "COLOR", "EXCLUSIVE", "TAGGED"],
-                [(str(item.id), item.name, str(getattr(item.color, "value", item.color)),
-                  item.exclusive, item.tagged_count)])
+    print_table(
+        ["ID", "NAME", "COLOR", "EXCLUSIVE", "TAGGED"],
+        [
+            (
+                str(item.id),
+                item.name,
+                str(getattr(item.color, "value", item.color)),
+                item.exclusive,
+                item.tagged_count,
+            )
+        ],
+    )
 
 
 @tag.command(name="list")
-@list_options("id", "created", "updated", "user", "name", "color", "exclusive",
-              "resource_type")
+@list_options("id", "created", "updated", "user", "name", "color", "exclusive", "resource_type")
 def list_(**kwargs: Any) -> None:
     """List tags (ZenML's filters: --name contains:prod, --color red, --exclusive true)."""
     from stackwise.cli.output import model_row, print_page
@@ -52,8 +60,11 @@ def list_(**kwargs: Any) -> None:
 @tag.command()
 @click.option("-n", "--name", required=True, help="The name of the tag.")
 @click.option("-c", "--color", type=COLORS, help="Its colour in the dashboard.")
-@click.option("--exclusive", is_flag=True,
-              help="At most one run per pipeline (one version per artifact) carries it.")
+@click.option(
+    "--exclusive",
+    is_flag=True,
+    help="At most one run per pipeline (one version per artifact) carries it.",
+)
 def register(name: str, color: str | None, exclusive: bool) -> None:
     """Register a new tag."""
     from stackwise.client import Client
@@ -65,17 +76,16 @@ def register(name: str, color: str | None, exclusive: bool) -> None:
 @click.argument("tag_name_or_id")
 @click.option("-n", "--name", help="The new name.")
 @click.option("-c", "--color", type=COLORS, help="The new colour.")
-@click.option("--exclusive/--not-exclusive", default=None,
-              help="Make the tag exclusive, or not.")
-def update(tag_name_or_id: str, name: str | None, color: str | None,
-           exclusive: bool | None) -> None:
+@click.option("--exclusive/--not-exclusive", default=None, help="Make the tag exclusive, or not.")
+def update(
+    tag_name_or_id: str, name: str | None, color: str | None, exclusive: bool | None
+) -> None:
     """Rename a tag, change its colour or its exclusivity."""
     from stackwise.client import Client
 
     if name is None and color is None and exclusive is None:
         raise click.UsageError("Nothing to update: give --name, --color or --exclusive.")
-    _print_tag(Client().update_tag(tag_name_or_id, name=name, exclusive=exclusive,
-                                   color=color))
+    _print_tag(Client().update_tag(tag_name_or_id, name=name, exclusive=exclusive, color=color))
 
 
 @tag.command()
@@ -90,8 +100,10 @@ def delete(tag_name_or_id: str, yes: bool) -> None:
     target = client.get_tag(tag_name_or_id, allow_name_prefix_match=False)
     if not yes:
         count = target.tagged_count
-        click.confirm(f"Delete tag '{target.name}'?"
-                      + (f" {count} object(s) are tagged with it." if count else ""),
-                      abort=True)
+        click.confirm(
+            f"Delete tag '{target.name}'?"
+            + (f" {count} object(s) are tagged with it." if count else ""),
+            abort=True,
+        )
     client.delete_tag(target.id)
     success(f"Tag '{target.name}' deleted.")

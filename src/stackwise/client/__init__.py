@@ -22,8 +22,15 @@ from stackwise.exceptions import EntityNotFoundError
 from stackwise.models.base import UserResponse, default_user
 
 
-class Client(RunsMixin, ArtifactsMixin, StacksMixin, SecretsMixin, TagsMixin,
-             HookInvocationsMixin, ClientBase):
+class Client(
+    RunsMixin,
+    ArtifactsMixin,
+    StacksMixin,
+    SecretsMixin,
+    TagsMixin,
+    HookInvocationsMixin,
+    ClientBase,
+):
     """`Client()` reads and changes the configured store (STACKWISE_STORE_URL, else the
     SQLite store under STACKWISE_HOME)."""
 
@@ -31,19 +38,26 @@ class Client(RunsMixin, ArtifactsMixin, StacksMixin, SecretsMixin, TagsMixin,
     def active_user(self) -> UserResponse:
         return default_user(self.store)
 
-    def create_run_metadata(self, metadata: dict[str, Any], resources: list[Any],
-                            stack_component_id: Any = None,
-                            publisher_step_id: Any = None) -> None:
+    def create_run_metadata(
+        self,
+        metadata: dict[str, Any],
+        resources: list[Any],
+        stack_component_id: Any = None,
+        publisher_step_id: Any = None,
+    ) -> None:
         """Log `metadata` on each resource: `RunMetadataResource(id=..., type=...)` items
         (type: pipeline_run, step_run or artifact_version)."""
         from stackwise.exceptions import ConfigError
 
         for resource in resources:
-            kind = str(getattr(getattr(resource, "type", None), "value",
-                               getattr(resource, "type", "")))
+            kind = str(
+                getattr(getattr(resource, "type", None), "value", getattr(resource, "type", ""))
+            )
             if kind not in ("pipeline_run", "step_run", "artifact_version"):
-                raise ConfigError(f"Run metadata goes on pipeline runs, step runs and artifact "
-                                  f"versions, not on '{kind}'.")
+                raise ConfigError(
+                    f"Run metadata goes on pipeline runs, step runs and artifact "
+                    f"versions, not on '{kind}'."
+                )
             self.store.add_metadata(kind, str(resource.id), metadata)
 
 

@@ -57,13 +57,18 @@ def check_project(project: Any) -> None:
         return
     value = str(plain(getattr(project, "id", project)))
     if value not in _PROJECTS:
-        raise EntityNotFoundError(f"No project named '{value}': this store has one project, "
-                                  "'default'.")
+        raise EntityNotFoundError(
+            f"No project named '{value}': this store has one project, 'default'."
+        )
 
 
 def to_page(records: RecordPage[Any], convert: Callable[[Any], T]) -> Page[T]:
-    return Page.of([convert(r) for r in records.items], total=records.total,
-                   index=records.index, max_size=records.size)
+    return Page.of(
+        [convert(r) for r in records.items],
+        total=records.total,
+        index=records.index,
+        max_size=records.size,
+    )
 
 
 def empty_page(page: int, size: int) -> Page[Any]:
@@ -102,5 +107,14 @@ class ClientBase:
         return find_project_root()
 
 
-__all__ = ["ClientBase", "NoMatch", "check_owner", "check_project", "empty_page", "given",
-           "metadata_ids", "never_set", "to_page"]
+__all__ = [
+    "ClientBase",
+    "NoMatch",
+    "check_owner",
+    "check_project",
+    "empty_page",
+    "given",
+    "metadata_ids",
+    "never_set",
+    "to_page",
+]

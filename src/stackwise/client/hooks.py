@@ -16,17 +16,32 @@ def _uuid(value: str | UUID) -> str:
 
 
 class HookInvocationsMixin(ClientBase):
-    def get_hook_invocation(self, hook_invocation_id: str | UUID,
-                            hydrate: bool = True) -> HookInvocationResponse:
+    def get_hook_invocation(
+        self, hook_invocation_id: str | UUID, hydrate: bool = True
+    ) -> HookInvocationResponse:
         return HookInvocationResponse.from_record(
-            self.store.get_hook_invocation(_uuid(hook_invocation_id)), self.store)
+            self.store.get_hook_invocation(_uuid(hook_invocation_id)), self.store
+        )
 
     def list_hook_invocations(
-        self, sort_by: str = "created", page: int = 1, size: int = 20,
-        logical_operator: str = "and", id: Any = None, created: Any = None,
-        updated: Any = None, pipeline_run_id: Any = None, step_run_id: Any = None,
-        hook_type: Any = None, name: Any = None, status: Any = None, start_time: Any = None,
-        end_time: Any = None, project: Any = None, user: Any = None, hydrate: bool = False,
+        self,
+        sort_by: str = "created",
+        page: int = 1,
+        size: int = 20,
+        logical_operator: str = "and",
+        id: Any = None,
+        created: Any = None,
+        updated: Any = None,
+        pipeline_run_id: Any = None,
+        step_run_id: Any = None,
+        hook_type: Any = None,
+        name: Any = None,
+        status: Any = None,
+        start_time: Any = None,
+        end_time: Any = None,
+        project: Any = None,
+        user: Any = None,
+        hydrate: bool = False,
     ) -> Page[HookInvocationResponse]:
         """Recorded `run_hook` calls, oldest first by default; keywords filter with ZenML's
         syntax (`name="startswith:notify"`, `hook_type="custom"`, `status="failed"`)."""
@@ -35,11 +50,23 @@ class HookInvocationsMixin(ClientBase):
         except NoMatch:
             return empty_page(page, size)
         records = self.store.list_hook_invocations(
-            filters=given(id=id, created=created, updated=updated,
-                          pipeline_run_id=pipeline_run_id, step_run_id=step_run_id,
-                          hook_type=hook_type, name=name, status=status,
-                          start_time=start_time, end_time=end_time),
-            sort_by=sort_by, logical_operator=str(logical_operator), index=page, size=size)
+            filters=given(
+                id=id,
+                created=created,
+                updated=updated,
+                pipeline_run_id=pipeline_run_id,
+                step_run_id=step_run_id,
+                hook_type=hook_type,
+                name=name,
+                status=status,
+                start_time=start_time,
+                end_time=end_time,
+            ),
+            sort_by=sort_by,
+            logical_operator=str(logical_operator),
+            index=page,
+            size=size,
+        )
         return to_page(records, lambda r: HookInvocationResponse.from_record(r, self.store))
 
     def delete_hook_invocation(self, hook_invocation_id: str | UUID) -> None:

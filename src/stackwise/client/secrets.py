@@ -17,9 +17,11 @@ if TYPE_CHECKING:
 
 def _refuse_private(private: bool | None) -> None:
     if private:
-        raise ConfigError("Private secrets need users, which arrive with the stackwise server; "
-                          "on a local store every secret is the default user's. Leave "
-                          "private= unset or False.")
+        raise ConfigError(
+            "Private secrets need users, which arrive with the stackwise server; "
+            "on a local store every secret is the default user's. Leave "
+            "private= unset or False."
+        )
 
 
 class SecretsMixin(ClientBase):
@@ -30,9 +32,15 @@ class SecretsMixin(ClientBase):
         return SecretStore(self.store)  # type: ignore[arg-type]
 
     def _response(self, info: SecretInfo, values: dict[str, str] | None) -> SecretResponse:
-        return SecretResponse.from_parts(self.store, id=info.id, name=info.name,
-                                         created=info.created, updated=info.updated,
-                                         keys=list(info.keys), values=values)
+        return SecretResponse.from_parts(
+            self.store,
+            id=info.id,
+            name=info.name,
+            created=info.created,
+            updated=info.updated,
+            keys=list(info.keys),
+            values=values,
+        )
 
     def _secret_name(self, name_id_or_prefix: str | UUID, allow_partial: bool = True) -> str:
         """A secret's name from its name, id, or a unique prefix of either."""
@@ -49,34 +57,53 @@ class SecretsMixin(ClientBase):
                 return matches[0]
         return text  # the store's lookup raises the not-found error with suggestions
 
-    def create_secret(self, name: str, values: Mapping[str, str],
-                      private: bool = False) -> SecretResponse:
+    def create_secret(
+        self, name: str, values: Mapping[str, str], private: bool = False
+    ) -> SecretResponse:
         """Store `values` (key -> string) encrypted under `name`; components reference them
         as `{{name.key}}`. A taken name raises EntityExistsError."""
         _refuse_private(private)
         info = self._secrets.create(name, values)
         return self._response(info, dict(values))
 
-    def get_secret(self, name_id_or_prefix: str | UUID, private: bool | None = None,
-                   allow_partial_name_match: bool = True, allow_partial_id_match: bool = True,
-                   hydrate: bool = True) -> SecretResponse:
+    def get_secret(
+        self,
+        name_id_or_prefix: str | UUID,
+        private: bool | None = None,
+        allow_partial_name_match: bool = True,
+        allow_partial_id_match: bool = True,
+        hydrate: bool = True,
+    ) -> SecretResponse:
         """The secret with its decrypted values (`.secret_values`); unknown: KeyError."""
         _refuse_private(private)
-        name = self._secret_name(name_id_or_prefix,
-                                 allow_partial_name_match or allow_partial_id_match)
+        name = self._secret_name(
+            name_id_or_prefix, allow_partial_name_match or allow_partial_id_match
+        )
         values = self._secrets.get(name)
         info = next(i for i in self._secrets.list_all() if i.name == name)
         return self._response(info, values)
 
-    def get_secret_by_name_and_private_status(self, name: str, private: bool | None = None,
-                                              hydrate: bool = True) -> SecretResponse:
-        return self.get_secret(name, private=private, allow_partial_name_match=False,
-                               allow_partial_id_match=False)
+    def get_secret_by_name_and_private_status(
+        self, name: str, private: bool | None = None, hydrate: bool = True
+    ) -> SecretResponse:
+        return self.get_secret(
+            name, private=private, allow_partial_name_match=False, allow_partial_id_match=False
+        )
 
-    def list_secrets(self, sort_by: str = "created", page: int = 1, size: int = 20,
-                     logical_operator: str = "and", id: Any = None, created: Any = None,
-                     updated: Any = None, name: Any = None, private: bool | None = None,
-                     user: Any = None, hydrate: bool = False) -> Page[SecretResponse]:
+    def list_secrets(
+        self,
+        sort_by: str = "created",
+        page: int = 1,
+        size: int = 20,
+        logical_operator: str = "and",
+        id: Any = None,
+        created: Any = None,
+        updated: Any = None,
+        name: Any = None,
+        private: bool | None = None,
+        user: Any = None,
+        hydrate: bool = False,
+    ) -> Page[SecretResponse]:
         """Every secret's name, keys and dates: the values stay encrypted (`get_secret`)."""
         try:
             check_owner(user)
@@ -90,17 +117,23 @@ class SecretsMixin(ClientBase):
         field, descending = _sort_key(sort_by)
         matched.sort(key=lambda i: getattr(i, field), reverse=descending)
         start = (page - 1) * size
-        items = [self._response(i, None) for i in matched[start:start + size]]
+        items = [self._response(i, None) for i in matched[start : start + size]]
         return Page.of(items, total=len(matched), index=page, max_size=size)
 
-    def list_secrets_by_private_status(self, private: bool,
-                                       hydrate: bool = False) -> Page[SecretResponse]:
+    def list_secrets_by_private_status(
+        self, private: bool, hydrate: bool = False
+    ) -> Page[SecretResponse]:
         return self.list_secrets(private=private)
 
-    def update_secret(self, name_id_or_prefix: str | UUID, private: bool | None = None,
-                      new_name: str | None = None, update_private: bool | None = None,
-                      add_or_update_values: Mapping[str, str] | None = None,
-                      remove_values: list[str] | None = None) -> SecretResponse:
+    def update_secret(
+        self,
+        name_id_or_prefix: str | UUID,
+        private: bool | None = None,
+        new_name: str | None = None,
+        update_private: bool | None = None,
+        add_or_update_values: Mapping[str, str] | None = None,
+        remove_values: list[str] | None = None,
+    ) -> SecretResponse:
         """Set the given keys (the others keep their values) and remove `remove_values`."""
         _refuse_private(private)
         _refuse_private(update_private)
@@ -113,8 +146,7 @@ class SecretsMixin(ClientBase):
             name = new_name
         return self.get_secret(name)
 
-    def delete_secret(self, name_id_or_prefix: str | UUID,
-                      private: bool | None = None) -> None:
+    def delete_secret(self, name_id_or_prefix: str | UUID, private: bool | None = None) -> None:
         _refuse_private(private)
         self._secrets.delete(self._secret_name(name_id_or_prefix))
 
@@ -122,8 +154,9 @@ class SecretsMixin(ClientBase):
 def _sort_key(sort_by: str) -> tuple[str, bool]:
     direction, _, field = str(sort_by).rpartition(":")
     if field not in ("created", "updated", "name", "id"):
-        raise ConfigError(f"Secrets cannot be sorted by '{field}'; use created, updated, name "
-                          "or id.")
+        raise ConfigError(
+            f"Secrets cannot be sorted by '{field}'; use created, updated, name or id."
+        )
     return field, direction == "desc"
 
 
@@ -132,9 +165,12 @@ def _matches(filters: dict[str, Any], info: Any, logical_operator: str) -> bool:
     values are encrypted; flavors, which live in code)."""
     from stackwise.store.filters import matches
 
-    results = [matches(value, getattr(info, field), field,
-                       "date" if field in ("created", "updated") else "str")
-               for field, value in filters.items()]
+    results = [
+        matches(
+            value, getattr(info, field), field, "date" if field in ("created", "updated") else "str"
+        )
+        for field, value in filters.items()
+    ]
     if not results:
         return True
     return any(results) if logical_operator.lower() == "or" else all(results)

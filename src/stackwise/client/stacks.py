@@ -32,8 +32,7 @@ def component_type(value: StackComponentType | str | Any) -> StackComponentType:
         return StackComponentType(str(getattr(value, "value", value)).replace("-", "_"))
     except ValueError:
         names = ", ".join(t.value for t in StackComponentType)
-        raise ConfigError(f"'{value}' is not a stack component type; types are {names}.") \
-            from None
+        raise ConfigError(f"'{value}' is not a stack component type; types are {names}.") from None
 
 
 def _refuse(what: str, value: Any, why: str) -> None:
@@ -41,11 +40,15 @@ def _refuse(what: str, value: Any, why: str) -> None:
         raise ConfigError(f"{what} is not supported: {why}")
 
 
-_NO_COMPONENT_ENV = ("component-level environment variables and secrets are not supported; "
-                     "reference secrets in the configuration as {{secret_name.key}}, and set "
-                     "environment variables per step with @step(environment=...).")
-_NO_CONNECTORS = ("service connectors are not part of stackwise: put credentials in the "
-                  "component's configuration as {{secret_name.key}} references.")
+_NO_COMPONENT_ENV = (
+    "component-level environment variables and secrets are not supported; "
+    "reference secrets in the configuration as {{secret_name.key}}, and set "
+    "environment variables per step with @step(environment=...)."
+)
+_NO_CONNECTORS = (
+    "service connectors are not part of stackwise: put credentials in the "
+    "component's configuration as {{secret_name.key}} references."
+)
 
 
 class StacksMixin(ClientBase):
@@ -56,33 +59,45 @@ class StacksMixin(ClientBase):
         ensure_default_stack(self.store)  # type: ignore[arg-type]
 
     # -- components ----------------------------------------------------------------------
-    def create_stack_component(self, name: str, flavor: str,
-                               component_type: StackComponentType | str,
-                               configuration: Mapping[str, Any] | None = None,
-                               labels: dict[str, Any] | None = None,
-                               secrets: Sequence[Any] | None = None,
-                               environment: Mapping[str, str] | None = None
-                               ) -> ComponentResponse:
+    def create_stack_component(
+        self,
+        name: str,
+        flavor: str,
+        component_type: StackComponentType | str,
+        configuration: Mapping[str, Any] | None = None,
+        labels: dict[str, Any] | None = None,
+        secrets: Sequence[Any] | None = None,
+        environment: Mapping[str, str] | None = None,
+    ) -> ComponentResponse:
         """Register a component; its configuration is validated against the flavor first."""
         from stackwise.secrets.plaintext import warn_plaintext_secrets
         from stackwise.stack.flavor_registry import flavor_registry
 
-        _refuse("A component's secrets=/environment=", secrets or environment,
-                _NO_COMPONENT_ENV)
+        _refuse("A component's secrets=/environment=", secrets or environment, _NO_COMPONENT_ENV)
         type_ = component_type_of(component_type)
         flavor_obj = flavor_registry.get(type_, flavor)
         config = flavor_obj.validate_config(dict(configuration or {}))
-        warn_plaintext_secrets(flavor_obj.config_class(), configuration or {},
-                               component=f"{type_.value.replace('_', ' ')} '{name}'")
+        warn_plaintext_secrets(
+            flavor_obj.config_class(),
+            configuration or {},
+            component=f"{type_.value.replace('_', ' ')} '{name}'",
+        )
         record = self.store.create_component(
-            name=name, type=type_, flavor=flavor, labels=labels,
-            configuration=config.model_dump(mode="json", exclude_unset=True))
+            name=name,
+            type=type_,
+            flavor=flavor,
+            labels=labels,
+            configuration=config.model_dump(mode="json", exclude_unset=True),
+        )
         return ComponentResponse.from_record(record, self.store)
 
-    def get_stack_component(self, component_type: StackComponentType | str,
-                            name_id_or_prefix: str | UUID | None = None,
-                            allow_name_prefix_match: bool = True,
-                            hydrate: bool = True) -> ComponentResponse:
+    def get_stack_component(
+        self,
+        component_type: StackComponentType | str,
+        name_id_or_prefix: str | UUID | None = None,
+        allow_name_prefix_match: bool = True,
+        hydrate: bool = True,
+    ) -> ComponentResponse:
         """A component by name, id or unique prefix; without a name, the active stack's."""
         self._ensure_default()
         type_ = component_type_of(component_type)
@@ -91,16 +106,28 @@ class StacksMixin(ClientBase):
             if not ids:
                 raise EntityNotFoundError(f"The active stack has no {type_.value}.")
             name_id_or_prefix = ids[0]
-        record = self.store.get_component(type_, str(name_id_or_prefix),
-                                          allow_name_prefix=allow_name_prefix_match)
+        record = self.store.get_component(
+            type_, str(name_id_or_prefix), allow_name_prefix=allow_name_prefix_match
+        )
         return ComponentResponse.from_record(record, self.store)
 
-    def list_stack_components(self, sort_by: str = "created", page: int = 1, size: int = 20,
-                              logical_operator: str = "and", id: Any = None,
-                              created: Any = None, updated: Any = None, name: Any = None,
-                              flavor: Any = None, type: Any = None, connector_id: Any = None,
-                              stack_id: Any = None, user: Any = None,
-                              hydrate: bool = False) -> Page[ComponentResponse]:
+    def list_stack_components(
+        self,
+        sort_by: str = "created",
+        page: int = 1,
+        size: int = 20,
+        logical_operator: str = "and",
+        id: Any = None,
+        created: Any = None,
+        updated: Any = None,
+        name: Any = None,
+        flavor: Any = None,
+        type: Any = None,
+        connector_id: Any = None,
+        stack_id: Any = None,
+        user: Any = None,
+        hydrate: bool = False,
+    ) -> Page[ComponentResponse]:
         self._ensure_default()
         try:
             check_owner(user)
@@ -108,58 +135,79 @@ class StacksMixin(ClientBase):
                 raise NoMatch
         except NoMatch:
             return empty_page(page, size)
-        filters = given(id=id, created=created, updated=updated, name=name, flavor=flavor,
-                        type=component_type_of(type).value
-                        if isinstance(type, StackComponentType) else type)
+        filters = given(
+            id=id,
+            created=created,
+            updated=updated,
+            name=name,
+            flavor=flavor,
+            type=component_type_of(type).value if isinstance(type, StackComponentType) else type,
+        )
         records = self.store.list_components_page(
-            filters=filters, sort_by=sort_by, logical_operator=str(logical_operator),
-            index=page, size=size, stack_id=None if stack_id is None else str(stack_id))
+            filters=filters,
+            sort_by=sort_by,
+            logical_operator=str(logical_operator),
+            index=page,
+            size=size,
+            stack_id=None if stack_id is None else str(stack_id),
+        )
         return to_page(records, lambda r: ComponentResponse.from_record(r, self.store))
 
-    def update_stack_component(self, name_id_or_prefix: str | UUID,
-                               component_type: StackComponentType | str,
-                               name: str | None = None,
-                               configuration: Mapping[str, Any] | None = None,
-                               labels: dict[str, Any] | None = None,
-                               disconnect: bool | None = None, connector_id: Any = None,
-                               connector_resource_id: Any = None,
-                               add_secrets: Sequence[Any] | None = None,
-                               remove_secrets: Sequence[Any] | None = None,
-                               environment: Mapping[str, str] | None = None
-                               ) -> ComponentResponse:
+    def update_stack_component(
+        self,
+        name_id_or_prefix: str | UUID,
+        component_type: StackComponentType | str,
+        name: str | None = None,
+        configuration: Mapping[str, Any] | None = None,
+        labels: dict[str, Any] | None = None,
+        disconnect: bool | None = None,
+        connector_id: Any = None,
+        connector_resource_id: Any = None,
+        add_secrets: Sequence[Any] | None = None,
+        remove_secrets: Sequence[Any] | None = None,
+        environment: Mapping[str, str] | None = None,
+    ) -> ComponentResponse:
         """Change a component; new configuration keys merge into the old ones (a key set to
         None is removed)."""
         from stackwise.secrets.plaintext import warn_plaintext_secrets
         from stackwise.stack.flavor_registry import flavor_registry
 
-        _refuse("Service connectors", disconnect or connector_id or connector_resource_id,
-                _NO_CONNECTORS)
-        _refuse("A component's secrets/environment", add_secrets or remove_secrets or
-                environment, _NO_COMPONENT_ENV)
+        _refuse(
+            "Service connectors",
+            disconnect or connector_id or connector_resource_id,
+            _NO_CONNECTORS,
+        )
+        _refuse(
+            "A component's secrets/environment",
+            add_secrets or remove_secrets or environment,
+            _NO_COMPONENT_ENV,
+        )
         type_ = component_type_of(component_type)
         record = self.store.get_component(type_, str(name_id_or_prefix))
         merged = None
         if configuration is not None:
-            merged = {k: v for k, v in {**record.configuration, **configuration}.items()
-                      if v is not None}
+            merged = {
+                k: v for k, v in {**record.configuration, **configuration}.items() if v is not None
+            }
             flavor_obj = flavor_registry.get(type_, record.flavor)
             flavor_obj.validate_config(merged)
-            warn_plaintext_secrets(flavor_obj.config_class(), configuration,
-                                   component=f"{type_.value.replace('_', ' ')} "
-                                             f"'{record.name}'")
+            warn_plaintext_secrets(
+                flavor_obj.config_class(),
+                configuration,
+                component=f"{type_.value.replace('_', ' ')} '{record.name}'",
+            )
         new_labels = None
         if labels is not None:
-            new_labels = {k: v for k, v in {**(record.labels or {}), **labels}.items()
-                          if v is not None}
-        self.store.update_component(record.id, name=name, configuration=merged,
-                                    labels=new_labels)
-        return ComponentResponse.from_record(self.store.get_component(type_, record.id),
-                                             self.store)
+            new_labels = {
+                k: v for k, v in {**(record.labels or {}), **labels}.items() if v is not None
+            }
+        self.store.update_component(record.id, name=name, configuration=merged, labels=new_labels)
+        return ComponentResponse.from_record(self.store.get_component(type_, record.id), self.store)
 
-    def delete_stack_component(self, name_id_or_prefix: str | UUID,
-                               component_type: StackComponentType | str) -> None:
-        record = self.store.get_component(component_type_of(component_type),
-                                          str(name_id_or_prefix))
+    def delete_stack_component(
+        self, name_id_or_prefix: str | UUID, component_type: StackComponentType | str
+    ) -> None:
+        record = self.store.get_component(component_type_of(component_type), str(name_id_or_prefix))
         self.store.delete_component(record.id)
 
     # -- stacks --------------------------------------------------------------------------
@@ -174,46 +222,73 @@ class StacksMixin(ClientBase):
                     f"A stack has at most one {type_}; got {', '.join(map(str, group))}. Only "
                     "experiment trackers and step operators may be several."
                 )
-            ids.extend(self.store.get_component(type_, str(getattr(n, "id", n))).id
-                       for n in group)
+            ids.extend(self.store.get_component(type_, str(getattr(n, "id", n))).id for n in group)
         return ids
 
-    def create_stack(self, name: str, components: Mapping[Any, Any],
-                     stack_spec_file: str | None = None, labels: dict[str, Any] | None = None,
-                     secrets: Sequence[Any] | None = None,
-                     description: str | None = None) -> StackResponse:
+    def create_stack(
+        self,
+        name: str,
+        components: Mapping[Any, Any],
+        stack_spec_file: str | None = None,
+        labels: dict[str, Any] | None = None,
+        secrets: Sequence[Any] | None = None,
+        description: str | None = None,
+    ) -> StackResponse:
         """Register a stack from component names (or ids) by type; it needs an orchestrator
         and an artifact store."""
-        _refuse("stack_spec_file=", stack_spec_file,
-                "import a stack from YAML with Client().import_stack(path).")
+        _refuse(
+            "stack_spec_file=",
+            stack_spec_file,
+            "import a stack from YAML with Client().import_stack(path).",
+        )
         _refuse("A stack's secrets=", secrets, _NO_COMPONENT_ENV)
         types = {component_type_of(t) for t in components}
-        missing = [t for t in (StackComponentType.ORCHESTRATOR,
-                               StackComponentType.ARTIFACT_STORE) if t not in types]
+        missing = [
+            t
+            for t in (StackComponentType.ORCHESTRATOR, StackComponentType.ARTIFACT_STORE)
+            if t not in types
+        ]
         if missing:
             raise StackValidationError(
                 f"Stack '{name}' needs {' and '.join(f'an {t}' for t in missing)}; "
                 "`stackwise stack register` takes them as -o NAME and -a NAME."
             )
-        record = self.store.create_stack(name, self._component_ids(components),
-                                         description=description, labels=labels)
+        record = self.store.create_stack(
+            name, self._component_ids(components), description=description, labels=labels
+        )
         return StackResponse.from_record(record, self.store)
 
-    def get_stack(self, name_id_or_prefix: str | UUID | None = None,
-                  allow_name_prefix_match: bool = True, hydrate: bool = True) -> StackResponse:
+    def get_stack(
+        self,
+        name_id_or_prefix: str | UUID | None = None,
+        allow_name_prefix_match: bool = True,
+        hydrate: bool = True,
+    ) -> StackResponse:
         """A stack by name, id or unique prefix; without one, the active stack."""
         self._ensure_default()
         if name_id_or_prefix is None:
             return self.active_stack_model
-        record = self.store.get_stack(str(name_id_or_prefix),
-                                      allow_name_prefix=allow_name_prefix_match)
+        record = self.store.get_stack(
+            str(name_id_or_prefix), allow_name_prefix=allow_name_prefix_match
+        )
         return StackResponse.from_record(record, self.store)
 
-    def list_stacks(self, sort_by: str = "created", page: int = 1, size: int = 20,
-                    logical_operator: str = "and", id: Any = None, created: Any = None,
-                    updated: Any = None, name: Any = None, description: Any = None,
-                    component_id: Any = None, user: Any = None, component: Any = None,
-                    hydrate: bool = False) -> Page[StackResponse]:
+    def list_stacks(
+        self,
+        sort_by: str = "created",
+        page: int = 1,
+        size: int = 20,
+        logical_operator: str = "and",
+        id: Any = None,
+        created: Any = None,
+        updated: Any = None,
+        name: Any = None,
+        description: Any = None,
+        component_id: Any = None,
+        user: Any = None,
+        component: Any = None,
+        hydrate: bool = False,
+    ) -> Page[StackResponse]:
         self._ensure_default()
         try:
             check_owner(user)
@@ -221,21 +296,32 @@ class StacksMixin(ClientBase):
             return empty_page(page, size)
         if component is not None:
             component_id = self.store.get_component(
-                None, str(getattr(component, "id", component))).id
+                None, str(getattr(component, "id", component))
+            ).id
         records = self.store.list_stacks_page(
-            filters=given(id=id, created=created, updated=updated, name=name,
-                          description=description),
-            sort_by=sort_by, logical_operator=str(logical_operator), index=page, size=size,
-            component_id=None if component_id is None else str(component_id))
+            filters=given(
+                id=id, created=created, updated=updated, name=name, description=description
+            ),
+            sort_by=sort_by,
+            logical_operator=str(logical_operator),
+            index=page,
+            size=size,
+            component_id=None if component_id is None else str(component_id),
+        )
         return to_page(records, lambda r: StackResponse.from_record(r, self.store))
 
-    def update_stack(self, name_id_or_prefix: str | UUID | None = None,
-                     name: str | None = None, stack_spec_file: str | None = None,
-                     labels: dict[str, Any] | None = None, description: str | None = None,
-                     component_updates: Mapping[Any, Any] | None = None,
-                     add_secrets: Sequence[Any] | None = None,
-                     remove_secrets: Sequence[Any] | None = None,
-                     environment: Mapping[str, str] | None = None) -> StackResponse:
+    def update_stack(
+        self,
+        name_id_or_prefix: str | UUID | None = None,
+        name: str | None = None,
+        stack_spec_file: str | None = None,
+        labels: dict[str, Any] | None = None,
+        description: str | None = None,
+        component_updates: Mapping[Any, Any] | None = None,
+        add_secrets: Sequence[Any] | None = None,
+        remove_secrets: Sequence[Any] | None = None,
+        environment: Mapping[str, str] | None = None,
+    ) -> StackResponse:
         """Rename, relabel or recompose a stack: `component_updates` maps a component type to
         the new component name(s) (an empty list or None removes that type).
 
@@ -244,10 +330,16 @@ class StacksMixin(ClientBase):
         from stackwise.config.global_config import DEFAULT_STACK_NAME, GlobalConfig
 
         _refuse("stack_spec_file=", stack_spec_file, "import YAML with Client().import_stack.")
-        _refuse("A stack's secrets/environment", add_secrets or remove_secrets or environment,
-                _NO_COMPONENT_ENV)
-        record = self.store.get_stack(str(name_id_or_prefix)) if name_id_or_prefix \
+        _refuse(
+            "A stack's secrets/environment",
+            add_secrets or remove_secrets or environment,
+            _NO_COMPONENT_ENV,
+        )
+        record = (
+            self.store.get_stack(str(name_id_or_prefix))
+            if name_id_or_prefix
             else self.store.get_stack(self.active_stack_name)
+        )
         if name is not None and name != record.name and record.name == DEFAULT_STACK_NAME:
             raise StackValidationError(
                 "The default stack cannot be renamed: stackwise falls back to it when no other "
@@ -260,21 +352,30 @@ class StacksMixin(ClientBase):
             for raw_type, names in component_updates.items():
                 type_ = component_type_of(raw_type)
                 if not names:
-                    if type_ in (StackComponentType.ORCHESTRATOR,
-                                 StackComponentType.ARTIFACT_STORE):
+                    if type_ in (
+                        StackComponentType.ORCHESTRATOR,
+                        StackComponentType.ARTIFACT_STORE,
+                    ):
                         raise StackValidationError(
                             f"A stack needs an {type_.value}; it cannot be removed from "
-                            f"stack '{record.name}'. Give another one instead.")
+                            f"stack '{record.name}'. Give another one instead."
+                        )
                     current.pop(type_.value, None)
                 else:
                     current[type_.value] = self._component_ids({type_: names})
             component_ids = [i for ids in current.values() for i in ids]
         new_labels = None
         if labels is not None:
-            new_labels = {k: v for k, v in {**(record.labels or {}), **labels}.items()
-                          if v is not None}
-        self.store.update_stack(record.id, name=name, component_ids=component_ids,
-                                description=description, labels=new_labels)
+            new_labels = {
+                k: v for k, v in {**(record.labels or {}), **labels}.items() if v is not None
+            }
+        self.store.update_stack(
+            record.id,
+            name=name,
+            component_ids=component_ids,
+            description=description,
+            labels=new_labels,
+        )
         if name is not None and GlobalConfig().active_stack().name == record.name:
             GlobalConfig().set_active_stack(name)
         self.__dict__.pop("active_stack", None)
@@ -361,44 +462,67 @@ class StacksMixin(ClientBase):
         return verify_stack(load_stack(self.store, name), self.store)  # type: ignore[arg-type]
 
     # -- flavors -------------------------------------------------------------------------
-    def _flavor_responses(self, type_: StackComponentType | None = None
-                          ) -> list[FlavorResponse]:
+    def _flavor_responses(self, type_: StackComponentType | None = None) -> list[FlavorResponse]:
         from stackwise.config.global_config import GlobalConfig
         from stackwise.stack.flavor_registry import flavor_registry
 
-        custom = {_flavor_key(f) for path in GlobalConfig().custom_flavor_paths()
-                  for f in _flavors_at(path)}
-        return [FlavorResponse.from_flavor(f, self.store, is_custom=_flavor_key(f) in custom)
-                for f in flavor_registry.list(type_)]
+        custom = {
+            _flavor_key(f)
+            for path in GlobalConfig().custom_flavor_paths()
+            for f in _flavors_at(path)
+        }
+        return [
+            FlavorResponse.from_flavor(f, self.store, is_custom=_flavor_key(f) in custom)
+            for f in flavor_registry.list(type_)
+        ]
 
-    def list_flavors(self, sort_by: str = "created", page: int = 1, size: int = 20,
-                     logical_operator: str = "and", id: Any = None, created: Any = None,
-                     updated: Any = None, name: Any = None, display_name: Any = None,
-                     type: Any = None, integration: Any = None, user: Any = None,
-                     hydrate: bool = False) -> Page[FlavorResponse]:
+    def list_flavors(
+        self,
+        sort_by: str = "created",
+        page: int = 1,
+        size: int = 20,
+        logical_operator: str = "and",
+        id: Any = None,
+        created: Any = None,
+        updated: Any = None,
+        name: Any = None,
+        display_name: Any = None,
+        type: Any = None,
+        integration: Any = None,
+        user: Any = None,
+        hydrate: bool = False,
+    ) -> Page[FlavorResponse]:
         from stackwise.client.secrets import _matches
 
-        wanted = given(id=id, created=created, updated=updated, name=name,
-                       display_name=display_name, integration=integration,
-                       type=component_type_of(type).value if type is not None else None)
-        flavors = [f for f in self._flavor_responses()
-                   if _matches(wanted, _FlavorRow(f), str(logical_operator))]
+        wanted = given(
+            id=id,
+            created=created,
+            updated=updated,
+            name=name,
+            display_name=display_name,
+            integration=integration,
+            type=component_type_of(type).value if type is not None else None,
+        )
+        flavors = [
+            f
+            for f in self._flavor_responses()
+            if _matches(wanted, _FlavorRow(f), str(logical_operator))
+        ]
         field = str(sort_by).rpartition(":")[2]
         if field != "created":
-            flavors.sort(key=lambda f: str(getattr(f, field, "")),
-                         reverse=str(sort_by).startswith("desc:"))
+            flavors.sort(
+                key=lambda f: str(getattr(f, field, "")), reverse=str(sort_by).startswith("desc:")
+            )
         start = (page - 1) * size
-        return Page.of(flavors[start:start + size], total=len(flavors), index=page,
-                       max_size=size)
+        return Page.of(flavors[start : start + size], total=len(flavors), index=page, max_size=size)
 
-    def get_flavors_by_type(self, component_type: StackComponentType | str
-                            ) -> Page[FlavorResponse]:
+    def get_flavors_by_type(self, component_type: StackComponentType | str) -> Page[FlavorResponse]:
         flavors = self._flavor_responses(component_type_of(component_type))
         return Page.of(flavors, total=len(flavors), index=1, max_size=max(1, len(flavors)))
 
-    def get_flavor_by_name_and_type(self, name: str,
-                                    component_type: StackComponentType | str
-                                    ) -> FlavorResponse:
+    def get_flavor_by_name_and_type(
+        self, name: str, component_type: StackComponentType | str
+    ) -> FlavorResponse:
         from stackwise.stack.flavor_registry import flavor_registry
 
         type_ = component_type_of(component_type)
@@ -408,24 +532,34 @@ class StacksMixin(ClientBase):
             raise EntityNotFoundError(str(error)) from None
         return next(f for f in self._flavor_responses(type_) if f.name == flavor.name)
 
-    def get_flavor(self, name_id_or_prefix: str | UUID, allow_name_prefix_match: bool = True,
-                   hydrate: bool = True) -> FlavorResponse:
+    def get_flavor(
+        self,
+        name_id_or_prefix: str | UUID,
+        allow_name_prefix_match: bool = True,
+        hydrate: bool = True,
+    ) -> FlavorResponse:
         text = str(name_id_or_prefix)
         flavors = self._flavor_responses()
-        for match in (lambda f: str(f.id) == text, lambda f: f.name == text,
-                      lambda f: str(f.id).startswith(text),
-                      lambda f: allow_name_prefix_match and f.name.startswith(text)):
+        for match in (
+            lambda f: str(f.id) == text,
+            lambda f: f.name == text,
+            lambda f: str(f.id).startswith(text),
+            lambda f: allow_name_prefix_match and f.name.startswith(text),
+        ):
             found = [f for f in flavors if match(f)]
             if len(found) == 1:
                 return found[0]
             if len(found) > 1:
                 kinds = ", ".join(f"{f.type.value}/{f.name}" for f in found)
-                raise EntityNotFoundError(f"Several flavors match '{text}' ({kinds}); use "
-                                          "get_flavor_by_name_and_type(name, type).")
+                raise EntityNotFoundError(
+                    f"Several flavors match '{text}' ({kinds}); use "
+                    "get_flavor_by_name_and_type(name, type)."
+                )
         raise EntityNotFoundError(f"No flavor named '{text}' or with an id starting with it.")
 
-    def create_flavor(self, source: str, component_type: StackComponentType | str
-                      ) -> FlavorResponse:
+    def create_flavor(
+        self, source: str, component_type: StackComponentType | str
+    ) -> FlavorResponse:
         """Register a custom flavor from its import path (`package.module.MY_FLAVOR` or
         `package.module:MY_FLAVOR`), remembered for later processes."""
         from stackwise.config.global_config import GlobalConfig
@@ -436,8 +570,9 @@ class StacksMixin(ClientBase):
         flavors = flavor_registry.register_from_path(path)
         wrong = [f.name for f in flavors if str(f.type) != type_.value]
         if wrong:
-            raise ConfigError(f"{source} defines {', '.join(wrong)} of another component type "
-                              f"than {type_.value}.")
+            raise ConfigError(
+                f"{source} defines {', '.join(wrong)} of another component type than {type_.value}."
+            )
         GlobalConfig().add_custom_flavor_path(path)
         return self.get_flavor_by_name_and_type(flavors[0].name, type_)
 
@@ -447,13 +582,17 @@ class StacksMixin(ClientBase):
 
         flavor = self.get_flavor(name_id_or_prefix)
         if not flavor.is_custom:
-            raise ConfigError(f"Flavor '{flavor.name}' is built in (or comes with an "
-                              "integration); only flavors you registered can be deleted.")
+            raise ConfigError(
+                f"Flavor '{flavor.name}' is built in (or comes with an "
+                "integration); only flavors you registered can be deleted."
+            )
         users = self.store.list_components_page(
-            filters={"type": flavor.type.value, "flavor": flavor.name}, size=1)
+            filters={"type": flavor.type.value, "flavor": flavor.name}, size=1
+        )
         if users.total:
-            raise StackValidationError(f"Components of flavor '{flavor.name}' exist; delete "
-                                       "them first.")
+            raise StackValidationError(
+                f"Components of flavor '{flavor.name}' exist; delete them first."
+            )
         config = GlobalConfig()
         for path in config.custom_flavor_paths():
             if any(_flavor_key(f) == (flavor.type.value, flavor.name) for f in _flavors_at(path)):
@@ -487,8 +626,9 @@ def _flavors_at(path: str) -> list[Flavor]:
         found = import_object(path)
     except (ImportError, AttributeError):
         return []
-    return [f for f in (found if isinstance(found, (list, tuple)) else [found])
-            if isinstance(f, Flavor)]
+    return [
+        f for f in (found if isinstance(found, (list, tuple)) else [found]) if isinstance(f, Flavor)
+    ]
 
 
 component_type_of = component_type

@@ -6,12 +6,18 @@ from __future__ import annotations
 
 from typing import Any
 
-_RUNTIME = ("step runtimes (inline/isolated) are not available in stackwise: the steps of a "
-            "dynamic pipeline run in the calling process, one after another")
-_HEARTBEAT = ("step heartbeats are not available in stackwise; a run's liveness is watched "
-              "through the process that runs it (stackwise.execution.liveness)")
-_BUILD = ("container image builds come with the remote orchestrators, which are not "
-          "available yet; local runs need no build")
+_RUNTIME = (
+    "step runtimes (inline/isolated) are not available in stackwise: the steps of a "
+    "dynamic pipeline run in the calling process, one after another"
+)
+_HEARTBEAT = (
+    "step heartbeats are not available in stackwise; a run's liveness is watched "
+    "through the process that runs it (stackwise.execution.liveness)"
+)
+_BUILD = (
+    "container image builds come with the remote orchestrators, which are not "
+    "available yet; local runs need no build"
+)
 _PAUSE = "pausing and resuming runs is not available in stackwise yet"
 
 UNAVAILABLE: dict[str, str] = {
@@ -26,7 +32,7 @@ UNAVAILABLE: dict[str, str] = {
     "pause_hook_source": _PAUSE,
     "resume_hook_source": _PAUSE,
     "unlisted": "unlisted runs (runs not attached to their pipeline) are not available in "
-                "stackwise; every run belongs to its pipeline",
+    "stackwise; every run belongs to its pipeline",
 }
 
 EXECUTION_MODES = ("continue_on_failure", "stop_on_failure", "fail_fast")
@@ -43,11 +49,12 @@ def unavailable_problem(option: str, value: Any, owner: str) -> str | None:
         if mode is None or mode == "continue_on_failure":
             return None
         if mode not in EXECUTION_MODES:
-            return (f"{owner}: execution_mode '{mode}' is not one of "
-                    f"{', '.join(EXECUTION_MODES)}.")
-        return (f"{owner}: execution_mode '{mode}' is not available: stackwise runs continue "
-                "on failure (independent branches complete). To stop starting steps after a "
-                "failure, use the local_parallel orchestrator with fail_fast=True.")
+            return f"{owner}: execution_mode '{mode}' is not one of {', '.join(EXECUTION_MODES)}."
+        return (
+            f"{owner}: execution_mode '{mode}' is not available: stackwise runs continue "
+            "on failure (independent branches complete). To stop starting steps after a "
+            "failure, use the local_parallel orchestrator with fail_fast=True."
+        )
     reason = UNAVAILABLE.get(option)
     if reason is None or _is_off(value):
         return None

@@ -69,5 +69,6 @@ class CachePolicy(BaseModel):
             return cls.from_string(value)
         if isinstance(value, dict):
             return cls(**value)
-        raise ConfigError(f"cache_policy takes a CachePolicy, 'default' or a dict, got "
-                         f"{type(value).__name__}.")
+        raise ConfigError(
+            f"cache_policy takes a CachePolicy, 'default' or a dict, got {type(value).__name__}."
+        )

@@ -42,8 +42,9 @@ class DockerSettings(BaseSettings):
     python_package_installer_cache_mount: str | None = None
     python_package_installer_args: dict[str, Any] = Field(default_factory=dict)
     disable_automatic_requirements_detection: bool = True
-    replicate_local_python_environment: (
-        list[str] | PythonEnvironmentExportMethod | bool | None) = None
+    replicate_local_python_environment: list[str] | PythonEnvironmentExportMethod | bool | None = (
+        None
+    )
     pyproject_path: str | None = None
     pyproject_export_command: list[str] | None = None
     requirements: str | list[str] | None = None

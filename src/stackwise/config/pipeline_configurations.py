@@ -9,12 +9,32 @@ from datetime import datetime, timezone
 from typing import Any
 
 PIPELINE_CONFIG_KEYS = (
-    "enable_cache", "enable_artifact_metadata", "enable_artifact_visualization",
-    "enable_step_logs", "enable_pipeline_logs", "enable_heartbeat", "settings", "environment",
-    "secrets", "tags", "extra", "model", "parameters", "retry", "init_hook_source",
-    "init_hook_kwargs", "cleanup_hook_source", "failure_hook_source", "success_hook_source",
-    "start_hook_source", "end_hook_source", "pause_hook_source", "resume_hook_source",
-    "substitutions", "cache_policy", "execution_mode",
+    "enable_cache",
+    "enable_artifact_metadata",
+    "enable_artifact_visualization",
+    "enable_step_logs",
+    "enable_pipeline_logs",
+    "enable_heartbeat",
+    "settings",
+    "environment",
+    "secrets",
+    "tags",
+    "extra",
+    "model",
+    "parameters",
+    "retry",
+    "init_hook_source",
+    "init_hook_kwargs",
+    "cleanup_hook_source",
+    "failure_hook_source",
+    "success_hook_source",
+    "start_hook_source",
+    "end_hook_source",
+    "pause_hook_source",
+    "resume_hook_source",
+    "substitutions",
+    "cache_policy",
+    "execution_mode",
 )
 
 
@@ -53,8 +73,9 @@ class PipelineConfigurationUpdate:
     cache_policy: dict[str, Any] | None = None
     execution_mode: str | None = None
 
-    def finalize_substitutions(self, start_time: datetime | None = None,
-                               inplace: bool = False) -> dict[str, str]:
+    def finalize_substitutions(
+        self, start_time: datetime | None = None, inplace: bool = False
+    ) -> dict[str, str]:
         """The substitutions with `date` and `time` of `start_time` (now) added."""
         return {**date_time_substitutions(start_time), **self.substitutions}
 

@@ -19,13 +19,33 @@ from stackwise.config.step_configurations import (
 from stackwise.exceptions import ConfigError, ProblemCollector, did_you_mean
 
 RUN_CONFIG_KEYS = (*PIPELINE_CONFIG_KEYS, "run_name", "schedule", "build", "steps")
-_BOOL = {"enable_cache", "enable_artifact_metadata", "enable_artifact_visualization",
-         "enable_step_logs", "enable_pipeline_logs", "enable_heartbeat"}
-_DICT = {"parameters", "settings", "environment", "extra", "substitutions", "init_hook_kwargs",
-         "outputs"}
-_HOOKS = {"init_hook_source", "cleanup_hook_source", "failure_hook_source",
-          "success_hook_source", "start_hook_source", "end_hook_source", "pause_hook_source",
-          "resume_hook_source"}
+_BOOL = {
+    "enable_cache",
+    "enable_artifact_metadata",
+    "enable_artifact_visualization",
+    "enable_step_logs",
+    "enable_pipeline_logs",
+    "enable_heartbeat",
+}
+_DICT = {
+    "parameters",
+    "settings",
+    "environment",
+    "extra",
+    "substitutions",
+    "init_hook_kwargs",
+    "outputs",
+}
+_HOOKS = {
+    "init_hook_source",
+    "cleanup_hook_source",
+    "failure_hook_source",
+    "success_hook_source",
+    "start_hook_source",
+    "end_hook_source",
+    "pause_hook_source",
+    "resume_hook_source",
+}
 
 
 @dataclass(frozen=True)
@@ -91,8 +111,9 @@ class PipelineRunConfiguration:
 def hook_source(value: Any) -> str:
     """A hook named in YAML ('pkg.module.func' or 'pkg.module:func') as 'module:qualname'."""
     if not isinstance(value, str) or not value.strip():
-        raise ConfigError(f"a hook is named by its source, 'package.module.function'; got "
-                         f"{value!r}")
+        raise ConfigError(
+            f"a hook is named by its source, 'package.module.function'; got {value!r}"
+        )
     if ":" in value:
         return value
     module, _, name = value.rpartition(".")
@@ -130,8 +151,11 @@ def tag_names(values: Any, owner: str) -> list[str]:
         raise ConfigError(f"{owner}: tags must be a list of names, got {values!r}")
     names = []
     for tag in values:
-        name = tag if isinstance(tag, str) else (
-            tag.get("name") if isinstance(tag, dict) else getattr(tag, "name", None))
+        name = (
+            tag
+            if isinstance(tag, str)
+            else (tag.get("name") if isinstance(tag, dict) else getattr(tag, "name", None))
+        )
         if not isinstance(name, str) or not name:
             raise ConfigError(f"{owner}: a tag must be a name or a Tag, got {tag!r}")
         names.append(name)
@@ -202,8 +226,9 @@ def _check_value(key: str, value: Any, where: str) -> Any:
     return value
 
 
-def _parse_keys(data: dict[str, Any], allowed: tuple[str, ...], where: str,
-                problems: ProblemCollector) -> dict[str, Any]:
+def _parse_keys(
+    data: dict[str, Any], allowed: tuple[str, ...], where: str, problems: ProblemCollector
+) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for key, value in data.items():
         key = str(key)
@@ -229,12 +254,15 @@ def parse_run_configuration(data: Any, source: str = "run config") -> PipelineRu
         raise ConfigError(f"{source} must be a mapping, found {type(data).__name__}.")
     problems = ProblemCollector()
     raw_steps = data.get("steps")
-    top = _parse_keys({k: v for k, v in data.items() if k != "steps"}, RUN_CONFIG_KEYS, source,
-                      problems)
+    top = _parse_keys(
+        {k: v for k, v in data.items() if k != "steps"}, RUN_CONFIG_KEYS, source, problems
+    )
     steps = {}
     if raw_steps is not None and not isinstance(raw_steps, dict):
-        problems.add(f"{source}.steps must be a mapping of step invocation ids, found "
-                     f"{type(raw_steps).__name__}.")
+        problems.add(
+            f"{source}.steps must be a mapping of step invocation ids, found "
+            f"{type(raw_steps).__name__}."
+        )
     for step_id, raw in (raw_steps or {}).items() if isinstance(raw_steps, dict) else ():
         where = f"{source}: steps.{step_id}"
         if raw is None:
@@ -245,7 +273,9 @@ def parse_run_configuration(data: Any, source: str = "run config") -> PipelineRu
         values = _parse_keys(raw, STEP_CONFIG_KEYS, where, problems)
         values.pop("name", None)
         steps[str(step_id)] = StepConfigurationUpdate(
-            **{k: v for k, v in values.items() if v is not None})
+            **{k: v for k, v in values.items() if v is not None}
+        )
     problems.raise_if_any(ConfigError, f"{source} has problems")
-    return PipelineRunConfiguration(**{k: v for k, v in top.items() if v is not None},
-                                    steps=steps, source=source)
+    return PipelineRunConfiguration(
+        **{k: v for k, v in top.items() if v is not None}, steps=steps, source=source
+    )

@@ -34,8 +34,19 @@ class ByteUnit(str, Enum):
 
     @property
     def byte_value(self) -> int:
-        powers = {"B": 1, "KB": 10**3, "KiB": 2**10, "MB": 10**6, "MiB": 2**20, "GB": 10**9,
-                  "GiB": 2**30, "TB": 10**12, "TiB": 2**40, "PB": 10**15, "PiB": 2**50}
+        powers = {
+            "B": 1,
+            "KB": 10**3,
+            "KiB": 2**10,
+            "MB": 10**6,
+            "MiB": 2**20,
+            "GB": 10**9,
+            "GiB": 2**30,
+            "TB": 10**12,
+            "TiB": 2**40,
+            "PB": 10**15,
+            "PiB": 2**50,
+        }
         return powers[self.value]
 
 
@@ -118,6 +129,7 @@ def _split_memory(value: str) -> tuple[float, ByteUnit]:
     match = _MEMORY.match(value.strip())
     units = {u.value: u for u in ByteUnit}
     if match is None or match.group(2) not in units:
-        raise ConfigError(f"memory '{value}' is not a size like '2GB' or '512MiB' (units: "
-                         f"{', '.join(units)}).")
+        raise ConfigError(
+            f"memory '{value}' is not a size like '2GB' or '512MiB' (units: {', '.join(units)})."
+        )
     return float(match.group(1)), units[match.group(2)]

@@ -24,10 +24,15 @@ class Schedule(BaseModel):
 
     @model_validator(mode="after")
     def _one_kind(self) -> Schedule:
-        if not (self.cron_expression or self.run_once_start_time
-                or (self.start_time and self.interval_second)):
-            raise ConfigError("A Schedule needs cron_expression, run_once_start_time, or "
-                             "start_time together with interval_second.")
+        if not (
+            self.cron_expression
+            or self.run_once_start_time
+            or (self.start_time and self.interval_second)
+        ):
+            raise ConfigError(
+                "A Schedule needs cron_expression, run_once_start_time, or "
+                "start_time together with interval_second."
+            )
         return self
 
     @property

@@ -58,9 +58,13 @@ class Source(BaseModel):
             return cls.from_import_path(stored)
         if location.endswith(".py"):
             return cls(module=location, attribute=qualname, type=SourceType.USER)
-        kind = (SourceType.BUILTIN if location == "builtins" else
-                SourceType.INTERNAL if location.split(".")[0] == "stackwise" else
-                SourceType.UNKNOWN)
+        kind = (
+            SourceType.BUILTIN
+            if location == "builtins"
+            else SourceType.INTERNAL
+            if location.split(".")[0] == "stackwise"
+            else SourceType.UNKNOWN
+        )
         return cls(module=location, attribute=qualname, type=kind)
 
     @property

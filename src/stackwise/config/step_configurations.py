@@ -12,11 +12,30 @@ from typing import Any
 from stackwise.exceptions import did_you_mean
 
 STEP_CONFIG_KEYS = (
-    "enable_cache", "enable_artifact_metadata", "enable_artifact_visualization",
-    "enable_step_logs", "step_operator", "experiment_tracker", "parameters", "settings",
-    "environment", "secrets", "extra", "failure_hook_source", "success_hook_source",
-    "start_hook_source", "end_hook_source", "model", "retry", "substitutions", "cache_policy",
-    "runtime", "heartbeat_healthy_threshold", "group", "outputs", "name",
+    "enable_cache",
+    "enable_artifact_metadata",
+    "enable_artifact_visualization",
+    "enable_step_logs",
+    "step_operator",
+    "experiment_tracker",
+    "parameters",
+    "settings",
+    "environment",
+    "secrets",
+    "extra",
+    "failure_hook_source",
+    "success_hook_source",
+    "start_hook_source",
+    "end_hook_source",
+    "model",
+    "retry",
+    "substitutions",
+    "cache_policy",
+    "runtime",
+    "heartbeat_healthy_threshold",
+    "group",
+    "outputs",
+    "name",
 )
 
 GENERAL_SETTINGS_KEYS = ("docker", "resources", "deployment")
@@ -31,10 +50,12 @@ def settings_key_problem(key: str) -> str | None:
     component = key.replace(":", ".").split(".", 1)[0]
     if component in {t.value for t in StackComponentType}:
         return None
-    return (f"settings key '{key}' is neither a general key ({', '.join(GENERAL_SETTINGS_KEYS)})"
-            " nor a component key ('<component_type>', '<component_type>.<flavor>' or "
-            f"'<component_type>:<name>', e.g. 'experiment_tracker.mlflow')."
-            f"{did_you_mean(key, GENERAL_SETTINGS_KEYS)}")
+    return (
+        f"settings key '{key}' is neither a general key ({', '.join(GENERAL_SETTINGS_KEYS)})"
+        " nor a component key ('<component_type>', '<component_type>.<flavor>' or "
+        f"'<component_type>:<name>', e.g. 'experiment_tracker.mlflow')."
+        f"{did_you_mean(key, GENERAL_SETTINGS_KEYS)}"
+    )
 
 
 @dataclass(frozen=True)

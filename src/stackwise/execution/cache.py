@@ -48,13 +48,17 @@ def _file_digest(path: str) -> str:
         with open(path, "rb") as handle:
             return hashlib.sha256(handle.read()).hexdigest()
     except OSError as error:
-        raise FileNotFoundError(f"cache_policy file_dependencies: cannot read {path} "
-                                f"({error.strerror}).") from None
+        raise FileNotFoundError(
+            f"cache_policy file_dependencies: cannot read {path} ({error.strerror})."
+        ) from None
 
 
-def cache_key_parts(spec: StepSpec, inputs: Mapping[str, ArtifactVersionRecord],
-                    artifact_store_id: str,
-                    load: Callable[[str], Any] | None = None) -> dict[str, str]:
+def cache_key_parts(
+    spec: StepSpec,
+    inputs: Mapping[str, ArtifactVersionRecord],
+    artifact_store_id: str,
+    load: Callable[[str], Any] | None = None,
+) -> dict[str, str]:
     """The named parts of the key (kept apart so a plan can say which part changed).
     `load` imports a source (for `source_dependencies` and `cache_func`)."""
     policy = spec.cache_policy or {}
@@ -64,8 +68,9 @@ def cache_key_parts(spec: StepSpec, inputs: Mapping[str, ArtifactVersionRecord],
     if policy.get("include_step_parameters", True):
         parts["parameters"] = canonical_json(spec.parameters)
     parts["inputs"] = _input_part(inputs, policy)
-    parts["outputs"] = canonical_json([[o.name, o.artifact_name, o.materializer, o.data_type]
-                                       for o in spec.outputs])
+    parts["outputs"] = canonical_json(
+        [[o.name, o.artifact_name, o.materializer, o.data_type] for o in spec.outputs]
+    )
     parts["artifact_store"] = artifact_store_id
     if not policy:
         return parts
@@ -80,14 +85,20 @@ def cache_key_parts(spec: StepSpec, inputs: Mapping[str, ArtifactVersionRecord],
         if policy.get("cache_func"):
             value = load(policy["cache_func"])()
             if not isinstance(value, str):
-                raise TypeError(f"cache_policy cache_func {policy['cache_func']} must return "
-                                f"a str, returned {type(value).__name__}.")
+                raise TypeError(
+                    f"cache_policy cache_func {policy['cache_func']} must return "
+                    f"a str, returned {type(value).__name__}."
+                )
             parts["cache_func"] = value
     return parts
 
 
-def cache_key(spec: StepSpec, inputs: Mapping[str, ArtifactVersionRecord],
-              artifact_store_id: str, load: Callable[[str], Any] | None = None) -> str:
+def cache_key(
+    spec: StepSpec,
+    inputs: Mapping[str, ArtifactVersionRecord],
+    artifact_store_id: str,
+    load: Callable[[str], Any] | None = None,
+) -> str:
     parts = cache_key_parts(spec, inputs, artifact_store_id, load)
     return sha256_hex(*(f"{k}={v}" for k, v in parts.items()))
 

@@ -11,14 +11,16 @@ from typing import Any
 logger = logging.getLogger("stackwise")
 
 
-def call_hook(hook: Callable[..., Any], step_name: str, kind: str,
-              exception: BaseException | None = None) -> None:
+def call_hook(
+    hook: Callable[..., Any], step_name: str, kind: str, exception: BaseException | None = None
+) -> None:
     try:
         parameters = inspect.signature(hook).parameters
         if exception is not None and parameters:
             hook(exception)
         else:
             hook()
-    except Exception:  # noqa: BLE001 - a hook must never change the step's outcome
-        logger.exception("The %s hook of step '%s' raised; the step's status is unchanged.",
-                         kind, step_name)
+    except Exception:  # a hook must never change the step's outcome
+        logger.exception(
+            "The %s hook of step '%s' raised; the step's status is unchanged.", kind, step_name
+        )

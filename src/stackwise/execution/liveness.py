@@ -98,21 +98,23 @@ class Heartbeat:
     at the next beat: one missed beat is far from `STALE_AFTER`.
     """
 
-    def __init__(self, store: Store, run_id: str,
-                 interval: float = HEARTBEAT_INTERVAL) -> None:
+    def __init__(self, store: Store, run_id: str, interval: float = HEARTBEAT_INTERVAL) -> None:
         self._store = store
         self._run_id = run_id
         self._interval = interval
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._beat, name="stackwise-heartbeat",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._beat, name="stackwise-heartbeat", daemon=True)
 
     def __enter__(self) -> Heartbeat:
         self._thread.start()
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         self._stop.set()
         self._thread.join()
 
@@ -121,8 +123,7 @@ class Heartbeat:
             try:
                 self._store.beat_run(self._run_id)
             except Exception as error:  # noqa: BLE001 - a missed beat must not stop the run
-                logger.warning("Could not record the heartbeat of run %s: %s", self._run_id,
-                               error)
+                logger.warning("Could not record the heartbeat of run %s: %s", self._run_id, error)
 
 
 def death_reason(run: RunRecord, now: datetime | None = None) -> str | None:
@@ -139,8 +140,10 @@ def death_reason(run: RunRecord, now: datetime | None = None) -> str | None:
             return None  # verifiably alive: a late heartbeat is a busy process, not a dead one
     last = run.heartbeat or run.created
     if (now or utcnow()) - last > timedelta(seconds=STALE_AFTER):
-        return (f"its orchestrator process sent no heartbeat since {last:%Y-%m-%d %H:%M:%S} "
-                f"UTC (it beats every {HEARTBEAT_INTERVAL:g} s)")
+        return (
+            f"its orchestrator process sent no heartbeat since {last:%Y-%m-%d %H:%M:%S} "
+            f"UTC (it beats every {HEARTBEAT_INTERVAL:g} s)"
+        )
     return None
 
 
@@ -151,9 +154,11 @@ def check_run(store: Store, run: RunRecord) -> RunRecord:
     reason = death_reason(run, now)
     if reason is None:
         return run
-    message = (f"The orchestrator process died while this step was running: {reason}. The run "
-               "was marked failed when it was next read. Run the pipeline again; completed "
-               "steps are cached.")
+    message = (
+        f"The orchestrator process died while this step was running: {reason}. The run "
+        "was marked failed when it was next read. Run the pipeline again; completed "
+        "steps are cached."
+    )
     info = {"type": "stackwise.OrchestratorDied", "message": message, "traceback": ""}
     heartbeat_based = "heartbeat" in reason
     stale_before = now - timedelta(seconds=STALE_AFTER) if heartbeat_based else None

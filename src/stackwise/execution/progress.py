@@ -95,8 +95,12 @@ def step_cached(invocation_id: str) -> None:
         emit(StepEvent("cached", invocation_id, status="cached"))
 
 
-def step_finished(invocation_id: str, status: Any, error: BaseException | None = None,
-                  duration: float | None = None) -> None:
+def step_finished(
+    invocation_id: str,
+    status: Any,
+    error: BaseException | None = None,
+    duration: float | None = None,
+) -> None:
     """The step ended with `status` (its last attempt's); `duration` defaults to the time
     since `step_started` in this process."""
     if _sink is None:
@@ -111,8 +115,11 @@ def step_finished(invocation_id: str, status: Any, error: BaseException | None =
 
 
 def _report_transfer(label: str, done: int, total: int) -> None:
-    emit(StepEvent("transfer", _running[-1] if _running else None, label=label, done=done,
-                   total=total))
+    emit(
+        StepEvent(
+            "transfer", _running[-1] if _running else None, label=label, done=done, total=total
+        )
+    )
 
 
 def forwards_output() -> bool:
@@ -239,8 +246,14 @@ class RunProgress:
     progress and, at the end, a summary line with the command that inspects the run. Enter it
     before the run's log capture, so that the capture keeps what the view prints above it."""
 
-    def __init__(self, store: Store, run: RunRecord, spec: PipelineSpec,
-                 header: str | None = None, reused: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        store: Store,
+        run: RunRecord,
+        spec: PipelineSpec,
+        header: str | None = None,
+        reused: Iterable[str] = (),
+    ) -> None:
         from stackwise.ui.console import ensure_console_logging, shows_progress
 
         ensure_console_logging()
@@ -269,8 +282,7 @@ class RunProgress:
                 state.step(name).status = "cached"
             nested = _sink is not None
             live = not nested and is_terminal(sys.stdout)
-            self.view = (LiveView(state, self.header) if live
-                         else PlainView(state, self.header))
+            self.view = LiveView(state, self.header) if live else PlainView(state, self.header)
             self.view.start()
         except Exception as error:  # noqa: BLE001 - no view, but the run goes on
             logger.debug("No progress view: %s", error)
@@ -293,8 +305,11 @@ class RunProgress:
                 step.status, step.started = "running", time.monotonic()
                 step.duration = step.error = step.transfer = None
             elif event.kind == "transfer":
-                step.transfer = ((event.label or "", event.done, event.total)
-                                 if event.done < event.total else None)
+                step.transfer = (
+                    (event.label or "", event.done, event.total)
+                    if event.done < event.total
+                    else None
+                )
             else:
                 took = event.duration
                 if took is None and step.started is not None and step.status == "running":
@@ -338,8 +353,11 @@ class RunProgress:
                 if stopped and step.status == "running":
                     step.status = "stopped"
                     step.duration = now - step.started if step.started is not None else None
-            unknown = [s for s in self.state.steps.values()
-                       if not s.finished or s.duration is None and s.status == "completed"]
+            unknown = [
+                s
+                for s in self.state.steps.values()
+                if not s.finished or s.duration is None and s.status == "completed"
+            ]
         if not unknown:
             return
         recorded = {r.name: r for r in self.store.list_step_runs(self.run.id)}
@@ -364,20 +382,28 @@ class RunProgress:
         counts = self.state.counts()
         total = len(self.state.steps)
         if exc is not None:
-            what = (f"was interrupted after {took}" if isinstance(exc, KeyboardInterrupt)
-                    else f"stopped after {took}: {type(exc).__name__}: {exc}")
+            what = (
+                f"was interrupted after {took}"
+                if isinstance(exc, KeyboardInterrupt)
+                else f"stopped after {took}: {type(exc).__name__}: {exc}"
+            )
             return [(f"Pipeline run '{name}' {what}".splitlines()[0], "red"), inspect]
         failed = [s.name for s in self.state.steps.values() if s.status == "failed"]
-        not_run = [s.name for s in self.state.steps.values()
-                   if s.status in ("not run", "pending", "running")]
+        not_run = [
+            s.name
+            for s in self.state.steps.values()
+            if s.status in ("not run", "pending", "running")
+        ]
         if failed or not_run:
             parts = []
             if failed:
                 parts.append(f"failed: {_names(failed)}")
             if not_run:
                 parts.append(f"not run: {_names(not_run)}")
-            return [(f"Pipeline run '{name}' has failed after {took} "
-                     f"({'; '.join(parts)}).", "red"), inspect]
+            return [
+                (f"Pipeline run '{name}' has failed after {took} ({'; '.join(parts)}).", "red"),
+                inspect,
+            ]
         lines = []
         if total and counts.get("cached", 0) == total:
             lines.append(("All steps of the pipeline run were cached.", ""))
@@ -390,6 +416,11 @@ def _names(names: list[str], shown: int = 5) -> str:
     return ", ".join(names[:shown]) + (f" and {more} more" if more > 0 else "")
 
 
-def run_progress(store: Store, run: RunRecord, spec: PipelineSpec, header: str | None = None,
-                 reused: Iterable[str] = ()) -> RunProgress:
+def run_progress(
+    store: Store,
+    run: RunRecord,
+    spec: PipelineSpec,
+    header: str | None = None,
+    reused: Iterable[str] = (),
+) -> RunProgress:
     return RunProgress(store, run, spec, header, reused)

@@ -28,8 +28,9 @@ def secret_environment(store: Any, names: list[str]) -> dict[str, str]:
         try:
             values.update(secrets.get(name))
         except KeyError:
-            raise ZenKeyError(f"Secret '{name}' does not exist (it was deleted after the run "
-                           "started?).") from None
+            raise ZenKeyError(
+                f"Secret '{name}' does not exist (it was deleted after the run started?)."
+            ) from None
     return values
 
 

@@ -103,8 +103,9 @@ class LogCapture:
                 handle.write(text)
         except Exception as error:  # noqa: BLE001 - logs must never fail a step (nor hide why
             # it failed): an unreachable remote store raises its library's own errors
-            logging.getLogger("stackwise").warning("Could not save logs to %s: %s: %s",
-                                                   self.uri, type(error).__name__, error)
+            logging.getLogger("stackwise").warning(
+                "Could not save logs to %s: %s: %s", self.uri, type(error).__name__, error
+            )
 
 
 def read_logs(artifact_store: BaseArtifactStore, uri: str) -> str:

@@ -13,17 +13,29 @@ __all__ = ["artifact_names", "recorded_name", "step_run_config"]
 
 def step_run_config(spec: StepSpec) -> dict[str, Any]:
     """What a step run records as its config (secret names, never their values)."""
-    return {"parameters": spec.parameters, "enable_cache": spec.enable_cache,
-            "experiment_tracker": spec.experiment_tracker, "step_operator": spec.step_operator,
-            "retry": spec.retry, "settings": spec.settings, "extra": spec.extra,
-            "environment": spec.environment, "secrets": spec.secrets,
-            "substitutions": spec.substitutions, "enable_step_logs": spec.enable_step_logs,
-            "enable_artifact_metadata": spec.enable_artifact_metadata,
-            "enable_artifact_visualization": spec.enable_artifact_visualization,
-            "cache_policy": spec.cache_policy, "model": spec.model, "group": spec.group,
-            "step_type": spec.step_type,
-            "start_hook_source": spec.on_start, "end_hook_source": spec.on_end,
-            "failure_hook_source": spec.on_failure, "success_hook_source": spec.on_success}
+    return {
+        "parameters": spec.parameters,
+        "enable_cache": spec.enable_cache,
+        "experiment_tracker": spec.experiment_tracker,
+        "step_operator": spec.step_operator,
+        "retry": spec.retry,
+        "settings": spec.settings,
+        "extra": spec.extra,
+        "environment": spec.environment,
+        "secrets": spec.secrets,
+        "substitutions": spec.substitutions,
+        "enable_step_logs": spec.enable_step_logs,
+        "enable_artifact_metadata": spec.enable_artifact_metadata,
+        "enable_artifact_visualization": spec.enable_artifact_visualization,
+        "cache_policy": spec.cache_policy,
+        "model": spec.model,
+        "group": spec.group,
+        "step_type": spec.step_type,
+        "start_hook_source": spec.on_start,
+        "end_hook_source": spec.on_end,
+        "failure_hook_source": spec.on_failure,
+        "success_hook_source": spec.on_success,
+    }
 
 
 def recorded_name(output: Any, names: dict[str, str]) -> str:

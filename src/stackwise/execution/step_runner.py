@@ -121,16 +121,19 @@ class StepTimeoutError(StepFailedError, TimeoutError):
 
 
 def timeout_message(invocation_id: str, seconds: float) -> str:
-    return (f"Step '{invocation_id}' timed out after {seconds:g} s and was stopped "
-            f"(@step(timeout={seconds:g})); raise its timeout if it needs longer.")
+    return (
+        f"Step '{invocation_id}' timed out after {seconds:g} s and was stopped "
+        f"(@step(timeout={seconds:g})); raise its timeout if it needs longer."
+    )
 
 
 def describe_exception(error: BaseException) -> dict[str, Any]:
     """An error as a step run's `exception_info` records it."""
-    return {"type": f"{type(error).__module__}.{type(error).__qualname__}",
-            "message": str(error),
-            "traceback": "".join(traceback.format_exception(type(error), error,
-                                                            error.__traceback__))}
+    return {
+        "type": f"{type(error).__module__}.{type(error).__qualname__}",
+        "message": str(error),
+        "traceback": "".join(traceback.format_exception(type(error), error, error.__traceback__)),
+    }
 
 
 class StepRunner:
@@ -158,11 +161,17 @@ class StepRunner:
         return records
 
     def _outputs_from_store(self, invocation_id: str) -> dict[str, ArtifactVersionRecord]:
-        steps = [s for s in self.ctx.store.list_step_runs(self.ctx.run.id)
-                 if s.name == invocation_id and S(s.status).is_successful]
+        steps = [
+            s
+            for s in self.ctx.store.list_step_runs(self.ctx.run.id)
+            if s.name == invocation_id and S(s.status).is_successful
+        ]
         if not steps:
-            raise StepFailedError(f"Upstream step '{invocation_id}' has no successful run in "
-                                  f"run '{self.ctx.run.name}'.", step=invocation_id)
+            raise StepFailedError(
+                f"Upstream step '{invocation_id}' has no successful run in "
+                f"run '{self.ctx.run.name}'.",
+                step=invocation_id,
+            )
         spec = self.ctx.spec.steps[invocation_id]
         names = artifact_names(spec, self.ctx.run.config)
         by_record = {recorded_name(o, names): o.name for o in spec.outputs}
@@ -204,20 +213,26 @@ class StepRunner:
         attempts = 1 + (retry.max_retries if retry else 0)
         step = self._step_object(spec)
         for attempt in range(1, attempts + 1):
-            outcome = self._execute(spec, step, inputs, key, input_ids, attempt,
-                                    final=attempt == attempts)
+            outcome = self._execute(
+                spec, step, inputs, key, input_ids, attempt, final=attempt == attempts
+            )
             if outcome.status != S.RETRIED:
                 progress.step_finished(invocation_id, outcome.status, outcome.error)
                 return outcome
             assert retry is not None
             wait = retry.wait_before(attempt)
-            logger.warning("Step '%s' failed (attempt %d of %d): %s. Retrying in %.1fs.",
-                           invocation_id, attempt, attempts, outcome.error, wait)
+            logger.warning(
+                "Step '%s' failed (attempt %d of %d): %s. Retrying in %.1fs.",
+                invocation_id,
+                attempt,
+                attempts,
+                outcome.error,
+                wait,
+            )
             time.sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _try_cache(self, spec: StepSpec, key: str,
-                   input_ids: dict[str, str]) -> StepOutcome | None:
+    def _try_cache(self, spec: StepSpec, key: str, input_ids: dict[str, str]) -> StepOutcome | None:
         found = self.ctx.store.find_cached_step_run(key)
         if found is None:
             return None
@@ -230,32 +245,54 @@ class StepRunner:
         try:
             unusable = unusable_output(outputs, self.artifact_store)
         except OSError as error:  # the store is unreachable: a miss, and the run says why
-            logger.warning("Step '%s': cannot check its cached outputs (%s); running it.",
-                           spec.invocation_id, error)
+            logger.warning(
+                "Step '%s': cannot check its cached outputs (%s); running it.",
+                spec.invocation_id,
+                error,
+            )
             return None
         if unusable is not None:  # outputs deleted, or damaged (marked once): run again
             name, check = unusable
             if check.status is Status.CORRUPTED:
                 version = outputs[name]
                 mark_corrupted(self.ctx.store, version, "; ".join(check.problems))
-                logger.warning("Step '%s' is not cached: its output '%s' (artifact '%s' "
-                               "version %s) is corrupted (%s); running it again.",
-                               spec.invocation_id, name, version.name, version.version,
-                               "; ".join(check.problems))
+                logger.warning(
+                    "Step '%s' is not cached: its output '%s' (artifact '%s' "
+                    "version %s) is corrupted (%s); running it again.",
+                    spec.invocation_id,
+                    name,
+                    version.name,
+                    version.version,
+                    "; ".join(check.problems),
+                )
             return None
         self.ctx.store.record_cached_step_run(
-            run_id=self.ctx.run.id, name=spec.invocation_id, source=spec.source,
-            config=step_run_config(spec), cache_key=key, code_hash=spec.code_hash,
-            original=original, inputs=input_ids,
-            outputs={n: v.id for n, v in outputs.items()})
+            run_id=self.ctx.run.id,
+            name=spec.invocation_id,
+            source=spec.source,
+            config=step_run_config(spec),
+            cache_key=key,
+            code_hash=spec.code_hash,
+            original=original,
+            inputs=input_ids,
+            outputs={n: v.id for n, v in outputs.items()},
+        )
         self.ctx.outputs[spec.invocation_id] = outputs
-        logger.debug("Step '%s' is cached: using the outputs of an earlier run.",
-                    spec.invocation_id)
+        logger.debug(
+            "Step '%s' is cached: using the outputs of an earlier run.", spec.invocation_id
+        )
         return StepOutcome(S.CACHED, outputs)
 
-    def _execute(self, spec: StepSpec, step: Any, inputs: dict[str, ArtifactVersionRecord],
-                 key: str, input_ids: dict[str, str], attempt: int,
-                 final: bool) -> StepOutcome:
+    def _execute(
+        self,
+        spec: StepSpec,
+        step: Any,
+        inputs: dict[str, ArtifactVersionRecord],
+        key: str,
+        input_ids: dict[str, str],
+        attempt: int,
+        final: bool,
+    ) -> StepOutcome:
         store = self.ctx.store
         config = step_run_config(spec)
         logs = None
@@ -267,18 +304,35 @@ class StepRunner:
             logs = LogCapture(self.artifact_store, config["logs_uri"])
         docstring, source_code = self._code_text(spec, step)
         step_run = store.start_step_run(
-            run_id=self.ctx.run.id, name=spec.invocation_id, source=spec.source,
-            config=config, cache_key=key, code_hash=spec.code_hash,
-            inputs=input_ids, attempt=attempt, docstring=docstring, source_code=source_code)
+            run_id=self.ctx.run.id,
+            name=spec.invocation_id,
+            source=spec.source,
+            config=config,
+            cache_key=key,
+            code_hash=spec.code_hash,
+            inputs=input_ids,
+            attempt=attempt,
+            docstring=docstring,
+            source_code=source_code,
+        )
         names = artifact_names(spec, self.ctx.run.config)
         version_ids = {o.name: new_id() for o in spec.outputs}
-        uris = {o.name: artifact_uri(self.artifact_store, names[o.name], version_ids[o.name])
-                for o in spec.outputs}
+        uris = {
+            o.name: artifact_uri(self.artifact_store, names[o.name], version_ids[o.name])
+            for o in spec.outputs
+        }
         context = StepContext(
-            store=store, stack=self.ctx.stack, spec=spec, pipeline_run=self.ctx.run_view,
-            step_run=StepRunResponse.from_record(step_run, store), output_uris=uris,
-            output_artifact_names=names, inputs=inputs, step=step,
-            pipeline_state=self.ctx.ensure_pipeline_state())
+            store=store,
+            stack=self.ctx.stack,
+            spec=spec,
+            pipeline_run=self.ctx.run_view,
+            step_run=StepRunResponse.from_record(step_run, store),
+            output_uris=uris,
+            output_artifact_names=names,
+            inputs=inputs,
+            step=step,
+            pipeline_state=self.ctx.ensure_pipeline_state(),
+        )
         token = set_step_context(context)
         saved: list[tuple[str, NewArtifactVersion]] = []
         tracker_metadata: dict[str, Any] = {}
@@ -296,14 +350,21 @@ class StepRunner:
                     with ExitStack() as stack:
                         if spec.experiment_tracker:
                             tracker_metadata = stack.enter_context(
-                                self._tracking(spec, step_run.id))
+                                self._tracking(spec, step_run.id)
+                            )
                         stack.enter_context(listening_to_loads(context.record_loaded))
                         result = step.entrypoint(**spec.parameters, **values)
                 finally:
                     self._hook(spec.on_end, spec, "on_end")
                 for output, value in self._split_outputs(spec, result):
-                    saved.append((recorded_name(output, names), self._save_output(
-                        spec, output, value, version_ids, uris, context, names[output.name])))
+                    saved.append(
+                        (
+                            recorded_name(output, names),
+                            self._save_output(
+                                spec, output, value, version_ids, uris, context, names[output.name]
+                            ),
+                        )
+                    )
                 self._hook(spec.on_success, spec, "on_success")
             except Exception as error:  # noqa: BLE001 - recorded, then re-raised by the caller
                 # Nothing below may replace `error`: cleanup and recording failures are logged.
@@ -314,23 +375,32 @@ class StepRunner:
                     self._hook(spec.on_failure, spec, "on_failure", error)
                 info = describe_exception(error)
                 try:
-                    store.finish_step_run(step_run, status=str(status),
-                                          linked_inputs=context.loaded_inputs,
-                                          exception_info=info,
-                                          metadata=self._metadata(step_run.id, context,
-                                                                  tracker_metadata))
-                except Exception:  # noqa: BLE001 - then at least the status and the error
-                    logger.warning("Step '%s': could not record its failure in full.",
-                                   spec.invocation_id, exc_info=True)
+                    store.finish_step_run(
+                        step_run,
+                        status=str(status),
+                        linked_inputs=context.loaded_inputs,
+                        exception_info=info,
+                        metadata=self._metadata(step_run.id, context, tracker_metadata),
+                    )
+                except Exception:  # then at least the status and the error
+                    logger.warning(
+                        "Step '%s': could not record its failure in full.",
+                        spec.invocation_id,
+                        exc_info=True,
+                    )
                     with contextlib.suppress(Exception):  # the run's end records it then
                         store.finish_step_run(step_run, status=str(status), exception_info=info)
                 return StepOutcome(status, {}, error)
             finally:
                 reset_step_context(token)
         registered = store.finish_step_run(
-            step_run, status=str(S.COMPLETED), outputs=saved,
-            linked_outputs=context.linked_outputs, linked_inputs=context.loaded_inputs,
-            metadata=self._metadata(step_run.id, context, tracker_metadata))
+            step_run,
+            status=str(S.COMPLETED),
+            outputs=saved,
+            linked_outputs=context.linked_outputs,
+            linked_inputs=context.loaded_inputs,
+            metadata=self._metadata(step_run.id, context, tracker_metadata),
+        )
         if any("{" in o.name for o in spec.outputs):
             registered = {o.name: registered[recorded_name(o, names)] for o in spec.outputs}
         self.ctx.outputs[spec.invocation_id] = registered
@@ -345,18 +415,28 @@ class StepRunner:
         url = self.artifact_store.probe_url() if uris else None
         reason = unreachable_reason(url, timeout=2.0) if url else None
         if reason is not None:  # down: do not spend its retry budget once per folder
-            logger.warning("Step '%s' failed, and its partial outputs could not be removed: "
-                           "artifact store '%s' does not answer at %s (%s); `stackwise "
-                           "artifact prune` removes them later.", spec.invocation_id,
-                           self.artifact_store.name, url, reason)
+            logger.warning(
+                "Step '%s' failed, and its partial outputs could not be removed: "
+                "artifact store '%s' does not answer at %s (%s); `stackwise "
+                "artifact prune` removes them later.",
+                spec.invocation_id,
+                self.artifact_store.name,
+                url,
+                reason,
+            )
             return
         for uri in uris.values():
             try:
                 self.artifact_store.rmtree(uri)
             except Exception as error:  # noqa: BLE001 - see the docstring
-                logger.warning("Step '%s' failed, and its partial output at %s could not be "
-                               "removed (%s: %s); `stackwise artifact prune` removes it later.",
-                               spec.invocation_id, uri, type(error).__name__, error)
+                logger.warning(
+                    "Step '%s' failed, and its partial output at %s could not be "
+                    "removed (%s: %s); `stackwise artifact prune` removes it later.",
+                    spec.invocation_id,
+                    uri,
+                    type(error).__name__,
+                    error,
+                )
 
     def _code_text(self, spec: StepSpec, step: Any) -> tuple[str | None, str | None]:
         """The step function's docstring and source text, read once per step source."""
@@ -372,15 +452,17 @@ class StepRunner:
             found = self._code_texts[spec.source] = (inspect.getdoc(func), text)
         return found
 
-    def _hook(self, source: str | None, spec: StepSpec, kind: str,
-              error: BaseException | None = None) -> None:
+    def _hook(
+        self, source: str | None, spec: StepSpec, kind: str, error: BaseException | None = None
+    ) -> None:
         hook = self._callable(source)
         if hook is not None:
             call_hook(hook, spec.invocation_id, kind, error)
 
     @staticmethod
-    def _metadata(step_run_id: str, context: StepContext,
-                  tracker_metadata: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    def _metadata(
+        step_run_id: str, context: StepContext, tracker_metadata: dict[str, Any]
+    ) -> dict[tuple[str, str], dict[str, Any]]:
         values = {**tracker_metadata, **context.step_metadata}
         return {(str(MetadataResourceType.STEP_RUN), step_run_id): values} if values else {}
 
@@ -388,15 +470,23 @@ class StepRunner:
         from stackwise.enums import StackComponentType
         from stackwise.experiment_trackers.base_experiment_tracker import StepRunInfo
 
-        tracker = self.ctx.stack.component(StackComponentType.EXPERIMENT_TRACKER,
-                                           None if spec.experiment_tracker is True
-                                           else spec.experiment_tracker)
+        tracker = self.ctx.stack.component(
+            StackComponentType.EXPERIMENT_TRACKER,
+            None if spec.experiment_tracker is True else spec.experiment_tracker,
+        )
         flavor_key = f"experiment_tracker.{tracker.flavor}"
-        settings = {**spec.settings.get("experiment_tracker", {}),
-                    **spec.settings.get(flavor_key, {})}
-        info = StepRunInfo(pipeline_name=self.ctx.spec.name, run_id=self.ctx.run.id,
-                           run_name=self.ctx.run.name, step_name=spec.invocation_id,
-                           step_run_id=step_run_id, settings=settings)
+        settings = {
+            **spec.settings.get("experiment_tracker", {}),
+            **spec.settings.get(flavor_key, {}),
+        }
+        info = StepRunInfo(
+            pipeline_name=self.ctx.spec.name,
+            run_id=self.ctx.run.id,
+            run_name=self.ctx.run.name,
+            step_name=spec.invocation_id,
+            step_run_id=step_run_id,
+            settings=settings,
+        )
         return tracker.track_step(info)
 
     @staticmethod
@@ -412,17 +502,27 @@ class StepRunner:
         if len(declared) == 1:
             return [(declared[0], result)]
         if not isinstance(result, (tuple, list)) or len(result) != len(declared):
-            got = (f"{len(result)} values" if isinstance(result, (tuple, list))
-                   else f"one {type(result).__name__}")
+            got = (
+                f"{len(result)} values"
+                if isinstance(result, (tuple, list))
+                else f"one {type(result).__name__}"
+            )
             raise StepOutputError(
                 f"Step '{spec.invocation_id}' declares {len(declared)} outputs "
                 f"({', '.join(o.name for o in declared)}) but returned {got}."
             )
         return list(zip(declared, result, strict=True))
 
-    def _save_output(self, spec: StepSpec, output: Any, value: Any, version_ids: dict[str, str],
-                     uris: dict[str, str], context: StepContext,
-                     name: str) -> NewArtifactVersion:
+    def _save_output(
+        self,
+        spec: StepSpec,
+        output: Any,
+        value: Any,
+        version_ids: dict[str, str],
+        uris: dict[str, str],
+        context: StepContext,
+        name: str,
+    ) -> NewArtifactVersion:
         step = self.ctx.step_objects.get(spec.invocation_id)
         annotation = next((o.annotation for o in step.outputs if o.name == output.name), Any)
         if not type_matches(value, annotation):
@@ -433,20 +533,30 @@ class StepRunner:
                 "or the annotation."
             )
         materializer = import_materializer(output.materializer) if output.materializer else None
-        return context.finish_output(output.name, save_data(
-            value, version_id=version_ids[output.name], name=name,
-            uri=uris[output.name], artifact_store=self.artifact_store,
-            save_type=str(ArtifactSaveType.STEP_OUTPUT), materializer=materializer,
-            version=output.version, tags=output.tags,
-            metadata=context.output_metadata.get(output.name),
-            # None (not set) means on, as in ZenML
-            extract_metadata=getattr(spec, "enable_artifact_metadata", None) is not False,
-            include_visualizations=getattr(spec, "enable_artifact_visualization",
-                                           None) is not False))
+        return context.finish_output(
+            output.name,
+            save_data(
+                value,
+                version_id=version_ids[output.name],
+                name=name,
+                uri=uris[output.name],
+                artifact_store=self.artifact_store,
+                save_type=str(ArtifactSaveType.STEP_OUTPUT),
+                materializer=materializer,
+                version=output.version,
+                tags=output.tags,
+                metadata=context.output_metadata.get(output.name),
+                # None (not set) means on, as in ZenML
+                extract_metadata=getattr(spec, "enable_artifact_metadata", None) is not False,
+                include_visualizations=getattr(spec, "enable_artifact_visualization", None)
+                is not False,
+            ),
+        )
 
 
-def skip_reason(spec: PipelineSpec, invocation_id: str,
-                status_of: Callable[[str], ExecutionStatus | None]) -> str | None:
+def skip_reason(
+    spec: PipelineSpec, invocation_id: str, status_of: Callable[[str], ExecutionStatus | None]
+) -> str | None:
     """Why a step cannot run: the first upstream step that did not succeed, or None."""
     for upstream in spec.steps[invocation_id].upstream:
         status = status_of(upstream)

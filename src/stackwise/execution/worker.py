@@ -65,8 +65,12 @@ def run_context_from_store(store_url: str, run_id: str) -> RunContext:
     run = store.get_run(run_id)
     if run.stack_id is None:
         raise RuntimeError(f"Run '{run.name}' records no stack; it cannot run on a worker.")
-    return RunContext(store=store, stack=load_stack(store, run.stack_id), run=run,
-                      spec=PipelineSpec.from_dict(run.spec))
+    return RunContext(
+        store=store,
+        stack=load_stack(store, run.stack_id),
+        run=run,
+        spec=PipelineSpec.from_dict(run.spec),
+    )
 
 
 def run_step(store_url: str, run_id: str, invocation_id: str) -> StepOutcome:
@@ -87,11 +91,13 @@ def portability_problems(spec: PipelineSpec) -> list[str]:
     defined inside functions, and code typed into an interactive session. One line each."""
     users: dict[tuple[str, str], list[str]] = {}
     for inv, step in spec.steps.items():
-        for what, source in (("step function", step.source),
-                             ("on_failure hook", step.on_failure),
-                             ("on_success hook", step.on_success),
-                             ("on_start hook", step.on_start),
-                             ("on_end hook", step.on_end)):
+        for what, source in (
+            ("step function", step.source),
+            ("on_failure hook", step.on_failure),
+            ("on_success hook", step.on_success),
+            ("on_start hook", step.on_start),
+            ("on_end hook", step.on_end),
+        ):
             if source is not None and _unimportable(source):
                 users.setdefault((what, source), []).append(inv)
     problems = []
@@ -102,7 +108,8 @@ def portability_problems(spec: PipelineSpec) -> list[str]:
             f"the {what} {qualname} (in {location}) of step(s) {steps} is "
             f"{_unimportable(source)}, so a worker process cannot import it. Define it as a "
             "module-level function (a `def` at the top level of a module or of your script) "
-            "and pass that instead.")
+            "and pass that instead."
+        )
     return problems
 
 
@@ -117,13 +124,20 @@ def _unimportable(source: str) -> str | None:
     return None
 
 
-def record_unfinished_step(store: Store, run_id: str, spec: StepSpec,
-                           error: BaseException) -> ExecutionStatus:
+def record_unfinished_step(
+    store: Store, run_id: str, spec: StepSpec, error: BaseException
+) -> ExecutionStatus:
     """Fail the step run of a step whose worker could not record its end (killed, timed out,
     crashed before its first write); a step run that did finish keeps its status, returned."""
-    return S(store.fail_unfinished_step_run(
-        run_id=run_id, name=spec.invocation_id, source=spec.source,
-        config=step_run_config(spec), exception_info=describe_exception(error)))
+    return S(
+        store.fail_unfinished_step_run(
+            run_id=run_id,
+            name=spec.invocation_id,
+            source=spec.source,
+            config=step_run_config(spec),
+            exception_info=describe_exception(error),
+        )
+    )
 
 
 def exit_description(exitcode: int | None) -> str:
@@ -165,17 +179,29 @@ class StepReport:
     pickled_error: bytes | None = None
 
     @classmethod
-    def of(cls, invocation_id: str, status: ExecutionStatus, error: BaseException | None, *,
-           recorded: bool = True,
-           outputs: dict[str, ArtifactVersionRecord] | None = None) -> StepReport:
+    def of(
+        cls,
+        invocation_id: str,
+        status: ExecutionStatus,
+        error: BaseException | None,
+        *,
+        recorded: bool = True,
+        outputs: dict[str, ArtifactVersionRecord] | None = None,
+    ) -> StepReport:
         pickled = None
         if error is not None:
             try:
                 pickled = pickle.dumps(error)
             except Exception:  # noqa: BLE001 - unpicklable errors travel as text only
                 pickled = None
-        return cls(invocation_id, status, recorded, dict(outputs or {}),
-                   describe_exception(error) if error is not None else None, pickled)
+        return cls(
+            invocation_id,
+            status,
+            recorded,
+            dict(outputs or {}),
+            describe_exception(error) if error is not None else None,
+            pickled,
+        )
 
     def error(self) -> BaseException | None:
         """The step's exception as raised, else a StepFailedError carrying its text."""
@@ -185,8 +211,9 @@ class StepReport:
             with suppress(Exception):  # its class may not import here: then use the text
                 return pickle.loads(self.pickled_error)  # our own worker's bytes
         kind = str(self.exception_info.get("type", "Exception")).rsplit(".", 1)[-1]
-        return StepFailedError(f"{kind}: {self.exception_info.get('message', '')}",
-                               step=self.invocation_id)
+        return StepFailedError(
+            f"{kind}: {self.exception_info.get('message', '')}", step=self.invocation_id
+        )
 
 
 class _Alarm:
@@ -254,8 +281,12 @@ def serve(fd: int, parent_pid: int) -> None:
         channel.send(("report", _run_task(task, alarm, contexts, channel)))
 
 
-def _run_task(task: StepTask, alarm: _Alarm, contexts: dict[tuple[str, str], RunContext],
-              channel: progress.WorkerChannel | None = None) -> StepReport:
+def _run_task(
+    task: StepTask,
+    alarm: _Alarm,
+    contexts: dict[tuple[str, str], RunContext],
+    channel: progress.WorkerChannel | None = None,
+) -> StepReport:
     inv = task.invocation_id
     try:
         with ExitStack() as scope, alarm.after(task.timeout, inv):
@@ -297,8 +328,17 @@ class StepWorker:
         with ours, theirs:
             self.process = subprocess.Popen(
                 # -u: a step's prints appear as they happen (and survive a killed worker)
-                [sys.executable, "-u", "-c", _BOOT, json.dumps(sys.path),
-                 str(theirs.fileno()), str(os.getpid())], pass_fds=[theirs.fileno()])
+                [
+                    sys.executable,
+                    "-u",
+                    "-c",
+                    _BOOT,
+                    json.dumps(sys.path),
+                    str(theirs.fileno()),
+                    str(os.getpid()),
+                ],
+                pass_fds=[theirs.fileno()],
+            )
             self.conn = Connection(ours.detach())
         self.pid = self.process.pid
         self.ready = False
@@ -329,10 +369,13 @@ class StepWorker:
             if self.readable(WORKER_START_TIMEOUT) and self.receive() is None and self.ready:
                 return
         except (EOFError, OSError):
-            raise WorkerStartError(f"A stackwise worker process could not start "
-                                   f"({self.ended()}); its error output is above.") from None
-        raise WorkerStartError(f"A stackwise worker process did not start within "
-                               f"{WORKER_START_TIMEOUT:g} s.")
+            raise WorkerStartError(
+                f"A stackwise worker process could not start "
+                f"({self.ended()}); its error output is above."
+            ) from None
+        raise WorkerStartError(
+            f"A stackwise worker process did not start within {WORKER_START_TIMEOUT:g} s."
+        )
 
     def time_left(self) -> float | None:
         """Seconds until the running step's hard deadline; None when it has none."""
@@ -342,8 +385,7 @@ class StepWorker:
 
     def send(self, task: StepTask) -> None:
         self.task = task
-        self.deadline = (time.monotonic() + task.timeout + TIMEOUT_GRACE
-                         if task.timeout else None)
+        self.deadline = time.monotonic() + task.timeout + TIMEOUT_GRACE if task.timeout else None
         self.conn.send(task)
 
     def receive(self) -> StepReport | None:
@@ -398,13 +440,16 @@ class StepWorker:
 
 
 # What a worker interpreter runs: the parent's sys.path first, then serve(fd, parent pid).
-_BOOT = ("import json, sys; p = json.loads(sys.argv[1]); "
-         "sys.path[:] = p + [x for x in sys.path if x not in p]; "
-         "from stackwise.execution.worker import serve; serve(int(sys.argv[2]), int(sys.argv[3]))")
+_BOOT = (
+    "import json, sys; p = json.loads(sys.argv[1]); "
+    "sys.path[:] = p + [x for x in sys.path if x not in p]; "
+    "from stackwise.execution.worker import serve; serve(int(sys.argv[2]), int(sys.argv[3]))"
+)
 
 
-def run_step_status_isolated(store_url: str, run_id: str, invocation_id: str,
-                             timeout: float | None = None) -> str:
+def run_step_status_isolated(
+    store_url: str, run_id: str, invocation_id: str, timeout: float | None = None
+) -> str:
     """`run_step_status` in a worker process of its own, killed if the step overruns `timeout`
     (+ TIMEOUT_GRACE), its step run then failed with "timed out after N s". For runners that
     cannot stop the thread a step runs in (a Dask task): submit this instead of
@@ -420,8 +465,9 @@ def run_step_status_isolated(store_url: str, run_id: str, invocation_id: str,
         except (EOFError, OSError):
             error: BaseException | None = worker_died(invocation_id, worker.ended())
         else:
-            error = report.error() if report is not None else hard_timeout(invocation_id,
-                                                                           timeout or 0)
+            error = (
+                report.error() if report is not None else hard_timeout(invocation_id, timeout or 0)
+            )
         if report is not None and report.recorded:
             return str(report.status)
         from stackwise.store import get_store
@@ -435,13 +481,18 @@ def run_step_status_isolated(store_url: str, run_id: str, invocation_id: str,
 
 
 def hard_timeout(invocation_id: str, seconds: float) -> StepTimeoutError:
-    return StepTimeoutError(f"{timeout_message(invocation_id, seconds)} It did not stop within "
-                            f"{TIMEOUT_GRACE:g} s of being asked to, so its worker process was "
-                            "killed.", step=invocation_id)
+    return StepTimeoutError(
+        f"{timeout_message(invocation_id, seconds)} It did not stop within "
+        f"{TIMEOUT_GRACE:g} s of being asked to, so its worker process was "
+        "killed.",
+        step=invocation_id,
+    )
 
 
 def worker_died(invocation_id: str, how: str) -> StepFailedError:
     return StepFailedError(
         f"Step '{invocation_id}' failed: its worker process died ({how}) while running it. "
         "A process killed from outside (or by the system when memory ran out: see `dmesg`) "
-        "ends this way; run the pipeline again to retry it.", step=invocation_id)
+        "ends this way; run the pipeline again to retry it.",
+        step=invocation_id,
+    )

@@ -27,8 +27,10 @@ def validate_hook_name(name: Any) -> str:
     if not isinstance(name, str):
         raise TypeError(f"A hook name is a string, got {type(name).__name__} {name!r}.")
     if not _NAME.fullmatch(name):
-        raise ConfigError(f"Invalid hook name: {name!r}. A hook name starts with a letter or "
-                         "'_' and holds only letters, digits, '_', '.' and '-'.")
+        raise ConfigError(
+            f"Invalid hook name: {name!r}. A hook name starts with a letter or "
+            "'_' and holds only letters, digits, '_', '.' and '-'."
+        )
     return name
 
 
@@ -37,8 +39,9 @@ def _hook_type(value: Any) -> HookType:
         return HookType(getattr(value, "value", value))
     except ValueError:
         known = ", ".join(t.value for t in HookType)
-        raise ConfigError(f"run_hook(hook_type={value!r}): not a hook type; hook types are "
-                         f"{known}.") from None
+        raise ConfigError(
+            f"run_hook(hook_type={value!r}): not a hook type; hook types are {known}."
+        ) from None
 
 
 def _resolve(func: Any) -> tuple[Callable[..., Any], str | None]:
@@ -49,15 +52,22 @@ def _resolve(func: Any) -> tuple[Callable[..., Any], str | None]:
     if isinstance(func, Source):
         loaded = func.load()
         if not callable(loaded):
-            raise TypeError(f"run_hook(): source '{func.import_path}' is a "
-                            f"{type(loaded).__name__}, not a function.")
+            raise TypeError(
+                f"run_hook(): source '{func.import_path}' is a "
+                f"{type(loaded).__name__}, not a function."
+            )
         return loaded, f"{func.module}:{func.attribute}" if func.attribute else func.module
     if not callable(func):
-        hint = (" To name a function by its import path, pass "
-                f"Source.from_import_path({func!r}) (stackwise.config.source)."
-                if isinstance(func, str) else "")
-        raise TypeError(f"run_hook() takes a function (or a Source naming one), got "
-                        f"{type(func).__name__} {func!r}.{hint}")
+        hint = (
+            " To name a function by its import path, pass "
+            f"Source.from_import_path({func!r}) (stackwise.config.source)."
+            if isinstance(func, str)
+            else ""
+        )
+        raise TypeError(
+            f"run_hook() takes a function (or a Source naming one), got "
+            f"{type(func).__name__} {func!r}.{hint}"
+        )
     qualname = getattr(func, "__qualname__", None)
     if not isinstance(qualname, str) or "<" in qualname:
         return func, None
@@ -72,10 +82,15 @@ def _default_name(func: Callable[..., Any]) -> str | None:
     return name if isinstance(name, str) and _NAME.fullmatch(name) else None
 
 
-def run_hook(func: Callable[..., Any] | Source, *args: Any,
-             kwargs: Mapping[str, Any] | None = None, name: str | None = None,
-             hook_type: HookType = HookType.CUSTOM, store_return: bool = False,
-             track: bool = True) -> Any:
+def run_hook(
+    func: Callable[..., Any] | Source,
+    *args: Any,
+    kwargs: Mapping[str, Any] | None = None,
+    name: str | None = None,
+    hook_type: HookType = HookType.CUSTOM,
+    store_return: bool = False,
+    track: bool = True,
+) -> Any:
     """Call `func(*args, **kwargs)` and return what it returns (or raise what it raises).
 
     `name` names the invocation (default: for a `custom` hook, the function's name); a name
@@ -100,13 +115,26 @@ def run_hook(func: Callable[..., Any] | Source, *args: Any,
     except Exception as error:
         if target is not None:
             trace = error.__traceback__
-            record_hook_invocation(target, name=name, hook_type=kind, source=source,
-                                   start=start, error=error,
-                                   error_traceback=trace.tb_next if trace else None)
+            record_hook_invocation(
+                target,
+                name=name,
+                hook_type=kind,
+                source=source,
+                start=start,
+                error=error,
+                error_traceback=trace.tb_next if trace else None,
+            )
         raise
     if target is not None:
-        record_hook_invocation(target, name=name, hook_type=kind, source=source, start=start,
-                               result=result, store_return=store_return)
+        record_hook_invocation(
+            target,
+            name=name,
+            hook_type=kind,
+            source=source,
+            start=start,
+            result=result,
+            store_return=store_return,
+        )
     return result
 
 

@@ -19,8 +19,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("stackwise")
 
-NO_RUN = ("Recording a hook invocation requires an active pipeline run context. It can only "
-          "be called from inside a step or a dynamic pipeline.")
+NO_RUN = (
+    "Recording a hook invocation requires an active pipeline run context. It can only "
+    "be called from inside a step or a dynamic pipeline."
+)
 OUTPUT_NAME = "output"
 
 
@@ -40,13 +42,18 @@ def _current_target() -> RecordingTarget | None:
 
     context = current_step_context()
     if context is not None:
-        return RecordingTarget(context.store, context.stack.artifact_store,
-                               str(context.pipeline_run.id), str(context.step_run.id))
+        return RecordingTarget(
+            context.store,
+            context.stack.artifact_store,
+            str(context.pipeline_run.id),
+            str(context.step_run.id),
+        )
     builder = active_builder()
     run_context = getattr(builder, "ctx", None)
     if builder is not None and getattr(builder, "dynamic", False) and run_context is not None:
-        return RecordingTarget(run_context.store, run_context.stack.artifact_store,
-                               str(run_context.run.id), None)
+        return RecordingTarget(
+            run_context.store, run_context.stack.artifact_store, str(run_context.run.id), None
+        )
     return None
 
 
@@ -64,9 +71,14 @@ def _save_output(target: RecordingTarget, value: Any) -> str:
 
     version_id = new_id()
     uri = artifact_uri(target.artifact_store, OUTPUT_NAME, version_id)
-    new = save_data(value, version_id=version_id, name=OUTPUT_NAME, uri=uri,
-                    artifact_store=target.artifact_store,
-                    save_type=str(ArtifactSaveType.MANUAL))
+    new = save_data(
+        value,
+        version_id=version_id,
+        name=OUTPUT_NAME,
+        uri=uri,
+        artifact_store=target.artifact_store,
+        save_type=str(ArtifactSaveType.MANUAL),
+    )
     try:
         record = target.store.create_artifact_version(new)
     except Exception:
@@ -77,15 +89,25 @@ def _save_output(target: RecordingTarget, value: Any) -> str:
 
 def _describe(error: BaseException, trace: TracebackType | None) -> dict[str, Any]:
     """The error as `exception_info` records it, its traceback from the hook's own frame."""
-    return {"type": f"{type(error).__module__}.{type(error).__qualname__}",
-            "message": str(error),
-            "traceback": "".join(traceback.format_exception(type(error), error, trace))}
+    return {
+        "type": f"{type(error).__module__}.{type(error).__qualname__}",
+        "message": str(error),
+        "traceback": "".join(traceback.format_exception(type(error), error, trace)),
+    }
 
 
-def record_hook_invocation(target: RecordingTarget, *, name: str | None, hook_type: HookType,
-                           source: str | None, start: datetime, result: Any = None,
-                           store_return: bool = False, error: BaseException | None = None,
-                           error_traceback: TracebackType | None = None) -> None:
+def record_hook_invocation(
+    target: RecordingTarget,
+    *,
+    name: str | None,
+    hook_type: HookType,
+    source: str | None,
+    start: datetime,
+    result: Any = None,
+    store_return: bool = False,
+    error: BaseException | None = None,
+    error_traceback: TracebackType | None = None,
+) -> None:
     """One write for the call; a failure to record is logged, never raised (the hook's own
     outcome stands)."""
     from stackwise.store.records import HookInvocationRecord
@@ -96,18 +118,31 @@ def record_hook_invocation(target: RecordingTarget, *, name: str | None, hook_ty
         if error is None and store_return and result is not None:
             outputs[OUTPUT_NAME] = [_save_output(target, result)]
         end = utcnow()
-        target.store.create_hook_invocation(HookInvocationRecord(
-            id=new_id(), run_id=target.run_id, step_run_id=target.step_run_id, name=name,
-            hook_type=hook_type.value,
-            status=(ExecutionStatus.FAILED if error is not None
-                    else ExecutionStatus.COMPLETED).value,
-            source=source, start_time=start, end_time=end,
-            exception_info=(_describe(error, error_traceback) if error is not None
-                            else None),
-            outputs=outputs, created=end))
+        target.store.create_hook_invocation(
+            HookInvocationRecord(
+                id=new_id(),
+                run_id=target.run_id,
+                step_run_id=target.step_run_id,
+                name=name,
+                hook_type=hook_type.value,
+                status=(
+                    ExecutionStatus.FAILED if error is not None else ExecutionStatus.COMPLETED
+                ).value,
+                source=source,
+                start_time=start,
+                end_time=end,
+                exception_info=(_describe(error, error_traceback) if error is not None else None),
+                outputs=outputs,
+                created=end,
+            )
+        )
     except Exception as failure:  # noqa: BLE001 - recording must not change the hook's outcome
-        logger.warning("Failed to record %s hook invocation%s: %s", hook_type.value,
-                       f" '{name}'" if name else "", failure)
+        logger.warning(
+            "Failed to record %s hook invocation%s: %s",
+            hook_type.value,
+            f" '{name}'" if name else "",
+            failure,
+        )
 
 
 __all__ = ["NO_RUN", "RecordingTarget", "record_hook_invocation", "recording_target"]

@@ -27,15 +27,15 @@ def _remote(path: str) -> Any:
     except (ImportError, ValueError) as error:
         raise NotImplementedError(
             f"stackwise.io.fileio cannot reach '{scheme}://' URIs here ({error}). Install the "
-            "integration of that store, e.g. pip install \"stackwise[s3]\"."
+            'integration of that store, e.g. pip install "stackwise[s3]".'
         ) from error
 
 
 def _local(path: str) -> str:
-    return path[len(_LOCAL_PREFIX):] if path.startswith(_LOCAL_PREFIX) else path
+    return path[len(_LOCAL_PREFIX) :] if path.startswith(_LOCAL_PREFIX) else path
 
 
-def open(path: str, mode: str = "r") -> IO[Any]:  # noqa: A001 - mirrors ZenML's fileio.open
+def open(path: str, mode: str = "r") -> IO[Any]:  # mirrors ZenML's fileio.open
     fs = _remote(path)
     if fs is not None:
         return fs.open(path, mode)  # type: ignore[no-any-return]
@@ -114,6 +114,9 @@ def size(path: str) -> int:
         return int(fs.du(path))
     local = _local(path)
     if os.path.isdir(local):
-        return sum(os.path.getsize(os.path.join(root, f))
-                   for root, _, files in os.walk(local) for f in files)
+        return sum(
+            os.path.getsize(os.path.join(root, f))
+            for root, _, files in os.walk(local)
+            for f in files
+        )
     return os.path.getsize(local)

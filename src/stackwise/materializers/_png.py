@@ -13,8 +13,12 @@ _AXIS = (60, 60, 60)
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
-    return (struct.pack(">I", len(data)) + kind + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    return (
+        struct.pack(">I", len(data))
+        + kind
+        + data
+        + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    )
 
 
 def encode_png(pixels: Any) -> bytes:
@@ -22,11 +26,20 @@ def encode_png(pixels: Any) -> bytes:
     import numpy as np
 
     height, width, _ = pixels.shape
-    rows = np.concatenate([np.zeros((height, 1), dtype=np.uint8),  # filter type 0 per row
-                           pixels.reshape(height, width * 3)], axis=1)
+    rows = np.concatenate(
+        [
+            np.zeros((height, 1), dtype=np.uint8),  # filter type 0 per row
+            pixels.reshape(height, width * 3),
+        ],
+        axis=1,
+    )
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
-    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header)
-            + _chunk(b"IDAT", zlib.compress(rows.tobytes(), 6)) + _chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", zlib.compress(rows.tobytes(), 6))
+        + _chunk(b"IEND", b"")
+    )
 
 
 def histogram_png(values: Any) -> bytes | None:
@@ -48,7 +61,7 @@ def histogram_png(values: Any) -> bytes | None:
             continue
         x0 = MARGIN + int(i * bar_w) + 1
         x1 = max(x0 + 1, MARGIN + int((i + 1) * bar_w) - 1)
-        image[HEIGHT - MARGIN - bar_h:HEIGHT - MARGIN, x0:x1] = _BAR
-    image[HEIGHT - MARGIN, MARGIN:WIDTH - MARGIN] = _AXIS  # x axis
-    image[MARGIN:HEIGHT - MARGIN + 1, MARGIN] = _AXIS  # y axis
+        image[HEIGHT - MARGIN - bar_h : HEIGHT - MARGIN, x0:x1] = _BAR
+    image[HEIGHT - MARGIN, MARGIN : WIDTH - MARGIN] = _AXIS  # x axis
+    image[MARGIN : HEIGHT - MARGIN + 1, MARGIN] = _AXIS  # y axis
     return encode_png(image)

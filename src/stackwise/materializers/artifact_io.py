@@ -68,8 +68,14 @@ logger = logging.getLogger(__name__)
 MASK = "****"
 _SECRET_MARKERS = ("password", "token", "secret", "key", "credential")
 # URI scheme -> the artifact store flavor that usually serves it (for "register one" hints)
-_SCHEME_FLAVORS = {"s3": "s3", "gs": "gcp", "gcs": "gcp", "az": "azure", "abfs": "azure",
-                   "abfss": "azure"}
+_SCHEME_FLAVORS = {
+    "s3": "s3",
+    "gs": "gcp",
+    "gcs": "gcp",
+    "az": "azure",
+    "abfs": "azure",
+    "abfss": "azure",
+}
 
 
 def type_path(data_type: Any) -> str:
@@ -99,8 +105,9 @@ def artifact_uri(artifact_store: BaseArtifactStore, artifact_name: str, version_
 
 
 # -- staging ---------------------------------------------------------------------------------
-def needs_staging(materializer_class: type[BaseMaterializer],
-                  artifact_store: BaseArtifactStore) -> bool:
+def needs_staging(
+    materializer_class: type[BaseMaterializer], artifact_store: BaseArtifactStore
+) -> bool:
     """True when the materializer uses local paths and the store is not a local folder."""
     return not artifact_store.is_local and not materializer_class.USES_ARTIFACT_STORE_IO
 
@@ -112,13 +119,15 @@ def _local_store(folder: str, real: BaseArtifactStore) -> BaseArtifactStore:
         LocalArtifactStoreConfig,
     )
 
-    return LocalArtifactStore(id=real.id, name=real.name, flavor="local",
-                              config=LocalArtifactStoreConfig(path=folder))
+    return LocalArtifactStore(
+        id=real.id, name=real.name, flavor="local", config=LocalArtifactStoreConfig(path=folder)
+    )
 
 
 @contextmanager
-def materializer_for_save(materializer_class: type[BaseMaterializer], uri: str,
-                          artifact_store: BaseArtifactStore) -> Iterator[BaseMaterializer]:
+def materializer_for_save(
+    materializer_class: type[BaseMaterializer], uri: str, artifact_store: BaseArtifactStore
+) -> Iterator[BaseMaterializer]:
     """A materializer to save into `uri`. Staged (see the module docstring) when needed: the
     local folder is uploaded when the block succeeds, and nothing is uploaded when it fails."""
     if not needs_staging(materializer_class, artifact_store):
@@ -128,11 +137,16 @@ def materializer_for_save(materializer_class: type[BaseMaterializer], uri: str,
         yield materializer_class(folder, artifact_store=_local_store(folder, artifact_store))
 
 
-def load_with(materializer_class: type[BaseMaterializer], uri: str,
-              artifact_store: BaseArtifactStore, data_type: type[Any],
-              expected_content_hash: str | None = None) -> Any:
+def load_with(
+    materializer_class: type[BaseMaterializer],
+    uri: str,
+    artifact_store: BaseArtifactStore,
+    data_type: type[Any],
+    expected_content_hash: str | None = None,
+) -> Any:
     """`materializer_class(uri).load(data_type)`, through a local download when needed.
     `expected_content_hash` (the hash recorded at save time) is set on the materializer."""
+
     def build(folder: str, store: BaseArtifactStore) -> BaseMaterializer:
         instance = materializer_class(folder, artifact_store=store)
         instance.expected_content_hash = expected_content_hash
@@ -201,8 +215,11 @@ def save_data(
         with materializer_for_save(materializer_class, uri, artifact_store) as instance:
             instance.save(data)
             extracted = (instance.extract_full_metadata(data) or {}) if extract_metadata else {}
-            visualizations = (_save_visualizations(instance, data, uri, artifact_store)
-                              if include_visualizations else [])
+            visualizations = (
+                _save_visualizations(instance, data, uri, artifact_store)
+                if include_visualizations
+                else []
+            )
             content_hash = instance.compute_content_hash(data)
             item_count = instance.get_item_count(data)
         checksum = _checksum(artifact_store, uri)  # after a staged save's upload
@@ -210,15 +227,26 @@ def save_data(
         _remove_quietly(artifact_store, uri)
         raise
     return NewArtifactVersion(
-        id=version_id, name=name, uri=uri, materializer=materializer_path(materializer_class),
+        id=version_id,
+        name=name,
+        uri=uri,
+        materializer=materializer_path(materializer_class),
         data_type=type_path(type(data)),
         artifact_type=str(materializer_class.ASSOCIATED_ARTIFACT_TYPE),
-        save_type=save_type, content_hash=content_hash, artifact_store_id=artifact_store.id,
-        version=version, tags=list(tags or []),
-        format={"materializer_version": materializer_class.FORMAT_VERSION,
-                "python": platform.python_version(), **materializer_class.library_versions()},
+        save_type=save_type,
+        content_hash=content_hash,
+        artifact_store_id=artifact_store.id,
+        version=version,
+        tags=list(tags or []),
+        format={
+            "materializer_version": materializer_class.FORMAT_VERSION,
+            "python": platform.python_version(),
+            **materializer_class.library_versions(),
+        },
         metadata={**extracted, **(metadata or {})},
-        visualizations=visualizations, item_count=item_count, checksum=checksum,
+        visualizations=visualizations,
+        item_count=item_count,
+        checksum=checksum,
     )
 
 
@@ -232,26 +260,36 @@ def _checksum(artifact_store: BaseArtifactStore, uri: str) -> dict[str, Any] | N
         return None
 
 
-def _save_visualizations(instance: BaseMaterializer, data: Any, uri: str,
-                         artifact_store: BaseArtifactStore) -> list[dict[str, str]]:
+def _save_visualizations(
+    instance: BaseMaterializer, data: Any, uri: str, artifact_store: BaseArtifactStore
+) -> list[dict[str, str]]:
     """Let the materializer write its visualizations; `[{"type", "uri"}]` at the real URI (a
     staged save wrote them into the local folder that is uploaded to `uri`)."""
     try:
         written = instance.save_visualizations(data) or {}
     except Exception as error:  # noqa: BLE001 - a view must not cost the value
-        logger.warning("%s could not write the visualizations of %s: %s: %s",
-                       type(instance).__name__, uri, type(error).__name__, error)
+        logger.warning(
+            "%s could not write the visualizations of %s: %s: %s",
+            type(instance).__name__,
+            uri,
+            type(error).__name__,
+            error,
+        )
         return []
     found = []
     for path, kind in written.items():
         path = str(path)
         if kind not in set(VisualizationType):
-            logger.warning("%s returned the visualization %s with type %r; types are %s. It "
-                           "is not recorded.", type(instance).__name__, path, kind,
-                           ", ".join(VisualizationType.values()))
+            logger.warning(
+                "%s returned the visualization %s with type %r; types are %s. It is not recorded.",
+                type(instance).__name__,
+                path,
+                kind,
+                ", ".join(VisualizationType.values()),
+            )
             continue
         if instance.uri != uri and path.startswith(instance.uri):  # staged: map it back
-            relative = path[len(instance.uri):].lstrip("/\\").replace(os.sep, "/")
+            relative = path[len(instance.uri) :].lstrip("/\\").replace(os.sep, "/")
             path = artifact_store.join(uri, relative) if relative else uri
         found.append({"type": str(VisualizationType(kind)), "uri": path})
     return found
@@ -267,8 +305,9 @@ def _remove_quietly(artifact_store: BaseArtifactStore, uri: str) -> None:
 
 
 # -- finding the store a version was written to ----------------------------------------------
-def resolve_artifact_store(record: ArtifactVersionRecord, store: Store,
-                           preferred: BaseArtifactStore | None = None) -> BaseArtifactStore:
+def resolve_artifact_store(
+    record: ArtifactVersionRecord, store: Store, preferred: BaseArtifactStore | None = None
+) -> BaseArtifactStore:
     """The artifact store a version was written to (the active one when it is the same).
 
     A version remembers its store's component id, so it loads from there whatever stack is
@@ -293,11 +332,11 @@ def _active_artifact_store(store: Store) -> BaseArtifactStore:
     from stackwise.stack.active_stack import active_stack
 
     return active_stack(store).component(  # type: ignore[return-value]
-        StackComponentType.ARTIFACT_STORE)
+        StackComponentType.ARTIFACT_STORE
+    )
 
 
-def _build_store(record: ArtifactVersionRecord,
-                 component: ComponentRecord) -> BaseArtifactStore:
+def _build_store(record: ArtifactVersionRecord, component: ComponentRecord) -> BaseArtifactStore:
     from stackwise.stack.stack import build_component
 
     try:
@@ -309,8 +348,9 @@ def _build_store(record: ArtifactVersionRecord,
         ) from None
 
 
-def _stores_that_could_hold(uri: str, store: Store,
-                            preferred: BaseArtifactStore | None) -> Iterator[BaseArtifactStore]:
+def _stores_that_could_hold(
+    uri: str, store: Store, preferred: BaseArtifactStore | None
+) -> Iterator[BaseArtifactStore]:
     """Registered artifact stores (the preferred one first) whose root holds `uri`."""
     from stackwise.enums import StackComponentType
     from stackwise.stack.stack import build_component
@@ -328,7 +368,8 @@ def _stores_that_could_hold(uri: str, store: Store,
 
 # -- loading ---------------------------------------------------------------------------------
 _load_listener: ContextVar[Callable[[ArtifactVersionRecord], None] | None] = ContextVar(
-    "stackwise_load_listener", default=None)
+    "stackwise_load_listener", default=None
+)
 
 
 @contextmanager
@@ -342,8 +383,9 @@ def listening_to_loads(listener: Callable[[ArtifactVersionRecord], None]) -> Ite
         _load_listener.reset(token)
 
 
-def load_data(record: ArtifactVersionRecord, store: Store,
-              artifact_store: BaseArtifactStore | None = None) -> Any:
+def load_data(
+    record: ArtifactVersionRecord, store: Store, artifact_store: BaseArtifactStore | None = None
+) -> Any:
     """The value of an artifact version, loaded by the materializer that saved it from the
     artifact store it was saved to."""
     listener = _load_listener.get()
@@ -372,8 +414,13 @@ def load_data(record: ArtifactVersionRecord, store: Store,
         if check.status is Status.CORRUPTED:
             raise _corrupted_error(record, store, check)
     try:
-        return load_with(materializer_class, record.uri, artifact_store,
-                         import_type(record.data_type), record.content_hash)
+        return load_with(
+            materializer_class,
+            record.uri,
+            artifact_store,
+            import_type(record.data_type),
+            record.content_hash,
+        )
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as error:
         # the folder is there (checked above) but not what the materializer expects in it
         raise _load_error(record, store, artifact_store, error) from error
@@ -386,7 +433,7 @@ def load_data(record: ArtifactVersionRecord, store: Store,
         if check.status is Status.CORRUPTED:
             raise _corrupted_error(record, store, check) from error
         raise
-    except Exception as error:  # noqa: BLE001 - any reader error: named, diagnosed, chained
+    except Exception as error:  # any reader error: named, diagnosed, chained
         raise _load_error(record, store, artifact_store, error) from error
 
 
@@ -397,64 +444,86 @@ def _full_check(record: ArtifactVersionRecord, artifact_store: BaseArtifactStore
         return Check(Status.UNVERIFIED)
 
 
-def _load_error(record: ArtifactVersionRecord, store: Store,
-                artifact_store: BaseArtifactStore, error: BaseException) -> ArtifactLoadError:
+def _load_error(
+    record: ArtifactVersionRecord,
+    store: Store,
+    artifact_store: BaseArtifactStore,
+    error: BaseException,
+) -> ArtifactLoadError:
     """What a failed load was: corrupted files (checked against the checksum in full: the
     version is marked, so its producer runs again), or a reader that cannot read intact
     files (not marked: running the producer again would write the same bytes)."""
     check = _full_check(record, artifact_store)
     if check.status is Status.CORRUPTED:
         return _corrupted_error(record, store, check)
-    failure = (f"Could not load artifact '{record.name}' version {record.version} from "
-               f"{record.uri} with its materializer {record.materializer}: "
-               f"{type(error).__name__}: {error}.")
+    failure = (
+        f"Could not load artifact '{record.name}' version {record.version} from "
+        f"{record.uri} with its materializer {record.materializer}: "
+        f"{type(error).__name__}: {error}."
+    )
     if isinstance(error, ImportError):
         return ArtifactLoadError(
             f"{failure} A library it needs cannot be imported here: install it (it was saved "
-            f"with {_format_versions(record)}).", **_fields(record))
+            f"with {_format_versions(record)}).",
+            **_fields(record),
+        )
     if check.conclusive:
         return ArtifactLoadError(
             f"{failure} Its files are intact (they match the checksums recorded when it was "
             "saved), so this is not corruption: the materializer cannot read what it wrote. "
             f"It was saved with {_format_versions(record)}; load it where the same versions "
             f"are installed, or have {_producer(record, store)} run again with caching off "
-            "(enable_cache=False) to write it anew.", **_fields(record))
-    unchecked = ("No checksum was recorded for it" if check.status is Status.UNVERIFIED
-                 and record.checksum is None else
-                 "Its recorded checksum cannot tell a damaged file from a reader error (it "
-                 "covers only sizes or samples of its files)")
+            "(enable_cache=False) to write it anew.",
+            **_fields(record),
+        )
+    unchecked = (
+        "No checksum was recorded for it"
+        if check.status is Status.UNVERIFIED and record.checksum is None
+        else "Its recorded checksum cannot tell a damaged file from a reader error (it "
+        "covers only sizes or samples of its files)"
+    )
     reason = f"loading failed: {type(error).__name__}: {error}"
     marked = mark_corrupted(store, record, reason[:500])
     return ArtifactCorruptedError(
         f"{failure} {unchecked}, so stackwise treats it as corrupted"
         f"{' and marked it' if marked else ''}. {_recovery(record, store, marked)}",
-        **_fields(record))
+        **_fields(record),
+    )
 
 
-def _corrupted_error(record: ArtifactVersionRecord, store: Store,
-                     check: Check) -> ArtifactCorruptedError:
+def _corrupted_error(
+    record: ArtifactVersionRecord, store: Store, check: Check
+) -> ArtifactCorruptedError:
     marked = mark_corrupted(store, record, "; ".join(check.problems)[:500])
     lines = "".join(f"\n  - {p}" for p in check.problems)
     return ArtifactCorruptedError(
         f"{_label(record)} is corrupted: its files at {record.uri} are not what its "
         f"materializer ({record.materializer}) saved:{lines}\n"
         f"{'It is now marked corrupted' if marked else 'It could not be marked corrupted'}. "
-        f"{_recovery(record, store, marked)}", **_fields(record))
+        f"{_recovery(record, store, marked)}",
+        **_fields(record),
+    )
 
 
 def _recovery(record: ArtifactVersionRecord, store: Store, marked: bool) -> str:
     """What to do about a corrupted version: re-running gives its producer a cache miss."""
     verify = f"`stackwise artifact verify {record.name}` checks every version of it."
     if record.producer_step_run_id is None:
-        return (f"It was saved outside a step, so save it again (a new version), and delete "
-                f"this one with `stackwise artifact version delete {record.id} "
-                f"--delete-data`. {verify}")
+        return (
+            f"It was saved outside a step, so save it again (a new version), and delete "
+            f"this one with `stackwise artifact version delete {record.id} "
+            f"--delete-data`. {verify}"
+        )
     if not marked:
-        return (f"Run the pipeline with caching off for {_producer(record, store)} to write "
-                f"it anew. {verify}")
-    return (f"No cache hit uses it any more, so the next run of the pipeline, or `stackwise "
-            f"pipeline runs resume RUN` of a run that failed on it, runs "
-            f"{_producer(record, store)} again. {verify}")
+        return (
+            f"Run the pipeline with caching off for {_producer(record, store)} to write "
+            f"it anew. {verify}"
+        )
+    return (
+        f"No cache hit uses it any more, so the next run of the pipeline, or `stackwise "
+        f"pipeline runs resume RUN` of a run that failed on it, runs "
+        f"{_producer(record, store)} again. {verify}"
+    )
 
 
 def _producer(record: ArtifactVersionRecord, store: Store) -> str:
@@ -476,8 +545,13 @@ def _format_versions(record: ArtifactVersionRecord) -> str:
 
 
 def _fields(record: ArtifactVersionRecord) -> dict[str, str]:
-    return {"artifact": record.name, "version": record.version, "version_id": record.id,
-            "uri": record.uri, "materializer": record.materializer}
+    return {
+        "artifact": record.name,
+        "version": record.version,
+        "version_id": record.id,
+        "uri": record.uri,
+        "materializer": record.materializer,
+    }
 
 
 # -- messages --------------------------------------------------------------------------------
@@ -503,17 +577,26 @@ def _secret_fields(type_: str, flavor: str) -> set[str]:
         fields = flavor_registry.get(type_, flavor).config_class().model_fields
     except Exception:  # noqa: BLE001 - an unknown flavor: the name markers still apply
         return set()
-    return {name for name, info in fields.items()
-            if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("secret")}
+    return {
+        name
+        for name, info in fields.items()
+        if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("secret")
+    }
 
 
 def _masked(config: Any, secret_fields: set[str]) -> Any:
     """`config` with the values of secret-looking keys (at any depth) replaced by ****."""
     if isinstance(config, dict):
-        return {k: (MASK if _is_secret_key(str(k), secret_fields) and v not in (None, "")
-                    and not (isinstance(v, str) and "{{" in v)
-                    else _masked(v, secret_fields))
-                for k, v in config.items()}
+        return {
+            k: (
+                MASK
+                if _is_secret_key(str(k), secret_fields)
+                and v not in (None, "")
+                and not (isinstance(v, str) and "{{" in v)
+                else _masked(v, secret_fields)
+            )
+            for k, v in config.items()
+        }
     if isinstance(config, list):
         return [_masked(v, secret_fields) for v in config]
     return config
@@ -544,8 +627,9 @@ def _config_of(component: ComponentRecord | BaseArtifactStore) -> dict[str, Any]
 
 def _scrub(text: str, component: ComponentRecord | BaseArtifactStore) -> str:
     """`text` with every credential of `component`'s configuration masked."""
-    secrets = _secret_values(_config_of(component),
-                             _secret_fields("artifact_store", component.flavor))
+    secrets = _secret_values(
+        _config_of(component), _secret_fields("artifact_store", component.flavor)
+    )
     for value in sorted(secrets, key=len, reverse=True):
         if len(value) >= 3:  # masking "a" everywhere would garble the message, not protect
             text = text.replace(value, MASK)
@@ -563,8 +647,10 @@ def _describe_record(component: ComponentRecord) -> str:
 
 
 def _describe(artifact_store: BaseArtifactStore) -> str:
-    return (f"artifact store '{artifact_store.name}' (flavor {artifact_store.flavor}, path "
-            f"{artifact_store.path})")
+    return (
+        f"artifact store '{artifact_store.name}' (flavor {artifact_store.flavor}, path "
+        f"{artifact_store.path})"
+    )
 
 
 def _flavor_fields(flavor: str) -> str:
@@ -582,32 +668,37 @@ def _needs(component: ComponentRecord | BaseArtifactStore) -> str:
     it."""
     fields = _flavor_fields(component.flavor)
     needs = f" The {component.flavor} flavor takes: {fields}." if fields else ""
-    return (f"Its configuration: {_shown_config(component)}.{needs} Fix the credentials or "
-            f"endpoint with `stackwise artifact-store update {component.name} --KEY=VALUE` (or "
-            "the environment the store's library reads, e.g. AWS_* variables), then try "
-            f"again; `stackwise stack verify` checks the stacks that use it.")
+    return (
+        f"Its configuration: {_shown_config(component)}.{needs} Fix the credentials or "
+        f"endpoint with `stackwise artifact-store update {component.name} --KEY=VALUE` (or "
+        "the environment the store's library reads, e.g. AWS_* variables), then try "
+        f"again; `stackwise stack verify` checks the stacks that use it."
+    )
 
 
-def _unreachable_message(record: ArtifactVersionRecord, artifact_store: BaseArtifactStore,
-                         error: BaseException) -> str:
+def _unreachable_message(
+    record: ArtifactVersionRecord, artifact_store: BaseArtifactStore, error: BaseException
+) -> str:
     reason = _scrub(f"{type(error).__name__}: {error}", artifact_store)
-    return (f"Cannot read artifact '{record.name}' version {record.version} at {record.uri} "
-            f"from {_describe(artifact_store)}: {reason}. {_needs(artifact_store)}")
+    return (
+        f"Cannot read artifact '{record.name}' version {record.version} at {record.uri} "
+        f"from {_describe(artifact_store)}: {reason}. {_needs(artifact_store)}"
+    )
 
 
 def _gone_message(record: ArtifactVersionRecord, artifact_store: BaseArtifactStore) -> str:
-    message = (f"{_label(record)} is gone: nothing at {record.uri} in "
-               f"{_describe(artifact_store)}.")
+    message = f"{_label(record)} is gone: nothing at {record.uri} in {_describe(artifact_store)}."
     try:
         root_there = artifact_store.exists(artifact_store.path)
     except Exception:  # noqa: BLE001 - the same as not there, for this message
         root_there = False
     if not root_there and not artifact_store.is_local:
-        return (f"{message} The store's root {artifact_store.path} is not there either: the "
-                "bucket (or container) was deleted, or the store's endpoint or credentials "
-                f"point somewhere else. {_needs(artifact_store)}")
-    return (f"{message} It was deleted or the store moved; re-run the step that produced "
-            "it.")
+        return (
+            f"{message} The store's root {artifact_store.path} is not there either: the "
+            "bucket (or container) was deleted, or the store's endpoint or credentials "
+            f"point somewhere else. {_needs(artifact_store)}"
+        )
+    return f"{message} It was deleted or the store moved; re-run the step that produced it."
 
 
 def _unregistered_store_message(record: ArtifactVersionRecord) -> str:
@@ -616,8 +707,10 @@ def _unregistered_store_message(record: ArtifactVersionRecord) -> str:
     flavor = _SCHEME_FLAVORS.get(scheme, scheme or "local")
     fields = _flavor_fields(flavor)
     needs = f" (the {flavor} flavor takes: {fields})" if fields else ""
-    return (f"{_label(record)} was written to an artifact store that is no longer registered "
-            f"(component id {record.artifact_store_id}; its files are at {record.uri}). "
-            "Register an artifact store whose root holds them, with the credentials that can "
-            f"read there{needs}, e.g. `stackwise artifact-store register NAME --flavor={flavor} "
-            f"--path={root}`, then load again.")
+    return (
+        f"{_label(record)} was written to an artifact store that is no longer registered "
+        f"(component id {record.artifact_store_id}; its files are at {record.uri}). "
+        "Register an artifact store whose root holds them, with the credentials that can "
+        f"read there{needs}, e.g. `stackwise artifact-store register NAME --flavor={flavor} "
+        f"--path={root}`, then load again."
+    )

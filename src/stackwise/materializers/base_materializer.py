@@ -69,8 +69,7 @@ class BaseMaterializerMeta(type):
 
         for data_type in associated:
             if data_type is not object:  # "anything": chosen explicitly, never by type
-                materializer_registry.register_materializer_type(
-                    data_type, cls)  # type: ignore[arg-type]
+                materializer_registry.register_materializer_type(data_type, cls)  # type: ignore[arg-type]
         return cls
 
 
@@ -105,7 +104,8 @@ class BaseMaterializer(metaclass=BaseMaterializerMeta):
             )
 
             self._artifact_store = LocalArtifactStore(
-                id="", name="local", flavor="local", config=LocalArtifactStoreConfig())
+                id="", name="local", flavor="local", config=LocalArtifactStoreConfig()
+            )
         return self._artifact_store
 
     # -- the contract ----------------------------------------------------------------
@@ -196,8 +196,9 @@ class BaseMaterializer(metaclass=BaseMaterializerMeta):
             yield folder
 
     @contextmanager
-    def get_temporary_directory(self, delete_at_exit: bool,
-                                delete_after_step_execution: bool = True) -> Iterator[str]:
+    def get_temporary_directory(
+        self, delete_at_exit: bool, delete_after_step_execution: bool = True
+    ) -> Iterator[str]:
         """A fresh local folder. Removed when the block exits if `delete_at_exit`; otherwise
         it outlives the block (a loaded object may keep reading it) and is removed when this
         process exits (`delete_after_step_execution` is accepted for ZenML code: steps run in
@@ -220,8 +221,9 @@ class BaseMaterializer(metaclass=BaseMaterializerMeta):
                 return 0
             if not store.isdir(uri):
                 return store.size(uri)
-            return sum(self._storage_size(store.join(uri, name)) or 0
-                       for name in store.listdir(uri))
+            return sum(
+                self._storage_size(store.join(uri, name)) or 0 for name in store.listdir(uri)
+            )
         except (OSError, NotImplementedError):
             return None
 

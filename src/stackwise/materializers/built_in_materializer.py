@@ -34,14 +34,25 @@ BYTES_FILE = "data.bin"
 ELEMENTS_FILE = "metadata.json"
 
 _SCALARS: dict[str, type[Any]] = {
-    "bool": bool, "int": int, "float": float, "str": str, "NoneType": type(None),
+    "bool": bool,
+    "int": int,
+    "float": float,
+    "str": str,
+    "NoneType": type(None),
 }
 _CONTAINERS: dict[str, type[Any]] = {
-    "list": list, "tuple": tuple, "set": set, "frozenset": frozenset, "dict": dict,
+    "list": list,
+    "tuple": tuple,
+    "set": set,
+    "frozenset": frozenset,
+    "dict": dict,
 }
 _PLAIN_SCALARS = (bool, int, float, str, type(None))
 _PLAIN_VALUE: dict[str, Any] = {
-    "bool": bool, "int": int.__int__, "float": float.__float__, "str": str.__str__,
+    "bool": bool,
+    "int": int.__int__,
+    "float": float.__float__,
+    "str": str.__str__,
     "NoneType": lambda _: None,
 }
 _MAX_METADATA_STR = 256
@@ -97,8 +108,9 @@ def _rebuild_subclass(value: Any, base: type[Any], data_type: Any) -> Any:
 
 
 def _dumps(value: Any, *, canonical: bool = False) -> str:
-    return json.dumps(value, allow_nan=False, sort_keys=canonical,
-                      separators=(",", ":") if canonical else None)
+    return json.dumps(
+        value, allow_nan=False, sort_keys=canonical, separators=(",", ":") if canonical else None
+    )
 
 
 def _sha256(*parts: str | bytes) -> str:
@@ -237,10 +249,12 @@ class BuiltInContainerMaterializer(BaseMaterializer):
         entries: list[dict[str, Any]] = []
         if kind == "dict":
             for i, (key, value) in enumerate(data.items()):
-                entries.append({
-                    "key": save_element(self, f"element_{i}/key", key),
-                    "value": save_element(self, f"element_{i}/value", value),
-                })
+                entries.append(
+                    {
+                        "key": save_element(self, f"element_{i}/key", key),
+                        "value": save_element(self, f"element_{i}/value", value),
+                    }
+                )
         else:
             for i, element in enumerate(data):
                 entries.append(save_element(self, f"element_{i}", element))
@@ -257,8 +271,10 @@ class BuiltInContainerMaterializer(BaseMaterializer):
                 manifest = json.load(f)
             kind = manifest["type"]
             if kind == "dict":
-                items = {load_element(self, e["key"]): load_element(self, e["value"])
-                         for e in manifest["elements"]}
+                items = {
+                    load_element(self, e["key"]): load_element(self, e["value"])
+                    for e in manifest["elements"]
+                }
             else:
                 items = [load_element(self, e) for e in manifest["elements"]]
         if kind not in _CONTAINERS:
@@ -361,8 +377,7 @@ def load_element(parent: BaseMaterializer, entry: dict[str, Any]) -> Any:
         data_type = object
     from stackwise.materializers.artifact_io import load_with
 
-    return load_with(materializer_cls, parent.path(entry["path"]), parent.artifact_store,
-                     data_type)
+    return load_with(materializer_cls, parent.path(entry["path"]), parent.artifact_store, data_type)
 
 
 def element_hash(parent: BaseMaterializer, value: Any) -> str | None:

@@ -60,7 +60,8 @@ class CloudpickleMaterializer(BaseMaterializer):
                 f"loaded with Python {_python_version()}; cloudpickle does not promise this "
                 f"works, and it may fail or load a subtly different object. Load it with Python "
                 f"{saved_python}, or save the value with a materializer that does not pickle.",
-                UserWarning, stacklevel=2,
+                UserWarning,
+                stacklevel=2,
             )
         with self.open(DATA_FILE, "rb") as f:
             try:

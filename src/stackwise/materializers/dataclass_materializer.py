@@ -41,7 +41,7 @@ DATA_FILE = "data.json"
 def _hints(cls: type[Any]) -> dict[str, Any]:
     try:
         return typing.get_type_hints(cls)
-    except Exception:  # unresolvable forward references: nested values go to sub-folders
+    except Exception:  # noqa: BLE001 - unresolvable forward references: nested values go to sub-folders
         return {}
 
 
@@ -50,8 +50,9 @@ def _hinted_dataclass(hint: Any) -> type[Any] | None:
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return hint
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
-        found = [a for a in typing.get_args(hint)
-                 if isinstance(a, type) and dataclasses.is_dataclass(a)]
+        found = [
+            a for a in typing.get_args(hint) if isinstance(a, type) and dataclasses.is_dataclass(a)
+        ]
         return found[0] if len(found) == 1 else None
     return None
 
@@ -60,14 +61,21 @@ def _inline(value: Any, hint: Any, path: str, nested: list[str]) -> tuple[bool, 
     """(True, JSON) when `value` can live inside data.json and be rebuilt exactly."""
     if is_plain_json(value):
         return True, value
-    if (dataclasses.is_dataclass(value) and not isinstance(value, type)
-            and _hinted_dataclass(hint) is type(value)):
+    if (
+        dataclasses.is_dataclass(value)
+        and not isinstance(value, type)
+        and _hinted_dataclass(hint) is type(value)
+    ):
         hints = _hints(type(value))
         encoded: dict[str, Any] = {}
         inner_nested: list[str] = []
         for field in dataclasses.fields(value):
-            ok, item = _inline(getattr(value, field.name), hints.get(field.name),
-                               f"{path}.{field.name}", inner_nested)
+            ok, item = _inline(
+                getattr(value, field.name),
+                hints.get(field.name),
+                f"{path}.{field.name}",
+                inner_nested,
+            )
             if not ok:
                 return False, None
             encoded[field.name] = item

@@ -35,8 +35,14 @@ class InMemoryMaterializer(BaseMaterializer):
         with _LOCK:
             _VALUES[self.uri] = data
         with self.open(MARKER_FILE, "w") as f:
-            json.dump({"host": socket.gethostname(), "pid": os.getpid(),
-                       "type": f"{type(data).__module__}.{type(data).__qualname__}"}, f)
+            json.dump(
+                {
+                    "host": socket.gethostname(),
+                    "pid": os.getpid(),
+                    "type": f"{type(data).__module__}.{type(data).__qualname__}",
+                },
+                f,
+            )
 
     def load(self, data_type: type[Any]) -> Any:
         with _LOCK:

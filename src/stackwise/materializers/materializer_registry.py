@@ -33,11 +33,15 @@ logger = logging.getLogger(__name__)
 _PKG = "stackwise.materializers"
 # qualified type name -> "module:Materializer", imported only when such a value shows up
 LAZY_BUILTINS: dict[str, str] = {
-    **{f"builtins.{t}": f"{_PKG}.built_in_materializer:BuiltInMaterializer"
-       for t in ("bool", "int", "float", "str", "NoneType")},
+    **{
+        f"builtins.{t}": f"{_PKG}.built_in_materializer:BuiltInMaterializer"
+        for t in ("bool", "int", "float", "str", "NoneType")
+    },
     "builtins.bytes": f"{_PKG}.built_in_materializer:BytesMaterializer",
-    **{f"builtins.{t}": f"{_PKG}.built_in_materializer:BuiltInContainerMaterializer"
-       for t in ("list", "tuple", "dict", "set", "frozenset")},
+    **{
+        f"builtins.{t}": f"{_PKG}.built_in_materializer:BuiltInContainerMaterializer"
+        for t in ("list", "tuple", "dict", "set", "frozenset")
+    },
     "pydantic.main.BaseModel": f"{_PKG}.pydantic_materializer:PydanticMaterializer",
     "numpy.ndarray": f"{_PKG}.numpy_materializer:NumpyMaterializer",
     "pandas.DataFrame": f"{_PKG}.pandas_materializer:PandasMaterializer",
@@ -48,9 +52,11 @@ LAZY_BUILTINS: dict[str, str] = {
     "pathlib.Path": f"{_PKG}.path_materializer:PathMaterializer",
     "pathlib.PurePath": f"{_PKG}.path_materializer:PathMaterializer",
     "uuid.UUID": f"{_PKG}.uuid_materializer:UUIDMaterializer",
-    **{f"stackwise.types.{t}": f"{_PKG}.structured_string_materializer:"
-       "StructuredStringMaterializer"
-       for t in ("HTMLString", "MarkdownString", "CSVString", "JSONString")},
+    **{
+        f"stackwise.types.{t}": f"{_PKG}.structured_string_materializer:"
+        "StructuredStringMaterializer"
+        for t in ("HTMLString", "MarkdownString", "CSVString", "JSONString")
+    },
 }
 # lazy built-ins ZenML registers at import: they count as registered before any user's
 _CORE_PREFIXES = ("builtins.", "pathlib.", "uuid.", "pydantic.", "stackwise.types.")
@@ -81,22 +87,24 @@ class MaterializerRegistry:
         self._warned: set[type[Any]] = set()
 
     # -- registering -------------------------------------------------------------------------
-    def register_materializer_type(self, key: type[Any],
-                                   type_: type[BaseMaterializer]) -> None:
+    def register_materializer_type(self, key: type[Any], type_: type[BaseMaterializer]) -> None:
         """Make `type_` the default materializer of `key` unless one is registered already."""
         self._register_core_builtin(key, type_)
         previous = self.materializer_types.get(key)
         if previous is None:
             self.materializer_types[key] = type_
         elif previous is not type_:
-            logger.debug("%s stays the default materializer of %s; %s is used only where a "
-                         "step asks for it (output_materializers=).", previous.__qualname__,
-                         key.__qualname__, type_.__qualname__)
+            logger.debug(
+                "%s stays the default materializer of %s; %s is used only where a "
+                "step asks for it (output_materializers=).",
+                previous.__qualname__,
+                key.__qualname__,
+                type_.__qualname__,
+            )
 
     register = register_materializer_type
 
-    def register_and_overwrite_type(self, key: type[Any],
-                                    type_: type[BaseMaterializer]) -> None:
+    def register_and_overwrite_type(self, key: type[Any], type_: type[BaseMaterializer]) -> None:
         """Make `type_` the default materializer of `key`, replacing any earlier one."""
         self._register_core_builtin(key, type_)
         self.materializer_types[key] = type_
@@ -106,8 +114,12 @@ class MaterializerRegistry:
         (not when `type_` is that built-in, registering itself while its module loads)."""
         name = f"{getattr(key, '__module__', '')}.{getattr(key, '__qualname__', '')}"
         lazy = LAZY_BUILTINS.get(name)
-        if lazy is not None and name.startswith(_CORE_PREFIXES) \
-                and key not in self.materializer_types and materializer_path(type_) != lazy:
+        if (
+            lazy is not None
+            and name.startswith(_CORE_PREFIXES)
+            and key not in self.materializer_types
+            and materializer_path(type_) != lazy
+        ):
             self.materializer_types.setdefault(key, import_materializer(lazy))
 
     # -- looking up --------------------------------------------------------------------------
@@ -159,14 +171,16 @@ class MaterializerRegistry:
         name = f"{data_type.__module__}.{data_type.__qualname__}"
         advice = materializer_advice(data_type)
         if os.environ.get(STRICT_ENV, "").lower() in ("1", "true", "yes"):
-            raise MaterializerError(f"No materializer saves {name} ({STRICT_ENV} is set). "
-                                    + advice)
+            raise MaterializerError(
+                f"No materializer saves {name} ({STRICT_ENV} is set). " + advice
+            )
         if data_type not in self._warned:
             self._warned.add(data_type)
             warnings.warn(
                 f"No materializer for {name}: falling back to cloudpickle, which only loads "
                 f"with the same Python and library versions. {advice}",
-                UserWarning, stacklevel=_outside_stackwise(),
+                UserWarning,
+                stacklevel=_outside_stackwise(),
             )
         return import_materializer(FALLBACK)
 
@@ -174,12 +188,15 @@ class MaterializerRegistry:
 def materializer_advice(data_type: type[Any]) -> str:
     """How to write a materializer for `data_type`, with the type spelled as importable code."""
     module = data_type.__module__
-    spelled = data_type.__qualname__ if module == "builtins" else \
-        f"{module}.{data_type.__qualname__}"
+    spelled = (
+        data_type.__qualname__ if module == "builtins" else f"{module}.{data_type.__qualname__}"
+    )
     importing = "" if module == "builtins" else f"`import {module}`, then "
-    return (f"Write a materializer for it: {importing}subclass stackwise.materializers."
-            f"base_materializer.BaseMaterializer with ASSOCIATED_TYPES = ({spelled},) and "
-            "load/save, or pass output_materializers= to the step.")
+    return (
+        f"Write a materializer for it: {importing}subclass stackwise.materializers."
+        f"base_materializer.BaseMaterializer with ASSOCIATED_TYPES = ({spelled},) and "
+        "load/save, or pass output_materializers= to the step."
+    )
 
 
 def _outside_stackwise() -> int:

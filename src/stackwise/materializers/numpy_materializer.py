@@ -51,8 +51,11 @@ class NumpyMaterializer(BaseMaterializer):
     def load(self, data_type: type[Any]) -> np.ndarray:
         with self.open(DATA_FILE, "rb") as f:
             array = np.load(f, allow_pickle=False)
-        if (isinstance(data_type, type) and data_type is not np.ndarray
-                and issubclass(data_type, np.ndarray)):
+        if (
+            isinstance(data_type, type)
+            and data_type is not np.ndarray
+            and issubclass(data_type, np.ndarray)
+        ):
             return array.view(data_type)  # e.g. np.matrix: same memory, the subclass's view
         return array  # type: ignore[no-any-return]
 
@@ -61,8 +64,10 @@ class NumpyMaterializer(BaseMaterializer):
 
     def save_visualizations(self, data: np.ndarray) -> dict[str, VisualizationType]:
         """A histogram (PNG) of a one-dimensional numeric array; nothing for other shapes."""
-        if data.ndim != 1 or not (np.issubdtype(data.dtype, np.number)
-                                  and not np.issubdtype(data.dtype, np.complexfloating)):
+        if data.ndim != 1 or not (
+            np.issubdtype(data.dtype, np.number)
+            and not np.issubdtype(data.dtype, np.complexfloating)
+        ):
             return {}
         from stackwise.materializers._png import histogram_png
 

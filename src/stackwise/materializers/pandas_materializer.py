@@ -157,7 +157,8 @@ def _restore(frame: pd.DataFrame, meta: dict[str, Any]) -> pd.DataFrame:
             for position, described in index_dtypes.items():
                 level = int(position)
                 index = index.set_levels(
-                    _restore_string_dtype(index.levels[level], described), level=level)
+                    _restore_string_dtype(index.levels[level], described), level=level
+                )
         else:
             index = _restore_string_dtype(index, index_dtypes["0"])
         frame.index = index
@@ -266,8 +267,10 @@ class PandasMaterializer(BaseMaterializer):
     def save_visualizations(self, data: pd.DataFrame | pd.Series) -> dict[str, VisualizationType]:
         """`describe.csv` (summary statistics) and `sample.csv` (the first rows), as CSV."""
         views: dict[str, VisualizationType] = {}
-        for name, frame in ((DESCRIBE_FILE, _describe(data)),
-                            (SAMPLE_FILE, data.head(SAMPLE_ROWS))):
+        for name, frame in (
+            (DESCRIBE_FILE, _describe(data)),
+            (SAMPLE_FILE, data.head(SAMPLE_ROWS)),
+        ):
             if frame is None:
                 continue
             with self.open(name, "w") as f:
@@ -278,7 +281,8 @@ class PandasMaterializer(BaseMaterializer):
     def compute_content_hash(self, data: pd.DataFrame | pd.Series) -> str | None:
         """Row hashes (index included) plus labels and dtypes; None above 16 MiB in memory."""
         if _memory(data, deep=False) > HASH_LIMIT_BYTES or _memory(data, deep=True) > (
-                HASH_LIMIT_BYTES):
+            HASH_LIMIT_BYTES
+        ):
             return None
         try:
             rows = pd.util.hash_pandas_object(data, index=True)
@@ -288,12 +292,17 @@ class PandasMaterializer(BaseMaterializer):
         if isinstance(data, pd.Series):
             header: Any = ["series", repr(data.name), repr(data.dtype)]
         else:
-            header = ["dataframe", [repr(c) for c in data.columns],
-                      [repr(d) for d in data.dtypes], repr(data.columns.names)]
+            header = [
+                "dataframe",
+                [repr(c) for c in data.columns],
+                [repr(d) for d in data.dtypes],
+                repr(data.columns.names),
+            ]
         header.append(repr(data.index.names))
         index = data.index
-        header.append([repr(d) for d in (index.dtypes if isinstance(index, pd.MultiIndex)
-                                         else [index.dtype])])
+        header.append(
+            [repr(d) for d in (index.dtypes if isinstance(index, pd.MultiIndex) else [index.dtype])]
+        )
         digest.update(json.dumps(header).encode())
         digest.update(rows.to_numpy().tobytes())
         return digest.hexdigest()
@@ -316,8 +325,7 @@ def _describe(data: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series | None
         step = -(-len(data) // DESCRIBE_SAMPLE_ROWS)  # ceiling division
         data = data.iloc[::step]
     try:
-        return data.describe(include="all") if isinstance(data, pd.DataFrame) else \
-            data.describe()
+        return data.describe(include="all") if isinstance(data, pd.DataFrame) else data.describe()
     except (ValueError, TypeError):
         return None
 

@@ -70,8 +70,11 @@ class PathMaterializer(BaseMaterializer):
         with self.open(MANIFEST_FILE, "r") as f:
             manifest = json.load(f)
         if manifest["kind"] == "pure":
-            cls = data_type if isinstance(data_type, type) and issubclass(
-                data_type, PurePath) else PurePath
+            cls = (
+                data_type
+                if isinstance(data_type, type) and issubclass(data_type, PurePath)
+                else PurePath
+            )
             return cls(manifest["path"])  # type: ignore[no-any-return]
         name = manifest["name"]
         if self.artifact_store.is_local:
@@ -90,8 +93,12 @@ class PathMaterializer(BaseMaterializer):
         if not isinstance(data, Path) or not data.exists():
             return {"path": str(data)}
         files = _files(data)
-        return {"path": str(data), "is_dir": data.is_dir(), "files": len(files),
-                "size": sum(p.stat().st_size for p in files)}
+        return {
+            "path": str(data),
+            "is_dir": data.is_dir(),
+            "files": len(files),
+            "size": sum(p.stat().st_size for p in files),
+        }
 
     def compute_content_hash(self, data: PurePath) -> str | None:
         """sha256 of relative names and contents, up to 16 MiB; a pure path hashes its text."""

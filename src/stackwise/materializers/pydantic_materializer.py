@@ -48,8 +48,10 @@ class PydanticMaterializer(BaseMaterializer):
             ) from error
 
     def extract_metadata(self, data: BaseModel) -> dict[str, Any]:
-        return {"model": f"{type(data).__module__}.{type(data).__qualname__}",
-                "fields": sorted(type(data).model_fields)}
+        return {
+            "model": f"{type(data).__module__}.{type(data).__qualname__}",
+            "fields": sorted(type(data).model_fields),
+        }
 
     def compute_content_hash(self, data: BaseModel) -> str | None:
         digest = hashlib.sha256(f"{type(data).__module__}.{type(data).__qualname__}\0".encode())

@@ -32,10 +32,16 @@ class SklearnMaterializer(BaseMaterializer):
 
     # a subclass may widen these to load estimators from other libraries it trusts
     TRUSTED_PREFIXES: ClassVar[tuple[str, ...]] = ("sklearn.", "numpy.", "scipy.")
-    TRUSTED_TYPES: ClassVar[frozenset[str]] = frozenset({
-        "builtins.slice", "builtins.complex", "builtins.bytearray",
-        "collections.OrderedDict", "collections.defaultdict", "collections.Counter",
-    })
+    TRUSTED_TYPES: ClassVar[frozenset[str]] = frozenset(
+        {
+            "builtins.slice",
+            "builtins.complex",
+            "builtins.bytearray",
+            "collections.OrderedDict",
+            "collections.defaultdict",
+            "collections.Counter",
+        }
+    )
 
     def save(self, data: BaseEstimator) -> None:
         try:

@@ -30,8 +30,12 @@ def _format(data_type: type[Any]) -> tuple[str, VisualizationType]:
 
 
 class StructuredStringMaterializer(BaseMaterializer):
-    ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = (CSVString, HTMLString, MarkdownString,
-                                                    JSONString)
+    ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = (
+        CSVString,
+        HTMLString,
+        MarkdownString,
+        JSONString,
+    )
     ASSOCIATED_ARTIFACT_TYPE: ClassVar[ArtifactType] = ArtifactType.DATA_ANALYSIS
     SKIP_REGISTRATION: ClassVar[bool] = True  # found through the registry's lazy built-ins
     USES_ARTIFACT_STORE_IO: ClassVar[bool] = True  # all I/O through the store

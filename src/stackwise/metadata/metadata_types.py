@@ -46,14 +46,33 @@ class MetadataTypeEnum(str, Enum):
     STORAGE_SIZE = "StorageSize"
 
 
-MetadataType = (str | int | float | bool | dict[Any, Any] | list[Any] | set[Any]
-                | tuple[Any, ...] | Uri | Path | DType | StorageSize)
+MetadataType = (
+    str
+    | int
+    | float
+    | bool
+    | dict[Any, Any]
+    | list[Any]
+    | set[Any]
+    | tuple[Any, ...]
+    | Uri
+    | Path
+    | DType
+    | StorageSize
+)
 
 _TYPES: dict[MetadataTypeEnum, type] = {
-    MetadataTypeEnum.URI: Uri, MetadataTypeEnum.PATH: Path, MetadataTypeEnum.DTYPE: DType,
-    MetadataTypeEnum.STORAGE_SIZE: StorageSize, MetadataTypeEnum.BOOL: bool,
-    MetadataTypeEnum.INT: int, MetadataTypeEnum.FLOAT: float, MetadataTypeEnum.STRING: str,
-    MetadataTypeEnum.LIST: list, MetadataTypeEnum.DICT: dict, MetadataTypeEnum.TUPLE: tuple,
+    MetadataTypeEnum.URI: Uri,
+    MetadataTypeEnum.PATH: Path,
+    MetadataTypeEnum.DTYPE: DType,
+    MetadataTypeEnum.STORAGE_SIZE: StorageSize,
+    MetadataTypeEnum.BOOL: bool,
+    MetadataTypeEnum.INT: int,
+    MetadataTypeEnum.FLOAT: float,
+    MetadataTypeEnum.STRING: str,
+    MetadataTypeEnum.LIST: list,
+    MetadataTypeEnum.DICT: dict,
+    MetadataTypeEnum.TUPLE: tuple,
     MetadataTypeEnum.SET: set,
 }
 
@@ -63,8 +82,10 @@ def get_metadata_type(value: Any) -> MetadataTypeEnum:
     for kind, cls in _TYPES.items():
         if isinstance(value, cls):
             return kind
-    raise ConfigError(f"Metadata values are str, int, float, bool, list, dict, tuple, set, Uri, "
-                     f"Path, DType or StorageSize; got {type(value).__name__}.")
+    raise ConfigError(
+        f"Metadata values are str, int, float, bool, list, dict, tuple, set, Uri, "
+        f"Path, DType or StorageSize; got {type(value).__name__}."
+    )
 
 
 def cast_to_metadata_type(value: Any, type_: MetadataTypeEnum) -> Any:
@@ -72,5 +93,13 @@ def cast_to_metadata_type(value: Any, type_: MetadataTypeEnum) -> Any:
     return _TYPES[MetadataTypeEnum(type_)](value)
 
 
-__all__ = ["DType", "MetadataType", "MetadataTypeEnum", "Path", "StorageSize", "Uri",
-           "cast_to_metadata_type", "get_metadata_type"]
+__all__ = [
+    "DType",
+    "MetadataType",
+    "MetadataTypeEnum",
+    "Path",
+    "StorageSize",
+    "Uri",
+    "cast_to_metadata_type",
+    "get_metadata_type",
+]

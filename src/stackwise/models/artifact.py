@@ -22,21 +22,28 @@ class ArtifactResponse(BaseResponse):
 
     @classmethod
     def from_record(cls, record: ArtifactRecord, store: Store | None) -> ArtifactResponse:
-        return cls.make(store, id=record.id, name=record.name, created=record.created,
-                         updated=record.updated, has_custom_name=record.has_custom_name)
+        return cls.make(
+            store,
+            id=record.id,
+            name=record.name,
+            created=record.created,
+            updated=record.updated,
+            has_custom_name=record.has_custom_name,
+        )
 
     @cached_property
     def versions(self) -> dict[str, ArtifactVersionResponse]:
         """Every version by its name, oldest first."""
         page = self.store.list_artifact_versions(
-            filters={"artifact_id": str(self.id)}, sort_by="asc:created", size=1_000_000)
-        return {r.version: ArtifactVersionResponse.from_record(r, self._store)
-                for r in page.items}
+            filters={"artifact_id": str(self.id)}, sort_by="asc:created", size=1_000_000
+        )
+        return {r.version: ArtifactVersionResponse.from_record(r, self._store) for r in page.items}
 
     @cached_property
     def _latest(self) -> ArtifactVersionResponse | None:
         page = self.store.list_artifact_versions(
-            filters={"artifact_id": str(self.id)}, sort_by="desc:created", size=1)
+            filters={"artifact_id": str(self.id)}, sort_by="desc:created", size=1
+        )
         if not page.items:
             return None
         return ArtifactVersionResponse.from_record(page.items[0], self._store)

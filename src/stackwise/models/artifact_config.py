@@ -32,9 +32,10 @@ def materializer_class(materializer: Any) -> type[BaseMaterializer] | None:
     try:
         found = getattr(importlib.import_module(module), name)
     except (ImportError, AttributeError, ValueError) as error:
-        raise ImportError(f"Cannot import the materializer '{text}': {error}. Give the class "
-                          "or its full path, e.g. 'my_package.materializers.MyMaterializer'."
-                          ) from None
+        raise ImportError(
+            f"Cannot import the materializer '{text}': {error}. Give the class "
+            "or its full path, e.g. 'my_package.materializers.MyMaterializer'."
+        ) from None
     return found  # type: ignore[no-any-return]
 
 
@@ -69,7 +70,8 @@ class ExternalArtifactConfiguration(BaseModel):
             raise RuntimeError(
                 "This ExternalArtifact has no artifact version yet: call upload_by_value() "
                 "first (a pipeline uploads it when the run starts). To use an existing "
-                "version, pass Client().get_artifact_version(name, version) as the input.")
+                "version, pass Client().get_artifact_version(name, version) as the input."
+            )
         return self.id
 
 
@@ -100,8 +102,10 @@ class ExternalArtifact(ExternalArtifactConfiguration):
         source = getattr(value, "import_path", None)  # a Source
         if isinstance(source, str):
             return source
-        raise ConfigError(f"materializer must be a materializer class or its source string, "
-                         f"not {type(value).__name__}.")
+        raise ConfigError(
+            f"materializer must be a materializer class or its source string, "
+            f"not {type(value).__name__}."
+        )
 
     def __hash__(self) -> int:  # compiled pipelines keep them in dicts and sets
         return id(self)
@@ -117,21 +121,26 @@ class ExternalArtifact(ExternalArtifactConfiguration):
     def materializer_class(self) -> type[BaseMaterializer] | None:
         return materializer_class(self.materializer)
 
-    def new_version(self, version_id: str, artifact_store: BaseArtifactStore,
-                    default_name: str) -> NewArtifactVersion:
+    def new_version(
+        self, version_id: str, artifact_store: BaseArtifactStore, default_name: str
+    ) -> NewArtifactVersion:
         """Save the value into `artifact_store` as version `version_id` (files only; the caller
         registers it)."""
         from stackwise.enums import ArtifactSaveType
         from stackwise.materializers.artifact_io import artifact_uri, save_data
 
         name = self.name or default_name
-        return save_data(self.value, version_id=version_id, name=name,
-                         uri=artifact_uri(artifact_store, name, version_id),
-                         artifact_store=artifact_store,
-                         save_type=str(ArtifactSaveType.EXTERNAL),
-                         materializer=self.materializer_class(),
-                         extract_metadata=self.store_artifact_metadata,
-                         include_visualizations=self.store_artifact_visualizations)
+        return save_data(
+            self.value,
+            version_id=version_id,
+            name=name,
+            uri=artifact_uri(artifact_store, name, version_id),
+            artifact_store=artifact_store,
+            save_type=str(ArtifactSaveType.EXTERNAL),
+            materializer=self.materializer_class(),
+            extract_metadata=self.store_artifact_metadata,
+            include_visualizations=self.store_artifact_visualizations,
+        )
 
     def upload_by_value(self, artifact_store: BaseArtifactStore | None = None) -> UUID:
         """Save the value as a new artifact version now; returns (and keeps) its id."""
@@ -156,5 +165,9 @@ class ExternalArtifact(ExternalArtifactConfiguration):
         return self.id
 
 
-__all__ = ["ArtifactConfig", "ExternalArtifact", "ExternalArtifactConfiguration",
-           "materializer_class"]
+__all__ = [
+    "ArtifactConfig",
+    "ExternalArtifact",
+    "ExternalArtifactConfiguration",
+    "materializer_class",
+]

@@ -42,19 +42,29 @@ class ArtifactVersionResponse(BaseResponse):
     corrupted: dict[str, Any] | None = None
 
     @classmethod
-    def from_record(cls, record: ArtifactVersionRecord,
-                    store: Store | None) -> ArtifactVersionResponse:
+    def from_record(
+        cls, record: ArtifactVersionRecord, store: Store | None
+    ) -> ArtifactVersionResponse:
         response = cls.make(
-            store, id=record.id, name=record.name, version=record.version,
-            artifact_id=UUID(record.artifact_id), uri=record.uri,
+            store,
+            id=record.id,
+            name=record.name,
+            version=record.version,
+            artifact_id=UUID(record.artifact_id),
+            uri=record.uri,
             type=ArtifactType(record.artifact_type),
             materializer=Source.from_stored(record.materializer),
-            data_type=Source.from_stored(record.data_type), content_hash=record.content_hash,
-            artifact_store_id=UUID(record.artifact_store_id) if record.artifact_store_id
-            else None, save_type=record.save_type,
+            data_type=Source.from_stored(record.data_type),
+            content_hash=record.content_hash,
+            artifact_store_id=UUID(record.artifact_store_id) if record.artifact_store_id else None,
+            save_type=record.save_type,
             producer_step_run_id=UUID(record.producer_step_run_id)
-            if record.producer_step_run_id else None, item_count=record.item_count,
-            corrupted=record.corrupted, created=record.created)
+            if record.producer_step_run_id
+            else None,
+            item_count=record.item_count,
+            corrupted=record.corrupted,
+            created=record.created,
+        )
         response.__dict__["record"] = record
         return response
 
@@ -77,8 +87,9 @@ class ArtifactVersionResponse(BaseResponse):
     def artifact(self) -> ArtifactResponse:
         from stackwise.models.artifact import ArtifactResponse
 
-        return ArtifactResponse.from_record(self.store.get_artifact(str(self.artifact_id)),
-                                            self._store)
+        return ArtifactResponse.from_record(
+            self.store.get_artifact(str(self.artifact_id)), self._store
+        )
 
     @cached_property
     def tags(self) -> list[TagResponse]:
@@ -98,10 +109,13 @@ class ArtifactVersionResponse(BaseResponse):
         from stackwise.models.step_run import StepRunResponse
 
         if self.producer_step_run_id is None:
-            raise ConfigError(f"Artifact version {self.name}:{self.version} was not produced by "
-                             "a step (it was saved or registered by hand).")
+            raise ConfigError(
+                f"Artifact version {self.name}:{self.version} was not produced by "
+                "a step (it was saved or registered by hand)."
+            )
         return StepRunResponse.from_record(
-            self.store.get_step_run(str(self.producer_step_run_id)), self._store)
+            self.store.get_step_run(str(self.producer_step_run_id)), self._store
+        )
 
     @property
     def producer_pipeline_run_id(self) -> UUID | None:
@@ -114,14 +128,18 @@ class ArtifactVersionResponse(BaseResponse):
         """The pipeline run whose step produced this version."""
         from stackwise.models.pipeline_run import PipelineRunResponse
 
-        return PipelineRunResponse.from_record(self.store.get_run(str(self.step.pipeline_run_id)),
-                                               self._store)
+        return PipelineRunResponse.from_record(
+            self.store.get_run(str(self.step.pipeline_run_id)), self._store
+        )
 
     @property
     def visualizations(self) -> list[ArtifactVisualizationResponse]:
-        return [ArtifactVisualizationResponse(type=str(v.get("type")), uri=str(v.get("uri")),
-                                              artifact_version_id=str(self.id))
-                for v in self.record.visualizations]
+        return [
+            ArtifactVisualizationResponse(
+                type=str(v.get("type")), uri=str(v.get("uri")), artifact_version_id=str(self.id)
+            )
+            for v in self.record.visualizations
+        ]
 
     def load(self, disable_cache: bool = False) -> Any:
         """The value, loaded from the artifact store it was written to (every call reads it
@@ -167,15 +185,16 @@ class ArtifactVersionResponse(BaseResponse):
         from stackwise.materializers.artifact_io import resolve_artifact_store
 
         if not path.endswith(".zip"):
-            raise ConfigError(f"download_files writes a zip archive: give a path ending in .zip, "
-                             f"not '{path}'.")
+            raise ConfigError(
+                f"download_files writes a zip archive: give a path ending in .zip, not '{path}'."
+            )
         if os.path.exists(path) and not overwrite:
             raise FileExistsError(f"{path} exists; pass overwrite=True to replace it.")
         store = resolve_artifact_store(self.record, self.store)
         root = self.uri.rstrip("/")
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for file_uri in _walk_files(store, root):
-                relative = file_uri[len(root):].lstrip("/")
+                relative = file_uri[len(root) :].lstrip("/")
                 with store.open(file_uri, "rb") as handle:
                     archive.writestr(relative, handle.read())
 
@@ -196,8 +215,10 @@ class ArtifactVersionList(list):  # type: ignore[type-arg]
 
     def _single(self) -> ArtifactVersionResponse:
         if len(self) != 1:
-            raise ConfigError(f"This output holds {len(self)} artifact versions; index it, "
-                             "e.g. outputs['name'][0].load().")
+            raise ConfigError(
+                f"This output holds {len(self)} artifact versions; index it, "
+                "e.g. outputs['name'][0].load()."
+            )
         return self[0]  # type: ignore[no-any-return]
 
     def load(self) -> Any:

@@ -42,8 +42,9 @@ class BaseResponse(BaseModel):
     skips building a schema per response class.
     """
 
-    model_config = ConfigDict(arbitrary_types_allowed=True, protected_namespaces=(),
-                              defer_build=True)
+    model_config = ConfigDict(
+        arbitrary_types_allowed=True, protected_namespaces=(), defer_build=True
+    )
 
     id: UUID
     created: datetime | None = None
@@ -98,8 +99,7 @@ class BaseResponse(BaseModel):
 
     @property
     def project(self) -> ProjectResponse:
-        return ProjectResponse.make(self._store, id=DEFAULT_PROJECT_ID,
-                                     name=DEFAULT_PROJECT_NAME)
+        return ProjectResponse.make(self._store, id=DEFAULT_PROJECT_ID, name=DEFAULT_PROJECT_NAME)
 
 
 class UserResponse(BaseResponse):
@@ -157,9 +157,18 @@ class Page(BaseModel, Generic[T]):
     @classmethod
     def of(cls, items: list[T], *, total: int, index: int, max_size: int) -> Page[T]:
         pages = max(1, -(-total // max_size)) if max_size else 1
-        return cls.model_construct(index=index, max_size=max_size, total_pages=pages,
-                                   total=total, items=items)
+        return cls.model_construct(
+            index=index, max_size=max_size, total_pages=pages, total=total, items=items
+        )
 
 
-__all__ = ["DEFAULT_PROJECT_ID", "DEFAULT_USER_ID", "BaseResponse", "Page", "ProjectResponse",
-           "UserResponse", "as_uuid", "default_user"]
+__all__ = [
+    "DEFAULT_PROJECT_ID",
+    "DEFAULT_USER_ID",
+    "BaseResponse",
+    "Page",
+    "ProjectResponse",
+    "UserResponse",
+    "as_uuid",
+    "default_user",
+]

@@ -41,19 +41,28 @@ class FlavorResponse(BaseResponse):
     description: str = ""
 
     @classmethod
-    def from_flavor(cls, flavor: Flavor, store: Store | None,
-                    is_custom: bool = False) -> FlavorResponse:
+    def from_flavor(
+        cls, flavor: Flavor, store: Store | None, is_custom: bool = False
+    ) -> FlavorResponse:
         type_ = StackComponentType(str(flavor.type))
         try:
             schema = flavor.config_class().model_json_schema()
         except Exception:  # noqa: BLE001 - a custom flavor's config that does not import
             schema = {}
         return cls.make(
-            store, id=flavor_id(type_.value, flavor.name), name=flavor.name, type=type_,
+            store,
+            id=flavor_id(type_.value, flavor.name),
+            name=flavor.name,
+            type=type_,
             integration=flavor.integration or ("built-in" if not is_custom else "custom"),
-            source=flavor.implementation.replace(":", "."), config_schema=schema,
-            display_name=flavor.name.replace("_", " ").title(), is_custom=is_custom,
-            description=flavor.description, created=_EPOCH, user_id=None)
+            source=flavor.implementation.replace(":", "."),
+            config_schema=schema,
+            display_name=flavor.name.replace("_", " ").title(),
+            is_custom=is_custom,
+            description=flavor.description,
+            created=_EPOCH,
+            user_id=None,
+        )
 
     @property
     def flavor(self) -> Flavor:

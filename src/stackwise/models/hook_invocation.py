@@ -32,15 +32,23 @@ class HookInvocationResponse(BaseResponse):
     source: str | None = None
 
     @classmethod
-    def from_record(cls, record: HookInvocationRecord,
-                    store: Store | None) -> HookInvocationResponse:
+    def from_record(
+        cls, record: HookInvocationRecord, store: Store | None
+    ) -> HookInvocationResponse:
         response = cls.make(
-            store, id=record.id, name=record.name, hook_type=HookType(record.hook_type),
-            status=ExecutionStatus(record.status), start_time=record.start_time,
-            end_time=record.end_time, pipeline_run_id=UUID(record.run_id),
+            store,
+            id=record.id,
+            name=record.name,
+            hook_type=HookType(record.hook_type),
+            status=ExecutionStatus(record.status),
+            start_time=record.start_time,
+            end_time=record.end_time,
+            pipeline_run_id=UUID(record.run_id),
             step_run_id=UUID(record.step_run_id) if record.step_run_id else None,
-            source=record.source, created=record.created,
-            updated=record.end_time or record.created)
+            source=record.source,
+            created=record.created,
+            updated=record.end_time or record.created,
+        )
         response.__dict__["record"] = record
         return response
 
@@ -49,8 +57,10 @@ class HookInvocationResponse(BaseResponse):
         return self.__dict__["record"]  # type: ignore[no-any-return]
 
     def __repr__(self) -> str:
-        return (f"HookInvocationResponse(name={self.name!r}, "
-                f"hook_type={self.hook_type.value!r}, status={self.status.value!r})")
+        return (
+            f"HookInvocationResponse(name={self.name!r}, "
+            f"hook_type={self.hook_type.value!r}, status={self.status.value!r})"
+        )
 
     __str__ = __repr__
 
@@ -70,16 +80,22 @@ class HookInvocationResponse(BaseResponse):
         are left out)."""
         ids = {i for values in self.record.outputs.values() for i in values}
         found = self.store.get_artifact_versions(ids) if ids else {}
-        return {name: [ArtifactVersionResponse.from_record(found[i], self._store)
-                       for i in values if i in found]
-                for name, values in self.record.outputs.items()}
+        return {
+            name: [
+                ArtifactVersionResponse.from_record(found[i], self._store)
+                for i in values
+                if i in found
+            ]
+            for name, values in self.record.outputs.items()
+        }
 
     @property
     def pipeline_run(self) -> PipelineRunResponse:
         from stackwise.models.pipeline_run import PipelineRunResponse
 
-        return PipelineRunResponse.from_record(self.store.get_run(str(self.pipeline_run_id)),
-                                               self._store)
+        return PipelineRunResponse.from_record(
+            self.store.get_run(str(self.pipeline_run_id)), self._store
+        )
 
     @property
     def step_run(self) -> StepRunResponse | None:
@@ -87,8 +103,9 @@ class HookInvocationResponse(BaseResponse):
 
         if self.step_run_id is None:
             return None
-        return StepRunResponse.from_record(self.store.get_step_run(str(self.step_run_id)),
-                                           self._store)
+        return StepRunResponse.from_record(
+            self.store.get_step_run(str(self.step_run_id)), self._store
+        )
 
     # a hook's output is captured with its step's logs (`step_run.config.logs_uri`)
     log_collection = property(lambda self: None)

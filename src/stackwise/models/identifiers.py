@@ -49,8 +49,9 @@ class StepRunIdentifier(_Identifier):
         if self.id is None and self.name is None:
             raise ConfigError("Identify the step run by id, or by name with run.")
         if self.name is not None and self.run is None:
-            raise ConfigError("A step run identified by name also needs run= (a "
-                             "PipelineRunIdentifier).")
+            raise ConfigError(
+                "A step run identified by name also needs run= (a PipelineRunIdentifier)."
+            )
         return self
 
 
@@ -64,11 +65,11 @@ class ArtifactVersionIdentifier(_Identifier):
     @model_validator(mode="after")
     def _one(self) -> ArtifactVersionIdentifier:
         if self.id is not None and (self.name is not None or self.version is not None):
-            raise ConfigError("Identify the artifact version by only one of id or name with "
-                             "version.")
+            raise ConfigError(
+                "Identify the artifact version by only one of id or name with version."
+            )
         if self.id is None and (self.name is None or self.version is None):
-            raise ConfigError("Identify the artifact version by id, or by both name and "
-                             "version.")
+            raise ConfigError("Identify the artifact version by id, or by both name and version.")
         return self
 
 

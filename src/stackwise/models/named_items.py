@@ -21,5 +21,7 @@ class NamedItems(dict[str, V]):
 
     def __missing__(self, key: str) -> V:
         known = ", ".join(f"'{k}'" for k in self) or "none"
-        raise ZenKeyError(f"{self._owner} has no {self._what} '{key}'."
-                          f"{did_you_mean(str(key), self)} Its {self._what}s are: {known}.")
+        raise ZenKeyError(
+            f"{self._owner} has no {self._what} '{key}'."
+            f"{did_you_mean(str(key), self)} Its {self._what}s are: {known}."
+        )

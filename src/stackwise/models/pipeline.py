@@ -22,9 +22,14 @@ class PipelineResponse(BaseResponse):
 
     @classmethod
     def from_record(cls, record: PipelineRecord, store: Store | None) -> PipelineResponse:
-        return cls.make(store, id=record.id, name=record.name, created=record.created,
-                         updated=getattr(record, "updated", None),
-                         description=getattr(record, "description", None))
+        return cls.make(
+            store,
+            id=record.id,
+            name=record.name,
+            created=record.created,
+            updated=getattr(record, "updated", None),
+            description=getattr(record, "description", None),
+        )
 
     def _run(self, record: Any) -> PipelineRunResponse:
         from stackwise.models.pipeline_run import PipelineRunResponse
@@ -43,8 +48,9 @@ class PipelineResponse(BaseResponse):
 
     @property
     def last_successful_run(self) -> PipelineRunResponse:
-        page = self.store.list_runs(filters={"pipeline_id": str(self.id),
-                                             "status": "completed"}, size=1)
+        page = self.store.list_runs(
+            filters={"pipeline_id": str(self.id), "status": "completed"}, size=1
+        )
         if not page.items:
             raise RuntimeError(f"Pipeline '{self.name}' has no successful runs yet.")
         return self._run(page.items[0])

@@ -22,8 +22,16 @@ if TYPE_CHECKING:
     from stackwise.store.base import Store
     from stackwise.store.records import RunRecord
 
-_UNFINISHED = {"initializing", "provisioning", "running", "queued", "retrying", "stopping",
-               "paused", "resuming"}
+_UNFINISHED = {
+    "initializing",
+    "provisioning",
+    "running",
+    "queued",
+    "retrying",
+    "stopping",
+    "paused",
+    "resuming",
+}
 
 
 class PipelineRunResponse(BaseResponse):
@@ -40,13 +48,20 @@ class PipelineRunResponse(BaseResponse):
     @classmethod
     def from_record(cls, record: RunRecord, store: Store | None) -> PipelineRunResponse:
         response = cls.make(
-            store, id=record.id, name=record.name, status=ExecutionStatus(record.status),
-            pipeline_id=UUID(record.pipeline_id), pipeline_name=record.pipeline_name,
+            store,
+            id=record.id,
+            name=record.name,
+            status=ExecutionStatus(record.status),
+            pipeline_id=UUID(record.pipeline_id),
+            pipeline_name=record.pipeline_name,
             stack_id=UUID(record.stack_id) if record.stack_id else None,
-            start_time=record.start_time or record.created, end_time=record.end_time,
+            start_time=record.start_time or record.created,
+            end_time=record.end_time,
             orchestrator_run_id=record.orchestrator_run_id,
             resumed_from_id=UUID(record.resumed_from_id) if record.resumed_from_id else None,
-            created=record.created, updated=record.updated)
+            created=record.created,
+            updated=record.updated,
+        )
         response.__dict__["record"] = record
         return response
 
@@ -117,8 +132,9 @@ class PipelineRunResponse(BaseResponse):
     def pipeline(self) -> PipelineResponse:
         from stackwise.models.pipeline import PipelineResponse
 
-        return PipelineResponse.from_record(self.store.get_pipeline(str(self.pipeline_id)),
-                                            self._store)
+        return PipelineResponse.from_record(
+            self.store.get_pipeline(str(self.pipeline_id)), self._store
+        )
 
     @cached_property
     def stack(self) -> StackResponse | None:
@@ -129,8 +145,7 @@ class PipelineRunResponse(BaseResponse):
         if self.stack_id is None:
             return None
         try:
-            return StackResponse.from_record(self.store.get_stack(str(self.stack_id)),
-                                             self._store)
+            return StackResponse.from_record(self.store.get_stack(str(self.stack_id)), self._store)
         except EntityNotFoundError:
             return None
 
@@ -139,8 +154,9 @@ class PipelineRunResponse(BaseResponse):
         """The failed run this one resumed (`stackwise pipeline runs resume`)."""
         if self.resumed_from_id is None:
             return None
-        return PipelineRunResponse.from_record(self.store.get_run(str(self.resumed_from_id)),
-                                               self._store)
+        return PipelineRunResponse.from_record(
+            self.store.get_run(str(self.resumed_from_id)), self._store
+        )
 
     @cached_property
     def run_metadata(self) -> dict[str, Any]:
@@ -159,8 +175,11 @@ class PipelineRunResponse(BaseResponse):
         """Step runs by invocation id (the last attempt of a retried step)."""
         from stackwise.models.named_items import NamedItems
 
-        return NamedItems({step.name: step for step in steps_of_run(self, self.store)},
-                          what="step", owner=f"Run '{self.name}'")
+        return NamedItems(
+            {step.name: step for step in steps_of_run(self, self.store)},
+            what="step",
+            owner=f"Run '{self.name}'",
+        )
 
     @cached_property
     def step_attempts(self) -> list[StepRunResponse]:

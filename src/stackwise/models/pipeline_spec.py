@@ -93,9 +93,14 @@ class PipelineSpec:
             raw["inputs"] = {k: InputSpec(**v) for k, v in raw["inputs"].items()}
             raw["outputs"] = [OutputSpec(**o) for o in raw["outputs"]]
             steps[inv] = StepSpec(**raw)
-        return cls(name=data["name"], parameters=data["parameters"], steps=steps,
-                   enable_cache=data.get("enable_cache", True), extra=data.get("extra", {}),
-                   dynamic=data.get("dynamic", False))
+        return cls(
+            name=data["name"],
+            parameters=data["parameters"],
+            steps=steps,
+            enable_cache=data.get("enable_cache", True),
+            extra=data.get("extra", {}),
+            dynamic=data.get("dynamic", False),
+        )
 
     @property
     def hash(self) -> str:

@@ -19,14 +19,21 @@ class SecretResponse(BaseResponse):
     values: dict[str, SecretStr | None] = {}
 
     @classmethod
-    def from_parts(cls, store: Store | None, *, id: Any, name: str, created: Any,
-                   updated: Any, keys: list[str],
-                   values: dict[str, str] | None = None) -> SecretResponse:
+    def from_parts(
+        cls,
+        store: Store | None,
+        *,
+        id: Any,
+        name: str,
+        created: Any,
+        updated: Any,
+        keys: list[str],
+        values: dict[str, str] | None = None,
+    ) -> SecretResponse:
         shown: dict[str, SecretStr | None] = {
-            k: (SecretStr(values[k]) if values is not None and k in values else None)
-            for k in keys}
-        return cls.make(store, id=id, name=name, created=created, updated=updated,
-                         values=shown)
+            k: (SecretStr(values[k]) if values is not None and k in values else None) for k in keys
+        }
+        return cls.make(store, id=id, name=name, created=created, updated=updated, values=shown)
 
     @property
     def secret_values(self) -> dict[str, str]:

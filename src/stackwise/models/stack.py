@@ -26,18 +26,26 @@ class ComponentResponse(BaseResponse):
 
     @classmethod
     def from_record(cls, record: ComponentRecord, store: Store | None) -> ComponentResponse:
-        return cls.make(store, id=record.id, name=record.name,
-                         type=StackComponentType(record.type), flavor_name=record.flavor,
-                         configuration=dict(record.configuration), labels=record.labels,
-                         created=record.created, updated=record.updated)
+        return cls.make(
+            store,
+            id=record.id,
+            name=record.name,
+            type=StackComponentType(record.type),
+            flavor_name=record.flavor,
+            configuration=dict(record.configuration),
+            labels=record.labels,
+            created=record.created,
+            updated=record.updated,
+        )
 
     @cached_property
     def flavor(self) -> FlavorResponse:
         from stackwise.models.flavor import FlavorResponse
         from stackwise.stack.flavor_registry import flavor_registry
 
-        return FlavorResponse.from_flavor(flavor_registry.get(self.type, self.flavor_name),
-                                          self._store)
+        return FlavorResponse.from_flavor(
+            flavor_registry.get(self.type, self.flavor_name), self._store
+        )
 
     @property
     def integration(self) -> str | None:
@@ -65,24 +73,37 @@ class StackResponse(BaseResponse):
 
     @classmethod
     def from_record(cls, record: StackRecord, store: Store | None) -> StackResponse:
-        return cls.make(store, id=record.id, name=record.name, created=record.created,
-                         updated=record.updated, description=record.description,
-                         labels=record.labels, component_ids=dict(record.components))
+        return cls.make(
+            store,
+            id=record.id,
+            name=record.name,
+            created=record.created,
+            updated=record.updated,
+            description=record.description,
+            labels=record.labels,
+            component_ids=dict(record.components),
+        )
 
     @cached_property
     def components(self) -> dict[StackComponentType, list[ComponentResponse]]:
         ids = [i for group in self.component_ids.values() for i in group]
         records = self.store.get_components(ids)
-        return {StackComponentType(type_): [ComponentResponse.from_record(records[i],
-                                                                           self._store)
-                                             for i in group if i in records]
-                for type_, group in self.component_ids.items()}
+        return {
+            StackComponentType(type_): [
+                ComponentResponse.from_record(records[i], self._store)
+                for i in group
+                if i in records
+            ]
+            for type_, group in self.component_ids.items()
+        }
 
     @property
     def is_valid(self) -> bool:
         """A stack runs pipelines when it has an orchestrator and an artifact store."""
-        return {StackComponentType.ORCHESTRATOR.value,
-                StackComponentType.ARTIFACT_STORE.value} <= set(self.component_ids)
+        return {
+            StackComponentType.ORCHESTRATOR.value,
+            StackComponentType.ARTIFACT_STORE.value,
+        } <= set(self.component_ids)
 
     def to_yaml(self) -> dict[str, Any]:
         """The stack as the YAML `stackwise stack export` writes (a dict)."""

@@ -38,17 +38,32 @@ class StepRunResponse(BaseResponse):
     version: int = 1
 
     @classmethod
-    def from_record(cls, record: StepRunRecord, store: Store | None,
-                    versions: dict[str, ArtifactVersionResponse] | None = None,
-                    run_spec: dict[str, Any] | None = None) -> StepRunResponse:
+    def from_record(
+        cls,
+        record: StepRunRecord,
+        store: Store | None,
+        versions: dict[str, ArtifactVersionResponse] | None = None,
+        run_spec: dict[str, Any] | None = None,
+    ) -> StepRunResponse:
         response = cls.make(
-            store, id=record.id, name=record.name, status=ExecutionStatus(record.status),
-            pipeline_run_id=UUID(record.run_id), start_time=record.start_time,
-            end_time=record.end_time, cache_key=record.cache_key, code_hash=record.code_hash,
+            store,
+            id=record.id,
+            name=record.name,
+            status=ExecutionStatus(record.status),
+            pipeline_run_id=UUID(record.run_id),
+            start_time=record.start_time,
+            end_time=record.end_time,
+            cache_key=record.cache_key,
+            code_hash=record.code_hash,
             original_step_run_id=UUID(record.original_step_run_id)
-            if record.original_step_run_id else None, docstring=record.docstring,
-            source_code=record.source_code, version=record.attempt,
-            created=record.start_time, updated=record.end_time or record.start_time)
+            if record.original_step_run_id
+            else None,
+            docstring=record.docstring,
+            source_code=record.source_code,
+            version=record.attempt,
+            created=record.start_time,
+            updated=record.end_time or record.start_time,
+        )
         response.__dict__["record"] = record
         response.__dict__["_versions"] = versions
         response.__dict__["_run_spec"] = run_spec
@@ -101,8 +116,11 @@ class StepRunResponse(BaseResponse):
         if spec is None:
             spec = self.store.get_run(str(self.pipeline_run_id)).spec
         steps = spec.get("steps") or {}
-        found = steps.get(self.name) if isinstance(steps, dict) else next(
-            (s for s in steps if s.get("invocation_id") == self.name), None)
+        found = (
+            steps.get(self.name)
+            if isinstance(steps, dict)
+            else next((s for s in steps if s.get("invocation_id") == self.name), None)
+        )
         return found or {"invocation_id": self.name, "source": self.record.source}
 
     @property
@@ -139,9 +157,13 @@ class StepRunResponse(BaseResponse):
         versions = self.__dict__.get("_versions")
         if versions is None or not ids <= versions.keys():
             fetched = self.store.get_artifact_versions(ids)
-            versions = {**(versions or {}),
-                        **{i: ArtifactVersionResponse.from_record(v, self._store)
-                           for i, v in fetched.items()}}
+            versions = {
+                **(versions or {}),
+                **{
+                    i: ArtifactVersionResponse.from_record(v, self._store)
+                    for i, v in fetched.items()
+                },
+            }
             self.__dict__["_versions"] = versions
         return versions
 
@@ -172,8 +194,10 @@ class StepRunResponse(BaseResponse):
     def input(self) -> ArtifactVersionResponse:
         """The single input of a one-input step."""
         if len(self.inputs) != 1:
-            raise ConfigError(f"Step '{self.name}' has {len(self.inputs)} inputs "
-                             f"({', '.join(self.inputs) or 'none'}); use .inputs[name].")
+            raise ConfigError(
+                f"Step '{self.name}' has {len(self.inputs)} inputs "
+                f"({', '.join(self.inputs) or 'none'}); use .inputs[name]."
+            )
         return next(iter(self.inputs.values()))._single()
 
     @cached_property
@@ -182,9 +206,14 @@ class StepRunResponse(BaseResponse):
         from stackwise.models.named_items import NamedItems
 
         versions = self._resolve({i for ids in self.record.outputs.values() for i in ids})
-        return NamedItems({name: ArtifactVersionList(versions[i] for i in ids)
-                           for name, ids in self.record.outputs.items()},
-                          what="output", owner=f"Step run '{self.name}'")
+        return NamedItems(
+            {
+                name: ArtifactVersionList(versions[i] for i in ids)
+                for name, ids in self.record.outputs.items()
+            },
+            what="output",
+            owner=f"Step run '{self.name}'",
+        )
 
     @property
     def regular_outputs(self) -> dict[str, ArtifactVersionResponse]:
@@ -195,8 +224,10 @@ class StepRunResponse(BaseResponse):
         """The single output of a one-output step."""
         outputs = self.outputs
         if len(outputs) != 1:
-            raise ConfigError(f"Step '{self.name}' has {len(outputs)} outputs "
-                             f"({', '.join(outputs) or 'none'}); use .outputs[name].")
+            raise ConfigError(
+                f"Step '{self.name}' has {len(outputs)} outputs "
+                f"({', '.join(outputs) or 'none'}); use .outputs[name]."
+            )
         return next(iter(outputs.values()))._single()
 
     @cached_property
@@ -208,14 +239,14 @@ class StepRunResponse(BaseResponse):
     def pipeline_run(self) -> PipelineRunResponse:
         from stackwise.models.pipeline_run import PipelineRunResponse
 
-        return PipelineRunResponse.from_record(self.store.get_run(str(self.pipeline_run_id)),
-                                               self._store)
+        return PipelineRunResponse.from_record(
+            self.store.get_run(str(self.pipeline_run_id)), self._store
+        )
 
 
 def _as_input(version: ArtifactVersionResponse, kind: str, index: int) -> StepRunInputResponse:
     fields = {name: getattr(version, name) for name in ArtifactVersionResponse.model_fields}
-    response = StepRunInputResponse.make(version._store, **fields, input_type=kind,
-                                          index=index)
+    response = StepRunInputResponse.make(version._store, **fields, input_type=kind, index=index)
     if "record" in version.__dict__:
         response.__dict__["record"] = version.__dict__["record"]
     return response
@@ -224,8 +255,11 @@ def _as_input(version: ArtifactVersionResponse, kind: str, index: int) -> StepRu
 def steps_of_run(run: PipelineRunResponse, store: Store) -> list[StepRunResponse]:
     """Every step run of a run in start order, their artifact versions loaded in one query."""
     records = store.list_step_runs(str(run.id))
-    ids = {i for r in records for i in (*r.inputs.values(),
-                                          *(v for vs in r.outputs.values() for v in vs))}
+    ids = {
+        i
+        for r in records
+        for i in (*r.inputs.values(), *(v for vs in r.outputs.values() for v in vs))
+    }
     fetched: dict[str, ArtifactVersionRecord] = store.get_artifact_versions(ids)
     versions = {i: ArtifactVersionResponse.from_record(v, run._store) for i, v in fetched.items()}
     spec = run.record.spec

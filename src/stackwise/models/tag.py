@@ -33,9 +33,16 @@ class TagResponse(BaseResponse):
 
     @classmethod
     def from_record(cls, record: TagRecord, store: Store | None) -> TagResponse:
-        return cls.make(store, id=record.id, name=record.name, color=_color(record.color),
-                         exclusive=record.exclusive, tagged_count=record.tagged_count,
-                         created=record.created, updated=record.updated)
+        return cls.make(
+            store,
+            id=record.id,
+            name=record.name,
+            color=_color(record.color),
+            exclusive=record.exclusive,
+            tagged_count=record.tagged_count,
+            created=record.created,
+            updated=record.updated,
+        )
 
     def __str__(self) -> str:
         return self.name

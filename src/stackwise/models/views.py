@@ -30,9 +30,12 @@ class ExceptionInfo(BaseModel):
     def from_stored(cls, stored: Mapping[str, Any] | None) -> ExceptionInfo | None:
         if not stored:
             return None
-        return cls(traceback=str(stored.get("traceback", "")), message=stored.get("message"),
-                   source=stored.get("type") or stored.get("source"),
-                   user_code_line=stored.get("user_code_line"))
+        return cls(
+            traceback=str(stored.get("traceback", "")),
+            message=stored.get("message"),
+            source=stored.get("type") or stored.get("source"),
+            user_code_line=stored.get("user_code_line"),
+        )
 
     def __getitem__(self, key: str) -> Any:
         if key == "type":
@@ -65,8 +68,10 @@ class ConfigView(Mapping[str, Any]):
         if name in self._defaults:
             default = self._defaults[name]
             return default() if callable(default) else default
-        raise AttributeError(f"The configuration has no '{name}'; it has "
-                             f"{', '.join(sorted({*self._values, *self._defaults}))}.")
+        raise AttributeError(
+            f"The configuration has no '{name}'; it has "
+            f"{', '.join(sorted({*self._values, *self._defaults}))}."
+        )
 
     def __getitem__(self, key: str) -> Any:
         return self.__getattr__(key)
@@ -85,22 +90,51 @@ class ConfigView(Mapping[str, Any]):
 
 
 PIPELINE_CONFIG_DEFAULTS: dict[str, Any] = {
-    "name": None, "enable_cache": None, "enable_artifact_metadata": None,
-    "enable_artifact_visualization": None, "enable_step_logs": None,
-    "enable_pipeline_logs": None, "enable_heartbeat": None, "settings": dict, "tags": list,
-    "extra": dict, "parameters": dict, "model": None, "retry": None, "substitutions": dict,
-    "environment": dict, "secrets": list, "execution_mode": "continue_on_failure",
-    "failure_hook_source": None, "success_hook_source": None, "cache_policy": None,
-    "run_name": None, "schedule": None,
+    "name": None,
+    "enable_cache": None,
+    "enable_artifact_metadata": None,
+    "enable_artifact_visualization": None,
+    "enable_step_logs": None,
+    "enable_pipeline_logs": None,
+    "enable_heartbeat": None,
+    "settings": dict,
+    "tags": list,
+    "extra": dict,
+    "parameters": dict,
+    "model": None,
+    "retry": None,
+    "substitutions": dict,
+    "environment": dict,
+    "secrets": list,
+    "execution_mode": "continue_on_failure",
+    "failure_hook_source": None,
+    "success_hook_source": None,
+    "cache_policy": None,
+    "run_name": None,
+    "schedule": None,
 }
 STEP_CONFIG_DEFAULTS: dict[str, Any] = {
-    "name": None, "enable_cache": None, "enable_artifact_metadata": None,
-    "enable_artifact_visualization": None, "enable_step_logs": None, "step_operator": None,
-    "experiment_tracker": None, "parameters": dict, "settings": dict, "extra": dict,
-    "environment": dict, "secrets": list, "model": None, "retry": None,
-    "substitutions": dict, "cache_policy": None, "outputs": dict,
-    "failure_hook_source": None, "success_hook_source": None,
-    "caching_parameters": dict, "external_input_artifacts": dict,
+    "name": None,
+    "enable_cache": None,
+    "enable_artifact_metadata": None,
+    "enable_artifact_visualization": None,
+    "enable_step_logs": None,
+    "step_operator": None,
+    "experiment_tracker": None,
+    "parameters": dict,
+    "settings": dict,
+    "extra": dict,
+    "environment": dict,
+    "secrets": list,
+    "model": None,
+    "retry": None,
+    "substitutions": dict,
+    "cache_policy": None,
+    "outputs": dict,
+    "failure_hook_source": None,
+    "success_hook_source": None,
+    "caching_parameters": dict,
+    "external_input_artifacts": dict,
 }
 
 
@@ -129,12 +163,18 @@ class StepSpecView(BaseModel):
 
     @classmethod
     def from_spec(cls, step: Mapping[str, Any]) -> StepSpecView:
-        inputs = {name: InputSpecView(step_name=i["step"], output_name=i["output"])
-                  for name, i in (step.get("inputs") or {}).items() if i.get("step")}
-        return cls(source=Source.from_stored(step.get("source")),
-                   upstream_steps=list(step.get("upstream") or []), inputs=inputs,
-                   invocation_id=step.get("invocation_id", ""),
-                   parameter_spec=dict(step.get("parameters") or {}))
+        inputs = {
+            name: InputSpecView(step_name=i["step"], output_name=i["output"])
+            for name, i in (step.get("inputs") or {}).items()
+            if i.get("step")
+        }
+        return cls(
+            source=Source.from_stored(step.get("source")),
+            upstream_steps=list(step.get("upstream") or []),
+            inputs=inputs,
+            invocation_id=step.get("invocation_id", ""),
+            parameter_spec=dict(step.get("parameters") or {}),
+        )
 
 
 class RunMetadataResource(BaseModel):
@@ -178,6 +218,15 @@ class LoadedVisualization(BaseModel):
     value: str | bytes
 
 
-__all__ = ["PIPELINE_CONFIG_DEFAULTS", "STEP_CONFIG_DEFAULTS", "ArtifactVisualizationResponse",
-           "ConfigView", "ExceptionInfo", "InputSpecView", "LoadedVisualization",
-           "RunMetadataEntry", "RunMetadataResource", "StepSpecView"]
+__all__ = [
+    "PIPELINE_CONFIG_DEFAULTS",
+    "STEP_CONFIG_DEFAULTS",
+    "ArtifactVisualizationResponse",
+    "ConfigView",
+    "ExceptionInfo",
+    "InputSpecView",
+    "LoadedVisualization",
+    "RunMetadataEntry",
+    "RunMetadataResource",
+    "StepSpecView",
+]

@@ -49,7 +49,8 @@ class BaseOrchestrator(StackComponent):
             raise StackValidationError(
                 f"Pipeline '{spec.name}' cannot run on orchestrator '{self.name}' "
                 f"({self.flavor}), which runs each step in a worker process "
-                f"({len(problems)} problem{'s' if len(problems) > 1 else ''}):\n{lines}")
+                f"({len(problems)} problem{'s' if len(problems) > 1 else ''}):\n{lines}"
+            )
 
     def warn_unenforced_timeouts(self, spec: PipelineSpec) -> None:
         """Say once per run that step timeouts are ignored, for orchestrators that run steps
@@ -60,7 +61,10 @@ class BaseOrchestrator(StackComponent):
                 "Step timeouts are not enforced by orchestrator '%s' (%s): it runs steps in "
                 "this process, where a running step cannot be stopped. Ignoring the timeout "
                 "of step(s) %s. Use the local_parallel orchestrator to enforce them.",
-                self.name, self.flavor, ", ".join(timed))
+                self.name,
+                self.flavor,
+                ", ".join(timed),
+            )
 
     @abstractmethod
     def submit(self, context: RunContext) -> RunHandle: ...

@@ -21,8 +21,9 @@ logger = logging.getLogger("stackwise")
 class CompletedRun:
     """The handle of a run that finished before `submit` returned."""
 
-    def __init__(self, statuses: dict[str, ExecutionStatus],
-                 errors: dict[str, BaseException]) -> None:
+    def __init__(
+        self, statuses: dict[str, ExecutionStatus], errors: dict[str, BaseException]
+    ) -> None:
         self._statuses = statuses
         self._errors = errors
 
@@ -43,8 +44,11 @@ class LocalOrchestrator(BaseOrchestrator):
         for invocation_id in context.spec.steps:  # the spec lists steps topologically
             blocked_by = skip_reason(context.spec, invocation_id, statuses.get)
             if blocked_by is not None:
-                logger.warning("Skipping step '%s': upstream step '%s' did not succeed.",
-                               invocation_id, blocked_by)
+                logger.warning(
+                    "Skipping step '%s': upstream step '%s' did not succeed.",
+                    invocation_id,
+                    blocked_by,
+                )
                 continue
             try:
                 outcome = runner.run(invocation_id)
@@ -61,16 +65,17 @@ class LocalOrchestrator(BaseOrchestrator):
         return CompletedRun(statuses, errors)
 
 
-def fail_unrecorded(context: RunContext, invocation_id: str,
-                    error: BaseException) -> ExecutionStatus:
+def fail_unrecorded(
+    context: RunContext, invocation_id: str, error: BaseException
+) -> ExecutionStatus:
     """Record as failed a step whose runner raised instead of recording its end; a store that
     cannot record it either is logged (the run's end fails the step then)."""
     from stackwise.execution.worker import record_unfinished_step
 
     try:
-        return record_unfinished_step(context.store, context.run.id,
-                                      context.spec.steps[invocation_id], error)
-    except Exception:  # noqa: BLE001 - the step's own error is the one to report
-        logger.warning("Could not record the failure of step '%s'.", invocation_id,
-                       exc_info=True)
+        return record_unfinished_step(
+            context.store, context.run.id, context.spec.steps[invocation_id], error
+        )
+    except Exception:  # the step's own error is the one to report
+        logger.warning("Could not record the failure of step '%s'.", invocation_id, exc_info=True)
         return ExecutionStatus.FAILED

@@ -58,13 +58,16 @@ S = ExecutionStatus
 
 class LocalParallelOrchestratorConfig(StackComponentConfig):
     max_workers: int | None = Field(
-        default=None, ge=1,
+        default=None,
+        ge=1,
         description="Steps running at once, each in its own worker process (default: the "
-                    "number of CPUs).")
+        "number of CPUs).",
+    )
     fail_fast: bool = Field(
         default=False,
         description="Start no new step after the first failure (default: like ZenML, "
-                    "independent branches continue).")
+        "independent branches continue).",
+    )
 
 
 class LocalParallelOrchestrator(BaseOrchestrator):
@@ -73,15 +76,20 @@ class LocalParallelOrchestrator(BaseOrchestrator):
 
     def validate_in_stack(self, stack: Stack) -> list[str]:
         if os.name != "posix":
-            return ["local_parallel runs steps in POSIX worker processes, which this system "
-                    "does not have; use the local orchestrator here: "
-                    f"`stackwise stack update {stack.name} -o default`."]
+            return [
+                "local_parallel runs steps in POSIX worker processes, which this system "
+                "does not have; use the local orchestrator here: "
+                f"`stackwise stack update {stack.name} -o default`."
+            ]
         return []
 
     def submit(self, context: RunContext) -> ParallelRun:
         self.validate_spec(context.spec)
-        run = ParallelRun(context, max_workers=self.config.max_workers or os.cpu_count() or 1,
-                          fail_fast=self.config.fail_fast)
+        run = ParallelRun(
+            context,
+            max_workers=self.config.max_workers or os.cpu_count() or 1,
+            fail_fast=self.config.fail_fast,
+        )
         try:
             run.dispatch()
             run.start_workers(_widest_level(context.spec))
@@ -143,8 +151,11 @@ class ParallelRun:
                 worker.stop()
             self._workers.clear()
         if self._ready or self._pending:
-            logger.warning("Not starting step(s) %s: step '%s' failed and fail_fast is set.",
-                           ", ".join(self._ready + self._pending), self._stopped_by)
+            logger.warning(
+                "Not starting step(s) %s: step '%s' failed and fail_fast is set.",
+                ", ".join(self._ready + self._pending),
+                self._stopped_by,
+            )
         return dict(self._statuses)
 
     # -- scheduling ------------------------------------------------------------------
@@ -162,8 +173,9 @@ class ParallelRun:
             if blocked_by is not None:
                 self._pending.remove(inv)
                 self._blocked.add(inv)
-                logger.warning("Skipping step '%s': upstream step '%s' did not succeed.", inv,
-                               blocked_by)
+                logger.warning(
+                    "Skipping step '%s': upstream step '%s' did not succeed.", inv, blocked_by
+                )
             elif ready:
                 self._pending.remove(inv)
                 self._ready.append(inv)
@@ -195,8 +207,14 @@ class ParallelRun:
     def _send(self, worker: StepWorker, inv: str) -> None:
         spec = self._spec.steps[inv]
         upstream = {u: self._outputs[u] for u in spec.upstream if u in self._outputs}
-        task = StepTask(self._store_url, self._context.run.id, inv, spec.timeout, upstream,
-                        forward_output=progress.forwards_output())
+        task = StepTask(
+            self._store_url,
+            self._context.run.id,
+            inv,
+            spec.timeout,
+            upstream,
+            forward_output=progress.forwards_output(),
+        )
         try:
             worker.send(task)
         except OSError:  # it died while idle: the step waits for another worker
@@ -218,8 +236,9 @@ class ParallelRun:
             if worker.task is not None and worker.deadline is not None and now >= worker.deadline:
                 task = worker.task
                 self._retire(worker, kill=True)
-                self._fail_unrecorded(task.invocation_id,
-                                      hard_timeout(task.invocation_id, task.timeout or 0))
+                self._fail_unrecorded(
+                    task.invocation_id, hard_timeout(task.invocation_id, task.timeout or 0)
+                )
 
     def _service(self, worker: StepWorker) -> None:
         try:
@@ -233,7 +252,8 @@ class ParallelRun:
             elif not worker.ready:
                 raise WorkerStartError(
                     f"The local_parallel orchestrator could not start a worker process ({how}); "
-                    "its error output is above.") from None
+                    "its error output is above."
+                ) from None
             return
         if report is not None:
             self._finish(worker, report)
@@ -252,15 +272,17 @@ class ParallelRun:
 
     def _fail_unrecorded(self, inv: str, error: BaseException) -> None:
         """A step whose worker could not record its end: record it here."""
-        status = record_unfinished_step(self._context.store, self._context.run.id,
-                                        self._spec.steps[inv], error)
+        status = record_unfinished_step(
+            self._context.store, self._context.run.id, self._spec.steps[inv], error
+        )
         if status == S.FAILED:
             self._errors[inv] = error
         progress.step_finished(inv, status, error if status == S.FAILED else None)
         self._settle(inv, status, None)
 
-    def _settle(self, inv: str, status: ExecutionStatus,
-                outputs: dict[str, ArtifactVersionRecord] | None) -> None:
+    def _settle(
+        self, inv: str, status: ExecutionStatus, outputs: dict[str, ArtifactVersionRecord] | None
+    ) -> None:
         self._statuses[inv] = status
         if outputs:
             self._outputs[inv] = outputs
@@ -279,7 +301,9 @@ class ParallelRun:
             if task is not None:
                 inv = task.invocation_id
                 try:
-                    self._fail_unrecorded(inv, StepFailedError(
-                        f"Step '{inv}' was stopped: {why} while it ran.", step=inv))
+                    self._fail_unrecorded(
+                        inv,
+                        StepFailedError(f"Step '{inv}' was stopped: {why} while it ran.", step=inv),
+                    )
                 except Exception as error:  # noqa: BLE001 - keep the original error visible
                     logger.warning("Could not record that step '%s' was stopped: %s", inv, error)

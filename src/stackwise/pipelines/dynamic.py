@@ -57,8 +57,13 @@ class DynamicRun:
 
     dynamic = True
 
-    def __init__(self, pipeline_name: str, context: RunContext, run_config: RunConfig,
-                 defaults: PipelineDefaults) -> None:
+    def __init__(
+        self,
+        pipeline_name: str,
+        context: RunContext,
+        run_config: RunConfig,
+        defaults: PipelineDefaults,
+    ) -> None:
         self.pipeline_name = pipeline_name
         self.ctx = context
         self.runner = StepRunner(context)
@@ -72,8 +77,9 @@ class DynamicRun:
         self._producers: dict[str, str] = {}  # artifact version id -> invocation that made it
 
     # -- running the function ----------------------------------------------------------
-    def execute(self, func: Any, parameters: dict[str, Any]
-                ) -> tuple[Statuses, dict[str, BaseException]]:
+    def execute(
+        self, func: Any, parameters: dict[str, Any]
+    ) -> tuple[Statuses, dict[str, BaseException]]:
         """Call the pipeline function; a step error it lets through fails the run as a
         failed step (any other error is the function's own and propagates)."""
         from stackwise.pipelines.pipeline_context import pipeline_context
@@ -88,19 +94,26 @@ class DynamicRun:
         return self.statuses, self.errors
 
     # -- what step calls do (Step.__call__ / submit / map / product) -------------------
-    def add(self, step: Step, args: tuple[Any, ...], kwargs: dict[str, Any],
-            id: str | None, after: Any) -> Any:
+    def add(
+        self, step: Step, args: tuple[Any, ...], kwargs: dict[str, Any], id: str | None, after: Any
+    ) -> Any:
         """A plain call: run the step; its output artifact(s), or its error raised."""
         return self.submit(step, args, kwargs, id, after).result()
 
-    def submit(self, step: Step, args: tuple[Any, ...], kwargs: dict[str, Any],
-               id: str | None, after: Any) -> StepFuture:
+    def submit(
+        self, step: Step, args: tuple[Any, ...], kwargs: dict[str, Any], id: str | None, after: Any
+    ) -> StepFuture:
         invocation_id = self._new_id(step, id)
-        return self._run(step, invocation_id, self._bind(step, invocation_id, args, kwargs),
-                         self._after_ids(after))
+        return self._run(
+            step,
+            invocation_id,
+            self._bind(step, invocation_id, args, kwargs),
+            self._after_ids(after),
+        )
 
-    def map(self, step: Step, args: tuple[Any, ...], kwargs: dict[str, Any], after: Any,
-            product: bool) -> MapResultsFuture:
+    def map(
+        self, step: Step, args: tuple[Any, ...], kwargs: dict[str, Any], after: Any, product: bool
+    ) -> MapResultsFuture:
         invocation_id = self._new_id(step, None)
         arguments = self._bind(step, invocation_id, args, kwargs)
         how = "product" if product else "map"
@@ -110,8 +123,7 @@ class DynamicRun:
             if isinstance(value, Unmapped):
                 fixed[name] = value.value
             elif isinstance(value, MapResultsFuture):
-                mapped[name] = [_single(f, f"{step.name}.{how}() input '{name}'")
-                                for f in value]
+                mapped[name] = [_single(f, f"{step.name}.{how}() input '{name}'") for f in value]
             else:
                 artifact = self._as_artifact(value, f"{step.name}.{how}() input '{name}'")
                 items = self._items(artifact) if artifact is not None else None
@@ -123,7 +135,8 @@ class DynamicRun:
             raise RuntimeError(
                 f"Step '{step.name}'.{how}(): no inputs to map over found. Pass at least one "
                 "sequence-like (list, tuple) output of an earlier step; wrap inputs to pass "
-                "whole in unmapped(...).")
+                "whole in unmapped(...)."
+            )
         names = list(mapped)
         if product:
             combos = list(itertools.product(*(mapped[n] for n in names)))
@@ -131,22 +144,32 @@ class DynamicRun:
             lengths = {n: len(v) for n, v in mapped.items()}
             if len(set(lengths.values())) > 1:
                 listed = ", ".join(f"'{n}' has {k}" for n, k in lengths.items())
-                raise ConfigError(f"Step '{step.name}'.map(): the mapped inputs differ in "
-                                 f"length ({listed}); map zips them, so they must match. "
-                                 "Use .product() for every combination.")
+                raise ConfigError(
+                    f"Step '{step.name}'.map(): the mapped inputs differ in "
+                    f"length ({listed}); map zips them, so they must match. "
+                    "Use .product() for every combination."
+                )
             combos = list(zip(*(mapped[n] for n in names), strict=True))
         after_ids = self._after_ids(after)
-        futures = [self._run(step, f"map:{invocation_id}:{index}",
-                             {**fixed, **dict(zip(names, combo, strict=True))}, after_ids)
-                   for index, combo in enumerate(combos)]
+        futures = [
+            self._run(
+                step,
+                f"map:{invocation_id}:{index}",
+                {**fixed, **dict(zip(names, combo, strict=True))},
+                after_ids,
+            )
+            for index, combo in enumerate(combos)
+        ]
         return MapResultsFuture(invocation_id, futures)
 
     def chunk(self, artifact: OutputArtifact, index: int) -> OutputArtifact:
         value = artifact.load()
         if not _is_sequence(value):
-            raise TypeError(f"Artifact '{artifact.name}' (version {artifact.version}) holds a "
-                            f"{type(value).__name__}; only sequence outputs (list, tuple) can "
-                            "be chunked.")
+            raise TypeError(
+                f"Artifact '{artifact.name}' (version {artifact.version}) holds a "
+                f"{type(value).__name__}; only sequence outputs (list, tuple) can "
+                "be chunked."
+            )
         return self._item(artifact, value[index])
 
     # -- helpers -----------------------------------------------------------------------
@@ -154,14 +177,17 @@ class DynamicRun:
         if requested is None:
             return next_invocation_id(step.name, self.invocations, self._next_suffix)
         if requested in self.invocations:
-            raise StepInterfaceError(f"Two step invocations of dynamic pipeline "
-                                     f"'{self.pipeline_name}' use id '{requested}'; ids are "
-                                     "unique.")
+            raise StepInterfaceError(
+                f"Two step invocations of dynamic pipeline "
+                f"'{self.pipeline_name}' use id '{requested}'; ids are "
+                "unique."
+            )
         return requested
 
     @staticmethod
-    def _bind(step: Step, invocation_id: str, args: tuple[Any, ...],
-              kwargs: dict[str, Any]) -> dict[str, Any]:
+    def _bind(
+        step: Step, invocation_id: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> dict[str, Any]:
         try:
             return dict(step.signature.bind_partial(*args, **kwargs).arguments)
         except TypeError as error:
@@ -213,13 +239,15 @@ class DynamicRun:
 
         version_id = new_id()
         new = ExternalArtifact(value=value).new_version(
-            version_id, self.ctx.stack.artifact_store, f"{self.pipeline_name}::external")
+            version_id, self.ctx.stack.artifact_store, f"{self.pipeline_name}::external"
+        )
         record = self.ctx.store.create_artifact_version(new)
         self.ctx.fixed_versions[record.id] = record
         return OutputArtifact.from_record(record, self.ctx.store)
 
-    def _inputs(self, invocation_id: str, arguments: dict[str, Any]
-                ) -> tuple[dict[str, Any], list[str]]:
+    def _inputs(
+        self, invocation_id: str, arguments: dict[str, Any]
+    ) -> tuple[dict[str, Any], list[str]]:
         """Arguments as the compiler takes them, and the invocations they come from. Every
         argument becomes an input artifact: futures resolve to the artifacts they stand for,
         plain values are saved as artifacts (so a DataFrame can be passed as well as a
@@ -229,8 +257,10 @@ class DynamicRun:
         for name, value in arguments.items():
             where = f"Step '{invocation_id}' input '{name}'"
             if isinstance(value, Unmapped):
-                raise StepInterfaceError(f"{where}: unmapped(...) works only in step.map(...) "
-                                         "and step.product(...); pass the value itself.")
+                raise StepInterfaceError(
+                    f"{where}: unmapped(...) works only in step.map(...) "
+                    "and step.product(...); pass the value itself."
+                )
             if isinstance(value, MapResultsFuture):
                 values = value.load()  # raises the error of a failed mapped step
                 upstream.extend(f.invocation_id for f in value)
@@ -252,29 +282,44 @@ class DynamicRun:
             resolved[name] = value
         return resolved, upstream
 
-    def _run(self, step: Step, invocation_id: str, arguments: dict[str, Any],
-             after_ids: list[str]) -> StepFuture:
+    def _run(
+        self, step: Step, invocation_id: str, arguments: dict[str, Any], after_ids: list[str]
+    ) -> StepFuture:
         from stackwise.pipelines.run_checks import check_spec_on_stack
 
         resolved, upstream = self._inputs(invocation_id, arguments)
-        invocation = Invocation(invocation_id, step, resolved,
-                                after=list(dict.fromkeys([*upstream, *after_ids])))
+        invocation = Invocation(
+            invocation_id, step, resolved, after=list(dict.fromkeys([*upstream, *after_ids]))
+        )
         self.invocations[invocation_id] = invocation
         problems = ProblemCollector()
         externals: dict[str, ExternalArtifact] = {}
-        spec = _resolve_step(invocation, self.pipeline_name, self.run_config, self.defaults,
-                             problems, externals, {}, self.ctx.callables, self.run_layer)
-        problems.raise_if_any(PipelineCompilationError,
-                              f"Step '{invocation_id}' of dynamic pipeline "
-                              f"'{self.pipeline_name}' cannot run")
-        one = PipelineSpec(name=self.pipeline_name, parameters={}, steps={invocation_id: spec},
-                           dynamic=True)
+        spec = _resolve_step(
+            invocation,
+            self.pipeline_name,
+            self.run_config,
+            self.defaults,
+            problems,
+            externals,
+            {},
+            self.ctx.callables,
+            self.run_layer,
+        )
+        problems.raise_if_any(
+            PipelineCompilationError,
+            f"Step '{invocation_id}' of dynamic pipeline '{self.pipeline_name}' cannot run",
+        )
+        one = PipelineSpec(
+            name=self.pipeline_name, parameters={}, steps={invocation_id: spec}, dynamic=True
+        )
         check_spec_on_stack(one, self.ctx.stack, self.ctx.store)
         self.ctx.stack.orchestrator.warn_unenforced_timeouts(one)
         for version_id, external in externals.items():
             self.ctx.fixed_versions[version_id] = self.ctx.store.create_artifact_version(
-                external.new_version(version_id, self.ctx.stack.artifact_store,
-                                     f"{self.pipeline_name}::external"))
+                external.new_version(
+                    version_id, self.ctx.stack.artifact_store, f"{self.pipeline_name}::external"
+                )
+            )
         self.ctx.spec.steps[invocation_id] = spec
         self.ctx.step_objects[invocation_id] = step
         self.ctx.store.update_run(self.ctx.run.id, spec=self.ctx.spec.to_dict())
@@ -286,9 +331,12 @@ class DynamicRun:
         for name, record in outcome.outputs.items():
             outputs[name] = OutputArtifact.from_record(record, self.ctx.store)
             self._producers[record.id] = invocation_id
-        return StepFuture(invocation_id, [o.name for o in spec.outputs], outputs,
-                          outcome.error if outcome.status == ExecutionStatus.FAILED
-                          else None)
+        return StepFuture(
+            invocation_id,
+            [o.name for o in spec.outputs],
+            outputs,
+            outcome.error if outcome.status == ExecutionStatus.FAILED else None,
+        )
 
 
 def _is_sequence(value: Any) -> bool:
@@ -300,30 +348,43 @@ def _single(future: StepFuture, where: str) -> OutputArtifact:
     if not isinstance(artifacts, OutputArtifact):
         raise StepInterfaceError(
             f"{where} comes from step '{future.invocation_id}', which has {len(future)} "
-            "outputs; pick one (future[0], or unpack the step call).")
+            "outputs; pick one (future[0], or unpack the step call)."
+        )
     return artifacts
 
 
-def launch_dynamic_run(pipeline: Any, run_config: RunConfig, parameters: dict[str, Any],
-                       options: dict[str, Any], defaults: PipelineDefaults) -> Any:
+def launch_dynamic_run(
+    pipeline: Any,
+    run_config: RunConfig,
+    parameters: dict[str, Any],
+    options: dict[str, Any],
+    defaults: PipelineDefaults,
+) -> Any:
     """Record a run of the dynamic pipeline and run its function; steps run as it calls
     them."""
     from stackwise.pipelines.compiler import CompiledPipeline
     from stackwise.pipelines.run_launch import launch_run
     from stackwise.utils.jsonable import is_json_value
 
-    enable_cache = next((v for v in (run_config.enable_cache,
-                                     defaults.options.get("enable_cache")) if v is not None),
-                        True)
+    enable_cache = next(
+        (
+            v
+            for v in (run_config.enable_cache, defaults.options.get("enable_cache"))
+            if v is not None
+        ),
+        True,
+    )
     spec = PipelineSpec(
         name=pipeline.name,
-        parameters={k: v for k, v in parameters.items() if is_json_value(v)}, steps={},
+        parameters={k: v for k, v in parameters.items() if is_json_value(v)},
+        steps={},
         enable_cache=bool(enable_cache),
-        extra={**defaults.options.get("extra", {}), **run_config.extra}, dynamic=True)
+        extra={**defaults.options.get("extra", {}), **run_config.extra},
+        dynamic=True,
+    )
 
     def execute(context: RunContext) -> tuple[Statuses, dict[str, BaseException]]:
         run = DynamicRun(pipeline.name, context, run_config, defaults)
         return run.execute(pipeline.entrypoint, parameters)
 
-    return launch_run(pipeline, CompiledPipeline(spec, {}), run_config, options,
-                      execute=execute)
+    return launch_run(pipeline, CompiledPipeline(spec, {}), run_config, options, execute=execute)

@@ -46,8 +46,13 @@ class BaseFuture:
 class StepFuture(BaseFuture):
     """One step run: index it (or unpack it) for its outputs' `ArtifactFuture`s."""
 
-    def __init__(self, invocation_id: str, output_names: list[str],
-                 outputs: dict[str, OutputArtifact], error: BaseException | None) -> None:
+    def __init__(
+        self,
+        invocation_id: str,
+        output_names: list[str],
+        outputs: dict[str, OutputArtifact],
+        error: BaseException | None,
+    ) -> None:
         self.invocation_id = invocation_id
         self._names = output_names
         self._outputs = outputs
@@ -74,16 +79,17 @@ class StepFuture(BaseFuture):
     def load(self, disable_cache: bool = False) -> Any:
         """The output's value (a tuple of values for several outputs)."""
         self._raise_if_failed()
-        values = tuple(self._outputs[n].load(disable_cache=disable_cache)
-                       for n in self._names)
+        values = tuple(self._outputs[n].load(disable_cache=disable_cache) for n in self._names)
         if not values:
             return None
         return values[0] if len(values) == 1 else values
 
     def get_artifact(self, key: str) -> ArtifactFuture:
         if key not in self._names:
-            raise ZenKeyError(f"Step '{self.invocation_id}' has no output '{key}'; its outputs "
-                           f"are {', '.join(self._names) or 'none'}.")
+            raise ZenKeyError(
+                f"Step '{self.invocation_id}' has no output '{key}'; its outputs "
+                f"are {', '.join(self._names) or 'none'}."
+            )
         return ArtifactFuture(self, key)
 
     def __getitem__(self, key: int | slice) -> Any:
@@ -146,8 +152,9 @@ class MapResultsFuture(BaseFuture):
         """Per output, the list of its futures across the mapped step runs."""
         if not self.futures:
             return ()
-        return tuple([f.get_artifact(name) for f in self.futures]
-                     for name in self.futures[0]._names)
+        return tuple(
+            [f.get_artifact(name) for f in self.futures] for name in self.futures[0]._names
+        )
 
     def __getitem__(self, key: int | slice) -> Any:
         return self.futures[key]

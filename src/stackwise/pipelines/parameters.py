@@ -39,10 +39,14 @@ def _skip(value: Any, annotation: Any) -> bool:
     return annotation is float and type(value) is int
 
 
-def validate_parameters(pipeline_name: str, signature: inspect.Signature,
-                        annotations: dict[str, Any], parameters: dict[str, Any],
-                        problems: ProblemCollector,
-                        skip: tuple[type, ...] = ()) -> dict[str, Any]:
+def validate_parameters(
+    pipeline_name: str,
+    signature: inspect.Signature,
+    annotations: dict[str, Any],
+    parameters: dict[str, Any],
+    problems: ProblemCollector,
+    skip: tuple[type, ...] = (),
+) -> dict[str, Any]:
     """`parameters` coerced to their annotations; each value that cannot be goes to
     `problems`. Values of `skip` types (step outputs, artifacts) are passed through."""
     checked = dict(parameters)
@@ -51,8 +55,9 @@ def validate_parameters(pipeline_name: str, signature: inspect.Signature,
             continue
         annotation = annotations.get(name, signature.parameters[name].annotation)
         default = signature.parameters[name].default
-        if _skip(value, annotation) or (value is default and default is not
-                                        inspect.Parameter.empty):
+        if _skip(value, annotation) or (
+            value is default and default is not inspect.Parameter.empty
+        ):
             continue
         from pydantic import ValidationError
 
@@ -60,10 +65,13 @@ def validate_parameters(pipeline_name: str, signature: inspect.Signature,
             checked[name] = _adapter(annotation).validate_python(value)
         except ValidationError as error:
             reason = "; ".join(e["msg"] for e in error.errors())
-            problems.add(f"Pipeline '{pipeline_name}' parameter '{name}' expects "
-                         f"{describe_type(annotation)} but was given {value!r} "
-                         f"({type(value).__name__}): {reason}.")
+            problems.add(
+                f"Pipeline '{pipeline_name}' parameter '{name}' expects "
+                f"{describe_type(annotation)} but was given {value!r} "
+                f"({type(value).__name__}): {reason}."
+            )
         except Exception as error:  # noqa: BLE001 - a type pydantic cannot check: trust it
-            logger.debug("Parameter '%s' of pipeline '%s' not checked: %s", name,
-                         pipeline_name, error)
+            logger.debug(
+                "Parameter '%s' of pipeline '%s' not checked: %s", name, pipeline_name, error
+            )
     return checked

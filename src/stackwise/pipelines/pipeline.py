@@ -51,29 +51,53 @@ if TYPE_CHECKING:
 logger = logging.getLogger("stackwise")
 
 DEFAULT_RUN_NAME = "{pipeline_name}-{date}-{time}"
-_BUILD = ("container image builds come with the remote orchestrators, which are not "
-          "available in stackwise yet; local runs need no build")
-_SNAPSHOTS = ("snapshots and run templates (runs triggered later from the server) are not "
-              "available in stackwise yet; run the pipeline, or use its run-config YAML")
-_RUN_LEVEL = ("tags", "model", "substitutions", "enable_pipeline_logs", "on_init",
-              "on_init_kwargs", "on_cleanup", "execution_mode", "environment", "secrets",
-              "settings", "enable_step_logs", "enable_artifact_metadata",
-              "enable_artifact_visualization", "enable_cache", "retry", "cache_policy")
+_BUILD = (
+    "container image builds come with the remote orchestrators, which are not "
+    "available in stackwise yet; local runs need no build"
+)
+_SNAPSHOTS = (
+    "snapshots and run templates (runs triggered later from the server) are not "
+    "available in stackwise yet; run the pipeline, or use its run-config YAML"
+)
+_RUN_LEVEL = (
+    "tags",
+    "model",
+    "substitutions",
+    "enable_pipeline_logs",
+    "on_init",
+    "on_init_kwargs",
+    "on_cleanup",
+    "execution_mode",
+    "environment",
+    "secrets",
+    "settings",
+    "enable_step_logs",
+    "enable_artifact_metadata",
+    "enable_artifact_visualization",
+    "enable_cache",
+    "retry",
+    "cache_policy",
+)
 
 
-def format_run_name(template: str, pipeline_name: str,
-                    substitutions: dict[str, str] | None = None) -> str:
+def format_run_name(
+    template: str, pipeline_name: str, substitutions: dict[str, str] | None = None
+) -> str:
     """`template` with `{date}`, `{time}`, `{pipeline_name}` and custom substitutions."""
     from stackwise.config.pipeline_configurations import date_time_substitutions
 
-    values = {**date_time_substitutions(datetime.now(timezone.utc)), **(substitutions or {}),
-              "pipeline_name": pipeline_name}
+    values = {
+        **date_time_substitutions(datetime.now(timezone.utc)),
+        **(substitutions or {}),
+        "pipeline_name": pipeline_name,
+    }
     unknown = [p for p in placeholders(template) if p not in values]
     if unknown:
         raise StepInterfaceError(
             f"run_name '{template}' uses unknown placeholder "
             f"{', '.join(repr(u) for u in unknown)}; use {{date}}, {{time}}, "
-            "{pipeline_name} or a key of substitutions={...}.")
+            "{pipeline_name} or a key of substitutions={...}."
+        )
     return template.format(**values)
 
 
@@ -101,8 +125,7 @@ class Pipeline:
 
     # -- options ---------------------------------------------------------------------
     def _apply(self, options: dict[str, Any], merge: bool) -> None:
-        merge_options(self._options, normalize_options(options, f"Pipeline '{self.name}'"),
-                      merge)
+        merge_options(self._options, normalize_options(options, f"Pipeline '{self.name}'"), merge)
         get = self._options.get
         self.on_failure, self.on_success = get("on_failure"), get("on_success")
         self.extra = get("extra") or {}
@@ -121,16 +144,25 @@ class Pipeline:
     def configure(self, merge: bool = True, **options: Any) -> Pipeline:
         """Change this pipeline's options in place (ZenML's `configure`); returns it. With
         `merge` dict options update key by key, else each given option is replaced."""
-        check_option_names(options, PIPELINE_CONFIGURE_OPTIONS,
-                           f"Pipeline '{self.name}'.configure()")
+        check_option_names(
+            options, PIPELINE_CONFIGURE_OPTIONS, f"Pipeline '{self.name}'.configure()"
+        )
         self._apply(options, merge)
         self._prepared = None
         return self
 
-    def with_options(self, run_name: str | None = None, schedule: Any = None,
-                     build: Any = None, step_configurations: Any = None, steps: Any = None,
-                     config_path: str | Path | None = None, unlisted: bool = False,
-                     prevent_build_reuse: bool = False, **kwargs: Any) -> Pipeline:
+    def with_options(
+        self,
+        run_name: str | None = None,
+        schedule: Any = None,
+        build: Any = None,
+        step_configurations: Any = None,
+        steps: Any = None,
+        config_path: str | Path | None = None,
+        unlisted: bool = False,
+        prevent_build_reuse: bool = False,
+        **kwargs: Any,
+    ) -> Pipeline:
         """A copy with some options changed: run-only ones (`run_name`, `schedule`,
         `config_path`, `steps`/`step_configurations` per invocation id) and everything
         `configure` takes."""
@@ -138,8 +170,11 @@ class Pipeline:
 
         owner = f"Pipeline '{self.name}'.with_options()"
         check_option_names(kwargs, WITH_OPTIONS, owner)
-        for option, value in (("build", build), ("unlisted", unlisted),
-                              ("prevent_build_reuse", prevent_build_reuse)):
+        for option, value in (
+            ("build", build),
+            ("unlisted", unlisted),
+            ("prevent_build_reuse", prevent_build_reuse),
+        ):
             refused = unavailable_problem(option, value, owner)
             if refused:
                 raise StepInterfaceError(refused)
@@ -159,8 +194,7 @@ class Pipeline:
 
     def copy(self) -> Pipeline:
         new = copy.copy(self)
-        new._options = copy.deepcopy({k: v for k, v in self._options.items()
-                                      if not callable(v)})
+        new._options = copy.deepcopy({k: v for k, v in self._options.items() if not callable(v)})
         new._options.update({k: v for k, v in self._options.items() if callable(v)})
         new.step_updates = dict(self.step_updates)
         new._prepared = None
@@ -172,9 +206,14 @@ class Pipeline:
         from stackwise.config.pipeline_configurations import PipelineConfigurationUpdate
 
         values: dict[str, Any] = dict.fromkeys(PipelineConfigurationUpdate.__dataclass_fields__)
-        hooks = {"on_failure": "failure_hook_source", "on_success": "success_hook_source",
-                 "on_start": "start_hook_source", "on_end": "end_hook_source",
-                 "on_init": "init_hook_source", "on_cleanup": "cleanup_hook_source"}
+        hooks = {
+            "on_failure": "failure_hook_source",
+            "on_success": "success_hook_source",
+            "on_start": "start_hook_source",
+            "on_end": "end_hook_source",
+            "on_init": "init_hook_source",
+            "on_cleanup": "cleanup_hook_source",
+        }
         for key, value in self._options.items():
             values[hooks.get(key, key)] = source_of(value) if key in hooks else value
         for key in ("settings", "extra", "environment", "substitutions"):
@@ -208,8 +247,9 @@ class Pipeline:
 
     @property
     def required_parameters(self) -> list[str]:
-        return [n for n, p in self.signature.parameters.items()
-                if p.default is inspect.Parameter.empty]
+        return [
+            n for n, p in self.signature.parameters.items() if p.default is inspect.Parameter.empty
+        ]
 
     @property
     def missing_parameters(self) -> list[str]:
@@ -234,15 +274,27 @@ class Pipeline:
     def _defaults(self) -> PipelineDefaults:
         return PipelineDefaults(options=self._options, step_updates=self.step_updates)
 
-    def _parameters(self, run_config: RunConfig, args: tuple[Any, ...],
-                    kwargs: dict[str, Any], problems: ProblemCollector) -> dict[str, Any]:
+    def _parameters(
+        self,
+        run_config: RunConfig,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        problems: ProblemCollector,
+    ) -> dict[str, Any]:
         """The call's parameters merged with configured ones, validated against the
         signature's annotations (problems collected)."""
         from stackwise.pipelines.parameters import validate_parameters
         from stackwise.steps.tracing import StepArtifact
 
-        parameters = merge_parameters(self.signature, args, kwargs, run_config, self.name,
-                                      problems, self._options.get("parameters"))
+        parameters = merge_parameters(
+            self.signature,
+            args,
+            kwargs,
+            run_config,
+            self.name,
+            problems,
+            self._options.get("parameters"),
+        )
         try:
             annotations = inspect.get_annotations(self.entrypoint, eval_str=True)
         except Exception:  # noqa: BLE001 - unresolvable forward refs: check what resolves
@@ -254,20 +306,28 @@ class Pipeline:
         )
 
         return validate_parameters(
-            self.name, self.signature, annotations, parameters, problems,
-            skip=(StepArtifact, ExternalArtifact, ArtifactVersionResponse, ArtifactVersionList))
+            self.name,
+            self.signature,
+            annotations,
+            parameters,
+            problems,
+            skip=(StepArtifact, ExternalArtifact, ArtifactVersionResponse, ArtifactVersionList),
+        )
 
-    def _compile(self, run_config: RunConfig, args: tuple[Any, ...],
-                 kwargs: dict[str, Any]) -> CompiledPipeline:
+    def _compile(
+        self, run_config: RunConfig, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> CompiledPipeline:
         if self.is_dynamic:
             raise PipelineCompilationError(
                 f"Pipeline '{self.name}' is dynamic: its steps are known only while it runs "
                 "(each runs when the pipeline function calls it), so it cannot be compiled, "
-                "planned or prepared ahead of a run. Call the pipeline to run it.")
+                "planned or prepared ahead of a run. Call the pipeline to run it."
+            )
         problems = ProblemCollector()
         parameters = self._parameters(run_config, args, kwargs, problems)
-        return compile_pipeline(self.name, self.entrypoint, parameters, run_config,
-                                self._defaults(), problems)
+        return compile_pipeline(
+            self.name, self.entrypoint, parameters, run_config, self._defaults(), problems
+        )
 
     def compile(self, *args: Any, **kwargs: Any) -> CompiledPipeline:
         """The PipelineSpec this call would run, without running anything."""
@@ -305,8 +365,10 @@ class Pipeline:
         from stackwise.steps.tracing import active_builder
 
         if active_builder() is not None:
-            raise StepInterfaceError(f"Pipeline '{self.name}' was called inside another "
-                                     "pipeline; call its steps instead.")
+            raise StepInterfaceError(
+                f"Pipeline '{self.name}' was called inside another "
+                "pipeline; call its steps instead."
+            )
         return self.run(*args, **kwargs)
 
     def run(self, *args: Any, **kwargs: Any) -> PipelineRunResponse:
@@ -318,7 +380,8 @@ class Pipeline:
                 f"Pipeline '{self.name}' was called while a worker process imported "
                 f"{importing.rpartition(':')[0]} to find step code: that file runs the "
                 "pipeline whenever it is imported. Put the call under "
-                "`if __name__ == \"__main__\":`.")
+                '`if __name__ == "__main__":`.'
+            )
         run_config = self._run_config()
         options = combine(self._options, config_layer(run_config), keys=_RUN_LEVEL)
         try:
@@ -327,10 +390,16 @@ class Pipeline:
 
                 problems = ProblemCollector()
                 parameters = self._parameters(run_config, args, kwargs, problems)
-                problems.raise_if_any(PipelineCompilationError,
-                                      f"Pipeline '{self.name}' cannot be run")
-                return launch_dynamic_run(self, run_config, parameters, options,  # type: ignore[no-any-return]
-                                          self._defaults())
+                problems.raise_if_any(
+                    PipelineCompilationError, f"Pipeline '{self.name}' cannot be run"
+                )
+                return launch_dynamic_run(
+                    self,
+                    run_config,
+                    parameters,
+                    options,  # type: ignore[no-any-return]
+                    self._defaults(),
+                )
             compiled = self._compile(run_config, args, kwargs)
             return launch_run(self, compiled, run_config, options)
         except (PipelineRunFailedError, ComponentUnreachableError) as error:
@@ -338,10 +407,17 @@ class Pipeline:
             # step's own traceback is on its step run). Chaining stays as it was.
             raise error.with_traceback(None) from error.__cause__
 
-    def replay(self, pipeline: Any = None, pipeline_run: Any = None, skip: Any = None,
-               skip_successful_steps: bool = False, input_overrides: Any = None,
-               step_input_overrides: Any = None, step_default_input_overrides: Any = None,
-               debug: bool = False) -> PipelineRunResponse:
+    def replay(
+        self,
+        pipeline: Any = None,
+        pipeline_run: Any = None,
+        skip: Any = None,
+        skip_successful_steps: bool = False,
+        input_overrides: Any = None,
+        step_input_overrides: Any = None,
+        step_default_input_overrides: Any = None,
+        debug: bool = False,
+    ) -> PipelineRunResponse:
         """Run a recorded run again: with `skip_successful_steps`, resume it (successful steps
         reused); otherwise call this pipeline with the run's parameters (`input_overrides`
         replacing some)."""
@@ -349,12 +425,17 @@ class Pipeline:
         from stackwise.stack.active_stack import active_stack
         from stackwise.store import get_store
 
-        for name, value in (("skip", skip), ("step_input_overrides", step_input_overrides),
-                            ("step_default_input_overrides", step_default_input_overrides)):
+        for name, value in (
+            ("skip", skip),
+            ("step_input_overrides", step_input_overrides),
+            ("step_default_input_overrides", step_default_input_overrides),
+        ):
             if value:
-                raise NotImplementedError(f"Pipeline.replay({name}=...) is not available in "
-                                          "stackwise yet; use skip_successful_steps=True or "
-                                          "input_overrides.")
+                raise NotImplementedError(
+                    f"Pipeline.replay({name}=...) is not available in "
+                    "stackwise yet; use skip_successful_steps=True or "
+                    "input_overrides."
+                )
         store = get_store()
         if pipeline_run is None:
             name = getattr(pipeline, "name", pipeline) or self.name
@@ -368,50 +449,61 @@ class Pipeline:
         parameters = {**record.config.get("parameters", {}), **(input_overrides or {})}
         return self(**parameters)
 
-    def add_step_invocation(self, step: Any, input_artifacts: dict[str, Any],
-                            external_artifacts: dict[str, Any],
-                            model_artifacts_or_metadata: dict[str, Any],
-                            client_lazy_loaders: dict[str, Any], parameters: dict[str, Any],
-                            default_parameters: dict[str, Any], upstream_steps: Any,
-                            custom_id: str | None = None, allow_id_suffix: bool = True) -> str:
+    def add_step_invocation(
+        self,
+        step: Any,
+        input_artifacts: dict[str, Any],
+        external_artifacts: dict[str, Any],
+        model_artifacts_or_metadata: dict[str, Any],
+        client_lazy_loaders: dict[str, Any],
+        parameters: dict[str, Any],
+        default_parameters: dict[str, Any],
+        upstream_steps: Any,
+        custom_id: str | None = None,
+        allow_id_suffix: bool = True,
+    ) -> str:
         """Record an invocation of `step` while this pipeline's function is being traced
         (what calling the step does); returns the invocation id."""
         from stackwise.steps.tracing import active_builder
 
         builder = active_builder()
         if builder is None or builder.pipeline_name != self.name:
-            raise RuntimeError(f"Pipeline '{self.name}'.add_step_invocation() works only while "
-                               "the pipeline function runs (compiling); call the step there.")
+            raise RuntimeError(
+                f"Pipeline '{self.name}'.add_step_invocation() works only while "
+                "the pipeline function runs (compiling); call the step there."
+            )
         for unsupported in (model_artifacts_or_metadata, client_lazy_loaders):
             if unsupported:
-                raise NotImplementedError("add_step_invocation: model artifacts and lazy "
-                                          "client loaders as inputs are not available yet.")
+                raise NotImplementedError(
+                    "add_step_invocation: model artifacts and lazy "
+                    "client loaders as inputs are not available yet."
+                )
         if custom_id is not None and not allow_id_suffix and custom_id in builder.invocations:
             raise StepInterfaceError(f"Step invocation id '{custom_id}' is already used.")
-        arguments = {**default_parameters, **parameters, **external_artifacts,
-                     **input_artifacts}
+        arguments = {**default_parameters, **parameters, **external_artifacts, **input_artifacts}
         before = set(builder.invocations)
         builder.add(step, (), arguments, custom_id, list(upstream_steps or []) or None)
         return next(i for i in builder.invocations if i not in before)
 
     # -- features that need later issues: refused, naming what is missing ---------------
-    def build(self, settings: Any = None, step_configurations: Any = None,
-              config_path: Any = None) -> Any:
+    def build(
+        self, settings: Any = None, step_configurations: Any = None, config_path: Any = None
+    ) -> Any:
         raise NotImplementedError(f"Pipeline '{self.name}'.build(): {_BUILD}.")
 
-    def deploy(self, deployment_name: str, timeout: Any = None, *args: Any,
-               **kwargs: Any) -> Any:
+    def deploy(self, deployment_name: str, timeout: Any = None, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(
             f"Pipeline '{self.name}'.deploy(): deploying a pipeline as a service needs the "
-            "deployer components, which are not available in stackwise yet.")
+            "deployer components, which are not available in stackwise yet."
+        )
 
-    def create_snapshot(self, name: str, description: str | None = None, replace: Any = None,
-                        tags: Any = None) -> Any:
+    def create_snapshot(
+        self, name: str, description: str | None = None, replace: Any = None, tags: Any = None
+    ) -> Any:
         raise NotImplementedError(f"Pipeline '{self.name}'.create_snapshot(): {_SNAPSHOTS}.")
 
     def create_run_template(self, name: str, **kwargs: Any) -> Any:
-        raise NotImplementedError(f"Pipeline '{self.name}'.create_run_template(): "
-                                  f"{_SNAPSHOTS}.")
+        raise NotImplementedError(f"Pipeline '{self.name}'.create_run_template(): {_SNAPSHOTS}.")
 
     @staticmethod
     def log_pipeline_snapshot_metadata(snapshot: Any, stack: Any) -> None:
@@ -426,8 +518,9 @@ def _schedule_dict(schedule: Any, owner: str) -> dict[str, Any]:
     if isinstance(schedule, dict):
         schedule = Schedule(**schedule)
     if not isinstance(schedule, Schedule):
-        raise StepInterfaceError(f"{owner}: schedule= takes a Schedule, got "
-                                 f"{type(schedule).__name__}.")
+        raise StepInterfaceError(
+            f"{owner}: schedule= takes a Schedule, got {type(schedule).__name__}."
+        )
     return schedule.model_dump(mode="json")
 
 

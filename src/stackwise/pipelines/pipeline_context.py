@@ -9,8 +9,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-_active: ContextVar[PipelineContext | None] = ContextVar("stackwise_pipeline_context",
-                                                         default=None)
+_active: ContextVar[PipelineContext | None] = ContextVar("stackwise_pipeline_context", default=None)
 
 
 class PipelineContext:
@@ -19,11 +18,14 @@ class PipelineContext:
     def __init__(self, pipeline_configuration: Any) -> None:
         config = pipeline_configuration
         if isinstance(config, Mapping):
+
             def get(key: str) -> Any:
                 return config.get(key)
         else:
+
             def get(key: str) -> Any:
                 return getattr(config, key, None)
+
         self.name: str | None = get("name")
         self.enable_cache: bool | None = get("enable_cache")
         self.enable_artifact_metadata: bool | None = get("enable_artifact_metadata")
@@ -46,10 +48,14 @@ def get_pipeline_context() -> PipelineContext:
     from stackwise.steps.step_context import current_step_context
 
     if current_step_context() is not None:
-        raise RuntimeError("get_pipeline_context() works in a pipeline function; inside a step "
-                           "use get_step_context().")
-    raise RuntimeError("get_pipeline_context() works only while a pipeline function runs (when "
-                       "the pipeline is called or compiled); no pipeline is active.")
+        raise RuntimeError(
+            "get_pipeline_context() works in a pipeline function; inside a step "
+            "use get_step_context()."
+        )
+    raise RuntimeError(
+        "get_pipeline_context() works only while a pipeline function runs (when "
+        "the pipeline is called or compiled); no pipeline is active."
+    )
 
 
 @contextmanager

@@ -35,8 +35,13 @@ if TYPE_CHECKING:
     from stackwise.store.records import ArtifactVersionRecord, RunRecord, StepRunRecord
 
 S = ExecutionStatus
-PART_LABELS = {"code": "code", "parameters": "parameters", "inputs": "inputs",
-               "outputs": "outputs/materializer", "artifact_store": "artifact store"}
+PART_LABELS = {
+    "code": "code",
+    "parameters": "parameters",
+    "inputs": "inputs",
+    "outputs": "outputs/materializer",
+    "artifact_store": "artifact store",
+}
 RUNS_TO_SEARCH = 100  # how far back the previous run of each step is looked for
 
 
@@ -109,8 +114,10 @@ def plan_compiled(compiled: CompiledPipeline, store: Store, stack: Stack) -> Pip
         if not step.enable_cache:
             plans.append(StepPlan(inv, True, "caching disabled"))
             continue
-        feeding = next((i.step for i in step.inputs.values()
-                        if i.step is not None and i.step not in outputs), None)
+        feeding = next(
+            (i.step for i in step.inputs.values() if i.step is not None and i.step not in outputs),
+            None,
+        )
         if feeding is not None:
             plans.append(StepPlan(inv, True, f"upstream '{feeding}' runs"))
             continue
@@ -125,25 +132,31 @@ def plan_compiled(compiled: CompiledPipeline, store: Store, stack: Stack) -> Pip
                 plans.append(StepPlan(inv, False, f"outputs of run '{run_name}'", key))
                 continue
             run_name = store.get_run(original.run_id).name
-            plans.append(StepPlan(inv, True, f"the cached outputs of run '{run_name}' were "
-                                             "deleted", key))
+            plans.append(
+                StepPlan(inv, True, f"the cached outputs of run '{run_name}' were deleted", key)
+            )
             continue
         parts = cache_key_parts(step, inputs, artifact_store.id)
         plans.append(StepPlan(inv, True, history.why(step, parts, inputs), key))
     return PipelinePlan(spec.name, stack.name, plans)
 
 
-def _usable(step: StepSpec, found: dict[str, ArtifactVersionRecord],
-            artifact_store: BaseArtifactStore) -> bool:
+def _usable(
+    step: StepSpec, found: dict[str, ArtifactVersionRecord], artifact_store: BaseArtifactStore
+) -> bool:
     """What the StepRunner checks before a cache hit: every output there, its files too."""
     if not {o.name for o in step.outputs} <= found.keys():
         return False
     return all(artifact_store.exists(v.uri) for v in found.values())
 
 
-def _inputs(step: StepSpec, outputs: dict[str, dict[str, ArtifactVersionRecord]],
-            compiled: CompiledPipeline, store: Store,
-            artifact_store: BaseArtifactStore) -> dict[str, Any]:
+def _inputs(
+    step: StepSpec,
+    outputs: dict[str, dict[str, ArtifactVersionRecord]],
+    compiled: CompiledPipeline,
+    store: Store,
+    artifact_store: BaseArtifactStore,
+) -> dict[str, Any]:
     """Each input as the cache key sees it: an upstream's cached output, an existing artifact
     version, or an external artifact's content hash (computed here, not saved)."""
     records: dict[str, Any] = {}
@@ -152,8 +165,9 @@ def _inputs(step: StepSpec, outputs: dict[str, dict[str, ArtifactVersionRecord]]
             records[name] = outputs[source.step][source.output]
         elif source.artifact_version_id in compiled.externals:
             external = compiled.externals[source.artifact_version_id]
-            records[name] = _ExternalInput(source.artifact_version_id,
-                                           _content_hash(external, artifact_store))
+            records[name] = _ExternalInput(
+                source.artifact_version_id, _content_hash(external, artifact_store)
+            )
         elif source.artifact_version_id is not None:
             records[name] = store.get_artifact_version(source.artifact_version_id)
     return records
@@ -165,7 +179,8 @@ def _content_hash(external: Any, artifact_store: BaseArtifactStore) -> str | Non
     materializer = external.materializer or materializer_registry.get(type(external.value))
     try:
         return materializer(uri="", artifact_store=artifact_store).compute_content_hash(
-            external.value)
+            external.value
+        )
     except Exception:  # noqa: BLE001 - no hash: the step is planned to run, like it would
         return None
 
@@ -174,8 +189,13 @@ class _History:
     """The latest completed (or cached) step run of each invocation in earlier runs of the
     pipeline, and the cache key parts it ran with."""
 
-    def __init__(self, store: Store, pipeline_name: str, invocations: set[str],
-                 artifact_store: BaseArtifactStore) -> None:
+    def __init__(
+        self,
+        store: Store,
+        pipeline_name: str,
+        invocations: set[str],
+        artifact_store: BaseArtifactStore,
+    ) -> None:
         self.store = store
         self.artifact_store = artifact_store
         self.latest: dict[str, tuple[RunRecord, StepRunRecord]] = {}
@@ -190,12 +210,16 @@ class _History:
             return
         page_size = 20
         for index in range(1, RUNS_TO_SEARCH // page_size + 1):
-            page = self.store.list_runs(filters={"pipeline_id": pipeline_id}, index=index,
-                                        size=page_size)
+            page = self.store.list_runs(
+                filters={"pipeline_id": pipeline_id}, index=index, size=page_size
+            )
             for run in page:
                 for step_run in reversed(self.store.list_step_runs(run.id)):
-                    if (step_run.name in invocations and step_run.name not in self.latest
-                            and S(step_run.status).is_successful):
+                    if (
+                        step_run.name in invocations
+                        and step_run.name not in self.latest
+                        and S(step_run.status).is_successful
+                    ):
                         self.latest[step_run.name] = (run, step_run)
                 if invocations <= self.latest.keys():
                     return
@@ -205,17 +229,23 @@ class _History:
     def why(self, step: StepSpec, parts: dict[str, str], inputs: Mapping[str, Any]) -> str:
         inv = step.invocation_id
         found = self.latest.get(inv)
-        externals = [n for n, v in inputs.items()
-                     if isinstance(v, _ExternalInput) and v.content_hash is None]
+        externals = [
+            n for n, v in inputs.items() if isinstance(v, _ExternalInput) and v.content_hash is None
+        ]
         if found is None:
             return "no earlier completed run of this step"
         run, step_run = found
         before = self._digests(run, step_run)
         if before is None:
-            return (f"its cache key differs from run '{run.name}' (that run records no parts "
-                    "to compare)")
-        changed = [self._label(name, step, step_run)
-                   for name, digest in part_digests(parts).items() if before.get(name) != digest]
+            return (
+                f"its cache key differs from run '{run.name}' (that run records no parts "
+                "to compare)"
+            )
+        changed = [
+            self._label(name, step, step_run)
+            for name, digest in part_digests(parts).items()
+            if before.get(name) != digest
+        ]
         if externals:
             changed.append(f"external input(s) {', '.join(externals)} without a content hash")
         if not changed:
@@ -228,8 +258,9 @@ class _History:
         if part == "parameters":
             old = step_run.config.get("parameters")
             if isinstance(old, dict):
-                names = sorted(n for n in {*old, *step.parameters}
-                               if old.get(n) != step.parameters.get(n))
+                names = sorted(
+                    n for n in {*old, *step.parameters} if old.get(n) != step.parameters.get(n)
+                )
                 if names:
                     return f"parameters ({', '.join(names)})"
         return PART_LABELS.get(part, part)

@@ -59,8 +59,13 @@ class ResumePlan:
         """The spec the orchestrator gets: only the steps to run, waiting only for each
         other (the reused steps' outputs are in the store before the first one starts)."""
         rerun = set(self.to_run)
-        steps = {inv: dataclasses.replace(self.spec.steps[inv], upstream=[
-            u for u in self.spec.steps[inv].upstream if u in rerun]) for inv in self.to_run}
+        steps = {
+            inv: dataclasses.replace(
+                self.spec.steps[inv],
+                upstream=[u for u in self.spec.steps[inv].upstream if u in rerun],
+            )
+            for inv in self.to_run
+        }
         return dataclasses.replace(self.spec, steps=steps)
 
 
@@ -69,11 +74,15 @@ def plan_resume(store: Store, run_name_or_id: str, stack: Stack) -> ResumePlan:
     (or StackValidationError) naming every problem. Reads only."""
     old = store.get_run(run_name_or_id)
     if S(old.status) != S.FAILED:
-        state = ("is still running (or the process running it died: it was never finished)"
-                 if S(old.status) == S.RUNNING else f"is {old.status}")
+        state = (
+            "is still running (or the process running it died: it was never finished)"
+            if S(old.status) == S.RUNNING
+            else f"is {old.status}"
+        )
         raise RunNotResumableError(
             f"Run '{old.name}' {state}: nothing to resume. Only a failed run can be resumed; "
-            f"`stackwise pipeline runs describe {old.name}` shows its steps.")
+            f"`stackwise pipeline runs describe {old.name}` shows its steps."
+        )
     spec = _static_spec(old, "resumed")
     reused: dict[str, StepRunRecord] = {}
     for step_run in store.list_step_runs(old.id):  # start order: the last attempt wins
@@ -83,43 +92,63 @@ def plan_resume(store: Store, run_name_or_id: str, stack: Stack) -> ResumePlan:
     if not to_run:
         raise RunNotResumableError(
             f"Run '{old.name}' failed, but every one of its steps succeeded: nothing to "
-            "resume. Run the pipeline again instead.")
+            "resume. Run the pipeline again instead."
+        )
 
     problems: list[str] = []
     wanted = {v[0] for r in reused.values() for v in r.outputs.values() if v}
-    fixed = {(inv, name): source.artifact_version_id for inv in to_run
-             for name, source in spec.steps[inv].inputs.items() if source.artifact_version_id}
+    fixed = {
+        (inv, name): source.artifact_version_id
+        for inv in to_run
+        for name, source in spec.steps[inv].inputs.items()
+        if source.artifact_version_id
+    }
     versions = store.get_artifact_versions(wanted | set(fixed.values()))
     for (inv, name), version_id in fixed.items():
         if version_id not in versions:
-            problems.append(f"input '{name}' of step '{inv}': artifact version {version_id} "
-                            "(saved when the run started) is not in the store")
-    reused_outputs = {inv: {out: versions[ids[0]] for out, ids in r.outputs.items() if ids}
-                      for inv, r in reused.items()}
+            problems.append(
+                f"input '{name}' of step '{inv}': artifact version {version_id} "
+                "(saved when the run started) is not in the store"
+            )
+    reused_outputs = {
+        inv: {out: versions[ids[0]] for out, ids in r.outputs.items() if ids}
+        for inv, r in reused.items()
+    }
     rerun = _corrupted_producers(spec, reused_outputs, store, stack)
     if rerun:  # they run again, and so does everything downstream of them
         for inv in rerun:
             reused.pop(inv, None)
             reused_outputs.pop(inv, None)
         to_run = [inv for inv in spec.steps if inv not in reused]
-    needed = [(f"output '{out}' of step '{inv}'", v)
-              for inv, outs in reused_outputs.items() for out, v in outs.items()]
-    needed += [(f"input '{name}' of step '{inv}'", versions[i])
-               for (inv, name), i in fixed.items() if i in versions]
+    needed = [
+        (f"output '{out}' of step '{inv}'", v)
+        for inv, outs in reused_outputs.items()
+        for out, v in outs.items()
+    ]
+    needed += [
+        (f"input '{name}' of step '{inv}'", versions[i])
+        for (inv, name), i in fixed.items()
+        if i in versions
+    ]
     problems += _missing_files(needed, store, stack)
     if problems:
         raise RunNotResumableError(
             f"Run '{old.name}' cannot be resumed: {len(problems)} artifact version(s) it needs "
-            "are gone:\n  - " + "\n  - ".join(problems)
-            + "\nRun the pipeline again instead: that creates them anew.")
+            "are gone:\n  - "
+            + "\n  - ".join(problems)
+            + "\nRun the pipeline again instead: that creates them anew."
+        )
 
     step_objects, spec = _load_steps(spec, to_run, old.name)
     return ResumePlan(old, spec, reused, reused_outputs, to_run, step_objects)
 
 
-def _corrupted_producers(spec: PipelineSpec,
-                         reused_outputs: dict[str, dict[str, ArtifactVersionRecord]],
-                         store: Store, stack: Stack) -> set[str]:
+def _corrupted_producers(
+    spec: PipelineSpec,
+    reused_outputs: dict[str, dict[str, ArtifactVersionRecord]],
+    store: Store,
+    stack: Stack,
+) -> set[str]:
     """Steps that succeeded but whose outputs are corrupted (marked so by a failed load, or a
     file's size differs from what was saved), with every step downstream of them: reusing
     them would fail the same way again, so the resume runs them."""
@@ -131,8 +160,9 @@ def _corrupted_producers(spec: PipelineSpec,
         if not outputs:
             continue
         try:  # one step's outputs share its artifact store
-            artifact_store = resolve_artifact_store(next(iter(outputs.values())), store,
-                                                    stack.artifact_store)
+            artifact_store = resolve_artifact_store(
+                next(iter(outputs.values())), store, stack.artifact_store
+            )
             found = unusable_output(outputs, artifact_store)
         except (MaterializerError, OSError):  # unreadable: _missing_files names it
             continue
@@ -140,16 +170,21 @@ def _corrupted_producers(spec: PipelineSpec,
             continue
         name, check = found
         downstream = spec.downstream_of(inv)
-        logger.warning("Step '%s' succeeded in the run, but its output '%s' is corrupted "
-                       "(%s): it runs again%s.", inv, name, "; ".join(check.problems),
-                       f", with {', '.join(sorted(downstream))} downstream of it"
-                       if downstream else "")
+        logger.warning(
+            "Step '%s' succeeded in the run, but its output '%s' is corrupted "
+            "(%s): it runs again%s.",
+            inv,
+            name,
+            "; ".join(check.problems),
+            f", with {', '.join(sorted(downstream))} downstream of it" if downstream else "",
+        )
         rerun |= {inv, *downstream}
     return rerun
 
 
-def _missing_files(needed: list[tuple[str, ArtifactVersionRecord]], store: Store,
-                   stack: Stack) -> list[str]:
+def _missing_files(
+    needed: list[tuple[str, ArtifactVersionRecord]], store: Store, stack: Stack
+) -> list[str]:
     """One line per artifact version whose files its artifact store no longer has."""
     from stackwise.materializers.artifact_io import resolve_artifact_store
 
@@ -158,7 +193,8 @@ def _missing_files(needed: list[tuple[str, ArtifactVersionRecord]], store: Store
         label = f"artifact '{version.name}' version {version.version} at {version.uri} ({role})"
         try:
             present = resolve_artifact_store(version, store, stack.artifact_store).exists(
-                version.uri)
+                version.uri
+            )
         except (MaterializerError, OSError) as error:
             missing.append(f"{label}: its artifact store cannot be read ({error})")
             continue
@@ -167,8 +203,9 @@ def _missing_files(needed: list[tuple[str, ArtifactVersionRecord]], store: Store
     return missing
 
 
-def _load_steps(spec: PipelineSpec, to_run: list[str],
-                run_name: str) -> tuple[dict[str, object], PipelineSpec]:
+def _load_steps(
+    spec: PipelineSpec, to_run: list[str], run_name: str
+) -> tuple[dict[str, object], PipelineSpec]:
     """Import each step to run by its source; refresh its code hash in the spec (the new
     run records the code that ran, so its cache keys stay honest)."""
     objects: dict[str, object] = {}
@@ -187,8 +224,10 @@ def _load_steps(spec: PipelineSpec, to_run: list[str],
     if problems:
         raise RunNotResumableError(
             f"Run '{run_name}' cannot be resumed: the code of its steps cannot be imported "
-            "here:\n  - " + "\n  - ".join(problems)
-            + "\nRun from the folder that holds the pipeline's modules (or install them).")
+            "here:\n  - "
+            + "\n  - ".join(problems)
+            + "\nRun from the folder that holds the pipeline's modules (or install them)."
+        )
     return objects, dataclasses.replace(spec, steps=steps)
 
 
@@ -199,8 +238,9 @@ def resume_name(store: Store, old_name: str, suffix: str = RESUME_SUFFIX) -> str
     if sep and tail.isdigit():
         base = head
     prefix = f"{base}{suffix}"
-    taken = {r.name for r in store.list_runs(filters={"name": f"startswith:{prefix}"},
-                                             size=1000).items}
+    taken = {
+        r.name for r in store.list_runs(filters={"name": f"startswith:{prefix}"}, size=1000).items
+    }
     number = 1
     while f"{prefix}{number}" in taken:
         number += 1
@@ -215,7 +255,8 @@ def _static_spec(run: RunRecord, what: str) -> PipelineSpec:
             f"Run '{run.name}' is a run of dynamic pipeline '{spec.name}': which steps it ran "
             f"was decided by its pipeline function while it ran, so it cannot be {what} step "
             "by step. Call the pipeline again: steps whose code and inputs are unchanged are "
-            "cached.")
+            "cached."
+        )
     return spec
 
 
@@ -232,12 +273,12 @@ def replay_run(store: Store, run_name_or_id: str, stack: Stack) -> PipelineRunRe
     spec = _static_spec(old, "replayed")
     step_objects, spec = _load_steps(spec, list(spec.steps), old.name)
     plan = ResumePlan(old, spec, {}, {}, list(spec.steps), step_objects)
-    return _execute(store, plan, stack, resume_name(store, old.name, REPLAY_SUFFIX),
-                    resumed=False)
+    return _execute(store, plan, stack, resume_name(store, old.name, REPLAY_SUFFIX), resumed=False)
 
 
-def _execute(store: Store, plan: ResumePlan, stack: Stack, name: str, *,
-             resumed: bool) -> PipelineRunResponse:
+def _execute(
+    store: Store, plan: ResumePlan, stack: Stack, name: str, *, resumed: bool
+) -> PipelineRunResponse:
     """Create the new run, record the reused steps, run the rest, finish the run."""
     from stackwise.execution.progress import run_progress
     from stackwise.pipelines.pipeline import Pipeline
@@ -245,34 +286,62 @@ def _execute(store: Store, plan: ResumePlan, stack: Stack, name: str, *,
     from stackwise.pipelines.run_launch import finish_run
     from stackwise.stack.validation import ComponentRequirement, validate_stack
 
-    requirements = [ComponentRequirement(inv, StackComponentType(t), n)
-                    for inv in plan.to_run
-                    for t, n in (("experiment_tracker", plan.spec.steps[inv].experiment_tracker),
-                                 ("step_operator", plan.spec.steps[inv].step_operator)) if n]
+    requirements = [
+        ComponentRequirement(inv, StackComponentType(t), n)
+        for inv in plan.to_run
+        for t, n in (
+            ("experiment_tracker", plan.spec.steps[inv].experiment_tracker),
+            ("step_operator", plan.spec.steps[inv].step_operator),
+        )
+        if n
+    ]
     validate_stack(stack, requirements, store)
     stack.orchestrator.validate_spec(plan.spec)
     check_reachable(plan.spec, stack, plan.to_run)  # a server that is down fails here
 
     old = plan.old
     config = {**old.config, "run_name": name, PROCESS_KEY: process_identity()}
-    run = store.create_run(pipeline=store.get_pipeline(old.pipeline_id), name=name,
-                           spec=plan.spec.to_dict(), config=config, stack_id=stack.id,
-                           resumed_from_id=old.id if resumed else None)
-    logger.debug("%s run '%s' as '%s' on stack '%s': reusing %d step(s), running %s.",
-                 "Resuming" if resumed else "Replaying", old.name, name, stack.name,
-                 len(plan.reused), ", ".join(plan.to_run))
+    run = store.create_run(
+        pipeline=store.get_pipeline(old.pipeline_id),
+        name=name,
+        spec=plan.spec.to_dict(),
+        config=config,
+        stack_id=stack.id,
+        resumed_from_id=old.id if resumed else None,
+    )
+    logger.debug(
+        "%s run '%s' as '%s' on stack '%s': reusing %d step(s), running %s.",
+        "Resuming" if resumed else "Replaying",
+        old.name,
+        name,
+        stack.name,
+        len(plan.reused),
+        ", ".join(plan.to_run),
+    )
     status = S.FAILED
     failed: list[str] = []
     errors: dict[str, BaseException] = {}
     raising = True  # until the steps ran: what finishes the run must not hide the error
     try:
-        with Heartbeat(store, run.id), run_progress(store, run, plan.spec,  # liveness.py
-                                                    reused=plan.reused):
+        with (
+            Heartbeat(store, run.id),
+            run_progress(
+                store,
+                run,
+                plan.spec,  # liveness.py
+                reused=plan.reused,
+            ),
+        ):
             for inv, step_run in plan.reused.items():
                 _record_reused(store, run, step_run, plan.reused_outputs[inv])
-            context = RunContext(store=store, stack=stack, run=run, spec=plan.runnable_spec(),
-                                 step_objects=dict(plan.step_objects),
-                                 outputs={i: dict(o) for i, o in plan.reused_outputs.items()})
+            context = RunContext(
+                store=store,
+                stack=stack,
+                run=run,
+                spec=plan.runnable_spec(),
+                step_objects=dict(plan.step_objects),
+                outputs={i: dict(o) for i, o in plan.reused_outputs.items()},
+            )
             handle = stack.orchestrator.submit(context)
             statuses = handle.wait()
             errors = handle.errors
@@ -288,12 +357,20 @@ def _execute(store: Store, plan: ResumePlan, stack: Stack, name: str, *,
     return result
 
 
-def _record_reused(store: Store, run: RunRecord, step_run: StepRunRecord,
-                   outputs: dict[str, ArtifactVersionRecord]) -> None:
+def _record_reused(
+    store: Store, run: RunRecord, step_run: StepRunRecord, outputs: dict[str, ArtifactVersionRecord]
+) -> None:
     """The old step run's result, recorded as a cached step run of the new run. It points at
     the step run that produced the outputs (the original, when it was itself cached)."""
     producer = dataclasses.replace(step_run, id=step_run.original_step_run_id or step_run.id)
     store.record_cached_step_run(
-        run_id=run.id, name=step_run.name, source=step_run.source, config=step_run.config,
-        cache_key=step_run.cache_key or "", code_hash=step_run.code_hash, original=producer,
-        inputs=step_run.inputs, outputs={n: v.id for n, v in outputs.items()})
+        run_id=run.id,
+        name=step_run.name,
+        source=step_run.source,
+        config=step_run.config,
+        cache_key=step_run.cache_key or "",
+        code_hash=step_run.code_hash,
+        original=producer,
+        inputs=step_run.inputs,
+        outputs={n: v.id for n, v in outputs.items()},
+    )

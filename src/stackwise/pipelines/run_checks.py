@@ -25,9 +25,13 @@ def check_spec_on_stack(spec: PipelineSpec, stack: Stack, store: Store) -> None:
     from stackwise.enums import StackComponentType
     from stackwise.stack.validation import ComponentRequirement, validate_stack
 
-    requirements = [ComponentRequirement(s.invocation_id, StackComponentType.EXPERIMENT_TRACKER,
-                                         s.experiment_tracker)
-                    for s in spec.steps.values() if isinstance(s.experiment_tracker, str)]
+    requirements = [
+        ComponentRequirement(
+            s.invocation_id, StackComponentType.EXPERIMENT_TRACKER, s.experiment_tracker
+        )
+        for s in spec.steps.values()
+        if isinstance(s.experiment_tracker, str)
+    ]
     validate_stack(stack, requirements, store)
     check_step_components(spec, stack)
     check_secrets(spec, store)
@@ -35,8 +39,9 @@ def check_spec_on_stack(spec: PipelineSpec, stack: Stack, store: Store) -> None:
     warn_unused_settings(spec, stack)
 
 
-def check_reachable(spec: PipelineSpec, stack: Stack,
-                    invocations: Iterable[str] | None = None) -> None:
+def check_reachable(
+    spec: PipelineSpec, stack: Stack, invocations: Iterable[str] | None = None
+) -> None:
     """Something answers for each network component the steps use (the artifact store, the
     experiment trackers they name): else raise ComponentUnreachableError, naming each, within
     seconds and before the run is recorded. `invocations`: the steps that will run (all)."""
@@ -47,8 +52,11 @@ def check_reachable(spec: PipelineSpec, stack: Stack,
     for inv in spec.steps if invocations is None else invocations:
         tracker = spec.steps[inv].experiment_tracker
         if tracker:
-            components.append(stack.component(StackComponentType.EXPERIMENT_TRACKER,
-                                              None if tracker is True else str(tracker)))
+            components.append(
+                stack.component(
+                    StackComponentType.EXPERIMENT_TRACKER, None if tracker is True else str(tracker)
+                )
+            )
     require_reachable([c for c in components if c is not None], stack.name)
 
 
@@ -62,27 +70,35 @@ def check_dynamic_orchestrator(pipeline_name: str, stack: Stack) -> None:
             f"'{orchestrator.name}' ({orchestrator.flavor}): stackwise runs the steps of a "
             "dynamic pipeline in the calling process, one after another, as the pipeline "
             "function calls them. Use a stack with the local orchestrator, or drop "
-            "dynamic=True to run the pipeline on this one.")
+            "dynamic=True to run the pipeline on this one."
+        )
 
 
 def check_step_components(spec: PipelineSpec, stack: Stack) -> None:
     """Components steps ask for without a name (`experiment_tracker=True`) exist; a step
     naming a step operator cannot run as asked: stackwise has no step-operator flavors yet,
     and running the step in-process instead would silently ignore the option."""
-    asking = {inv: s.step_operator for inv, s in spec.steps.items()
-              if s.step_operator not in (None, False)}
+    asking = {
+        inv: s.step_operator
+        for inv, s in spec.steps.items()
+        if s.step_operator not in (None, False)
+    }
     problems = ProblemCollector()
     if not stack.component_records("experiment_tracker"):
         for inv, step in spec.steps.items():
             if step.experiment_tracker is True:
-                problems.add(f"Step '{inv}' asks for the stack's experiment tracker "
-                             f"(experiment_tracker=True), but stack '{stack.name}' has none. "
-                             f"Add one: `stackwise stack update {stack.name} -e NAME`.")
+                problems.add(
+                    f"Step '{inv}' asks for the stack's experiment tracker "
+                    f"(experiment_tracker=True), but stack '{stack.name}' has none. "
+                    f"Add one: `stackwise stack update {stack.name} -e NAME`."
+                )
     for inv, operator in asking.items():
         name = "the stack's step operator" if operator is True else f"step operator '{operator}'"
-        problems.add(f"Step '{inv}' asks to run on {name} (step_operator=...), but stackwise "
-                     "has no step-operator flavors yet, so it cannot run there. Remove "
-                     "step_operator= to run the step with the orchestrator.")
+        problems.add(
+            f"Step '{inv}' asks to run on {name} (step_operator=...), but stackwise "
+            "has no step-operator flavors yet, so it cannot run there. Remove "
+            "step_operator= to run the step with the orchestrator."
+        )
     problems.raise_if_any(StackValidationError, f"Stack '{stack.name}' cannot run this pipeline")
 
 
@@ -98,9 +114,11 @@ def check_secrets(spec: PipelineSpec, store: Store) -> None:
     problems = ProblemCollector()
     for name, inv in wanted.items():
         if name not in known:
-            problems.add(f"Step '{inv}' asks for secret '{name}', which does not exist."
-                         f"{did_you_mean(name, known)} Create it: `stackwise secret create "
-                         f"{name} --KEY=VALUE`.")
+            problems.add(
+                f"Step '{inv}' asks for secret '{name}', which does not exist."
+                f"{did_you_mean(name, known)} Create it: `stackwise secret create "
+                f"{name} --KEY=VALUE`."
+            )
     problems.raise_if_any(ConfigError, f"Pipeline '{spec.name}' cannot run")
 
 
@@ -113,7 +131,8 @@ def check_schedule(pipeline_name: str, schedule: dict[str, Any] | None, stack: S
         f"Pipeline '{pipeline_name}' has a schedule, but stack '{stack.name}' cannot schedule "
         f"runs: its orchestrator '{stack.orchestrator.name}' ({stack.orchestrator.flavor}) has "
         "no scheduler, and no orchestrator flavor with one is available yet. Run the pipeline "
-        "without schedule=, from cron or another scheduler.")
+        "without schedule=, from cron or another scheduler."
+    )
 
 
 def warn_unused_settings(spec: PipelineSpec, stack: Stack) -> None:
@@ -126,18 +145,28 @@ def warn_unused_settings(spec: PipelineSpec, stack: Stack) -> None:
     for inv, step in spec.steps.items():
         for key, values in step.settings.items():
             if key == "resources" and values and not resources_ok:
-                logger.warning("Specifying step resources is not supported by orchestrator "
-                               "'%s' (%s); ignoring the resource settings of step '%s'.",
-                               stack.orchestrator.name, stack.orchestrator.flavor, inv)
+                logger.warning(
+                    "Specifying step resources is not supported by orchestrator "
+                    "'%s' (%s); ignoring the resource settings of step '%s'.",
+                    stack.orchestrator.name,
+                    stack.orchestrator.flavor,
+                    inv,
+                )
                 continue
             if key in GENERAL_SETTINGS_KEYS or key in reported:
                 continue
             component_type, sep, which = key.replace(":", ".", 1).partition(".")
             records = stack.component_records(component_type)
             by_flavor = key.count(":") == 0
-            if records and (not sep or any(
-                    (r.flavor if by_flavor else r.name) == which for r in records)):
+            if records and (
+                not sep or any((r.flavor if by_flavor else r.name) == which for r in records)
+            ):
                 continue
             reported.add(key)
-            logger.warning("settings '%s' (step '%s') apply to no component of stack '%s'; "
-                           "they are recorded but unused.", key, inv, stack.name)
+            logger.warning(
+                "settings '%s' (step '%s') apply to no component of stack '%s'; "
+                "they are recorded but unused.",
+                key,
+                inv,
+                stack.name,
+            )

@@ -19,8 +19,14 @@ StepRunConfig = StepConfigurationUpdate
 PIPELINE_KEYS = set(RUN_CONFIG_KEYS)
 STEP_KEYS = set(STEP_CONFIG_KEYS)
 
-__all__ = ["PIPELINE_KEYS", "STEP_KEYS", "RunConfig", "StepRunConfig", "load_run_config",
-           "parse_run_config"]
+__all__ = [
+    "PIPELINE_KEYS",
+    "STEP_KEYS",
+    "RunConfig",
+    "StepRunConfig",
+    "load_run_config",
+    "parse_run_config",
+]
 
 
 def parse_run_config(data: Any, source: str = "run config") -> RunConfig:

@@ -17,11 +17,13 @@ _WHAT = {
     "schedule": "cron_expression / start_time + interval_second / run_once_start_time",
     "build": "not available in stackwise yet",
     "steps": "per step invocation id: the step keys below",
-    "tags": "list of tag names", "secrets": "list of secret names",
-    "model": "name, version, ...", "retry": "max_retries, delay, backoff",
+    "tags": "list of tag names",
+    "secrets": "list of secret names",
+    "model": "name, version, ...",
+    "retry": "max_retries, delay, backoff",
     "cache_policy": "include_step_code, include_step_parameters, include_artifact_values, "
-                    "include_artifact_ids, ignored_inputs, file_dependencies, "
-                    "source_dependencies, cache_func, expires_after",
+    "include_artifact_ids, ignored_inputs, file_dependencies, "
+    "source_dependencies, cache_func, expires_after",
     "execution_mode": "continue_on_failure",
 }
 
@@ -33,8 +35,20 @@ def _describe(key: str) -> str:
         return "bool"
     if key.endswith("_hook_source"):
         return "package.module.function"
-    return "mapping" if key in ("parameters", "settings", "environment", "extra",
-                                "substitutions", "init_hook_kwargs", "outputs") else "value"
+    return (
+        "mapping"
+        if key
+        in (
+            "parameters",
+            "settings",
+            "environment",
+            "extra",
+            "substitutions",
+            "init_hook_kwargs",
+            "outputs",
+        )
+        else "value"
+    )
 
 
 def run_configuration_template(pipeline: Pipeline) -> str:
@@ -45,13 +59,15 @@ def run_configuration_template(pipeline: Pipeline) -> str:
     if params:
         lines.append("parameters:")
         for name, parameter in params.items():
-            default = ("  # required" if parameter.default is inspect.Parameter.empty
-                       else f"  # default: {parameter.default!r}")
+            default = (
+                "  # required"
+                if parameter.default is inspect.Parameter.empty
+                else f"  # default: {parameter.default!r}"
+            )
             lines.append(f"  {name}:{default}")
     invocations = list(pipeline.invocations) if pipeline.is_prepared else []
     lines.append("# steps:")
     for inv in invocations or ["<step invocation id>"]:
         lines.append(f"#   {inv}:")
-        lines.extend(f"#     {key}: {_describe(key)}" for key in STEP_CONFIG_KEYS
-                     if key != "name")
+        lines.extend(f"#     {key}: {_describe(key)}" for key in STEP_CONFIG_KEYS if key != "name")
     return "\n".join(lines) + "\n"

@@ -46,17 +46,22 @@ def _call_run_hook(hook: Any, kind: str, pipeline_name: str, **kwargs: Any) -> A
 Execute = Callable[[RunContext], tuple[dict[str, ExecutionStatus], dict[str, BaseException]]]
 
 
-def submit_to_orchestrator(context: RunContext
-                           ) -> tuple[dict[str, ExecutionStatus], dict[str, BaseException]]:
+def submit_to_orchestrator(
+    context: RunContext,
+) -> tuple[dict[str, ExecutionStatus], dict[str, BaseException]]:
     """Run every step of the compiled spec on the stack's orchestrator; wait for the end."""
     handle = context.stack.orchestrator.submit(context)
     statuses = handle.wait()
     return statuses, handle.errors
 
 
-def launch_run(pipeline: Pipeline, compiled: CompiledPipeline, run_config: RunConfig,
-               options: dict[str, Any],
-               execute: Execute = submit_to_orchestrator) -> PipelineRunResponse:
+def launch_run(
+    pipeline: Pipeline,
+    compiled: CompiledPipeline,
+    run_config: RunConfig,
+    options: dict[str, Any],
+    execute: Execute = submit_to_orchestrator,
+) -> PipelineRunResponse:
     """Check, record and run; `execute` runs the steps (a dynamic pipeline runs its
     function instead, see dynamic.py)."""
     from stackwise.config.pipeline_configurations import date_time_substitutions
@@ -80,18 +85,25 @@ def launch_run(pipeline: Pipeline, compiled: CompiledPipeline, run_config: RunCo
     check_schedule(pipeline.name, schedule, stack)
     check_reachable(spec, stack)  # a server that is down fails here, in seconds
 
-    substitutions = {**date_time_substitutions(datetime.now(timezone.utc)),
-                     **options.get("substitutions", {})}
+    substitutions = {
+        **date_time_substitutions(datetime.now(timezone.utc)),
+        **options.get("substitutions", {}),
+    }
     template = run_config.run_name or pipeline.run_name or DEFAULT_RUN_NAME
     run_name = format_run_name(template, pipeline.name, substitutions)
     tags = options.get("tags", [])
     from stackwise.config.pipeline_run_configuration import tag_names
 
     config: dict[str, Any] = {
-        "parameters": spec.parameters, "enable_cache": spec.enable_cache, "extra": spec.extra,
-        "run_name": run_name, "substitutions": substitutions,
-        "tags": tag_names(tags, f"Pipeline '{pipeline.name}'"), "model": options.get("model"),
-        "environment": options.get("environment", {}), "secrets": options.get("secrets", []),
+        "parameters": spec.parameters,
+        "enable_cache": spec.enable_cache,
+        "extra": spec.extra,
+        "run_name": run_name,
+        "substitutions": substitutions,
+        "tags": tag_names(tags, f"Pipeline '{pipeline.name}'"),
+        "model": options.get("model"),
+        "environment": options.get("environment", {}),
+        "secrets": options.get("secrets", []),
         "settings": options.get("settings", {}),
         "enable_step_logs": options.get("enable_step_logs"),
         "enable_pipeline_logs": options.get("enable_pipeline_logs"),
@@ -113,14 +125,21 @@ def launch_run(pipeline: Pipeline, compiled: CompiledPipeline, run_config: RunCo
         config["logs_uri"] = logs_uri(stack.artifact_store, new_id())
         capture = LogCapture(stack.artifact_store, config["logs_uri"])
     pipeline_record = store.get_or_create_pipeline(pipeline.name)
-    run_record = store.create_run(pipeline=pipeline_record, name=run_name, spec=spec.to_dict(),
-                                  config=config, stack_id=stack.id)
+    run_record = store.create_run(
+        pipeline=pipeline_record,
+        name=run_name,
+        spec=spec.to_dict(),
+        config=config,
+        stack_id=stack.id,
+    )
     if tags:
         store.attach_tags("pipeline_run", [run_record.id], tags)
-    progress = run_progress(store, run_record, spec,
-                            f"Running pipeline '{pipeline.name}' on stack '{stack.name}'.")
-    logger.debug("Running pipeline '%s' as run '%s' on stack '%s'.", pipeline.name, run_name,
-                 stack.name)
+    progress = run_progress(
+        store, run_record, spec, f"Running pipeline '{pipeline.name}' on stack '{stack.name}'."
+    )
+    logger.debug(
+        "Running pipeline '%s' as run '%s' on stack '%s'.", pipeline.name, run_name, stack.name
+    )
     status = ExecutionStatus.FAILED
     failed: list[str] = []
     errors: dict[str, BaseException] = {}
@@ -131,14 +150,25 @@ def launch_run(pipeline: Pipeline, compiled: CompiledPipeline, run_config: RunCo
             if capture is not None:
                 scope.enter_context(capture)
             scope.enter_context(Heartbeat(store, run_record.id))  # liveness.py
-            state = _call_run_hook(options.get("on_init"), "on_init", pipeline.name,
-                                   **options.get("on_init_kwargs", {}))
+            state = _call_run_hook(
+                options.get("on_init"),
+                "on_init",
+                pipeline.name,
+                **options.get("on_init_kwargs", {}),
+            )
             try:
                 fixed = save_external_artifacts(pipeline.name, compiled, stack, store)
-                context = RunContext(store=store, stack=stack, run=run_record, spec=spec,
-                                     step_objects=dict(compiled.steps), fixed_versions=fixed,
-                                     callables=dict(compiled.callables), pipeline_state=state,
-                                     init_done=True)
+                context = RunContext(
+                    store=store,
+                    stack=stack,
+                    run=run_record,
+                    spec=spec,
+                    step_objects=dict(compiled.steps),
+                    fixed_versions=fixed,
+                    callables=dict(compiled.callables),
+                    pipeline_state=state,
+                    init_done=True,
+                )
                 statuses, errors = execute(context)
             except BaseException:
                 _cleanup_hook_quietly(options.get("on_cleanup"), pipeline.name)
@@ -161,20 +191,29 @@ def _cleanup_hook_quietly(hook: Any, pipeline_name: str) -> None:
     try:
         _call_run_hook(hook, "on_cleanup", pipeline_name)
     except Exception:
-        logger.warning("The on_cleanup hook of pipeline '%s' raised too; the run's own error "
-                       "follows.", pipeline_name, exc_info=True)
+        logger.warning(
+            "The on_cleanup hook of pipeline '%s' raised too; the run's own error follows.",
+            pipeline_name,
+            exc_info=True,
+        )
 
 
 UNFINISHED_STEP = {
     "type": "stackwise.exceptions.StepFailedError",
     "message": "The run ended while this step was still recorded as running: its own end "
-               "could not be recorded (see the run's error and logs).",
+    "could not be recorded (see the run's error and logs).",
     "traceback": "",
 }
 
 
-def finish_run(store: Any, run_id: str, status: ExecutionStatus, tags: Sequence[Any] = (),
-               *, raising: bool = False) -> None:
+def finish_run(
+    store: Any,
+    run_id: str,
+    status: ExecutionStatus,
+    tags: Sequence[Any] = (),
+    *,
+    raising: bool = False,
+) -> None:
     """Record the end of a run: its status, its cascading tags, and, when it failed, any of
     its step runs still `running` (a step whose own end could not be recorded) as `failed`
     with it, so neither the run nor a step stays `running`. While the run's own error
@@ -187,50 +226,58 @@ def finish_run(store: Any, run_id: str, status: ExecutionStatus, tags: Sequence[
         logger.warning("Could not tag the outputs of run %s.", run_id, exc_info=True)
     try:
         if status == ExecutionStatus.FAILED and store.fail_dead_run(
-                run_id, step_exception_info=UNFINISHED_STEP):
+            run_id, step_exception_info=UNFINISHED_STEP
+        ):
             return
         store.finish_run(run_id, str(status))
     except Exception:
         if not raising:
             raise
-        logger.warning("Could not record the end of run %s as %s.", run_id, status,
-                       exc_info=True)
+        logger.warning("Could not record the end of run %s as %s.", run_id, status, exc_info=True)
 
 
 def cascade_tags(store: Any, run_id: str, tags: list[Any]) -> None:
     """Pipeline tags given as `Tag(..., cascade=True)` also go on every artifact version the
     run's steps output (cached outputs included, as ZenML)."""
-    cascading = [t for t in tags if getattr(t, "cascade", None) or
-                 (isinstance(t, dict) and t.get("cascade"))]
+    cascading = [
+        t for t in tags if getattr(t, "cascade", None) or (isinstance(t, dict) and t.get("cascade"))
+    ]
     if not cascading:
         return
-    versions = [v for step_run in store.list_step_runs(run_id)
-                for ids in step_run.outputs.values() for v in ids]
+    versions = [
+        v
+        for step_run in store.list_step_runs(run_id)
+        for ids in step_run.outputs.values()
+        for v in ids
+    ]
     if versions:
         store.attach_tags("artifact_version", list(dict.fromkeys(versions)), cascading)
 
 
-def save_external_artifacts(pipeline_name: str, compiled: CompiledPipeline, stack: Any,
-                            store: Any) -> dict[str, Any]:
+def save_external_artifacts(
+    pipeline_name: str, compiled: CompiledPipeline, stack: Any, store: Any
+) -> dict[str, Any]:
     """Save the ExternalArtifacts passed as step inputs, before any step runs."""
     fixed = {}
     for version_id, external in compiled.externals.items():
-        new = external.new_version(version_id, stack.artifact_store,
-                                   f"{pipeline_name}::external")
+        new = external.new_version(version_id, stack.artifact_store, f"{pipeline_name}::external")
         fixed[version_id] = store.create_artifact_version(new)
     return fixed
 
 
-def run_failure(run: PipelineRunResponse, failed: list[str],
-                errors: dict[str, BaseException]) -> PipelineRunFailedError:
+def run_failure(
+    run: PipelineRunResponse, failed: list[str], errors: dict[str, BaseException]
+) -> PipelineRunFailedError:
     """The error a failed run raises: one paragraph naming the run, each failed step with its
     exception's type and message and the line of the user's code it came from, and how to
     resume. The full tracebacks stay on the step runs (`exception_info`, `stackwise pipeline
     runs describe`): the step's exception is this error's `__context__` (and in `.errors`),
     with `__suppress_context__` set, so a script that does not catch the error prints this
     summary, not the chain of library frames under it; `except Exception` still catches it."""
-    lines = [f"Pipeline run '{run.name}' has failed due to failure in step(s): "
-             f"{', '.join(failed) or '(none: the run was interrupted)'}."]
+    lines = [
+        f"Pipeline run '{run.name}' has failed due to failure in step(s): "
+        f"{', '.join(failed) or '(none: the run was interrupted)'}."
+    ]
     recorded = _recorded_failures(run, failed)
     for inv in failed:
         error = errors.get(inv)
@@ -247,11 +294,17 @@ def run_failure(run: PipelineRunResponse, failed: list[str],
         frame = user_frame(text)
         if frame is not None:
             lines.append(f"    at {frame}")
-    lines.append("Fix the cause, then resume the run (steps that succeeded are reused): "
-                 f"`stackwise pipeline runs resume {run.name}`. Full traceback: "
-                 f"`stackwise pipeline runs describe {run.name} --traceback`.")
-    error = PipelineRunFailedError("\n".join(lines), run=run, failed_steps=failed,
-                                   errors={i: errors[i] for i in failed if i in errors})
+    lines.append(
+        "Fix the cause, then resume the run (steps that succeeded are reused): "
+        f"`stackwise pipeline runs resume {run.name}`. Full traceback: "
+        f"`stackwise pipeline runs describe {run.name} --traceback`."
+    )
+    error = PipelineRunFailedError(
+        "\n".join(lines),
+        run=run,
+        failed_steps=failed,
+        errors={i: errors[i] for i in failed if i in errors},
+    )
     first = next((errors[i] for i in failed if i in errors), None)
     error.__cause__ = None
     error.__context__ = first
@@ -267,8 +320,9 @@ def _shorten(message: str) -> str:
     the first indented under it."""
     text = message.strip() or "(no message)"
     if len(text) > MESSAGE_LIMIT:
-        text = text[:MESSAGE_LIMIT - 1].rstrip() + "… (cut: the full message is in `runs " \
-            "describe`)"
+        text = (
+            text[: MESSAGE_LIMIT - 1].rstrip() + "… (cut: the full message is in `runs describe`)"
+        )
     return text.replace("\n", "\n    ")
 
 
@@ -278,9 +332,8 @@ def _recorded_failures(run: PipelineRunResponse, failed: list[str]) -> dict[str,
         return {}
     try:
         steps = run.steps
-        return {inv: dict(steps[inv].record.exception_info or {})
-                for inv in failed if inv in steps}
-    except Exception:  # noqa: BLE001 - the summary must not fail for want of details
+        return {inv: dict(steps[inv].record.exception_info or {}) for inv in failed if inv in steps}
+    except Exception:  # the summary must not fail for want of details
         logger.debug("Could not read the failed steps of run %s.", run.name, exc_info=True)
         return {}
 
@@ -293,8 +346,9 @@ def _traceback_text(error: BaseException | None) -> str:
     return "".join(traceback.format_exception(type(error), error, error.__traceback__))
 
 
-_FRAME = re.compile(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+), in (?P<func>.+)$',
-                    re.MULTILINE)
+_FRAME = re.compile(
+    r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+), in (?P<func>.+)$', re.MULTILINE
+)
 
 
 def user_frame(traceback_text: str) -> str | None:
@@ -311,8 +365,7 @@ def _is_user_file(path: str) -> bool:
     if path.startswith("<"):  # <frozen ...>, <string>, <stdin>
         return False
     folder = os.path.dirname(os.path.abspath(path))
-    return not any(folder == root or folder.startswith(root + os.sep)
-                   for root in _library_roots())
+    return not any(folder == root or folder.startswith(root + os.sep) for root in _library_roots())
 
 
 @functools.lru_cache(maxsize=1)
@@ -328,6 +381,7 @@ def _library_roots() -> tuple[str, ...]:
         path = sysconfig.get_paths().get(scheme_path)
         if path:
             roots.add(os.path.abspath(path))
-    roots.update(os.path.abspath(p) for p in sys.path
-                 if p and ("site-packages" in p or "dist-packages" in p))
+    roots.update(
+        os.path.abspath(p) for p in sys.path if p and ("site-packages" in p or "dist-packages" in p)
+    )
     return tuple(sorted(roots))

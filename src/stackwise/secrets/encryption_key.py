@@ -73,8 +73,10 @@ def load_key(*, create: bool = False) -> EncryptionKey:
     when neither exists (writing a secret does, reading one never does)."""
     from_env = os.environ.get(KEY_ENV)
     if from_env:
-        return EncryptionKey(_fernet(from_env.strip().encode(), KEY_ENV),
-                             f"the key in the environment variable {KEY_ENV}")
+        return EncryptionKey(
+            _fernet(from_env.strip().encode(), KEY_ENV),
+            f"the key in the environment variable {KEY_ENV}",
+        )
     path = key_file_path()
     if not path.exists():
         if not create:

@@ -18,12 +18,16 @@ from stackwise.secrets.references import has_references
 def secret_fields(config_class: Any) -> set[str]:
     """The config fields a flavor marks as secret."""
     fields = getattr(config_class, "model_fields", {})
-    return {name for name, field in fields.items()
-            if isinstance(field.json_schema_extra, dict) and field.json_schema_extra.get("secret")}
+    return {
+        name
+        for name, field in fields.items()
+        if isinstance(field.json_schema_extra, dict) and field.json_schema_extra.get("secret")
+    }
 
 
-def plaintext_secret_warnings(config_class: Any, configuration: Mapping[str, Any], *,
-                              component: str) -> list[str]:
+def plaintext_secret_warnings(
+    config_class: Any, configuration: Mapping[str, Any], *, component: str
+) -> list[str]:
     """One message per problem: a secret field holding plain text, or a value that looks
     like a reference but is not one (it would be used as typed)."""
     messages = []
@@ -49,8 +53,9 @@ def plaintext_secret_warnings(config_class: Any, configuration: Mapping[str, Any
     return messages
 
 
-def warn_plaintext_secrets(config_class: Any, configuration: Mapping[str, Any], *,
-                           component: str, stacklevel: int = 3) -> None:
+def warn_plaintext_secrets(
+    config_class: Any, configuration: Mapping[str, Any], *, component: str, stacklevel: int = 3
+) -> None:
     """`warnings.warn(..., UserWarning)` for each problem; the default stacklevel points at
     the caller of the Client method that calls this."""
     for message in plaintext_secret_warnings(config_class, configuration, component=component):

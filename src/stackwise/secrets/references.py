@@ -65,8 +65,9 @@ def referenced_secrets(configuration: Any) -> set[str]:
     return {reference.secret for _, reference in find_references(configuration)}
 
 
-def resolve_references(configuration: Mapping[str, Any], lookup: SecretLookup, *,
-                       component: str) -> dict[str, Any]:
+def resolve_references(
+    configuration: Mapping[str, Any], lookup: SecretLookup, *, component: str
+) -> dict[str, Any]:
     """A copy of `configuration` with every reference replaced by its secret value.
 
     `component` names the owner in errors ("experiment tracker 'mlflow_tracker'"). Each secret
@@ -84,8 +85,9 @@ def resolve_references(configuration: Mapping[str, Any], lookup: SecretLookup, *
         if problem:
             problems.add(f"key '{path}' = {reference}: {problem}")
     problems.raise_if_any(
-        ConfigError, f"Cannot use {component}: its configuration references secrets that "
-                     "cannot be resolved")
+        ConfigError,
+        f"Cannot use {component}: its configuration references secrets that cannot be resolved",
+    )
 
     def substitute(match: re.Match[str]) -> str:
         values = found[match[1]]
@@ -95,16 +97,21 @@ def resolve_references(configuration: Mapping[str, Any], lookup: SecretLookup, *
     return _map_strings(dict(configuration), lambda text: REFERENCE.sub(substitute, text))
 
 
-def _problem(reference: SecretReference,
-             values: Mapping[str, str] | EntityNotFoundError) -> str | None:
+def _problem(
+    reference: SecretReference, values: Mapping[str, str] | EntityNotFoundError
+) -> str | None:
     if isinstance(values, EntityNotFoundError):
-        return (f"{values} Create it: `stackwise secret create {reference.secret} "
-                f"--{reference.key}=VALUE`.")
+        return (
+            f"{values} Create it: `stackwise secret create {reference.secret} "
+            f"--{reference.key}=VALUE`."
+        )
     if reference.key in values:
         return None
-    return (f"secret '{reference.secret}' has no key '{reference.key}'."
-            f"{did_you_mean(reference.key, values)} Its keys: {', '.join(sorted(values))}. "
-            f"Add it: `stackwise secret update {reference.secret} --{reference.key}=VALUE`.")
+    return (
+        f"secret '{reference.secret}' has no key '{reference.key}'."
+        f"{did_you_mean(reference.key, values)} Its keys: {', '.join(sorted(values))}. "
+        f"Add it: `stackwise secret update {reference.secret} --{reference.key}=VALUE`."
+    )
 
 
 def _map_strings(value: Any, change: Callable[[str], str]) -> Any:

@@ -51,8 +51,10 @@ class SecretStore:
         _check_name(name)
         checked = _checked_values(values, f"secret '{name}'")
         if not checked:
-            raise ConfigError(f"Secret '{name}' needs at least one key: "
-                              f"`stackwise secret create {name} --KEY=VALUE`.")
+            raise ConfigError(
+                f"Secret '{name}' needs at least one key: "
+                f"`stackwise secret create {name} --KEY=VALUE`."
+            )
         token = load_key(create=True).encrypt(name, checked)
         row = self.store.create_secret(name, token)
         logger.debug("Created secret '%s' with keys %s.", name, ", ".join(sorted(checked)))
@@ -70,19 +72,25 @@ class SecretStore:
         key = load_key()
         return [_info(r, key.decrypt(r["name"], r["encrypted_values"])) for r in rows]
 
-    def update(self, name: str, values: Mapping[str, str] | None = None,
-               remove_keys: Iterable[str] = ()) -> SecretInfo:
+    def update(
+        self, name: str, values: Mapping[str, str] | None = None, remove_keys: Iterable[str] = ()
+    ) -> SecretInfo:
         """Set the given keys (others keep their values) and drop `remove_keys`."""
         checked = _checked_values(values or {}, f"secret '{name}'")
-        removed = list(dict.fromkeys([remove_keys] if isinstance(remove_keys, str)
-                                     else remove_keys))
+        removed = list(
+            dict.fromkeys([remove_keys] if isinstance(remove_keys, str) else remove_keys)
+        )
         if not checked and not removed:
-            raise ConfigError(f"Nothing to change in secret '{name}': give --KEY=VALUE to set "
-                              "a key or --remove-key KEY to drop one.")
+            raise ConfigError(
+                f"Nothing to change in secret '{name}': give --KEY=VALUE to set "
+                "a key or --remove-key KEY to drop one."
+            )
         both = sorted(set(checked).intersection(removed))
         if both:
-            raise ConfigError(f"Key(s) {', '.join(both)} of secret '{name}' are both set and "
-                              "removed; give each key once.")
+            raise ConfigError(
+                f"Key(s) {', '.join(both)} of secret '{name}' are both set and "
+                "removed; give each key once."
+            )
         result: dict[str, str] = {}
 
         def change(token: str) -> str:  # runs once the row is found (an unknown name: KeyError)
@@ -92,19 +100,26 @@ class SecretStore:
                 if k not in current:
                     raise EntityNotFoundError(
                         f"Secret '{name}' has no key '{k}'.{did_you_mean(k, current)} Its keys: "
-                        f"{', '.join(sorted(current))}.")
+                        f"{', '.join(sorted(current))}."
+                    )
                 del current[k]
             current.update(checked)
             if not current:
-                raise ConfigError(f"Removing {', '.join(removed)} would leave secret '{name}' "
-                                  f"without keys; delete it instead: "
-                                  f"`stackwise secret delete {name}`.")
+                raise ConfigError(
+                    f"Removing {', '.join(removed)} would leave secret '{name}' "
+                    f"without keys; delete it instead: "
+                    f"`stackwise secret delete {name}`."
+                )
             result.update(current)
             return key.encrypt(name, current)
 
         row = self.store.update_secret(name, change)
-        logger.debug("Updated secret '%s': set %s, removed %s.", name,
-                     ", ".join(sorted(checked)) or "-", ", ".join(removed) or "-")
+        logger.debug(
+            "Updated secret '%s': set %s, removed %s.",
+            name,
+            ", ".join(sorted(checked)) or "-",
+            ", ".join(removed) or "-",
+        )
         return _info(row, result)
 
     def rename(self, name: str, new_name: str) -> SecretInfo:
@@ -129,8 +144,13 @@ class SecretStore:
 
 
 def _info(row: Mapping[str, Any], values: Mapping[str, str]) -> SecretInfo:
-    return SecretInfo(name=row["name"], keys=sorted(values), created=row["created"],
-                      updated=row["updated"], id=row["id"])
+    return SecretInfo(
+        name=row["name"],
+        keys=sorted(values),
+        created=row["created"],
+        updated=row["updated"],
+        id=row["id"],
+    )
 
 
 def _check_name(name: str) -> None:
@@ -145,15 +165,18 @@ def _checked_values(values: Mapping[str, Any], owner: str) -> dict[str, str]:
     """The values as a plain dict; every bad key or non-string value reported at once (the
     value itself never appears in the message)."""
     if not isinstance(values, Mapping):
-        raise ConfigError(f"The values of {owner} must be a mapping of key to string, got "
-                          f"{type(values).__name__}.")
+        raise ConfigError(
+            f"The values of {owner} must be a mapping of key to string, got "
+            f"{type(values).__name__}."
+        )
     problems = ProblemCollector()
     for k, v in values.items():
         if not isinstance(k, str) or not is_valid_name(k):
-            problems.add(f"key '{k}': a key is letters, digits, '_' and '-' ({NAME_PATTERN}), "
-                         "so that {{name.key}} can reference it")
+            problems.add(
+                f"key '{k}': a key is letters, digits, '_' and '-' ({NAME_PATTERN}), "
+                "so that {{name.key}} can reference it"
+            )
         elif not isinstance(v, str):
-            problems.add(f"key '{k}': values are strings, got {type(v).__name__}; "
-                         "pass str(value)")
+            problems.add(f"key '{k}': values are strings, got {type(v).__name__}; pass str(value)")
     problems.raise_if_any(ConfigError, f"Invalid values for {owner}")
     return dict(values)

@@ -42,14 +42,19 @@ def ensure_default_stack(store: Store) -> None:
         pass
     path = str(GlobalConfig().default_artifact_path)
     ids = []
-    for type_, config in ((StackComponentType.ORCHESTRATOR, {}),
-                          (StackComponentType.ARTIFACT_STORE, {"path": path})):
+    for type_, config in (
+        (StackComponentType.ORCHESTRATOR, {}),
+        (StackComponentType.ARTIFACT_STORE, {"path": path}),
+    ):
         try:
             ids.append(store.get_component(type_, DEFAULT_STACK_NAME).id)
         except EntityNotFoundError:
             try:
-                ids.append(store.create_component(name=DEFAULT_STACK_NAME, type=type_,
-                                                  flavor="local", configuration=config).id)
+                ids.append(
+                    store.create_component(
+                        name=DEFAULT_STACK_NAME, type=type_, flavor="local", configuration=config
+                    ).id
+                )
             except EntityExistsError:  # another process made it meanwhile
                 ids.append(store.get_component(type_, DEFAULT_STACK_NAME).id)
     try:

@@ -39,8 +39,11 @@ class Flavor:
         try:
             return import_object(self.implementation)  # type: ignore[no-any-return]
         except ImportError as error:
-            hint = (f' Install it: pip install "stackwise[{self.integration}]"'
-                    if self.integration else "")
+            hint = (
+                f' Install it: pip install "stackwise[{self.integration}]"'
+                if self.integration
+                else ""
+            )
             raise ConfigError(
                 f"The {self.type} flavor '{self.name}' cannot be used: {error}.{hint}"
             ) from error
@@ -74,5 +77,6 @@ class Flavor:
             raise ConfigError(
                 f"Invalid configuration for {self.type} flavor '{self.name}': "
                 + "; ".join(problems)
-                + ".\nFields of this flavor:\n  " + self.fields_doc().replace("\n", "\n  ")
+                + ".\nFields of this flavor:\n  "
+                + self.fields_doc().replace("\n", "\n  ")
             ) from None

@@ -32,8 +32,9 @@ def check_supported(type_: StackComponentType | str) -> None:
         return
     label = str(type_).replace("_", " ")
     article = "an" if label[0] in "aeiou" else "a"
-    supported = ", ".join(t.value for t in StackComponentType
-                          if t not in UNSUPPORTED_COMPONENT_TYPES)
+    supported = ", ".join(
+        t.value for t in StackComponentType if t not in UNSUPPORTED_COMPONENT_TYPES
+    )
     raise FlavorNotFoundError(
         f"stackwise does not support {label} components yet ({reason}), so {article} {label} "
         f"cannot be registered or added to a stack. Supported component types: {supported}. See "
@@ -42,19 +43,27 @@ def check_supported(type_: StackComponentType | str) -> None:
 
 
 BUILTIN_FLAVORS: list[Flavor] = [
-    Flavor(T.ORCHESTRATOR, "local",
-           "stackwise.orchestrators.local_orchestrator:LocalOrchestrator",
-           description="Runs steps one after another in this process."),
-    Flavor(T.ORCHESTRATOR, "local_parallel",
-           "stackwise.orchestrators.local_parallel_orchestrator:LocalParallelOrchestrator",
-           "stackwise.orchestrators.local_parallel_orchestrator:"
-           "LocalParallelOrchestratorConfig",
-           description="Runs independent steps at the same time, each in a worker process of "
-                       "this machine; enforces step timeouts."),
-    Flavor(T.ARTIFACT_STORE, "local",
-           "stackwise.artifact_stores.local_artifact_store:LocalArtifactStore",
-           "stackwise.artifact_stores.local_artifact_store:LocalArtifactStoreConfig",
-           description="Stores artifacts in a folder of this machine."),
+    Flavor(
+        T.ORCHESTRATOR,
+        "local",
+        "stackwise.orchestrators.local_orchestrator:LocalOrchestrator",
+        description="Runs steps one after another in this process.",
+    ),
+    Flavor(
+        T.ORCHESTRATOR,
+        "local_parallel",
+        "stackwise.orchestrators.local_parallel_orchestrator:LocalParallelOrchestrator",
+        "stackwise.orchestrators.local_parallel_orchestrator:LocalParallelOrchestratorConfig",
+        description="Runs independent steps at the same time, each in a worker process of "
+        "this machine; enforces step timeouts.",
+    ),
+    Flavor(
+        T.ARTIFACT_STORE,
+        "local",
+        "stackwise.artifact_stores.local_artifact_store:LocalArtifactStore",
+        "stackwise.artifact_stores.local_artifact_store:LocalArtifactStoreConfig",
+        description="Stores artifacts in a folder of this machine.",
+    ),
 ]
 
 
@@ -94,7 +103,10 @@ class FlavorRegistry:
             except Exception as error:  # noqa: BLE001 - one broken plugin must not break all
                 logging.getLogger("stackwise").warning(
                     "The flavors of integration '%s' (%s) cannot be loaded: %s",
-                    entry_point.name, entry_point.value, error)
+                    entry_point.name,
+                    entry_point.value,
+                    error,
+                )
                 continue
             for flavor in flavors if isinstance(flavors, (list, tuple)) else [flavors]:
                 self._flavors.setdefault((str(flavor.type), flavor.name), flavor)
@@ -113,7 +125,10 @@ class FlavorRegistry:
                 logging.getLogger("stackwise").warning(
                     "The custom flavor '%s' registered in %s cannot be imported (%s). Make it "
                     "importable (PYTHONPATH), or remove it from custom_flavors in that file.",
-                    path, config.config_path, error)
+                    path,
+                    config.config_path,
+                    error,
+                )
 
     def get(self, type: StackComponentType | str, name: str) -> Flavor:
         check_supported(type)
@@ -126,7 +141,7 @@ class FlavorRegistry:
             raise FlavorNotFoundError(
                 f"No {type} flavor named '{name}'.{did_you_mean(name, names)} "
                 f"Available: {', '.join(sorted(names)) or 'none'}. Integrations add flavors "
-                "when installed, e.g. pip install \"stackwise[mlflow]\"."
+                'when installed, e.g. pip install "stackwise[mlflow]".'
             )
         return flavor
 

@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 T = StackComponentType
 
 
-def build_component(record: ComponentRecord, *,
-                    secrets: SecretStore | None = None) -> StackComponent:
+def build_component(
+    record: ComponentRecord, *, secrets: SecretStore | None = None
+) -> StackComponent:
     """The component a stored record describes, ready to use.
 
     `{{name.key}}` secret references in its configuration are resolved here, at use, from
@@ -51,18 +52,23 @@ def build_component(record: ComponentRecord, *,
             config = flavor.validate_config(configuration)
         except ConfigError as error:  # its message quotes the values it got: mask the secrets
             message = str(error)
-            for value in sorted({v for vs in used.values() for v in vs.values() if v},
-                                key=len, reverse=True):
+            for value in sorted(
+                {v for vs in used.values() for v in vs.values() if v}, key=len, reverse=True
+            ):
                 message = message.replace(value, "****")
-            raise ConfigError(f"Cannot use {label} with its secrets resolved: {message}") \
-                from None
-    return flavor.implementation_class()(id=record.id, name=record.name, flavor=record.flavor,
-                                         config=config)
+            raise ConfigError(f"Cannot use {label} with its secrets resolved: {message}") from None
+    return flavor.implementation_class()(
+        id=record.id, name=record.name, flavor=record.flavor, config=config
+    )
 
 
 class Stack:
-    def __init__(self, record: StackRecord, components: dict[str, ComponentRecord],
-                 store: Store | None = None) -> None:
+    def __init__(
+        self,
+        record: StackRecord,
+        components: dict[str, ComponentRecord],
+        store: Store | None = None,
+    ) -> None:
         """`store` holds the secrets its components reference (default: the configured
         store)."""
         self.id = record.id
@@ -84,8 +90,9 @@ class Stack:
     def component_names(self, type: StackComponentType | str) -> list[str]:
         return [r.name for r in self.component_records(type)]
 
-    def component(self, type: StackComponentType | str,
-                  name: str | None = None) -> StackComponent | None:
+    def component(
+        self, type: StackComponentType | str, name: str | None = None
+    ) -> StackComponent | None:
         """The component of `type` (named `name` where several are allowed), or None."""
         records = self.component_records(type)
         if not records:
@@ -103,8 +110,7 @@ class Stack:
             record = matches[0]
         instance = self._instances.get(record.id)
         if instance is None:
-            instance = self._instances[record.id] = build_component(record,
-                                                                     secrets=self._secrets())
+            instance = self._instances[record.id] = build_component(record, secrets=self._secrets())
         return instance
 
     def _secrets(self) -> SecretStore | None:
@@ -125,9 +131,17 @@ class Stack:
         return out
 
     def describe(self) -> dict[str, Any]:
-        return {"name": self.name, "id": self.id, "components": {
-            t: [{"name": r.name, "flavor": r.flavor, "configuration": r.configuration}
-                for r in records] for t, records in sorted(self._records.items())}}
+        return {
+            "name": self.name,
+            "id": self.id,
+            "components": {
+                t: [
+                    {"name": r.name, "flavor": r.flavor, "configuration": r.configuration}
+                    for r in records
+                ]
+                for t, records in sorted(self._records.items())
+            },
+        }
 
     @property
     def orchestrator(self) -> Any:
@@ -143,8 +157,10 @@ class Stack:
 
     @property
     def experiment_trackers(self) -> list[Any]:
-        return [self.component(T.EXPERIMENT_TRACKER, n)
-                for n in self.component_names(T.EXPERIMENT_TRACKER)]
+        return [
+            self.component(T.EXPERIMENT_TRACKER, n)
+            for n in self.component_names(T.EXPERIMENT_TRACKER)
+        ]
 
     @property
     def model_deployer(self) -> Any:

@@ -48,8 +48,12 @@ class StackComponent:
         return f"{type(self).__name__}(name={self.name!r}, flavor={self.flavor!r})"
 
     def describe(self) -> dict[str, Any]:
-        return {"name": self.name, "type": str(self.TYPE), "flavor": self.flavor,
-                "configuration": self.config.model_dump(mode="json")}
+        return {
+            "name": self.name,
+            "type": str(self.TYPE),
+            "flavor": self.flavor,
+            "configuration": self.config.model_dump(mode="json"),
+        }
 
     def validate_in_stack(self, stack: Stack) -> list[str]:
         """What this component needs from the rest of `stack`, as problems (none: `[]`).

@@ -99,10 +99,17 @@ def dump_stack_yaml(data: dict[str, Any], stack_name: str | None = None) -> str:
     """`data` (from `stack_to_dict`) as the text of a stack file."""
     import yaml
 
-    header = (f"# Stack '{stack_name}'. Register it elsewhere with: "
-              "stackwise stack import FILE [NAME]\n" if stack_name else "")
-    body = yaml.safe_dump({"components": data["components"]}, sort_keys=False,
-                          default_flow_style=False, allow_unicode=True)
+    header = (
+        f"# Stack '{stack_name}'. Register it elsewhere with: stackwise stack import FILE [NAME]\n"
+        if stack_name
+        else ""
+    )
+    body = yaml.safe_dump(
+        {"components": data["components"]},
+        sort_keys=False,
+        default_flow_style=False,
+        allow_unicode=True,
+    )
     # Quoted, as in the seed: a bare 0.10 would read back as a number.
     return f'{header}{FORMAT_KEY}: "{data[FORMAT_KEY]}"\n\n{body}'
 
@@ -132,11 +139,13 @@ def _plaintext_secret_notes(record: ComponentRecord) -> list[str]:
     except ConfigError:
         return []
     label = f"{record.type.replace('_', ' ')} '{record.name}'"
-    return [f"The configuration of {label} holds '{key}' in plain text and the file now does "
-            "too; store it as a secret (`stackwise secret create NAME "
-            f"--{key}=...`) and reference it as {{{{NAME.{key}}}}} before sharing the file."
-            for key, value in sorted(record.configuration.items())
-            if key in secret and isinstance(value, str) and value and "{{" not in value]
+    return [
+        f"The configuration of {label} holds '{key}' in plain text and the file now does "
+        "too; store it as a secret (`stackwise secret create NAME "
+        f"--{key}=...`) and reference it as {{{{NAME.{key}}}}} before sharing the file."
+        for key, value in sorted(record.configuration.items())
+        if key in secret and isinstance(value, str) and value and "{{" not in value
+    ]
 
 
 # -- import ----------------------------------------------------------------------------------
@@ -160,8 +169,9 @@ def import_stack(store: Store, path: Path, name: str | None = None) -> ImportedS
     return import_stack_data(store, read_stack_file(path), name or path.stem, source=str(path))
 
 
-def import_stack_data(store: Store, data: Any, name: str,
-                      source: str = "the stack file") -> ImportedStack:
+def import_stack_data(
+    store: Store, data: Any, name: str, source: str = "the stack file"
+) -> ImportedStack:
     """Register the stack `data` (a parsed stack file) describes, as stack `name`.
 
     Everything is checked first: the format version, unknown component types, unknown
@@ -187,13 +197,17 @@ def import_stack_data(store: Store, data: Any, name: str,
                 f"{entry.label.capitalize()} is registered already with {difference}; import "
                 f"never changes a registered component. Rename it in {source}, or rename the "
                 f"registered one: `stackwise {entry.type.cli_name} rename {entry.name} "
-                "NEW_NAME`.")
+                "NEW_NAME`."
+            )
         existing[(entry.type, entry.name)] = record
     if _stack_exists(store, name):
-        problems.add(f"A stack named '{name}' exists already. Import under another name: "
-                     f"`stackwise stack import {source} NEW_NAME`.")
-    problems.raise_if_any(ConfigError, f"Cannot import stack '{name}' from {source}; nothing "
-                                       "was changed")
+        problems.add(
+            f"A stack named '{name}' exists already. Import under another name: "
+            f"`stackwise stack import {source} NEW_NAME`."
+        )
+    problems.raise_if_any(
+        ConfigError, f"Cannot import stack '{name}' from {source}; nothing was changed"
+    )
 
     created: list[ComponentRecord] = []
     made: list[ComponentEntry] = []
@@ -203,9 +217,12 @@ def import_stack_data(store: Store, data: Any, name: str,
         for entry in entries:
             record = existing.get((entry.type, entry.name))
             if record is None:
-                record = store.create_component(name=entry.name, type=entry.type,
-                                                flavor=entry.flavor,
-                                                configuration=entry.configuration)
+                record = store.create_component(
+                    name=entry.name,
+                    type=entry.type,
+                    flavor=entry.flavor,
+                    configuration=entry.configuration,
+                )
                 created.append(record)
                 made.append(entry)
             else:
@@ -216,7 +233,7 @@ def import_stack_data(store: Store, data: Any, name: str,
         for record in created:  # another process got there first: leave no half import
             try:
                 store.delete_component(record.id)
-            except Exception:  # noqa: S110 - the original error matters more
+            except Exception:  # noqa: BLE001, S110 - the original error matters more
                 pass
         raise
     return ImportedStack(stack, made, kept, notes)
@@ -232,43 +249,55 @@ def _check_version(data: Any, source: str) -> list[str]:
         written = str(data[FORMAT_KEY])
         major = written.split(".", 1)[0]
         if not major.isdigit():
-            raise ConfigError(f"{source}: {FORMAT_KEY} '{written}' is not a version like "
-                              f'"{__version__}".')
+            raise ConfigError(
+                f"{source}: {FORMAT_KEY} '{written}' is not a version like \"{__version__}\"."
+            )
         if int(major) > int(__version__.split(".", 1)[0]):
             raise ConfigError(
                 f"{source} was written by stackwise {written}, whose stack file format is newer "
                 f"than this stackwise ({__version__}) reads. Upgrade stackwise "
                 "(`pip install -U stackwise`), or export the stack again with a stackwise "
-                f"{__version__.split('.', 1)[0]}.x.")
+                f"{__version__.split('.', 1)[0]}.x."
+            )
         return []
     if ZENML_KEY in data:
-        return [f"{source} was written for ZenML {data[ZENML_KEY]} ({ZENML_KEY}); reading it as "
-                "a stackwise stack file (components by type, each with type, name and "
-                "configuration)."]
-    return [f"{source} has no {FORMAT_KEY} key; reading it as a stackwise {__version__} stack "
-            "file."]
+        return [
+            f"{source} was written for ZenML {data[ZENML_KEY]} ({ZENML_KEY}); reading it as "
+            "a stackwise stack file (components by type, each with type, name and "
+            "configuration)."
+        ]
+    return [
+        f"{source} has no {FORMAT_KEY} key; reading it as a stackwise {__version__} stack file."
+    ]
 
 
-def _parse_components(data: Any, source: str,
-                      problems: ProblemCollector) -> list[ComponentEntry]:
+def _parse_components(data: Any, source: str, problems: ProblemCollector) -> list[ComponentEntry]:
     """The file's components, each validated against its flavor; a problem for everything
     wrong, so one pass reports it all."""
     if data is None:
-        problems.add(f"{source} is empty: a stack file is a mapping with a 'components:' key "
-                     "(`stackwise stack export NAME` writes one to start from).")
+        problems.add(
+            f"{source} is empty: a stack file is a mapping with a 'components:' key "
+            "(`stackwise stack export NAME` writes one to start from)."
+        )
         return []
     if not isinstance(data, dict):
-        problems.add(f"{source} is not a stack file: expected a mapping with a 'components:' "
-                     f"key, found {type(data).__name__}.")
+        problems.add(
+            f"{source} is not a stack file: expected a mapping with a 'components:' "
+            f"key, found {type(data).__name__}."
+        )
         return []
     for key in data:
         if key not in TOP_LEVEL_KEYS:
-            problems.add(f"Unknown top-level key '{key}'.{did_you_mean(str(key), TOP_LEVEL_KEYS)}"
-                         f" A stack file has {', '.join(TOP_LEVEL_KEYS)}.")
+            problems.add(
+                f"Unknown top-level key '{key}'.{did_you_mean(str(key), TOP_LEVEL_KEYS)}"
+                f" A stack file has {', '.join(TOP_LEVEL_KEYS)}."
+            )
     components = data.get("components")
     if not isinstance(components, dict) or not components:
-        problems.add(f"{source} has no components: add a 'components:' mapping of component "
-                     "type to {type: FLAVOR, name: NAME, configuration: {...}}.")
+        problems.add(
+            f"{source} has no components: add a 'components:' mapping of component "
+            "type to {type: FLAVOR, name: NAME, configuration: {...}}."
+        )
         return []
     entries: list[ComponentEntry] = []
     types = [t.value for t in T if t not in UNSUPPORTED_COMPONENT_TYPES]
@@ -276,14 +305,18 @@ def _parse_components(data: Any, source: str,
         try:
             type_ = T(str(raw_type))
         except ValueError:
-            problems.add(f"components: unknown component type '{raw_type}'."
-                         f"{did_you_mean(str(raw_type), types)} Types: {', '.join(types)}.")
+            problems.add(
+                f"components: unknown component type '{raw_type}'."
+                f"{did_you_mean(str(raw_type), types)} Types: {', '.join(types)}."
+            )
             continue
         items = value if isinstance(value, list) else [value]
         if len(items) > 1 and not type_.allows_several:
-            problems.add(f"components.{type_}: a stack has at most one {type_.label}; the file "
-                         f"lists {len(items)}. Only experiment trackers and step operators may "
-                         "be several.")
+            problems.add(
+                f"components.{type_}: a stack has at most one {type_.label}; the file "
+                f"lists {len(items)}. Only experiment trackers and step operators may "
+                "be several."
+            )
         for i, item in enumerate(items):
             where = f"components.{type_}" + (f"[{i}]" if isinstance(value, list) else "")
             entry = _parse_entry(type_, item, where, problems)
@@ -291,8 +324,10 @@ def _parse_components(data: Any, source: str,
                 entries.append(entry)
     for type_ in REQUIRED:
         if type_.value not in components:
-            problems.add(f"components: a stack needs an {type_.label}; add "
-                         f"'{type_.value}: {{type: local, name: NAME}}'.")
+            problems.add(
+                f"components: a stack needs an {type_.label}; add "
+                f"'{type_.value}: {{type: local, name: NAME}}'."
+            )
     seen: set[tuple[StackComponentType, str]] = set()
     for entry in entries:
         if (entry.type, entry.name) in seen:
@@ -301,19 +336,27 @@ def _parse_components(data: Any, source: str,
     return entries
 
 
-def _parse_entry(type_: StackComponentType, item: Any, where: str,
-                 problems: ProblemCollector) -> ComponentEntry | None:
+def _parse_entry(
+    type_: StackComponentType, item: Any, where: str, problems: ProblemCollector
+) -> ComponentEntry | None:
     if not isinstance(item, dict):
-        problems.add(f"{where}: expected a mapping with type (the flavor), name and "
-                     f"configuration, found {item!r}.")
+        problems.add(
+            f"{where}: expected a mapping with type (the flavor), name and "
+            f"configuration, found {item!r}."
+        )
         return None
     ok = True
     for key in item:
         if key not in ENTRY_KEYS:
-            hint = " The flavor goes under 'type'." if key == "flavor" else \
-                did_you_mean(str(key), ENTRY_KEYS)
-            problems.add(f"{where}: unknown key '{key}'.{hint} A component has type (its "
-                         "flavor), name and configuration.")
+            hint = (
+                " The flavor goes under 'type'."
+                if key == "flavor"
+                else did_you_mean(str(key), ENTRY_KEYS)
+            )
+            problems.add(
+                f"{where}: unknown key '{key}'.{hint} A component has type (its "
+                "flavor), name and configuration."
+            )
             ok = False
     flavor, name = item.get("type"), item.get("name")
     configuration = item.get("configuration") or {}
@@ -324,8 +367,10 @@ def _parse_entry(type_: StackComponentType, item: Any, where: str,
         problems.add(f"{where}: 'name' is missing.")
         ok = False
     if not isinstance(configuration, dict):
-        problems.add(f"{where}: 'configuration' must be a mapping of keys to values, found "
-                     f"{configuration!r}.")
+        problems.add(
+            f"{where}: 'configuration' must be a mapping of keys to values, found "
+            f"{configuration!r}."
+        )
         ok = False
     if not ok:
         return None
@@ -336,8 +381,9 @@ def _parse_entry(type_: StackComponentType, item: Any, where: str,
     except ConfigError as error:
         problems.add(f"{label}: {_one_line(str(error), type_, str(flavor))}")
         return None
-    return ComponentEntry(type_, str(flavor), str(name),
-                          config.model_dump(mode="json", exclude_unset=True))
+    return ComponentEntry(
+        type_, str(flavor), str(name), config.model_dump(mode="json", exclude_unset=True)
+    )
 
 
 def _one_line(message: str, type_: StackComponentType, flavor: str) -> str:
@@ -354,13 +400,17 @@ def _difference(entry: ComponentEntry, record: ComponentRecord, source: str) -> 
     flavor = flavor_registry.get(entry.type, entry.flavor)
     registered = _full_config(flavor, record.configuration)
     wanted = _full_config(flavor, entry.configuration)
-    keys = sorted(k for k in registered.keys() | wanted.keys()
-                  if registered.get(k) != wanted.get(k))
+    keys = sorted(
+        k for k in registered.keys() | wanted.keys() if registered.get(k) != wanted.get(k)
+    )
     if not keys:
         return ""
     secret = _secret_fields(flavor)
-    shown = "; ".join(f"{k}: {_show(k, registered.get(k), secret)} registered, "
-                      f"{_show(k, wanted.get(k), secret)} in {source}" for k in keys)
+    shown = "; ".join(
+        f"{k}: {_show(k, registered.get(k), secret)} registered, "
+        f"{_show(k, wanted.get(k), secret)} in {source}"
+        for k in keys
+    )
     return f"a different configuration ({shown})"
 
 
@@ -375,8 +425,11 @@ def _full_config(flavor: Flavor, configuration: dict[str, Any]) -> dict[str, Any
 
 def _secret_fields(flavor: Flavor) -> set[str]:
     fields = flavor.config_class().model_fields
-    return {name for name, info in fields.items()
-            if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("secret")}
+    return {
+        name
+        for name, info in fields.items()
+        if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("secret")
+    }
 
 
 def _show(key: str, value: Any, secret: set[str]) -> str:
@@ -402,6 +455,8 @@ def copy_stack(store: Store, source: str, target: str) -> StackRecord:
     changing a component changes it in both)."""
     record = load_stack(store, source).record
     if _stack_exists(store, target):
-        raise EntityExistsError(f"A stack named '{target}' exists already; choose another name "
-                                f"for the copy of '{record.name}'.")
+        raise EntityExistsError(
+            f"A stack named '{target}' exists already; choose another name "
+            f"for the copy of '{record.name}'."
+        )
     return store.create_stack(target, [i for ids in record.components.values() for i in ids])

@@ -44,8 +44,9 @@ class ComponentRequirement:
     name: str
 
 
-def validate_stack(stack: Stack, requirements: Sequence[ComponentRequirement],
-                   store: Store | None = None) -> None:
+def validate_stack(
+    stack: Stack, requirements: Sequence[ComponentRequirement], store: Store | None = None
+) -> None:
     """Raise StackValidationError listing every problem `stack_problems` finds."""
     problems = ProblemCollector()
     for problem in stack_problems(stack, requirements, store):
@@ -53,19 +54,24 @@ def validate_stack(stack: Stack, requirements: Sequence[ComponentRequirement],
     problems.raise_if_any(StackValidationError, f"Stack '{stack.name}' cannot run this pipeline")
 
 
-def stack_problems(stack: Stack, requirements: Sequence[ComponentRequirement] = (),
-                   store: Store | None = None) -> list[str]:
+def stack_problems(
+    stack: Stack, requirements: Sequence[ComponentRequirement] = (), store: Store | None = None
+) -> list[str]:
     """Every problem that keeps `stack` from running steps with these `requirements`, one line
     each. `store`, when given, lets a missing component suggest a stack that has it."""
     problems: list[str] = []
     for type_ in REQUIRED:
         if not stack.component_records(type_):
-            problems.append(f"Stack '{stack.name}' has no {type_}. Add one: "
-                            f"`stackwise stack update {stack.name} --{type_.cli_name} NAME`.")
+            problems.append(
+                f"Stack '{stack.name}' has no {type_}. Add one: "
+                f"`stackwise stack update {stack.name} --{type_.cli_name} NAME`."
+            )
     built = _build_components(stack, problems)
     for type_, component in built:
-        problems.extend(f"Component '{component.name}' ({type_}): {problem}"
-                        for problem in component.validate_in_stack(stack))
+        problems.extend(
+            f"Component '{component.name}' ({type_}): {problem}"
+            for problem in component.validate_in_stack(stack)
+        )
     problems.extend(remote_orchestrator_problems(stack, built))
     problems.extend(_requirement_problems(stack, requirements, store))
     return problems
@@ -78,8 +84,9 @@ def remote_orchestrator_problems(stack: Stack, components: Sequence[Built]) -> l
     orchestrator = next((c for t, c in components if t == T.ORCHESTRATOR), None)
     if orchestrator is None or not orchestrator.config.is_remote:
         return []
-    runs_elsewhere = (f"orchestrator '{orchestrator.name}' ({orchestrator.flavor}) runs steps "
-                      "on other machines")
+    runs_elsewhere = (
+        f"orchestrator '{orchestrator.name}' ({orchestrator.flavor}) runs steps on other machines"
+    )
     problems = []
     for type_, component in components:
         if component is orchestrator or component.config.is_remote or type_ in _LOCAL_IS_FINE:
@@ -90,7 +97,8 @@ def remote_orchestrator_problems(stack: Stack, components: Sequence[Built]) -> l
                 f"({component.flavor}) keeps artifacts on this one, where those steps cannot "
                 "read or write them. Use a remote artifact store: `stackwise artifact-store "
                 "register NAME --flavor=FLAVOR --path=URI`, then `stackwise stack update "
-                f"{stack.name} -a NAME`.")
+                f"{stack.name} -a NAME`."
+            )
         else:
             problems.append(
                 f"Stack '{stack.name}': {runs_elsewhere}, but {type_.label} '{component.name}' "
@@ -98,13 +106,15 @@ def remote_orchestrator_problems(stack: Stack, components: Sequence[Built]) -> l
                 f"cannot reach it. Point it at a shared service (`stackwise {type_.cli_name} "
                 f"flavor describe {component.flavor}` lists its keys, `stackwise "
                 f"{type_.cli_name} update {component.name} --key=value` changes them) or remove "
-                f"it: `stackwise stack remove-component {stack.name} --{type_.cli_name}`.")
+                f"it: `stackwise stack remove-component {stack.name} --{type_.cli_name}`."
+            )
     if not stack.component_records(T.CONTAINER_REGISTRY):
         problems.append(
             f"Stack '{stack.name}': {runs_elsewhere} from a container image, so the stack needs "
             "a container registry to push that image to: `stackwise container-registry "
             "register NAME --flavor=FLAVOR --uri=URI`, then `stackwise stack update "
-            f"{stack.name} -c NAME`.")
+            f"{stack.name} -c NAME`."
+        )
     return problems
 
 
@@ -118,8 +128,10 @@ def _build_components(stack: Stack, problems: list[str]) -> list[Built]:
             try:
                 built.append((T(type_), stack.component(type_, record.name)))
             except StackwiseError as error:  # flavor, library, configuration or secrets
-                problems.append(f"Component '{record.name}' ({type_}): "
-                                f"{_one_line(str(error), type_, record.flavor)}")
+                problems.append(
+                    f"Component '{record.name}' ({type_}): "
+                    f"{_one_line(str(error), type_, record.flavor)}"
+                )
     return built
 
 
@@ -127,29 +139,35 @@ def _one_line(message: str, type_: str, flavor: str) -> str:
     """A multi-line error as one line: a flavor's field list becomes the command showing it."""
     if _FIELDS_DOC in message:
         head = message.split(_FIELDS_DOC, 1)[0].rstrip()
-        return (f"{head} `stackwise {type_.replace('_', '-')} flavor describe {flavor}` lists "
-                "its keys.")
+        return (
+            f"{head} `stackwise {type_.replace('_', '-')} flavor describe {flavor}` lists its keys."
+        )
     return " ".join(line.strip() for line in message.splitlines() if line.strip())
 
 
-def _requirement_problems(stack: Stack, requirements: Sequence[ComponentRequirement],
-                          store: Store | None) -> list[str]:
+def _requirement_problems(
+    stack: Stack, requirements: Sequence[ComponentRequirement], store: Store | None
+) -> list[str]:
     problems = []
     for need in requirements:
         names = stack.component_names(need.type)
         if need.name in names:
             continue
-        fix = (f"register it (`stackwise {need.type.cli_name} register {need.name} "
-               f"--flavor=...`) and add it: `stackwise stack update {stack.name} "
-               f"{FLAG.get(need.type, '--' + need.type.cli_name)} {need.name}`")
+        fix = (
+            f"register it (`stackwise {need.type.cli_name} register {need.name} "
+            f"--flavor=...`) and add it: `stackwise stack update {stack.name} "
+            f"{FLAG.get(need.type, '--' + need.type.cli_name)} {need.name}`"
+        )
         elsewhere = _stacks_with(store, need.type, need.name) if store else []
         if elsewhere:
             fix += f", or switch to a stack that has it: `stackwise stack set {elsewhere[0]}`"
         has = f" (it has: {', '.join(names)})" if names else ""
-        problems.append(f"Step '{need.step}' uses {need.type.value}='{need.name}', but the "
-                        f"active stack '{stack.name}' has no {need.type.label} named "
-                        f"'{need.name}'{has}. To fix, {fix}. `stackwise stack describe` shows "
-                        "the stack.")
+        problems.append(
+            f"Step '{need.step}' uses {need.type.value}='{need.name}', but the "
+            f"active stack '{stack.name}' has no {need.type.label} named "
+            f"'{need.name}'{has}. To fix, {fix}. `stackwise stack describe` shows "
+            "the stack."
+        )
     return problems
 
 
@@ -158,5 +176,4 @@ def _stacks_with(store: Store, type_: StackComponentType, name: str) -> list[str
         component = store.get_component(type_, name)
     except KeyError:
         return []
-    return [s.name for s in store.list_stacks()
-            if component.id in s.components.get(str(type_), [])]
+    return [s.name for s in store.list_stacks() if component.id in s.components.get(str(type_), [])]

@@ -41,16 +41,19 @@ class Unreachable:
     def describe(self) -> str:
         """`experiment tracker 'mlflow' (mlflow) at http://host:5000: [Errno 111] ...`"""
         kind = self.component.type.label
-        return (f"{kind} '{self.component.name}' ({self.component.flavor}) at {self.url}: "
-                f"{self.reason}")
+        return (
+            f"{kind} '{self.component.name}' ({self.component.flavor}) at {self.url}: {self.reason}"
+        )
 
     def advice(self) -> str:
         """One sentence for `stack verify`: what does not answer, and how to fix it."""
         kind = self.component.type.label
-        return (f"{kind[0].upper()}{kind[1:]} '{self.component.name}' gets no answer from "
-                f"{self.url}: {self.reason}. Check that the server is up and that the "
-                f"{kind} points at it: `stackwise {self.component.type.cli_name} update "
-                f"{self.component.name} ...`.")
+        return (
+            f"{kind[0].upper()}{kind[1:]} '{self.component.name}' gets no answer from "
+            f"{self.url}: {self.reason}. Check that the server is up and that the "
+            f"{kind} points at it: `stackwise {self.component.type.cli_name} update "
+            f"{self.component.name} ...`."
+        )
 
 
 def probe_timeout() -> float:
@@ -63,13 +66,16 @@ def probe_timeout() -> float:
     except ValueError:
         value = -1.0
     if not value >= 0:
-        raise ConfigError(f"{PROBE_TIMEOUT_ENV}={text!r} is not a number of seconds >= 0 "
-                          "(0 turns the reachability probe off).")
+        raise ConfigError(
+            f"{PROBE_TIMEOUT_ENV}={text!r} is not a number of seconds >= 0 "
+            "(0 turns the reachability probe off)."
+        )
     return value
 
 
-def probe_components(components: Iterable[StackComponent],
-                     timeout: float | None = None) -> list[Unreachable]:
+def probe_components(
+    components: Iterable[StackComponent], timeout: float | None = None
+) -> list[Unreachable]:
     """The components nothing answers for at their `probe_url`, probed at the same time: a
     call takes at most about `timeout` seconds (default: `probe_timeout()`)."""
     timeout = probe_timeout() if timeout is None else timeout
@@ -92,12 +98,16 @@ def probe_components(components: Iterable[StackComponent],
     from stackwise.utils.network import unreachable_reasons
 
     reasons = unreachable_reasons([url for _, url in targets], timeout)
-    return [Unreachable(component, without_credentials(url), reason)
-            for component, url in targets if (reason := reasons[url]) is not None]
+    return [
+        Unreachable(component, without_credentials(url), reason)
+        for component, url in targets
+        if (reason := reasons[url]) is not None
+    ]
 
 
-def require_reachable(components: Iterable[StackComponent], stack_name: str,
-                      timeout: float | None = None) -> None:
+def require_reachable(
+    components: Iterable[StackComponent], stack_name: str, timeout: float | None = None
+) -> None:
     """Raise ComponentUnreachableError naming every component nothing answers for, the
     address tried and why, and `stackwise stack verify`."""
     failures = probe_components(components, timeout)
@@ -108,12 +118,16 @@ def require_reachable(components: Iterable[StackComponent], stack_name: str,
     else:
         lines = "\n".join(f"  - {f.describe()}" for f in failures)
         text = f"Cannot reach {len(failures)} components of stack '{stack_name}':\n{lines}"
-    them = "the server (or point the component at one that is up)" if len(failures) == 1 \
+    them = (
+        "the server (or point the component at one that is up)"
+        if len(failures) == 1
         else "the servers (or point the components at ones that are up)"
+    )
     raise ComponentUnreachableError(
         f"{text}\nNothing was run. Start {them}, then check the stack with "
         f"`stackwise stack verify {stack_name}`.",
-        [(f.component.name, f.url, f.reason) for f in failures])
+        [(f.component.name, f.url, f.reason) for f in failures],
+    )
 
 
 def without_credentials(url: str) -> str:
@@ -181,8 +195,11 @@ def _verify_one(component: StackComponent | None) -> str | None:
         return NOT_BUILT
     try:
         component.verify()
-    except Exception as error:  # a report of every failure is the point of verifying
-        text = str(error) if isinstance(error, StackwiseError) else (
-            f"{type(error).__name__}: {error}")
+    except Exception as error:  # noqa: BLE001 - a report of every failure is the point of verifying
+        text = (
+            str(error)
+            if isinstance(error, StackwiseError)
+            else (f"{type(error).__name__}: {error}")
+        )
         return " ".join(line.strip() for line in text.splitlines() if line.strip())
     return None

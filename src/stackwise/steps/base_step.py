@@ -31,6 +31,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = ["CONFIGURE_OPTIONS", "STEP_OPTIONS", "Step", "settings_to_dict", "step"]
 
+
 def _materializer_path(value: Any, owner: str, output: str) -> str:
     from stackwise.materializers.base_materializer import BaseMaterializer
     from stackwise.materializers.materializer_registry import materializer_path
@@ -50,8 +51,9 @@ def _check_timeout(value: Any, owner: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise StepInterfaceError(f"{owner}: timeout must be a number of seconds > 0, got "
-                                 f"{value!r}.")
+        raise StepInterfaceError(
+            f"{owner}: timeout must be a number of seconds > 0, got {value!r}."
+        )
     return float(value)
 
 
@@ -67,15 +69,17 @@ class Step:
         self.signature = inspect.signature(func)
         for parameter in self.signature.parameters.values():
             if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
-                raise StepInterfaceError(f"{owner}: *args/**kwargs are not supported; name each "
-                                         "input.")
+                raise StepInterfaceError(
+                    f"{owner}: *args/**kwargs are not supported; name each input."
+                )
         try:
             hints = inspect.get_annotations(func, eval_str=True)
         except Exception:  # noqa: BLE001 - unresolvable forward refs: fall back to raw
             hints = inspect.get_annotations(func)
         self.input_annotations = {n: hints.get(n, Any) for n in self.signature.parameters}
         self.outputs: list[DeclaredOutput] = parse_outputs(
-            hints.get("return", inspect.Signature.empty))
+            hints.get("return", inspect.Signature.empty)
+        )
         self._options: dict[str, Any] = {}
         self.output_materializers: dict[str, str] = {}
         self._apply(options, merge=True)
@@ -131,9 +135,11 @@ class Step:
         if unknown:
             hint = ""
             if names == ["output"]:
-                hint = (f" An unannotated output is called 'output'; to call it "
-                        f"'{unknown[0]}', annotate the return as "
-                        f"Annotated[T, \"{unknown[0]}\"].")
+                hint = (
+                    f" An unannotated output is called 'output'; to call it "
+                    f"'{unknown[0]}', annotate the return as "
+                    f'Annotated[T, "{unknown[0]}"].'
+                )
             raise StepInterfaceError(
                 f"{owner}: output_materializers names output(s) {unknown}, but the step's "
                 f"outputs are {names or 'none'}.{hint}"
@@ -168,9 +174,12 @@ class Step:
 
         values: dict[str, Any] = {f: None for f in StepConfigurationUpdate.__dataclass_fields__}
         values.update({k: v for k, v in self._options.items() if not k.startswith("on_")})
-        for hook, key in (("on_failure", "failure_hook_source"),
-                          ("on_success", "success_hook_source"),
-                          ("on_start", "start_hook_source"), ("on_end", "end_hook_source")):
+        for hook, key in (
+            ("on_failure", "failure_hook_source"),
+            ("on_success", "success_hook_source"),
+            ("on_start", "start_hook_source"),
+            ("on_end", "end_hook_source"),
+        ):
             func = self._options.get(hook)
             values[key] = source_of(func) if func is not None else None
         for key in ("parameters", "settings", "environment", "extra", "substitutions"):
@@ -178,8 +187,9 @@ class Step:
         values["secrets"] = list(values.get("secrets") or [])
         values["retry"] = self.retry
         values["name"] = self.name
-        values["outputs"] = {n: {"materializer_source": m}
-                             for n, m in self.output_materializers.items()}
+        values["outputs"] = {
+            n: {"materializer_source": m} for n, m in self.output_materializers.items()
+        }
         values["caching_parameters"] = self.caching_parameters
         return SimpleNamespace(**values)
 
@@ -230,21 +240,30 @@ class Step:
     @property
     def entrypoint_definition(self) -> SimpleNamespace:
         """The step's inputs (signature parameters) and declared outputs."""
-        return SimpleNamespace(inputs=dict(self.signature.parameters),
-                               outputs={o.name: o for o in self.outputs})
+        return SimpleNamespace(
+            inputs=dict(self.signature.parameters), outputs={o.name: o for o in self.outputs}
+        )
 
     def __repr__(self) -> str:
         return f"<step {self.name}>"
 
     # -- calling ---------------------------------------------------------------------
-    def __call__(self, *args: Any, id: str | None = None, after: Any = None,
-                 start_after: Any = None, **kwargs: Any) -> Any:
+    def __call__(
+        self,
+        *args: Any,
+        id: str | None = None,
+        after: Any = None,
+        start_after: Any = None,
+        **kwargs: Any,
+    ) -> Any:
         builder = active_builder()
         if builder is None:
             return self.entrypoint(*args, **kwargs)
         if start_after is not None and not builder.dynamic:
-            raise StepInterfaceError(f"Step '{self.name}'(start_after=...) is only possible "
-                                     "within a dynamic pipeline; use after= to order steps.")
+            raise StepInterfaceError(
+                f"Step '{self.name}'(start_after=...) is only possible "
+                "within a dynamic pipeline; use after= to order steps."
+            )
         return builder.add(self, args, kwargs, id, after)
 
     def call_entrypoint(self, *args: Any, **kwargs: Any) -> Any:
@@ -255,42 +274,57 @@ class Step:
             raise StepInterfaceError(f"Step '{self.name}': {error}.") from None
         return self.entrypoint(*args, **kwargs)
 
-    def replay(self, pipeline: Any = None, pipeline_run: Any = None, step_run_id: Any = None,
-               invocation_id: str | None = None, input_overrides: dict[str, Any] | None = None,
-               debug: bool = False) -> Any:
+    def replay(
+        self,
+        pipeline: Any = None,
+        pipeline_run: Any = None,
+        step_run_id: Any = None,
+        invocation_id: str | None = None,
+        input_overrides: dict[str, Any] | None = None,
+        debug: bool = False,
+    ) -> Any:
         """Call the function again, here, with the parameters and inputs of a recorded step
         run (`step_run_id`, or this step in `pipeline_run` / the last run of `pipeline`);
         `input_overrides` replace some inputs. Nothing is recorded."""
         from stackwise.steps.replay import replay_step
 
-        return replay_step(self, pipeline, pipeline_run, step_run_id, invocation_id,
-                           input_overrides)
+        return replay_step(
+            self, pipeline, pipeline_run, step_run_id, invocation_id, input_overrides
+        )
 
     # -- dynamic pipelines (`@pipeline(dynamic=True)`: stackwise.pipelines.dynamic) ------
     def _dynamic_runner(self, what: str) -> Any:
         builder = active_builder()
         if builder is None or not builder.dynamic:
-            raise RuntimeError(f"{what} is only possible within a dynamic pipeline "
-                               f"(step '{self.name}'; use @pipeline(dynamic=True)).")
+            raise RuntimeError(
+                f"{what} is only possible within a dynamic pipeline "
+                f"(step '{self.name}'; use @pipeline(dynamic=True))."
+            )
         return builder
 
-    def submit(self, *args: Any, id: str | None = None, after: Any = None,
-               start_after: Any = None, **kwargs: Any) -> Any:
+    def submit(
+        self,
+        *args: Any,
+        id: str | None = None,
+        after: Any = None,
+        start_after: Any = None,
+        **kwargs: Any,
+    ) -> Any:
         """Run the step and return a `StepFuture` of its outputs, without waiting for them."""
         return self._dynamic_runner("Submitting a step").submit(self, args, kwargs, id, after)
 
-    def map(self, *args: Any, after: Any = None, start_after: Any = None,
-            **kwargs: Any) -> Any:
+    def map(self, *args: Any, after: Any = None, start_after: Any = None, **kwargs: Any) -> Any:
         """One step run per item of the sequence outputs passed in (zipped; all the same
         length); `unmapped(x)` passes x whole to every run. Returns a `MapResultsFuture`."""
         return self._dynamic_runner("Mapping over step inputs").map(
-            self, args, kwargs, after, product=False)
+            self, args, kwargs, after, product=False
+        )
 
-    def product(self, *args: Any, after: Any = None, start_after: Any = None,
-                **kwargs: Any) -> Any:
+    def product(self, *args: Any, after: Any = None, start_after: Any = None, **kwargs: Any) -> Any:
         """Like `map`, over every combination of the items of the sequence outputs."""
         return self._dynamic_runner("Mapping over step inputs").map(
-            self, args, kwargs, after, product=True)
+            self, args, kwargs, after, product=True
+        )
 
 
 @overload

@@ -38,8 +38,7 @@ _STDERR_TAIL = 20  # lines of the command's stderr quoted when it fails
 class CommandStepError(subprocess.CalledProcessError):
     """A command step's command exited with a non-zero code."""
 
-    def __init__(self, step: str, returncode: int, cmd: list[str],
-                 stderr_tail: str = "") -> None:
+    def __init__(self, step: str, returncode: int, cmd: list[str], stderr_tail: str = "") -> None:
         super().__init__(returncode, cmd, stderr=stderr_tail or None)
         self.step = step
 
@@ -47,8 +46,10 @@ class CommandStepError(subprocess.CalledProcessError):
         return (type(self), (self.step, self.returncode, self.cmd, self.stderr or ""))
 
     def __str__(self) -> str:
-        message = (f"Command step '{self.step}' failed: command {self.cmd!r} exited with code "
-                   f"{self.returncode}.")
+        message = (
+            f"Command step '{self.step}' failed: command {self.cmd!r} exited with code "
+            f"{self.returncode}."
+        )
         if self.stderr:
             message += f" Last lines of its stderr:\n{self.stderr}"
         return message
@@ -56,19 +57,25 @@ class CommandStepError(subprocess.CalledProcessError):
 
 def _function_command(func: Any, owner: str) -> list[str]:
     if not inspect.isfunction(func):
-        raise StepInterfaceError(f"{owner}: the object passed as command step function is not "
-                                 f"a function: `{func!r}`.")
+        raise StepInterfaceError(
+            f"{owner}: the object passed as command step function is not a function: `{func!r}`."
+        )
     if func.__name__ == "<lambda>":
-        raise StepInterfaceError(f"{owner}: lambdas cannot be used as command step functions; "
-                                 "define the function with `def`.")
+        raise StepInterfaceError(
+            f"{owner}: lambdas cannot be used as command step functions; "
+            "define the function with `def`."
+        )
     if inspect.signature(func).parameters:
-        raise StepInterfaceError(f"{owner}: the command step function `{func.__name__}` cannot "
-                                 "have parameters.")
+        raise StepInterfaceError(
+            f"{owner}: the command step function `{func.__name__}` cannot have parameters."
+        )
     try:
         source = textwrap.dedent(inspect.getsource(func))
     except (OSError, TypeError) as error:
-        raise StepInterfaceError(f"{owner}: the source of command step function "
-                                 f"`{func.__name__}` cannot be read ({error}).") from None
+        raise StepInterfaceError(
+            f"{owner}: the source of command step function "
+            f"`{func.__name__}` cannot be read ({error})."
+        ) from None
     return [sys.executable, "-c", f"{source}\n\n{func.__name__}()\n"]
 
 
@@ -80,10 +87,13 @@ def _check_command(command: Any, owner: str) -> list[str]:
     if isinstance(command, str):
         raise StepInterfaceError(
             f"{owner}: the command is a list of arguments, not a string: use "
-            f"{command.split()!r}, or ['sh', '-c', {command!r}] to run it through a shell.")
+            f"{command.split()!r}, or ['sh', '-c', {command!r}] to run it through a shell."
+        )
     if not isinstance(command, (list, tuple)) or not all(isinstance(a, str) for a in command):
-        raise StepInterfaceError(f"{owner}: the command of a command step is a list of strings "
-                                 f"(or a function), got {command!r}.")
+        raise StepInterfaceError(
+            f"{owner}: the command of a command step is a list of strings "
+            f"(or a function), got {command!r}."
+        )
     return list(command)
 
 
@@ -101,17 +111,24 @@ def run_command(command: Sequence[str], step_name: str) -> None:
     (and so into the step's logs). A non-zero exit raises CommandStepError."""
     cmd = list(command)
     try:
-        process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   text=True, errors="replace", bufsize=1)
+        process = subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            errors="replace",
+            bufsize=1,
+        )
     except OSError as error:
-        raise type(error)(error.errno, f"Command step '{step_name}' cannot start {cmd!r}: "
-                          f"{error.strerror}") from error
+        raise type(error)(
+            error.errno, f"Command step '{step_name}' cannot start {cmd!r}: {error.strerror}"
+        ) from error
     tail: deque[str] = deque(maxlen=_STDERR_TAIL)
     assert process.stdout is not None and process.stderr is not None
-    pumps = [threading.Thread(target=_pump, args=(process.stdout, sys.stdout, None),
-                              daemon=True),
-             threading.Thread(target=_pump, args=(process.stderr, sys.stderr, tail),
-                              daemon=True)]
+    pumps = [
+        threading.Thread(target=_pump, args=(process.stdout, sys.stdout, None), daemon=True),
+        threading.Thread(target=_pump, args=(process.stderr, sys.stderr, tail), daemon=True),
+    ]
     for pump in pumps:
         pump.start()
     try:
@@ -150,11 +167,15 @@ class CommandStep(Step):
         if cls.entrypoint is CommandStep.entrypoint:
             return
         signature = inspect.signature(cls.entrypoint)
-        if (len(signature.parameters) > 1
-                or signature.return_annotation not in (inspect.Signature.empty, None, "None")):
+        if len(signature.parameters) > 1 or signature.return_annotation not in (
+            inspect.Signature.empty,
+            None,
+            "None",
+        ):
             raise StepInterfaceError(
                 f"{owner}: a command step cannot have inputs or outputs. Do not override the "
-                "`entrypoint` method with parameters or a return annotation.")
+                "`entrypoint` method with parameters or a return annotation."
+            )
 
     def entrypoint(self) -> None:  # type: ignore[override]
         """Run the command (as the step's subprocess)."""
@@ -183,14 +204,21 @@ class CommandStep(Step):
         return f"<command step {self.name}: {self.command!r}>"
 
     # -- calling -------------------------------------------------------------------------
-    def __call__(self, *args: Any, id: str | None = None, after: Any = None,
-                 start_after: Any = None, **kwargs: Any) -> Any:
+    def __call__(
+        self,
+        *args: Any,
+        id: str | None = None,
+        after: Any = None,
+        start_after: Any = None,
+        **kwargs: Any,
+    ) -> Any:
         builder = active_builder()
         if builder is not None and not builder.dynamic:
             raise StackValidationError(
                 f"Command step `{self.name}` in a static pipeline requires a step operator, "
                 "and stackwise has no step operators yet. Use a dynamic pipeline "
-                "(@pipeline(dynamic=True)): there the step runs its command as a subprocess.")
+                "(@pipeline(dynamic=True)): there the step runs its command as a subprocess."
+            )
         return super().__call__(*args, id=id, after=after, start_after=start_after, **kwargs)
 
 

@@ -40,8 +40,14 @@ def _unpack_annotated(annotation: Any, fallback_name: str) -> DeclaredOutput:
             if isinstance(extra, ArtifactConfig):
                 name = extra.name or fallback_name
                 version = None if extra.version is None else str(extra.version)
-                return DeclaredOutput(name, base, artifact_name=extra.name, version=version,
-                                      tags=list(extra.tags or []), config=extra)
+                return DeclaredOutput(
+                    name,
+                    base,
+                    artifact_name=extra.name,
+                    version=version,
+                    tags=list(extra.tags or []),
+                    config=extra,
+                )
         return DeclaredOutput(fallback_name, base)
     return DeclaredOutput(fallback_name, annotation)
 
@@ -67,7 +73,8 @@ def parse_outputs(return_annotation: Any) -> list[DeclaredOutput]:
             from stackwise.exceptions import StepInterfaceError
 
             raise StepInterfaceError(
-                f"Output names must be unique; repeated: {sorted(duplicates)}.")
+                f"Output names must be unique; repeated: {sorted(duplicates)}."
+            )
         return outputs
     return [_unpack_annotated(return_annotation, SINGLE_OUTPUT_NAME)]
 

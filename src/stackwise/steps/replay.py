@@ -12,9 +12,14 @@ if TYPE_CHECKING:
     from stackwise.steps.base_step import Step
 
 
-def replay_step(step: Step, pipeline: Any = None, pipeline_run: Any = None,
-                step_run_id: Any = None, invocation_id: str | None = None,
-                input_overrides: dict[str, Any] | None = None) -> Any:
+def replay_step(
+    step: Step,
+    pipeline: Any = None,
+    pipeline_run: Any = None,
+    step_run_id: Any = None,
+    invocation_id: str | None = None,
+    input_overrides: dict[str, Any] | None = None,
+) -> Any:
     from stackwise.materializers.artifact_io import load_data
     from stackwise.stack.active_stack import active_stack
     from stackwise.store import get_store
@@ -28,8 +33,10 @@ def replay_step(step: Step, pipeline: Any = None, pipeline_run: Any = None,
         else:
             name = getattr(pipeline, "name", pipeline)
             if name is None:
-                raise ConfigError(f"Step '{step.name}'.replay() needs step_run_id=, "
-                                 "pipeline_run= or pipeline= to find the step run.")
+                raise ConfigError(
+                    f"Step '{step.name}'.replay() needs step_run_id=, "
+                    "pipeline_run= or pipeline= to find the step run."
+                )
             run = store.last_run(store.get_or_create_pipeline(name).id)
             if run is None:
                 raise ConfigError(f"Pipeline '{name}' has no runs to replay a step of.")

@@ -34,11 +34,20 @@ _current: ContextVar[StepContext | None] = ContextVar("stackwise_step_context", 
 class StepContext:
     """The running step: its pipeline run, step run, inputs and outputs."""
 
-    def __init__(self, *, store: Store, stack: Stack, spec: StepSpec,
-                 pipeline_run: PipelineRunResponse, step_run: StepRunResponse,
-                 output_uris: dict[str, str], output_artifact_names: dict[str, str],
-                 inputs: Mapping[str, ArtifactVersionRecord] | None = None,
-                 step: Any = None, pipeline_state: Any = None) -> None:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        stack: Stack,
+        spec: StepSpec,
+        pipeline_run: PipelineRunResponse,
+        step_run: StepRunResponse,
+        output_uris: dict[str, str],
+        output_artifact_names: dict[str, str],
+        inputs: Mapping[str, ArtifactVersionRecord] | None = None,
+        step: Any = None,
+        pipeline_state: Any = None,
+    ) -> None:
         self.store = store
         self.stack = stack
         self.spec = spec
@@ -108,10 +117,12 @@ class StepContext:
         if not self.spec.model:
             raise StepContextError(
                 f"Step '{self.step_name}' of run '{self.pipeline_run.name}' has no model: give "
-                "one with @step(model=Model(...)) or @pipeline(model=Model(...)).")
+                "one with @step(model=Model(...)) or @pipeline(model=Model(...))."
+            )
         raise StepContextError(
             "The Model Control Plane (get_step_context().model) is not part of stackwise yet; "
-            f"step '{self.step_name}' declares model {self.spec.model}.")
+            f"step '{self.step_name}' declares model {self.spec.model}."
+        )
 
     @property
     def inputs(self) -> dict[str, ArtifactVersionList]:
@@ -122,8 +133,13 @@ class StepContext:
         found = {}
         for name, record in self._input_records.items():
             source = self.spec.inputs.get(name)
-            kind = ("step_output" if source is None or source.step is not None
-                    else "external" if record.save_type == "external" else "manual")
+            kind = (
+                "step_output"
+                if source is None or source.step is not None
+                else "external"
+                if record.save_type == "external"
+                else "manual"
+            )
             response = StepRunInputResponse.from_record(record, self.store)
             response.__dict__["input_type"] = kind
             found[name] = ArtifactVersionList([response])
@@ -134,16 +150,19 @@ class StepContext:
         names = list(self._output_uris)
         if output_name is None:
             if len(names) != 1:
-                reason = (f"it has several outputs ({', '.join(names)}); pass output_name="
-                          if names else "it has no outputs")
-                raise StepContextError(f"Step '{self.step_name}' has no single output: "
-                                       f"{reason}.")
+                reason = (
+                    f"it has several outputs ({', '.join(names)}); pass output_name="
+                    if names
+                    else "it has no outputs"
+                )
+                raise StepContextError(f"Step '{self.step_name}' has no single output: {reason}.")
             return names[0]
         if output_name in self._output_uris:
             return output_name
         raise StepContextError(
             f"Step '{self.step_name}' has no output '{output_name}'; its outputs are: "
-            f"{', '.join(names) or 'none'}.")
+            f"{', '.join(names) or 'none'}."
+        )
 
     def output_for_artifact(self, artifact_name: str) -> str | None:
         """The output saved as artifact `artifact_name` (or named so), if this step has one."""
@@ -161,23 +180,30 @@ class StepContext:
         if artifact_name is not None:
             found = self.output_for_artifact(artifact_name)
             if found is None:
-                raise ConfigError(f"Step '{self.step_name}' has no output '{artifact_name}'; "
-                                 f"its outputs are: {', '.join(names) or 'none'}.")
+                raise ConfigError(
+                    f"Step '{self.step_name}' has no output '{artifact_name}'; "
+                    f"its outputs are: {', '.join(names) or 'none'}."
+                )
             return found
         if not names:
             raise ConfigError(f"Step '{self.step_name}' has no outputs to infer.")
         if len(names) > 1:
-            raise ConfigError(f"Step '{self.step_name}' has several outputs ({', '.join(names)})"
-                             "; with infer_artifact=True also give artifact_name=.")
+            raise ConfigError(
+                f"Step '{self.step_name}' has several outputs ({', '.join(names)})"
+                "; with infer_artifact=True also give artifact_name=."
+            )
         return names[0]
 
     def get_output_artifact_uri(self, output_name: str | None = None) -> str:
         """Where the output will be saved (the folder its materializer writes into)."""
         return self._output_uris[self._output_name(output_name)]
 
-    def get_output_materializer(self, output_name: str | None = None,
-                                custom_materializer_class: type[BaseMaterializer] | None = None,
-                                data_type: type[Any] | None = None) -> BaseMaterializer:
+    def get_output_materializer(
+        self,
+        output_name: str | None = None,
+        custom_materializer_class: type[BaseMaterializer] | None = None,
+        data_type: type[Any] | None = None,
+    ) -> BaseMaterializer:
         """A materializer for the output, writing into its URI: `custom_materializer_class`,
         else the step's choice for the output, else the registry's for `data_type` (by
         default the output's annotation)."""
@@ -194,14 +220,15 @@ class StepContext:
             if chosen:
                 materializer_class = import_materializer(chosen)
             else:
-                wanted = data_type if data_type is not None \
+                wanted = (
+                    data_type
+                    if data_type is not None
                     else import_type(self.spec.output(name).data_type)
+                )
                 materializer_class = materializer_registry.get(wanted)
-        return materializer_class(self._output_uris[name],
-                                  artifact_store=self.stack.artifact_store)
+        return materializer_class(self._output_uris[name], artifact_store=self.stack.artifact_store)
 
-    def add_output_metadata(self, metadata: dict[str, Any],
-                            output_name: str | None = None) -> None:
+    def add_output_metadata(self, metadata: dict[str, Any], output_name: str | None = None) -> None:
         """Metadata for an output, recorded with it when the step finishes."""
         from stackwise.utils.jsonable import to_jsonable
 
@@ -234,8 +261,9 @@ class StepContext:
             tags = [tags]
         name = self._output_name(output_name)
         drop = {_tag_name(t) for t in tags}
-        self.output_tags[name] = [t for t in self.output_tags.get(name, [])
-                                  if _tag_name(t) not in drop]
+        self.output_tags[name] = [
+            t for t in self.output_tags.get(name, []) if _tag_name(t) not in drop
+        ]
 
     def finish_output(self, output_name: str, new: NewArtifactVersion) -> NewArtifactVersion:
         """The output as it is registered: with its tags, `ArtifactConfig(artifact_type=)`, and

@@ -16,26 +16,54 @@ from stackwise.config.step_configurations import settings_key_problem
 from stackwise.exceptions import StepInterfaceError, did_you_mean
 
 STEP_OPTIONS = (
-    "name", "step_type", "enable_cache", "enable_artifact_metadata",
-    "enable_artifact_visualization", "enable_step_logs", "experiment_tracker", "step_operator",
-    "output_materializers", "environment", "secrets", "settings", "extra", "on_failure",
-    "on_success", "on_start", "on_end", "model", "retry", "substitutions", "cache_policy",
-    "runtime", "heartbeat_healthy_threshold", "group", "timeout",
+    "name",
+    "step_type",
+    "enable_cache",
+    "enable_artifact_metadata",
+    "enable_artifact_visualization",
+    "enable_step_logs",
+    "experiment_tracker",
+    "step_operator",
+    "output_materializers",
+    "environment",
+    "secrets",
+    "settings",
+    "extra",
+    "on_failure",
+    "on_success",
+    "on_start",
+    "on_end",
+    "model",
+    "retry",
+    "substitutions",
+    "cache_policy",
+    "runtime",
+    "heartbeat_healthy_threshold",
+    "group",
+    "timeout",
 )
-CONFIGURE_OPTIONS = (*(o for o in STEP_OPTIONS if o not in ("name", "step_type")),
-                     "parameters", "merge")
+CONFIGURE_OPTIONS = (
+    *(o for o in STEP_OPTIONS if o not in ("name", "step_type")),
+    "parameters",
+    "merge",
+)
 HOOK_OPTIONS = ("on_failure", "on_success", "on_start", "on_end")
 MERGED_DICTS = ("settings", "extra", "environment", "parameters", "substitutions")
-_BOOLS = ("enable_cache", "enable_artifact_metadata", "enable_artifact_visualization",
-          "enable_step_logs")
+_BOOLS = (
+    "enable_cache",
+    "enable_artifact_metadata",
+    "enable_artifact_visualization",
+    "enable_step_logs",
+)
 
 
 def check_option_names(given: Mapping[str, Any], allowed: tuple[str, ...], owner: str) -> None:
     unknown = [k for k in given if k not in allowed]
     if unknown:
         hints = "".join(did_you_mean(k, allowed) for k in unknown)
-        raise StepInterfaceError(f"{owner} got unknown option(s) {unknown}.{hints} Options are "
-                                 f"{', '.join(allowed)}.")
+        raise StepInterfaceError(
+            f"{owner} got unknown option(s) {unknown}.{hints} Options are {', '.join(allowed)}."
+        )
 
 
 def settings_to_dict(settings: Mapping[str, Any] | None, owner: str) -> dict[str, Any]:
@@ -66,16 +94,20 @@ def _hook(value: Any, owner: str, option: str) -> Callable[..., Any] | None:
         try:
             return load_source(hook_source(value))  # type: ignore[no-any-return]
         except (ImportError, AttributeError, ValueError) as error:
-            raise StepInterfaceError(f"{owner}: {option}='{value}' cannot be loaded: {error}."
-                                     ) from None
-    raise StepInterfaceError(f"{owner}: {option} must be a function (or its source "
-                             f"'module.function'), got {type(value).__name__}.")
+            raise StepInterfaceError(
+                f"{owner}: {option}='{value}' cannot be loaded: {error}."
+            ) from None
+    raise StepInterfaceError(
+        f"{owner}: {option} must be a function (or its source "
+        f"'module.function'), got {type(value).__name__}."
+    )
 
 
 def _str_dict(value: Any, owner: str, option: str) -> dict[str, str]:
     if not isinstance(value, Mapping):
-        raise StepInterfaceError(f"{owner}: {option} must be a dict of names to values, got "
-                                 f"{type(value).__name__}.")
+        raise StepInterfaceError(
+            f"{owner}: {option} must be a dict of names to values, got {type(value).__name__}."
+        )
     return {str(k): str(v) for k, v in value.items()}
 
 
@@ -96,19 +128,23 @@ def normalize_option(option: str, value: Any, owner: str) -> Any:
         return _str_dict(value, owner, option)
     if option in ("extra", "parameters", "on_init_kwargs"):
         if not isinstance(value, Mapping):
-            raise StepInterfaceError(f"{owner}: {option} must be a dict, got "
-                                     f"{type(value).__name__}.")
+            raise StepInterfaceError(
+                f"{owner}: {option} must be a dict, got {type(value).__name__}."
+            )
         if option == "on_init_kwargs":
             from stackwise.utils.jsonable import is_json_value
 
             if not is_json_value(dict(value)):
-                raise StepInterfaceError(f"{owner}: on_init_kwargs must be JSON values (a "
-                                         "worker process calls the hook with them).")
+                raise StepInterfaceError(
+                    f"{owner}: on_init_kwargs must be JSON values (a "
+                    "worker process calls the hook with them)."
+                )
         return dict(value)
     if option == "secrets":
         if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, set)):
-            raise StepInterfaceError(f"{owner}: secrets must be a list of secret names, got "
-                                     f"{value!r}.")
+            raise StepInterfaceError(
+                f"{owner}: secrets must be a list of secret names, got {value!r}."
+            )
         return [str(v) for v in value]
     if option == "settings":
         return settings_to_dict(value, owner)
@@ -133,8 +169,7 @@ def normalize_option(option: str, value: Any, owner: str) -> Any:
         try:
             return CachePolicy.coerce(value).model_dump(mode="json")  # type: ignore[union-attr]
         except ValueError as error:
-            raise StepInterfaceError(f"{owner}: cache_policy: {error}".replace("\n", " ")
-                                     ) from None
+            raise StepInterfaceError(f"{owner}: cache_policy: {error}".replace("\n", " ")) from None
     if option == "retry":
         from stackwise.config.retry_config import StepRetryConfig
 

@@ -19,8 +19,9 @@ class InvocationRecorder(Protocol):
 
     dynamic: bool
 
-    def add(self, step: Step, args: tuple[Any, ...], kwargs: dict[str, Any],
-            id: str | None, after: Any) -> Any: ...
+    def add(
+        self, step: Step, args: tuple[Any, ...], kwargs: dict[str, Any], id: str | None, after: Any
+    ) -> Any: ...
 
 
 _active: ContextVar[InvocationRecorder | None] = ContextVar("stackwise_builder", default=None)
@@ -88,16 +89,21 @@ class PipelineBuilder:
             elif isinstance(item, Step):
                 matches = [i for i, inv in self.invocations.items() if inv.step is item]
                 if not matches:
-                    self.problems.append(f"after={item.name} names a step not yet invoked in "
-                                         "this pipeline; invoke it first.")
+                    self.problems.append(
+                        f"after={item.name} names a step not yet invoked in "
+                        "this pipeline; invoke it first."
+                    )
                 ids.extend(matches[-1:])
             elif item is not None:
-                self.problems.append(f"after= takes step invocation ids, steps or step outputs; "
-                                     f"got {type(item).__name__}.")
+                self.problems.append(
+                    f"after= takes step invocation ids, steps or step outputs; "
+                    f"got {type(item).__name__}."
+                )
         return ids
 
-    def add(self, step: Step, args: tuple[Any, ...], kwargs: dict[str, Any],
-            id: str | None, after: Any) -> Any:
+    def add(
+        self, step: Step, args: tuple[Any, ...], kwargs: dict[str, Any], id: str | None, after: Any
+    ) -> Any:
         invocation_id = self._new_id(step, id)
         try:
             bound = step.signature.bind_partial(*args, **kwargs)
@@ -106,7 +112,8 @@ class PipelineBuilder:
             bound = None
         arguments = dict(bound.arguments) if bound else {}
         self.invocations[invocation_id] = Invocation(
-            invocation_id, step, arguments, self._after_ids(after) if after is not None else [])
+            invocation_id, step, arguments, self._after_ids(after) if after is not None else []
+        )
         refs = tuple(StepArtifact(invocation_id, o.name, o.annotation) for o in step.outputs)
         if not refs:
             return None

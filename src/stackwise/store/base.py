@@ -34,168 +34,303 @@ class PipelineStore(Protocol):
 
     def delete_pipeline(self, pipeline_id: str) -> None: ...
     def get_or_create_pipeline(self, name: str) -> PipelineRecord: ...
-    def get_pipeline(self, name_or_id: str, *,
-                     allow_name_prefix: bool = False) -> PipelineRecord: ...
-    def list_pipelines(self, *, filters: dict[str, Any] | None = None,
-                       sort_by: str | None = "created", logical_operator: str = "and",
-                       index: int = 1, size: int = 50,
-                       tags: list[str] | None = None) -> Page[PipelineRecord]: ...
-    def update_pipeline(self, pipeline_id: str, *, name: str | None = None,
-                        description: str | None = None) -> PipelineRecord: ...
+    def get_pipeline(
+        self, name_or_id: str, *, allow_name_prefix: bool = False
+    ) -> PipelineRecord: ...
+    def list_pipelines(
+        self,
+        *,
+        filters: dict[str, Any] | None = None,
+        sort_by: str | None = "created",
+        logical_operator: str = "and",
+        index: int = 1,
+        size: int = 50,
+        tags: list[str] | None = None,
+    ) -> Page[PipelineRecord]: ...
+    def update_pipeline(
+        self, pipeline_id: str, *, name: str | None = None, description: str | None = None
+    ) -> PipelineRecord: ...
 
 
 class RunStore(Protocol):
     """Pipeline runs and the liveness writes of their orchestrators."""
 
     def beat_run(self, run_id: str) -> None: ...
-    def create_run(self, *, pipeline: PipelineRecord, name: str, spec: dict[str, Any],
-                   config: dict[str, Any], stack_id: str | None,
-                   resumed_from_id: str | None = None) -> RunRecord: ...
+    def create_run(
+        self,
+        *,
+        pipeline: PipelineRecord,
+        name: str,
+        spec: dict[str, Any],
+        config: dict[str, Any],
+        stack_id: str | None,
+        resumed_from_id: str | None = None,
+    ) -> RunRecord: ...
     def delete_run(self, run_id: str) -> None: ...
-    def fail_dead_run(self, run_id: str, *, step_exception_info: dict[str, Any],
-                      stale_before: Any = None) -> bool: ...
-    def fail_unfinished_step_run(self, *, run_id: str, name: str, source: str,
-                                 config: dict[str, Any], exception_info: dict[str, Any]) -> str: ...
+    def fail_dead_run(
+        self, run_id: str, *, step_exception_info: dict[str, Any], stale_before: Any = None
+    ) -> bool: ...
+    def fail_unfinished_step_run(
+        self,
+        *,
+        run_id: str,
+        name: str,
+        source: str,
+        config: dict[str, Any],
+        exception_info: dict[str, Any],
+    ) -> str: ...
     def finish_run(self, run_id: str, status: str) -> None: ...
     def get_run(self, name_or_id: str, *, allow_name_prefix: bool = False) -> RunRecord: ...
     def last_run(self, pipeline_id: str) -> RunRecord | None: ...
-    def list_runs(self, *, filters: dict[str, Any] | None = None,
-                  sort_by: str | None = "desc:created", logical_operator: str = "and",
-                  index: int = 1, size: int = 50, tags: list[str] | None = None,
-                  in_progress: bool | None = None) -> Page[RunRecord]: ...
+    def list_runs(
+        self,
+        *,
+        filters: dict[str, Any] | None = None,
+        sort_by: str | None = "desc:created",
+        logical_operator: str = "and",
+        index: int = 1,
+        size: int = 50,
+        tags: list[str] | None = None,
+        in_progress: bool | None = None,
+    ) -> Page[RunRecord]: ...
     def run_index(self, run_id: str) -> int: ...
-    def update_run(self, run_id: str, *, name: str | None = None,
-                   orchestrator_run_id: str | None = None,
-                   spec: dict[str, Any] | None = None) -> RunRecord: ...
+    def update_run(
+        self,
+        run_id: str,
+        *,
+        name: str | None = None,
+        orchestrator_run_id: str | None = None,
+        spec: dict[str, Any] | None = None,
+    ) -> RunRecord: ...
 
 
 class StepRunStore(Protocol):
     """Step runs: the two writes of an executed step, one read and one write of a cached
     step."""
 
-    def find_cached_step_run(self, cache_key: str
-                             ) -> tuple[StepRunRecord, dict[str, ArtifactVersionRecord]] | None: ...
-    def finish_step_run(self, step_run: StepRunRecord, *, status: str,
-                        outputs: Sequence[tuple[str, NewArtifactVersion]] = (),
-                        linked_outputs: Mapping[str, str] | None = None,
-                        linked_inputs: Mapping[str, str] | None = None,
-                        metadata: Mapping[tuple[str, str], Mapping[str, Any]] | None = None,
-                        exception_info: dict[str, Any] | None = None,
-                        ) -> dict[str, ArtifactVersionRecord]: ...
+    def find_cached_step_run(
+        self, cache_key: str
+    ) -> tuple[StepRunRecord, dict[str, ArtifactVersionRecord]] | None: ...
+    def finish_step_run(
+        self,
+        step_run: StepRunRecord,
+        *,
+        status: str,
+        outputs: Sequence[tuple[str, NewArtifactVersion]] = (),
+        linked_outputs: Mapping[str, str] | None = None,
+        linked_inputs: Mapping[str, str] | None = None,
+        metadata: Mapping[tuple[str, str], Mapping[str, Any]] | None = None,
+        exception_info: dict[str, Any] | None = None,
+    ) -> dict[str, ArtifactVersionRecord]: ...
     def get_step_run(self, step_run_id: str) -> StepRunRecord: ...
     def list_step_runs(self, run_id: str) -> list[StepRunRecord]: ...
-    def list_step_runs_page(self, *, filters: dict[str, Any] | None = None,
-                            sort_by: str | None = "created", logical_operator: str = "and",
-                            index: int = 1, size: int = 50,
-                            exclude_retried: bool = False) -> Page[StepRunRecord]: ...
-    def record_cached_step_run(self, *, run_id: str, name: str, source: str,
-                               config: dict[str, Any], cache_key: str, code_hash: str | None,
-                               original: StepRunRecord, inputs: Mapping[str, str],
-                               outputs: Mapping[str, str], status: str = "cached",
-                               docstring: str | None = None, source_code: str | None = None
-                               ) -> StepRunRecord: ...
-    def start_step_run(self, *, run_id: str, name: str, source: str, config: dict[str, Any],
-                       cache_key: str | None, code_hash: str | None,
-                       inputs: Mapping[str, str], attempt: int = 1,
-                       docstring: str | None = None,
-                       source_code: str | None = None) -> StepRunRecord: ...
+    def list_step_runs_page(
+        self,
+        *,
+        filters: dict[str, Any] | None = None,
+        sort_by: str | None = "created",
+        logical_operator: str = "and",
+        index: int = 1,
+        size: int = 50,
+        exclude_retried: bool = False,
+    ) -> Page[StepRunRecord]: ...
+    def record_cached_step_run(
+        self,
+        *,
+        run_id: str,
+        name: str,
+        source: str,
+        config: dict[str, Any],
+        cache_key: str,
+        code_hash: str | None,
+        original: StepRunRecord,
+        inputs: Mapping[str, str],
+        outputs: Mapping[str, str],
+        status: str = "cached",
+        docstring: str | None = None,
+        source_code: str | None = None,
+    ) -> StepRunRecord: ...
+    def start_step_run(
+        self,
+        *,
+        run_id: str,
+        name: str,
+        source: str,
+        config: dict[str, Any],
+        cache_key: str | None,
+        code_hash: str | None,
+        inputs: Mapping[str, str],
+        attempt: int = 1,
+        docstring: str | None = None,
+        source_code: str | None = None,
+    ) -> StepRunRecord: ...
     def step_runs_using(self, version_id: str) -> list[str]: ...
-    def update_step_run(self, step_run_id: str, *, status: str | None = None,
-                        end_time: Any = None) -> StepRunRecord: ...
+    def update_step_run(
+        self, step_run_id: str, *, status: str | None = None, end_time: Any = None
+    ) -> StepRunRecord: ...
 
 
 class ArtifactStoreQueries(Protocol):
     """Artifacts and artifact versions (the records; an artifact store component holds
     their files)."""
 
-    def create_artifact_version(self, new: NewArtifactVersion,
-                                producer_step_run_id: str | None = None
-                                ) -> ArtifactVersionRecord: ...
+    def create_artifact_version(
+        self, new: NewArtifactVersion, producer_step_run_id: str | None = None
+    ) -> ArtifactVersionRecord: ...
     def delete_artifact(self, artifact_id: str) -> None: ...
     def delete_artifact_version(self, version_id: str) -> None: ...
-    def get_artifact(self, name_or_id: str, *,
-                     allow_name_prefix: bool = False) -> ArtifactRecord: ...
-    def get_artifact_version(self, name_or_id: str,
-                             version: str | int | None = None) -> ArtifactVersionRecord: ...
+    def get_artifact(
+        self, name_or_id: str, *, allow_name_prefix: bool = False
+    ) -> ArtifactRecord: ...
+    def get_artifact_version(
+        self, name_or_id: str, version: str | int | None = None
+    ) -> ArtifactVersionRecord: ...
     def get_artifact_versions(self, ids: Iterable[str]) -> dict[str, ArtifactVersionRecord]: ...
-    def list_artifact_versions(self, *, filters: dict[str, Any] | None = None,
-                               sort_by: str | None = "created", logical_operator: str = "and",
-                               index: int = 1, size: int = 50, tags: list[str] | None = None,
-                               pipeline_run_id: str | None = None,
-                               only_unused: bool = False) -> Page[ArtifactVersionRecord]: ...
-    def list_artifacts(self, *, filters: dict[str, Any] | None = None,
-                       sort_by: str | None = "created", logical_operator: str = "and",
-                       index: int = 1, size: int = 50,
-                       tags: list[str] | None = None) -> Page[ArtifactRecord]: ...
+    def list_artifact_versions(
+        self,
+        *,
+        filters: dict[str, Any] | None = None,
+        sort_by: str | None = "created",
+        logical_operator: str = "and",
+        index: int = 1,
+        size: int = 50,
+        tags: list[str] | None = None,
+        pipeline_run_id: str | None = None,
+        only_unused: bool = False,
+    ) -> Page[ArtifactVersionRecord]: ...
+    def list_artifacts(
+        self,
+        *,
+        filters: dict[str, Any] | None = None,
+        sort_by: str | None = "created",
+        logical_operator: str = "and",
+        index: int = 1,
+        size: int = 50,
+        tags: list[str] | None = None,
+    ) -> Page[ArtifactRecord]: ...
     def set_artifact_custom_name(self, artifact_id: str, has_custom_name: bool) -> None: ...
     def update_artifact(self, artifact_id: str, *, name: str | None = None) -> ArtifactRecord: ...
-    def update_artifact_version(self, version_id: str, *,
-                                item_count: int | None = None) -> ArtifactVersionRecord: ...
+    def update_artifact_version(
+        self, version_id: str, *, item_count: int | None = None
+    ) -> ArtifactVersionRecord: ...
     def mark_artifact_version_corrupted(self, version_id: str, reason: str | None) -> None: ...
 
 
 class MetadataStore(Protocol):
     """Run metadata on runs, step runs and artifact versions."""
 
-    def add_metadata(self, resource_type: str, resource_id: str,
-                     values: Mapping[str, Any]) -> None: ...
+    def add_metadata(
+        self, resource_type: str, resource_id: str, values: Mapping[str, Any]
+    ) -> None: ...
     def find_by_metadata(self, resource_type: str, key: str, value: Any) -> list[str]: ...
-    def get_metadata(self, resource_type: str,
-                     resource_ids: Iterable[str]) -> dict[str, dict[str, Any]]: ...
+    def get_metadata(
+        self, resource_type: str, resource_ids: Iterable[str]
+    ) -> dict[str, dict[str, Any]]: ...
 
 
 class TagStore(Protocol):
     """Tags and their attachments."""
 
-    def attach_tags(self, resource_type: str, resource_ids: Sequence[str],
-                    tags: Iterable[Any]) -> None: ...
-    def create_tag(self, name: str, *, color: str | None = None,
-                   exclusive: bool = False) -> TagRecord: ...
+    def attach_tags(
+        self, resource_type: str, resource_ids: Sequence[str], tags: Iterable[Any]
+    ) -> None: ...
+    def create_tag(
+        self, name: str, *, color: str | None = None, exclusive: bool = False
+    ) -> TagRecord: ...
     def delete_tag(self, tag_id: str) -> None: ...
-    def detach_tags(self, resource_type: str, resource_ids: Sequence[str],
-                    names: Iterable[Any]) -> int: ...
+    def detach_tags(
+        self, resource_type: str, resource_ids: Sequence[str], names: Iterable[Any]
+    ) -> int: ...
     def get_tag(self, name_or_id: str, *, allow_name_prefix: bool = False) -> TagRecord: ...
-    def list_tags(self, *, filters: Mapping[str, Any] | None = None, sort_by: str = "created",
-                  logical_operator: str = "and", index: int = 1, size: int = 50,
-                  resource_type: Any = None) -> Page[TagRecord]: ...
-    def tags_of(self, resource_type: str, resource_ids: Iterable[str]
-                ) -> dict[str, list[TagRecord]]: ...
-    def update_tag(self, tag_id: str, *, name: str | None = None, color: str | None = None,
-                   exclusive: bool | None = None) -> TagRecord: ...
+    def list_tags(
+        self,
+        *,
+        filters: Mapping[str, Any] | None = None,
+        sort_by: str = "created",
+        logical_operator: str = "and",
+        index: int = 1,
+        size: int = 50,
+        resource_type: Any = None,
+    ) -> Page[TagRecord]: ...
+    def tags_of(
+        self, resource_type: str, resource_ids: Iterable[str]
+    ) -> dict[str, list[TagRecord]]: ...
+    def update_tag(
+        self,
+        tag_id: str,
+        *,
+        name: str | None = None,
+        color: str | None = None,
+        exclusive: bool | None = None,
+    ) -> TagRecord: ...
 
 
 class StackStore(Protocol):
     """Stack components and stacks."""
 
-    def create_component(self, *, name: str, type: str, flavor: str,
-                         configuration: dict[str, Any],
-                         labels: dict[str, Any] | None = None) -> ComponentRecord: ...
-    def create_stack(self, name: str, component_ids: Iterable[str], *,
-                     description: str | None = None,
-                     labels: dict[str, Any] | None = None) -> StackRecord: ...
+    def create_component(
+        self,
+        *,
+        name: str,
+        type: str,
+        flavor: str,
+        configuration: dict[str, Any],
+        labels: dict[str, Any] | None = None,
+    ) -> ComponentRecord: ...
+    def create_stack(
+        self,
+        name: str,
+        component_ids: Iterable[str],
+        *,
+        description: str | None = None,
+        labels: dict[str, Any] | None = None,
+    ) -> StackRecord: ...
     def delete_component(self, component_id: str) -> None: ...
     def delete_stack(self, stack_id: str) -> None: ...
-    def get_component(self, type: str | None, name_or_id: str, *,
-                      allow_name_prefix: bool = False) -> ComponentRecord: ...
+    def get_component(
+        self, type: str | None, name_or_id: str, *, allow_name_prefix: bool = False
+    ) -> ComponentRecord: ...
     def get_components(self, ids: Iterable[str]) -> dict[str, ComponentRecord]: ...
     def get_stack(self, name_or_id: str, *, allow_name_prefix: bool = False) -> StackRecord: ...
     def list_components(self, type: str | None = None) -> list[ComponentRecord]: ...
-    def list_components_page(self, *, filters: dict[str, Any] | None = None,
-                             sort_by: str | None = "created", logical_operator: str = "and",
-                             index: int = 1, size: int = 50,
-                             stack_id: str | None = None) -> Page[ComponentRecord]: ...
+    def list_components_page(
+        self,
+        *,
+        filters: dict[str, Any] | None = None,
+        sort_by: str | None = "created",
+        logical_operator: str = "and",
+        index: int = 1,
+        size: int = 50,
+        stack_id: str | None = None,
+    ) -> Page[ComponentRecord]: ...
     def list_stacks(self) -> list[StackRecord]: ...
-    def list_stacks_page(self, *, filters: dict[str, Any] | None = None,
-                         sort_by: str | None = "created", logical_operator: str = "and",
-                         index: int = 1, size: int = 50,
-                         component_id: str | None = None) -> Page[StackRecord]: ...
-    def update_component(self, component_id: str, *, name: str | None = None,
-                         configuration: dict[str, Any] | None = None,
-                         labels: dict[str, Any] | None = None) -> None: ...
-    def update_stack(self, stack_id: str, *, name: str | None = None,
-                     component_ids: Iterable[str] | None = None,
-                     description: str | None = None,
-                     labels: dict[str, Any] | None = None) -> None: ...
+    def list_stacks_page(
+        self,
+        *,
+        filters: dict[str, Any] | None = None,
+        sort_by: str | None = "created",
+        logical_operator: str = "and",
+        index: int = 1,
+        size: int = 50,
+        component_id: str | None = None,
+    ) -> Page[StackRecord]: ...
+    def update_component(
+        self,
+        component_id: str,
+        *,
+        name: str | None = None,
+        configuration: dict[str, Any] | None = None,
+        labels: dict[str, Any] | None = None,
+    ) -> None: ...
+    def update_stack(
+        self,
+        stack_id: str,
+        *,
+        name: str | None = None,
+        component_ids: Iterable[str] | None = None,
+        description: str | None = None,
+        labels: dict[str, Any] | None = None,
+    ) -> None: ...
 
 
 class SecretStoreQueries(Protocol):
@@ -205,8 +340,9 @@ class SecretStoreQueries(Protocol):
     def delete_secret(self, name: str) -> None: ...
     def get_secret(self, name: str) -> dict[str, Any]: ...
     def list_secrets(self) -> list[dict[str, Any]]: ...
-    def update_secret(self, name: str, change: Callable[[str], str],
-                      new_name: str | None = None) -> dict[str, Any]: ...
+    def update_secret(
+        self, name: str, change: Callable[[str], str], new_name: str | None = None
+    ) -> dict[str, Any]: ...
 
 
 class HookInvocationStore(Protocol):
@@ -214,10 +350,15 @@ class HookInvocationStore(Protocol):
 
     def create_hook_invocation(self, record: HookInvocationRecord) -> HookInvocationRecord: ...
     def get_hook_invocation(self, hook_invocation_id: str) -> HookInvocationRecord: ...
-    def list_hook_invocations(self, *, filters: dict[str, Any] | None = None,
-                              sort_by: str | None = "created", logical_operator: str = "and",
-                              index: int = 1, size: int = 50
-                              ) -> Page[HookInvocationRecord]: ...
+    def list_hook_invocations(
+        self,
+        *,
+        filters: dict[str, Any] | None = None,
+        sort_by: str | None = "created",
+        logical_operator: str = "and",
+        index: int = 1,
+        size: int = 50,
+    ) -> Page[HookInvocationRecord]: ...
     def delete_hook_invocation(self, hook_invocation_id: str) -> None: ...
 
 
@@ -226,10 +367,21 @@ class SchemaStore(Protocol):
 
     def upgrade_schema(self) -> None: ...
 
+
 @runtime_checkable
-class Store(PipelineStore, RunStore, StepRunStore, ArtifactStoreQueries, MetadataStore,
-            TagStore, StackStore, SecretStoreQueries, HookInvocationStore, SchemaStore,
-            Protocol):
+class Store(
+    PipelineStore,
+    RunStore,
+    StepRunStore,
+    ArtifactStoreQueries,
+    MetadataStore,
+    TagStore,
+    StackStore,
+    SecretStoreQueries,
+    HookInvocationStore,
+    SchemaStore,
+    Protocol,
+):
     """The whole metadata store."""
 
     url: str
@@ -237,6 +389,16 @@ class Store(PipelineStore, RunStore, StepRunStore, ArtifactStoreQueries, Metadat
     def close(self) -> None: ...
 
 
-__all__ = ["ArtifactStoreQueries", "HookInvocationStore", "MetadataStore", "PipelineStore",
-           "RunStore", "SchemaStore", "SecretStoreQueries", "StackStore", "StepRunStore", "Store",
-           "TagStore"]
+__all__ = [
+    "ArtifactStoreQueries",
+    "HookInvocationStore",
+    "MetadataStore",
+    "PipelineStore",
+    "RunStore",
+    "SchemaStore",
+    "SecretStoreQueries",
+    "StackStore",
+    "StepRunStore",
+    "Store",
+    "TagStore",
+]

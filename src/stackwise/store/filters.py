@@ -22,10 +22,32 @@ from sqlalchemy import ColumnElement, and_, false, or_, true
 
 from stackwise.exceptions import ConfigError
 
-OPERATORS = ("equals", "notequals", "contains", "notcontains", "startswith", "endswith",
-             "oneof", "notoneof", "isnull", "isnotnull", "gte", "gt", "lte", "lt", "in")
-_DATE_FORMATS = ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f",
-                 "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%y-%m-%d %H:%M:%S")
+OPERATORS = (
+    "equals",
+    "notequals",
+    "contains",
+    "notcontains",
+    "startswith",
+    "endswith",
+    "oneof",
+    "notoneof",
+    "isnull",
+    "isnotnull",
+    "gte",
+    "gt",
+    "lte",
+    "lt",
+    "in",
+)
+_DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+    "%y-%m-%d %H:%M:%S",
+)
 
 
 def split_operator(value: Any) -> tuple[str, Any]:
@@ -48,15 +70,20 @@ def plain(value: Any) -> Any:
 
 def parse_datetime(text: Any, field: str) -> datetime:
     if isinstance(text, datetime):
-        return text.replace(tzinfo=None) if text.tzinfo is None else \
-            datetime.fromtimestamp(text.timestamp())
+        return (
+            text.replace(tzinfo=None)
+            if text.tzinfo is None
+            else datetime.fromtimestamp(text.timestamp())
+        )
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(str(text).strip(), fmt)
         except ValueError:
             continue
-    raise ConfigError(f"Filter '{field}': '{text}' is not a date; write it as "
-                      "'YYYY-MM-DD HH:MM:SS' (e.g. 'gte:2026-01-31 00:00:00').")
+    raise ConfigError(
+        f"Filter '{field}': '{text}' is not a date; write it as "
+        "'YYYY-MM-DD HH:MM:SS' (e.g. 'gte:2026-01-31 00:00:00')."
+    )
 
 
 def parse_list(text: Any, field: str) -> list[Any]:
@@ -73,8 +100,10 @@ def parse_list(text: Any, field: str) -> list[Any]:
                 inner = inner[1:-1]
             parsed = [part.strip().strip("'\"") for part in inner.split(",") if part.strip()]
     if not isinstance(parsed, (list, tuple, set)):
-        raise ConfigError(f"Filter '{field}': 'oneof:' takes a list, e.g. "
-                          "oneof:[\"a\", \"b\"]; got " + repr(text) + ".")
+        raise ConfigError(
+            f"Filter '{field}': 'oneof:' takes a list, e.g. "
+            'oneof:["a", "b"]; got ' + repr(text) + "."
+        )
     return [plain(v) for v in parsed]
 
 
@@ -96,8 +125,9 @@ class Column:
             try:
                 return int(value)
             except (TypeError, ValueError):
-                raise ConfigError(f"Filter '{field}' takes a whole number; got {value!r}.") \
-                    from None
+                raise ConfigError(
+                    f"Filter '{field}' takes a whole number; got {value!r}."
+                ) from None
         if self.kind == "bool":
             if isinstance(value, str):
                 if value.lower() in ("true", "1", "yes"):
@@ -171,8 +201,12 @@ def matches(value: Any, actual: Any, field: str, kind: str = "str") -> bool:
         return str(actual).startswith(str(target))
     if op == "endswith":
         return str(actual).endswith(str(target))
-    comparisons = {"gte": actual >= target, "gt": actual > target,
-                   "lte": actual <= target, "lt": actual < target}
+    comparisons = {
+        "gte": actual >= target,
+        "gt": actual > target,
+        "lte": actual <= target,
+        "lt": actual < target,
+    }
     return bool(comparisons[op])
 
 
@@ -184,8 +218,9 @@ class FilterSpec:
     columns: Mapping[str, Column]
     default_sort: str = "created"
 
-    def conditions(self, filters: Mapping[str, Any],
-                   logical_operator: str = "and") -> ColumnElement[bool] | None:
+    def conditions(
+        self, filters: Mapping[str, Any], logical_operator: str = "and"
+    ) -> ColumnElement[bool] | None:
         """One condition for every filter that is not None; unknown fields are an error."""
         parts: list[ColumnElement[bool]] = []
         for field, value in filters.items():
@@ -194,8 +229,9 @@ class FilterSpec:
             column = self.columns.get(field)
             if column is None:
                 known = ", ".join(sorted(self.columns))
-                raise ConfigError(f"{self.entity} cannot be filtered by '{field}'; "
-                                  f"filters are {known}.")
+                raise ConfigError(
+                    f"{self.entity} cannot be filtered by '{field}'; filters are {known}."
+                )
             parts.append(column.condition(value, field))
         if not parts:
             return None
@@ -209,8 +245,10 @@ class FilterSpec:
         direction, _, field = text.rpartition(":")
         direction = direction or "asc"
         if direction not in ("asc", "desc"):
-            raise ConfigError(f"sort_by '{text}': the direction is 'asc' or 'desc', e.g. "
-                              f"'desc:{self.default_sort}'.")
+            raise ConfigError(
+                f"sort_by '{text}': the direction is 'asc' or 'desc', e.g. "
+                f"'desc:{self.default_sort}'."
+            )
         column = self.columns.get(field)
         if column is None:
             known = ", ".join(sorted(self.columns))
@@ -218,5 +256,13 @@ class FilterSpec:
         return column.sql.desc() if direction == "desc" else column.sql.asc()
 
 
-__all__ = ["OPERATORS", "Column", "FilterSpec", "matches", "parse_datetime", "parse_list", "plain",
-           "split_operator"]
+__all__ = [
+    "OPERATORS",
+    "Column",
+    "FilterSpec",
+    "matches",
+    "parse_datetime",
+    "parse_list",
+    "plain",
+    "split_operator",
+]

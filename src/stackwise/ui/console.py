@@ -76,8 +76,9 @@ def verbosity() -> int:
         global _warned_level
         if not _warned_level:
             _warned_level = True
-            logging.getLogger("stackwise").warning("%s", str(error.args[0] if error.args
-                                                             else error))
+            logging.getLogger("stackwise").warning(
+                "%s", str(error.args[0] if error.args else error)
+            )
         return logging.INFO
 
 

@@ -60,7 +60,7 @@ class RunState:
 
 def _first_line(text: str | None, limit: int = 300) -> str:
     line = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
-    return line if len(line) <= limit else line[:limit - 1] + "…"
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 class PlainView:
@@ -95,8 +95,11 @@ class PlainView:
             error = f": {_first_line(state.error)}" if state.error else "."
             self._line(f"Step {name} has failed{after}{error}")
         elif state.status == "completed":
-            self._line(f"Step {name} has finished in {format_seconds(took)}." if took is not None
-                       else f"Step {name} has finished.")
+            self._line(
+                f"Step {name} has finished in {format_seconds(took)}."
+                if took is not None
+                else f"Step {name} has finished."
+            )
         else:
             self._line(f"Step {name} has ended: {state.status}.")
 
@@ -108,10 +111,26 @@ class PlainView:
             self._line(text)
 
 
-_ICONS = {"completed": "✔", "cached": "↺", "failed": "✘", "pending": "·", "skipped": "-",
-          "not run": "-", "stopped": "■", "cancelled": "■"}
-_ASCII_ICONS = {"completed": "+", "cached": "=", "failed": "x", "pending": ".", "skipped": "-",
-                "not run": "-", "stopped": "#", "cancelled": "#"}
+_ICONS = {
+    "completed": "✔",
+    "cached": "↺",
+    "failed": "✘",
+    "pending": "·",
+    "skipped": "-",
+    "not run": "-",
+    "stopped": "■",
+    "cancelled": "■",
+}
+_ASCII_ICONS = {
+    "completed": "+",
+    "cached": "=",
+    "failed": "x",
+    "pending": ".",
+    "skipped": "-",
+    "not run": "-",
+    "stopped": "#",
+    "cancelled": "#",
+}
 _FINAL_ROWS = 60  # more steps than this: the final table lists the failed ones and counts
 
 
@@ -122,8 +141,13 @@ class LiveView:
 
     live = True
 
-    def __init__(self, state: RunState, header: str | None = None,
-                 console: Any = None, stream: TextIO | None = None) -> None:
+    def __init__(
+        self,
+        state: RunState,
+        header: str | None = None,
+        console: Any = None,
+        stream: TextIO | None = None,
+    ) -> None:
         from rich.console import Console
         from rich.live import Live
 
@@ -138,9 +162,14 @@ class LiveView:
         self.icons = _ICONS if "utf" in encoding else _ASCII_ICONS
         self._spinners: dict[str, Any] = {}
         self._final = False
-        self.live_display = Live(console=console, get_renderable=self._render,
-                                 refresh_per_second=8, transient=False,
-                                 redirect_stdout=True, redirect_stderr=True)
+        self.live_display = Live(
+            console=console,
+            get_renderable=self._render,
+            refresh_per_second=8,
+            transient=False,
+            redirect_stdout=True,
+            redirect_stderr=True,
+        )
 
     def start(self) -> None:
         from rich.text import Text
@@ -187,16 +216,19 @@ class LiveView:
         width = max((len(s.name) for s in shown), default=4)
         table = Table.grid(padding=(0, 1))
         table.add_column(width=1, no_wrap=True)
-        table.add_column(min_width=min(width, 40), max_width=40, no_wrap=True,
-                         overflow="ellipsis")
+        table.add_column(min_width=min(width, 40), max_width=40, no_wrap=True, overflow="ellipsis")
         table.add_column(no_wrap=True)
         table.add_column(justify="right", no_wrap=True)
         table.add_column(no_wrap=True, overflow="ellipsis")
         now = time.monotonic()
         for state in shown:
-            table.add_row(self._icon(state), Text(state.name),
-                          Text(state.status, style=status_style(state.status)),
-                          Text(self._duration(state, now), style="dim"), self._note(state))
+            table.add_row(
+                self._icon(state),
+                Text(state.name),
+                Text(state.status, style=status_style(state.status)),
+                Text(self._duration(state, now), style="dim"),
+                self._note(state),
+            )
         if not hidden:
             return table
         summary = " · ".join(f"{n} {status}" for status, n in counts.items())
@@ -217,8 +249,8 @@ class LiveView:
         pending = [s for s in steps if not s.finished and s.status != "running"]
         chosen = running[:room]
         left = room - len(chosen)
-        chosen += done[-(left // 2):] if left // 2 else []
-        chosen += pending[:room - len(chosen)]
+        chosen += done[-(left // 2) :] if left // 2 else []
+        chosen += pending[: room - len(chosen)]
         order = {s.name: i for i, s in enumerate(steps)}
         chosen.sort(key=lambda s: order[s.name])
         return chosen, len(steps) - len(chosen)
@@ -254,8 +286,10 @@ class LiveView:
 
             label, done, total = state.transfer
             grid = Table.grid(padding=(0, 1))
-            grid.add_row(Text(label, style="dim"), ProgressBar(total=total or 1, completed=done,
-                                                               width=20),
-                         Text(f"{format_bytes(done)} / {format_bytes(total)}", style="dim"))
+            grid.add_row(
+                Text(label, style="dim"),
+                ProgressBar(total=total or 1, completed=done, width=20),
+                Text(f"{format_bytes(done)} / {format_bytes(total)}", style="dim"),
+            )
             return grid
         return Text("")

@@ -84,8 +84,11 @@ class _Bar(Progress):
 
 
 def _draws_here() -> bool:
-    return (shows_progress() and threading.current_thread() is threading.main_thread()
-            and is_terminal(sys.stderr))
+    return (
+        shows_progress()
+        and threading.current_thread() is threading.main_thread()
+        and is_terminal(sys.stderr)
+    )
 
 
 @contextmanager
@@ -139,8 +142,7 @@ def _rich_bar(label: str, total: int, *, transfer: bool) -> Iterator[Progress]:
     from rich.progress import Progress as RichProgress
 
     columns: list[Any] = [TextColumn("{task.description}"), BarColumn()]
-    columns += ([DownloadColumn(), TransferSpeedColumn()] if transfer
-                else [MofNCompleteColumn()])
+    columns += [DownloadColumn(), TransferSpeedColumn()] if transfer else [MofNCompleteColumn()]
     columns.append(TimeRemainingColumn())
     stream = getattr(sys.stderr, "rich_proxied_file", sys.stderr)
     with RichProgress(*columns, console=Console(file=stream), transient=True) as bar:

@@ -28,8 +28,7 @@ def unreachable_reason(url: str, timeout: float = DEFAULT_TIMEOUT) -> str | None
     return unreachable_reasons([url], timeout)[url]
 
 
-def unreachable_reasons(urls: list[str], timeout: float = DEFAULT_TIMEOUT
-                        ) -> dict[str, str | None]:
+def unreachable_reasons(urls: list[str], timeout: float = DEFAULT_TIMEOUT) -> dict[str, str | None]:
     """`unreachable_reason` of each URL, probed at the same time: the whole call takes at most
     about `timeout` seconds however many URLs there are."""
     outcome: dict[str, str | None] = {}
@@ -37,8 +36,9 @@ def unreachable_reasons(urls: list[str], timeout: float = DEFAULT_TIMEOUT
     # Threads bound what the socket timeout does not: resolving a name can hang for long.
     threads = []
     for url in dict.fromkeys(urls):
-        thread = threading.Thread(target=_record, args=(outcome, url, timeout),
-                                  name="stackwise-probe", daemon=True)
+        thread = threading.Thread(
+            target=_record, args=(outcome, url, timeout), name="stackwise-probe", daemon=True
+        )
         thread.start()
         threads.append(thread)
     deadline = started + timeout + 1.0
@@ -72,8 +72,8 @@ def _probe_http(url: str, timeout: float) -> str | None:
     parts = urlsplit(url)
     if "@" in parts.netloc:  # user:password@host: urllib would take it all for the host
         url = urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
-    request = urllib.request.Request(url, method="HEAD",  # noqa: S310 - http(s) only
-                                     headers={"User-Agent": "stackwise-probe"})
+    headers = {"User-Agent": "stackwise-probe"}
+    request = urllib.request.Request(url, method="HEAD", headers=headers)  # noqa: S310 - http(s)
     try:
         with urllib.request.urlopen(request, timeout=timeout):  # noqa: S310 - as above
             return None

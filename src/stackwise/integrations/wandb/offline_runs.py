@@ -56,8 +56,7 @@ class OfflineRun:
 
     def metric_history(self, key: str) -> list[tuple[int, Any]]:
         """(`_step`, value) of every history row that logged `key`."""
-        return [(row.get("_step", i), row[key]) for i, row in enumerate(self.history)
-                if key in row]
+        return [(row.get("_step", i), row[key]) for i, row in enumerate(self.history) if key in row]
 
 
 def transaction_log(path: str | Path) -> Path:
@@ -173,7 +172,7 @@ def _payloads(log: Path) -> Iterator[bytes]:
         start = position + _RECORD_HEADER.size
         if start + length > len(data):
             return  # cut short while being written
-        payload = data[start:start + length]
+        payload = data[start : start + length]
         if kind == 0 and length == 0 and checksum == 0:  # preallocated, never written
             return
         if zlib.crc32(bytes([kind]) + payload) != checksum:

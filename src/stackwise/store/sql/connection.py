@@ -71,22 +71,25 @@ class SqlBase:
 
         upgrade(self.engine)
 
-
     # -- paging --------------------------------------------------------------------------
-    def _page(self, query: Any, order: Any, convert: Any, index: int, size: int, *,
-              base: Any = None) -> Page[Any]:
+    def _page(
+        self, query: Any, order: Any, convert: Any, index: int, size: int, *, base: Any = None
+    ) -> Page[Any]:
         """A page of `query` in `order`. `base`, the query before the listing's filters, lets
         the page's rows be read by key (see `_by_key`)."""
         if index < 1 or size < 1:
-            raise ConfigError(f"Pages start at 1 and hold at least 1 item (got page {index}, "
-                             f"size {size}).")
+            raise ConfigError(
+                f"Pages start at 1 and hold at least 1 item (got page {index}, size {size})."
+            )
         orders = order if isinstance(order, (list, tuple)) else [order]
         with self._read() as conn:
             total = conn.execute(select(func.count()).select_from(query.subquery())).scalar()
             pages = max(1, -(-int(total or 0) // size))
             if index > pages:
-                raise ConfigError(f"Page {index} is beyond the last page ({pages}) of "
-                                 f"{total} item(s) at {size} per page.")
+                raise ConfigError(
+                    f"Page {index} is beyond the last page ({pages}) of "
+                    f"{total} item(s) at {size} per page."
+                )
             page = query.order_by(*orders).limit(size).offset((index - 1) * size)
             if base is not None:
                 page = _by_key(page, base, orders)
@@ -94,9 +97,19 @@ class SqlBase:
             items = [convert(r) for r in rows]
         return Page(items=items, total=int(total or 0), index=index, size=size)
 
-    def _list(self, query: Any, spec: FilterSpec, convert: Any, *,
-              filters: dict[str, Any] | None, sort_by: str | None, logical_operator: str,
-              index: int, size: int, tiebreak: Any = None) -> Page[Any]:
+    def _list(
+        self,
+        query: Any,
+        spec: FilterSpec,
+        convert: Any,
+        *,
+        filters: dict[str, Any] | None,
+        sort_by: str | None,
+        logical_operator: str,
+        index: int,
+        size: int,
+        tiebreak: Any = None,
+    ) -> Page[Any]:
         """A page of `query` filtered and sorted with ZenML's syntax (stackwise.store.filters)."""
         condition = spec.conditions(filters or {}, logical_operator)
         filtered = query.where(condition) if condition is not None else query
@@ -106,8 +119,17 @@ class SqlBase:
         return self._page(filtered, order, convert, index, size, base=query)
 
     @staticmethod
-    def _find(conn: Connection, query: Any, id_column: Any, name_column: Any, value: Any,
-              kind: str, *, allow_name_prefix: bool = False, hint_column: Any = None) -> Any:
+    def _find(
+        conn: Connection,
+        query: Any,
+        id_column: Any,
+        name_column: Any,
+        value: Any,
+        kind: str,
+        *,
+        allow_name_prefix: bool = False,
+        hint_column: Any = None,
+    ) -> Any:
         """The row whose id or name is `value`, or whose id (or, when allowed, name) starts
         with it when exactly one does. EntityNotFoundError (a KeyError) otherwise."""
         text = str(value)
@@ -119,27 +141,32 @@ class SqlBase:
             row = conn.execute(query.where(name_column == text)).first()
             if row is not None:
                 return row
-        matches = conn.execute(query.where(id_column.startswith(text, autoescape=True))
-                               .limit(_AMBIGUOUS_SHOWN)).all()
+        matches = conn.execute(
+            query.where(id_column.startswith(text, autoescape=True)).limit(_AMBIGUOUS_SHOWN)
+        ).all()
         if not matches and allow_name_prefix and name_column is not None:
-            matches = conn.execute(query.where(name_column.startswith(text, autoescape=True))
-                                   .limit(_AMBIGUOUS_SHOWN)).all()
+            matches = conn.execute(
+                query.where(name_column.startswith(text, autoescape=True)).limit(_AMBIGUOUS_SHOWN)
+            ).all()
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
-            shown = ", ".join(str(m._mapping[id_column.key]) if id_column.key in m._mapping
-                              else str(m[0]) for m in matches)
+            shown = ", ".join(
+                str(m._mapping[id_column.key]) if id_column.key in m._mapping else str(m[0])
+                for m in matches
+            )
             raise ZenKeyError(
-                f"Several {kind}s match '{text}': {shown}. Give more of the id, or the full "
-                "name.")
+                f"Several {kind}s match '{text}': {shown}. Give more of the id, or the full name."
+            )
         names: list[str] = []
         hints = hint_column if hint_column is not None else name_column
         if hints is not None:
             names = [str(n) for n in conn.execute(select(hints).limit(200)).scalars()]
         hint = did_you_mean(text, names)
         known = ", ".join(f"'{n}'" for n in sorted(names)[:10]) or "none"
-        raise EntityNotFoundError(f"No {kind} named '{text}' or with an id starting with it."
-                                  f"{hint} Known: {known}.")
+        raise EntityNotFoundError(
+            f"No {kind} named '{text}' or with an id starting with it.{hint} Known: {known}."
+        )
 
 
 def _by_key(page: Any, base: Any, orders: list[Any]) -> Any:
@@ -163,5 +190,3 @@ def _by_key(page: Any, base: Any, orders: list[Any]) -> Any:
 
 def _is_uuid(text: str) -> bool:
     return len(text) == 36 and text.count("-") == 4
-
-

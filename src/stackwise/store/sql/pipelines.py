@@ -17,13 +17,25 @@ from stackwise.utils.ids import new_id, utcnow
 
 _p = t.pipelines.c
 _r = t.pipeline_runs.c
-_latest_status = (select(_r.status).where(_r.pipeline_id == _p.id)
-                  .order_by(_r.created.desc()).limit(1).correlate(t.pipelines).scalar_subquery())
-PIPELINE_FILTERS = FilterSpec("Pipelines", {
-    "id": Column(_p.id), "name": Column(_p.name), "created": Column(_p.created, "date"),
-    "updated": Column(func.coalesce(_p.updated, _p.created), "date"),
-    "description": Column(_p.description), "latest_run_status": Column(_latest_status),
-})
+_latest_status = (
+    select(_r.status)
+    .where(_r.pipeline_id == _p.id)
+    .order_by(_r.created.desc())
+    .limit(1)
+    .correlate(t.pipelines)
+    .scalar_subquery()
+)
+PIPELINE_FILTERS = FilterSpec(
+    "Pipelines",
+    {
+        "id": Column(_p.id),
+        "name": Column(_p.name),
+        "created": Column(_p.created, "date"),
+        "updated": Column(func.coalesce(_p.updated, _p.created), "date"),
+        "description": Column(_p.description),
+        "latest_run_status": Column(_latest_status),
+    },
+)
 
 
 class PipelineQueries(RunQueries):
@@ -41,26 +53,47 @@ class PipelineQueries(RunQueries):
             return self.get_pipeline(name)
         return record
 
-    def get_pipeline(self, name_or_id: str, *,
-                     allow_name_prefix: bool = False) -> PipelineRecord:
+    def get_pipeline(self, name_or_id: str, *, allow_name_prefix: bool = False) -> PipelineRecord:
         with self._read() as conn:
-            row = self._find(conn, select(t.pipelines), _p.id, _p.name, name_or_id,
-                             "pipeline", allow_name_prefix=allow_name_prefix)
+            row = self._find(
+                conn,
+                select(t.pipelines),
+                _p.id,
+                _p.name,
+                name_or_id,
+                "pipeline",
+                allow_name_prefix=allow_name_prefix,
+            )
         return _pipeline(row)
 
-    def list_pipelines(self, *, filters: dict[str, Any] | None = None,
-                       sort_by: str | None = "created", logical_operator: str = "and",
-                       index: int = 1, size: int = 50,
-                       tags: list[str] | None = None) -> Page[PipelineRecord]:
+    def list_pipelines(
+        self,
+        *,
+        filters: dict[str, Any] | None = None,
+        sort_by: str | None = "created",
+        logical_operator: str = "and",
+        index: int = 1,
+        size: int = 50,
+        tags: list[str] | None = None,
+    ) -> Page[PipelineRecord]:
         query = select(t.pipelines)
         if tags:
             query = query.where(_p.id.in_(self.tagged_ids("pipeline", tags)))
-        return self._list(query, PIPELINE_FILTERS, _pipeline, filters=filters, sort_by=sort_by,
-                          logical_operator=logical_operator, index=index, size=size,
-                          tiebreak=_p.id)
+        return self._list(
+            query,
+            PIPELINE_FILTERS,
+            _pipeline,
+            filters=filters,
+            sort_by=sort_by,
+            logical_operator=logical_operator,
+            index=index,
+            size=size,
+            tiebreak=_p.id,
+        )
 
-    def update_pipeline(self, pipeline_id: str, *, name: str | None = None,
-                        description: str | None = None) -> PipelineRecord:
+    def update_pipeline(
+        self, pipeline_id: str, *, name: str | None = None, description: str | None = None
+    ) -> PipelineRecord:
         values: dict[str, Any] = {"updated": utcnow()}
         if name is not None:
             values["name"] = name

@@ -24,8 +24,13 @@ class SecretQueries(SqlBase):
     # the store never sees plaintext. Rows come back as dicts of the `secrets` columns.
     def create_secret(self, name: str, encrypted_values: str) -> dict[str, Any]:
         now = utcnow()
-        row = {"id": new_id(), "name": name, "encrypted_values": encrypted_values,
-               "created": now, "updated": now}
+        row = {
+            "id": new_id(),
+            "name": name,
+            "encrypted_values": encrypted_values,
+            "created": now,
+            "updated": now,
+        }
         try:
             with self._write() as conn:
                 conn.execute(insert(t.secrets), row)
@@ -56,19 +61,29 @@ class SecretQueries(SqlBase):
             rows = conn.execute(select(t.secrets).order_by(t.secrets.c.name))
             return [dict(r._mapping) for r in rows]
 
-    def update_secret(self, name: str, change: Callable[[str], str],
-                      new_name: str | None = None) -> dict[str, Any]:
+    def update_secret(
+        self, name: str, change: Callable[[str], str], new_name: str | None = None
+    ) -> dict[str, Any]:
         """Replace the token by `change(old token)` (and the name by `new_name`) in one write
         transaction, so concurrent updates of different keys never lose one another's
         changes."""
         try:
             with self._write() as conn:
                 row = self._secret_row(conn, name, for_update=True)
-                row.update(encrypted_values=change(row["encrypted_values"]), updated=utcnow(),
-                           name=new_name or row["name"])
-                conn.execute(update(t.secrets).where(t.secrets.c.id == row["id"])
-                             .values(encrypted_values=row["encrypted_values"],
-                                     updated=row["updated"], name=row["name"]))
+                row.update(
+                    encrypted_values=change(row["encrypted_values"]),
+                    updated=utcnow(),
+                    name=new_name or row["name"],
+                )
+                conn.execute(
+                    update(t.secrets)
+                    .where(t.secrets.c.id == row["id"])
+                    .values(
+                        encrypted_values=row["encrypted_values"],
+                        updated=row["updated"],
+                        name=row["name"],
+                    )
+                )
         except IntegrityError as error:
             raise EntityExistsError(f"A secret named '{new_name}' already exists.") from error
         return row
@@ -77,4 +92,3 @@ class SecretQueries(SqlBase):
         with self._write() as conn:
             row = self._secret_row(conn, name)
             conn.execute(delete(t.secrets).where(t.secrets.c.id == row["id"]))
-

@@ -35,13 +35,26 @@ from stackwise.utils.ids import new_id, utcnow
 
 class StackQueries(TagQueries):
     # -- stack components ----------------------------------------------------------------
-    def create_component(self, *, name: str, type: str, flavor: str,
-                         configuration: dict[str, Any],
-                         labels: dict[str, Any] | None = None) -> ComponentRecord:
+    def create_component(
+        self,
+        *,
+        name: str,
+        type: str,
+        flavor: str,
+        configuration: dict[str, Any],
+        labels: dict[str, Any] | None = None,
+    ) -> ComponentRecord:
         now = utcnow()
-        record = ComponentRecord(id=new_id(), name=name, type=str(type), flavor=flavor,
-                                 configuration=configuration, created=now, updated=now,
-                                 labels=labels)
+        record = ComponentRecord(
+            id=new_id(),
+            name=name,
+            type=str(type),
+            flavor=flavor,
+            configuration=configuration,
+            created=now,
+            updated=now,
+            labels=labels,
+        )
         try:
             with self._write() as conn:
                 conn.execute(insert(t.stack_components), record.__dict__)
@@ -54,16 +67,23 @@ class StackQueries(TagQueries):
             ) from error
         return record
 
-    def get_component(self, type: str | None, name_or_id: str, *,
-                      allow_name_prefix: bool = False) -> ComponentRecord:
+    def get_component(
+        self, type: str | None, name_or_id: str, *, allow_name_prefix: bool = False
+    ) -> ComponentRecord:
         query = select(t.stack_components)
         if type is not None:
             query = query.where(_sc.type == str(type))
         with self._read() as conn:
             try:
-                row = self._find(conn, query, _sc.id, _sc.name, name_or_id,
-                                 str(type or "component").replace("_", " "),
-                                 allow_name_prefix=allow_name_prefix)
+                row = self._find(
+                    conn,
+                    query,
+                    _sc.id,
+                    _sc.name,
+                    name_or_id,
+                    str(type or "component").replace("_", " "),
+                    allow_name_prefix=allow_name_prefix,
+                )
             except EntityNotFoundError as error:
                 from stackwise.exceptions import ComponentNotFoundError
 
@@ -73,31 +93,51 @@ class StackQueries(TagQueries):
     def get_components(self, ids: Iterable[str]) -> dict[str, ComponentRecord]:
         ids = list(ids)
         with self._read() as conn:
-            rows = conn.execute(select(t.stack_components)
-                                .where(t.stack_components.c.id.in_(ids))).all()
+            rows = conn.execute(
+                select(t.stack_components).where(t.stack_components.c.id.in_(ids))
+            ).all()
         return {r.id: _component(r) for r in rows}
 
     def list_components(self, type: str | None = None) -> list[ComponentRecord]:
         filters = {"type": str(type)} if type else None
-        return self.list_components_page(filters=filters, sort_by="asc:type",
-                                         size=1_000_000).items
+        return self.list_components_page(filters=filters, sort_by="asc:type", size=1_000_000).items
 
-    def list_components_page(self, *, filters: dict[str, Any] | None = None,
-                             sort_by: str | None = "created", logical_operator: str = "and",
-                             index: int = 1, size: int = 50,
-                             stack_id: str | None = None) -> Page[ComponentRecord]:
+    def list_components_page(
+        self,
+        *,
+        filters: dict[str, Any] | None = None,
+        sort_by: str | None = "created",
+        logical_operator: str = "and",
+        index: int = 1,
+        size: int = 50,
+        stack_id: str | None = None,
+    ) -> Page[ComponentRecord]:
         query = select(t.stack_components)
         if stack_id is not None:
             members = select(t.stack_composition.c.component_id).where(
-                t.stack_composition.c.stack_id == str(stack_id))
+                t.stack_composition.c.stack_id == str(stack_id)
+            )
             query = query.where(_sc.id.in_(members))
-        return self._list(query, COMPONENT_FILTERS, _component, filters=filters,
-                          sort_by=sort_by, logical_operator=logical_operator, index=index,
-                          size=size, tiebreak=_sc.name)
+        return self._list(
+            query,
+            COMPONENT_FILTERS,
+            _component,
+            filters=filters,
+            sort_by=sort_by,
+            logical_operator=logical_operator,
+            index=index,
+            size=size,
+            tiebreak=_sc.name,
+        )
 
-    def update_component(self, component_id: str, *, name: str | None = None,
-                         configuration: dict[str, Any] | None = None,
-                         labels: dict[str, Any] | None = None) -> None:
+    def update_component(
+        self,
+        component_id: str,
+        *,
+        name: str | None = None,
+        configuration: dict[str, Any] | None = None,
+        labels: dict[str, Any] | None = None,
+    ) -> None:
         values: dict[str, Any] = {}
         if name is not None:
             values["name"] = name
@@ -110,17 +150,25 @@ class StackQueries(TagQueries):
         values["updated"] = utcnow()
         try:
             with self._write() as conn:
-                conn.execute(update(t.stack_components)
-                             .where(t.stack_components.c.id == component_id).values(**values))
+                conn.execute(
+                    update(t.stack_components)
+                    .where(t.stack_components.c.id == component_id)
+                    .values(**values)
+                )
         except IntegrityError as error:
             raise EntityExistsError(f"A component of that type named '{name}' exists.") from error
 
     def delete_component(self, component_id: str) -> None:
         with self._write() as conn:
-            users = conn.execute(
-                select(t.stacks.c.name).join(t.stack_composition,
-                                             t.stack_composition.c.stack_id == t.stacks.c.id)
-                .where(t.stack_composition.c.component_id == component_id)).scalars().all()
+            users = (
+                conn.execute(
+                    select(t.stacks.c.name)
+                    .join(t.stack_composition, t.stack_composition.c.stack_id == t.stacks.c.id)
+                    .where(t.stack_composition.c.component_id == component_id)
+                )
+                .scalars()
+                .all()
+            )
             if users:
                 name = conn.execute(select(_sc.name).where(_sc.id == component_id)).scalar()
                 raise EntityInUseError(
@@ -131,16 +179,28 @@ class StackQueries(TagQueries):
             conn.execute(delete(t.stack_components).where(t.stack_components.c.id == component_id))
 
     # -- stacks --------------------------------------------------------------------------
-    def create_stack(self, name: str, component_ids: Iterable[str], *,
-                     description: str | None = None,
-                     labels: dict[str, Any] | None = None) -> StackRecord:
+    def create_stack(
+        self,
+        name: str,
+        component_ids: Iterable[str],
+        *,
+        description: str | None = None,
+        labels: dict[str, Any] | None = None,
+    ) -> StackRecord:
         stack_id = new_id()
         now = utcnow()
         try:
             with self._write() as conn:
-                conn.execute(insert(t.stacks).values(id=stack_id, name=name, created=now,
-                                                     updated=now, description=description,
-                                                     labels=labels))
+                conn.execute(
+                    insert(t.stacks).values(
+                        id=stack_id,
+                        name=name,
+                        created=now,
+                        updated=now,
+                        description=description,
+                        labels=labels,
+                    )
+                )
                 rows = [{"stack_id": stack_id, "component_id": c} for c in component_ids]
                 if rows:
                     conn.execute(insert(t.stack_composition), rows)
@@ -153,25 +213,47 @@ class StackQueries(TagQueries):
 
     def get_stack(self, name_or_id: str, *, allow_name_prefix: bool = False) -> StackRecord:
         with self._read() as conn:
-            row = self._find(conn, select(t.stacks), _st.id, _st.name, name_or_id, "stack",
-                             allow_name_prefix=allow_name_prefix)
+            row = self._find(
+                conn,
+                select(t.stacks),
+                _st.id,
+                _st.name,
+                name_or_id,
+                "stack",
+                allow_name_prefix=allow_name_prefix,
+            )
             return self._stack(conn, row)
 
     def list_stacks(self) -> list[StackRecord]:
         return self.list_stacks_page(sort_by="asc:name", size=1_000_000).items
 
-    def list_stacks_page(self, *, filters: dict[str, Any] | None = None,
-                         sort_by: str | None = "created", logical_operator: str = "and",
-                         index: int = 1, size: int = 50,
-                         component_id: str | None = None) -> Page[StackRecord]:
+    def list_stacks_page(
+        self,
+        *,
+        filters: dict[str, Any] | None = None,
+        sort_by: str | None = "created",
+        logical_operator: str = "and",
+        index: int = 1,
+        size: int = 50,
+        component_id: str | None = None,
+    ) -> Page[StackRecord]:
         query = select(t.stacks)
         if component_id is not None:
             holders = select(t.stack_composition.c.stack_id).where(
-                t.stack_composition.c.component_id == str(component_id))
+                t.stack_composition.c.component_id == str(component_id)
+            )
             query = query.where(_st.id.in_(holders))
-        page = self._list(query, STACK_FILTERS, lambda r: r, filters=filters, sort_by=sort_by,
-                          logical_operator=logical_operator, index=index, size=size,
-                          tiebreak=_st.id)
+        page = self._list(
+            query,
+            STACK_FILTERS,
+            lambda r: r,
+            filters=filters,
+            sort_by=sort_by,
+            logical_operator=logical_operator,
+            index=index,
+            size=size,
+            tiebreak=_st.id,
+        )
         with self._read() as conn:
             items = [self._stack(conn, row) for row in page.items]
         return Page(items=items, total=page.total, index=page.index, size=page.size)
@@ -180,18 +262,33 @@ class StackQueries(TagQueries):
     def _stack(conn: Connection, row: Row[Any]) -> StackRecord:
         sc, comp = t.stack_composition.c, t.stack_components.c
         components: dict[str, list[str]] = {}
-        query = (select(comp.type, comp.id).join(t.stack_composition, sc.component_id == comp.id)
-                 .where(sc.stack_id == row.id).order_by(comp.type, comp.name))
+        query = (
+            select(comp.type, comp.id)
+            .join(t.stack_composition, sc.component_id == comp.id)
+            .where(sc.stack_id == row.id)
+            .order_by(comp.type, comp.name)
+        )
         for type_, component_id in conn.execute(query):
             components.setdefault(type_, []).append(component_id)
-        return StackRecord(id=row.id, name=row.name, created=row.created, components=components,
-                           updated=row.updated or row.created, description=row.description,
-                           labels=row.labels)
+        return StackRecord(
+            id=row.id,
+            name=row.name,
+            created=row.created,
+            components=components,
+            updated=row.updated or row.created,
+            description=row.description,
+            labels=row.labels,
+        )
 
-    def update_stack(self, stack_id: str, *, name: str | None = None,
-                     component_ids: Iterable[str] | None = None,
-                     description: str | None = None,
-                     labels: dict[str, Any] | None = None) -> None:
+    def update_stack(
+        self,
+        stack_id: str,
+        *,
+        name: str | None = None,
+        component_ids: Iterable[str] | None = None,
+        description: str | None = None,
+        labels: dict[str, Any] | None = None,
+    ) -> None:
         values: dict[str, Any] = {"updated": utcnow()}
         for key, value in (("name", name), ("description", description), ("labels", labels)):
             if value is not None:
@@ -200,8 +297,11 @@ class StackQueries(TagQueries):
             with self._write() as conn:
                 conn.execute(update(t.stacks).where(t.stacks.c.id == stack_id).values(**values))
                 if component_ids is not None:
-                    conn.execute(delete(t.stack_composition)
-                                 .where(t.stack_composition.c.stack_id == stack_id))
+                    conn.execute(
+                        delete(t.stack_composition).where(
+                            t.stack_composition.c.stack_id == stack_id
+                        )
+                    )
                     rows = [{"stack_id": stack_id, "component_id": c} for c in component_ids]
                     if rows:
                         conn.execute(insert(t.stack_composition), rows)
@@ -210,8 +310,9 @@ class StackQueries(TagQueries):
 
     def delete_stack(self, stack_id: str) -> None:
         with self._write() as conn:
-            conn.execute(delete(t.stack_composition)
-                         .where(t.stack_composition.c.stack_id == stack_id))
+            conn.execute(
+                delete(t.stack_composition).where(t.stack_composition.c.stack_id == stack_id)
+            )
             conn.execute(delete(t.stacks).where(t.stacks.c.id == stack_id))
 
     # -- secrets -------------------------------------------------------------------------
@@ -220,13 +321,24 @@ class StackQueries(TagQueries):
 
 _sc = t.stack_components.c
 _st = t.stacks.c
-COMPONENT_FILTERS = FilterSpec("Stack components", {
-    "id": Column(_sc.id), "name": Column(_sc.name), "type": Column(_sc.type),
-    "flavor": Column(_sc.flavor), "created": Column(_sc.created, "date"),
-    "updated": Column(func.coalesce(_sc.updated, _sc.created), "date"),
-})
-STACK_FILTERS = FilterSpec("Stacks", {
-    "id": Column(_st.id), "name": Column(_st.name), "description": Column(_st.description),
-    "created": Column(_st.created, "date"),
-    "updated": Column(func.coalesce(_st.updated, _st.created), "date"),
-})
+COMPONENT_FILTERS = FilterSpec(
+    "Stack components",
+    {
+        "id": Column(_sc.id),
+        "name": Column(_sc.name),
+        "type": Column(_sc.type),
+        "flavor": Column(_sc.flavor),
+        "created": Column(_sc.created, "date"),
+        "updated": Column(func.coalesce(_sc.updated, _sc.created), "date"),
+    },
+)
+STACK_FILTERS = FilterSpec(
+    "Stacks",
+    {
+        "id": Column(_st.id),
+        "name": Column(_st.name),
+        "description": Column(_st.description),
+        "created": Column(_st.created, "date"),
+        "updated": Column(func.coalesce(_st.updated, _st.created), "date"),
+    },
+)

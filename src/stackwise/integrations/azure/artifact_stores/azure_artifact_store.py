@@ -49,8 +49,12 @@ class AzureArtifactStore(FsspecArtifactStore):
             skip_instance_cache=True,
             use_listings_cache=False,
         )
-        _bound_client(filesystem.service_client, config.connect_timeout, config.read_timeout,
-                      config.max_retries)
+        _bound_client(
+            filesystem.service_client,
+            config.connect_timeout,
+            config.read_timeout,
+            config.max_retries,
+        )
         return filesystem
 
     def probe_url(self) -> str | None:
@@ -60,8 +64,11 @@ class AzureArtifactStore(FsspecArtifactStore):
         if not text and not self.config.account_name:
             text = os.environ.get("AZURE_STORAGE_CONNECTION_STRING")
         if text:
-            parts = {name.strip().lower(): value.strip() for name, sep, value in
-                     (p.partition("=") for p in text.split(";")) if sep}
+            parts = {
+                name.strip().lower(): value.strip()
+                for name, sep, value in (p.partition("=") for p in text.split(";"))
+                if sep
+            }
             if parts.get("blobendpoint"):
                 return parts["blobendpoint"]
             if parts.get("usedevelopmentstorage", "").lower() == "true":
@@ -80,8 +87,9 @@ def _whole_seconds(value: float) -> int:
     return max(1, round(value))
 
 
-def _bound_client(client: Any, connect_timeout: float, read_timeout: float,
-                  max_retries: int) -> None:
+def _bound_client(
+    client: Any, connect_timeout: float, read_timeout: float, max_retries: int
+) -> None:
     """Give the SDK client adlfs built (which takes no such options) the store's timeouts and
     retry budget: its retry policy and its transport are shared by every container and blob
     client made from it. Attributes of another SDK version are left as they are."""
@@ -95,5 +103,7 @@ def _bound_client(client: Any, connect_timeout: float, read_timeout: float,
         connection.timeout = connect_timeout
         connection.read_timeout = read_timeout
     except AttributeError:
-        logger.debug("Azure SDK client without the expected retry/transport settings; "
-                     "keeping its own.", exc_info=True)
+        logger.debug(
+            "Azure SDK client without the expected retry/transport settings; keeping its own.",
+            exc_info=True,
+        )

@@ -29,15 +29,21 @@ class AzureArtifactStoreConfig(BaseArtifactStoreConfig):
     )
     account_name: str | None = Field(default=None, description="Storage account name")
     account_key: str | None = Field(
-        default=None, repr=False, json_schema_extra={"secret": True},
+        default=None,
+        repr=False,
+        json_schema_extra={"secret": True},
         description="Storage account key",
     )
     connection_string: str | None = Field(
-        default=None, repr=False, json_schema_extra={"secret": True},
+        default=None,
+        repr=False,
+        json_schema_extra={"secret": True},
         description="Full connection string (holds the endpoint and the key or SAS)",
     )
     sas_token: str | None = Field(
-        default=None, repr=False, json_schema_extra={"secret": True},
+        default=None,
+        repr=False,
+        json_schema_extra={"secret": True},
         description="Shared access signature, for access limited in scope and time",
     )
 

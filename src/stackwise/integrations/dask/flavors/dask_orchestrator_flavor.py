@@ -44,9 +44,11 @@ class DaskOrchestratorConfig(StackComponentConfig):
         "LocalCluster of worker processes on this machine and closes it afterwards",
     )
     n_workers: int = Field(
-        default=2, ge=1, description="Worker processes of the LocalCluster (address unset)")
+        default=2, ge=1, description="Worker processes of the LocalCluster (address unset)"
+    )
     threads_per_worker: int = Field(
-        default=1, ge=1, description="Threads per LocalCluster worker (address unset)")
+        default=1, ge=1, description="Threads per LocalCluster worker (address unset)"
+    )
     fail_fast: bool = Field(
         default=False,
         description="After the first failed step, start no further step (steps already "
@@ -54,7 +56,8 @@ class DaskOrchestratorConfig(StackComponentConfig):
         "downstream of a failure still runs",
     )
     connect_timeout: float = Field(
-        default=30.0, gt=0,
+        default=30.0,
+        gt=0,
         description="Seconds to wait for the scheduler, and for at least one worker",
     )
 
@@ -82,10 +85,8 @@ class DaskOrchestratorConfig(StackComponentConfig):
 DASK_ORCHESTRATOR_FLAVOR = Flavor(
     type=StackComponentType.ORCHESTRATOR,
     name="dask",
-    implementation="stackwise.integrations.dask.orchestrators.dask_orchestrator"
-    ":DaskOrchestrator",
-    config="stackwise.integrations.dask.flavors.dask_orchestrator_flavor"
-    ":DaskOrchestratorConfig",
+    implementation="stackwise.integrations.dask.orchestrators.dask_orchestrator:DaskOrchestrator",
+    config="stackwise.integrations.dask.flavors.dask_orchestrator_flavor:DaskOrchestratorConfig",
     integration=DASK,
     description="Runs each step as a task on a Dask cluster, as soon as its upstream steps "
     "succeed.",

@@ -63,7 +63,7 @@ def worker_store_url(url: str) -> str:
     """The store URL as a worker in another folder must see it: a SQLite path made absolute."""
     if not url.startswith(_SQLITE):
         return url
-    path, sep, query = url[len(_SQLITE):].partition("?")
+    path, sep, query = url[len(_SQLITE) :].partition("?")
     if path in ("", ":memory:"):
         raise ConfigError(
             f"The metadata store '{url}' lives in this process's memory, so Dask workers cannot "
@@ -83,8 +83,9 @@ def _import_distributed() -> Any:
     try:
         import distributed
     except ImportError as error:
-        raise ConfigError(f'The dask orchestrator needs Dask ({error}): pip install '
-                          '"stackwise[dask]"') from error
+        raise ConfigError(
+            f'The dask orchestrator needs Dask ({error}): pip install "stackwise[dask]"'
+        ) from error
     return distributed
 
 
@@ -99,8 +100,10 @@ class DaskOrchestrator(BaseOrchestrator):
             return []
         from stackwise.config.global_config import GlobalConfig
 
-        elsewhere = (f"its scheduler {config.address} is not on this machine (only loopback "
-                     "addresses are), so its workers may run elsewhere")
+        elsewhere = (
+            f"its scheduler {config.address} is not on this machine (only loopback "
+            "addresses are), so its workers may run elsewhere"
+        )
         problems = []
         global_config = GlobalConfig()
         store_url = global_config.store_url
@@ -109,18 +112,21 @@ class DaskOrchestrator(BaseOrchestrator):
                 f"{elsewhere}, but the metadata store is the SQLite file {store_url}, which "
                 "they cannot open. Use a shared database (store_url: postgresql://... in "
                 f"{global_config.config_path}), or run the scheduler and its workers here: "
-                f"`stackwise orchestrator update {self.name} --address=tcp://127.0.0.1:8786`.")
+                f"`stackwise orchestrator update {self.name} --address=tcp://127.0.0.1:8786`."
+            )
         try:
             artifact_store = stack.artifact_store
         except StackwiseError:  # reported by the stack's own checks
             artifact_store = None
-        if artifact_store is not None and (artifact_store.is_local
-                                           or not artifact_store.config.is_remote):
+        if artifact_store is not None and (
+            artifact_store.is_local or not artifact_store.config.is_remote
+        ):
             problems.append(
                 f"{elsewhere}, but artifact store '{artifact_store.name}' "
                 f"({artifact_store.flavor}) keeps artifacts in a folder of this machine. Use a "
                 "remote artifact store: `stackwise artifact-store register NAME --flavor=s3 "
-                f"--path=s3://BUCKET`, then `stackwise stack update {stack.name} -a NAME`.")
+                f"--path=s3://BUCKET`, then `stackwise stack update {stack.name} -a NAME`."
+            )
         return problems
 
     def submit(self, context: RunContext) -> DaskRun:
@@ -146,12 +152,18 @@ class DaskOrchestrator(BaseOrchestrator):
                 # non-daemonic workers let steps start processes (multiprocessing, joblib)
                 with dask.config.set({"distributed.worker.daemon": False}):
                     cluster = distributed.LocalCluster(
-                        n_workers=config.n_workers, threads_per_worker=config.threads_per_worker,
-                        processes=True, host="127.0.0.1", scheduler_port=0,
-                        dashboard_address=None, worker_dashboard_address=None,
-                        silence_logs=logging.ERROR)
-            client = distributed.Client(cluster or config.address, set_as_default=False,
-                                        timeout=config.connect_timeout)
+                        n_workers=config.n_workers,
+                        threads_per_worker=config.threads_per_worker,
+                        processes=True,
+                        host="127.0.0.1",
+                        scheduler_port=0,
+                        dashboard_address=None,
+                        worker_dashboard_address=None,
+                        silence_logs=logging.ERROR,
+                    )
+            client = distributed.Client(
+                cluster or config.address, set_as_default=False, timeout=config.connect_timeout
+            )
         except OSError as error:  # refused, unreachable, timed out
             _close(None, cluster)
             raise StackwiseError(
@@ -183,8 +195,9 @@ class DaskRun:
     """The handle of a run on a Dask cluster. Its root steps are submitted at once; `wait`
     submits each further step as its upstream steps succeed, then closes the client."""
 
-    def __init__(self, client: Any, cluster: Any, context: RunContext, store_url: str, *,
-                 fail_fast: bool) -> None:
+    def __init__(
+        self, client: Any, cluster: Any, context: RunContext, store_url: str, *, fail_fast: bool
+    ) -> None:
         from distributed import as_completed
 
         self._client = client
@@ -234,11 +247,15 @@ class DaskRun:
                 self._submit(inv)
                 continue
             if blocked_by is not None:
-                logger.warning("Skipping step '%s': upstream step '%s' did not succeed.",
-                               inv, blocked_by)
+                logger.warning(
+                    "Skipping step '%s': upstream step '%s' did not succeed.", inv, blocked_by
+                )
             else:
-                logger.warning("Not starting step '%s': step '%s' failed and fail_fast is set.",
-                               inv, self._stopped_by)
+                logger.warning(
+                    "Not starting step '%s': step '%s' failed and fail_fast is set.",
+                    inv,
+                    self._stopped_by,
+                )
             self._settled.add(inv)
             self._consider(self._downstream[inv])
 
@@ -248,8 +265,9 @@ class DaskRun:
         args = (self._store_url, self._context.run.id, inv)
         timeout = self._spec.steps[inv].timeout
         if timeout:
-            future = self._client.submit(run_step_status_isolated, *args, timeout, key=key,
-                                         pure=False)
+            future = self._client.submit(
+                run_step_status_isolated, *args, timeout, key=key, pure=False
+            )
         else:
             future = self._client.submit(run_step_report, *args, key=key, pure=False)
         self._completed.add(future)
@@ -280,8 +298,9 @@ class DaskRun:
     def _unrecorded(self, inv: str, error: StepFailedError) -> ExecutionStatus:
         """Record the failure of a task that ended before its StepRunner recorded it (a step
         run the worker did finish keeps its status)."""
-        status = record_unfinished_step(self._context.store, self._context.run.id,
-                                        self._spec.steps[inv], error)
+        status = record_unfinished_step(
+            self._context.store, self._context.run.id, self._spec.steps[inv], error
+        )
         if status == S.FAILED:
             self._errors[inv] = error
         return status
@@ -291,17 +310,22 @@ class DaskRun:
         """The task raised before the StepRunner could record anything (import, worker lost)."""
         hint = ""
         if isinstance(error, ImportError):
-            hint = (" Every worker must import the step's module: install its package there "
-                    "or put its folder on the workers' PYTHONPATH.")
-        return StepFailedError(f"Step '{inv}' could not run on a Dask worker: "
-                               f"{type(error).__name__}: {error}.{hint}", step=inv,
-                               original=error)
+            hint = (
+                " Every worker must import the step's module: install its package there "
+                "or put its folder on the workers' PYTHONPATH."
+            )
+        return StepFailedError(
+            f"Step '{inv}' could not run on a Dask worker: {type(error).__name__}: {error}.{hint}",
+            step=inv,
+            original=error,
+        )
 
     def _errors_from_store(self) -> None:
         """The failures only the store knows (a step with a timeout reports its status only),
         as errors of this process (one read)."""
-        missing = {inv for inv, s in self._statuses.items()
-                   if s == S.FAILED and inv not in self._errors}
+        missing = {
+            inv for inv, s in self._statuses.items() if s == S.FAILED and inv not in self._errors
+        }
         if not missing:
             return
         for step_run in self._context.store.list_step_runs(self._context.run.id):
@@ -309,4 +333,5 @@ class DaskRun:
             if step_run.name in missing and step_run.status == S.FAILED and info:
                 kind = str(info.get("type", "Exception")).rsplit(".", 1)[-1]
                 self._errors[step_run.name] = StepFailedError(
-                    f"{kind}: {info.get('message', '')}", step=step_run.name)
+                    f"{kind}: {info.get('message', '')}", step=step_run.name
+                )

@@ -70,9 +70,13 @@ def _bounded(filesystem: type, attempts: int) -> type:
     request = getattr(filesystem._request, "__wrapped__", None)  # type: ignore[attr-defined]
     if request is None:  # another gcsfs: keep its own retries
         return filesystem
-    return type(filesystem.__name__, (filesystem,), {
-        "__module__": filesystem.__module__,
-        "__doc__": filesystem.__doc__,
-        "retries": attempts,
-        "_request": retry_request(retries=attempts)(request),
-    })
+    return type(
+        filesystem.__name__,
+        (filesystem,),
+        {
+            "__module__": filesystem.__module__,
+            "__doc__": filesystem.__doc__,
+            "retries": attempts,
+            "_request": retry_request(retries=attempts)(request),
+        },
+    )

@@ -29,7 +29,9 @@ class GCPArtifactStoreConfig(BaseArtifactStoreConfig):
         default=None, description="Google Cloud project (unset: the credentials' project)"
     )
     token: str | None = Field(
-        default=None, repr=False, json_schema_extra={"secret": True},
+        default=None,
+        repr=False,
+        json_schema_extra={"secret": True},
         description="Path to a service-account JSON key file, a raw OAuth access token, or "
         "'anon' for public buckets "
         "(unset: Application Default Credentials)",
@@ -57,8 +59,7 @@ class GCPArtifactStoreConfig(BaseArtifactStoreConfig):
 GCP_ARTIFACT_STORE_FLAVOR = Flavor(
     type=StackComponentType.ARTIFACT_STORE,
     name="gcp",
-    implementation="stackwise.integrations.gcp.artifact_stores.gcp_artifact_store"
-    ":GCPArtifactStore",
+    implementation="stackwise.integrations.gcp.artifact_stores.gcp_artifact_store:GCPArtifactStore",
     config="stackwise.integrations.gcp.flavors.gcp_artifact_store_flavor:GCPArtifactStoreConfig",
     integration=GCP,
     description="Stores artifacts in a Google Cloud Storage bucket.",

@@ -362,8 +362,7 @@ def _short_reason(error: Exception, uri: str) -> str:
         return os_error.group(0).strip()
     if "timed out" in text.lower():
         return f"no answer within {VERIFY_TIMEOUT_SECONDS} s"
-    first = next((line.strip() for line in text.splitlines() if line.strip()),
-                 type(error).__name__)
+    first = next((line.strip() for line in text.splitlines() if line.strip()), type(error).__name__)
     return first if len(first) <= 300 else first[:297] + "..."
 
 

@@ -54,11 +54,16 @@ class S3ArtifactStore(FsspecArtifactStore):
     def probe_url(self) -> str | None:
         """The S3 endpoint: client_kwargs' endpoint_url, else AWS_ENDPOINT_URL_S3 /
         AWS_ENDPOINT_URL (as botocore reads them), else AWS's regional endpoint."""
-        endpoint = (self.config.client_kwargs.get("endpoint_url")
-                    or os.environ.get("AWS_ENDPOINT_URL_S3")
-                    or os.environ.get("AWS_ENDPOINT_URL"))
+        endpoint = (
+            self.config.client_kwargs.get("endpoint_url")
+            or os.environ.get("AWS_ENDPOINT_URL_S3")
+            or os.environ.get("AWS_ENDPOINT_URL")
+        )
         if endpoint:
             return str(endpoint)
-        region = self.config.client_kwargs.get("region_name") or os.environ.get(
-            "AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+        region = (
+            self.config.client_kwargs.get("region_name")
+            or os.environ.get("AWS_REGION")
+            or os.environ.get("AWS_DEFAULT_REGION")
+        )
         return f"https://s3.{region}.amazonaws.com" if region else "https://s3.amazonaws.com"

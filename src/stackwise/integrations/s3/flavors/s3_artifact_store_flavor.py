@@ -27,15 +27,21 @@ class S3ArtifactStoreConfig(BaseArtifactStoreConfig):
 
     path: str = Field(description="Root URI of the artifacts, e.g. 's3://bucket/prefix'")
     key: str | None = Field(
-        default=None, repr=False, json_schema_extra={"secret": True},
+        default=None,
+        repr=False,
+        json_schema_extra={"secret": True},
         description="AWS access key id (unset: the AWS credential chain)",
     )
     secret: str | None = Field(
-        default=None, repr=False, json_schema_extra={"secret": True},
+        default=None,
+        repr=False,
+        json_schema_extra={"secret": True},
         description="AWS secret access key",
     )
     token: str | None = Field(
-        default=None, repr=False, json_schema_extra={"secret": True},
+        default=None,
+        repr=False,
+        json_schema_extra={"secret": True},
         description="AWS session token, for temporary credentials",
     )
     client_kwargs: dict[str, Any] = Field(
@@ -70,8 +76,7 @@ class S3ArtifactStoreConfig(BaseArtifactStoreConfig):
 S3_ARTIFACT_STORE_FLAVOR = Flavor(
     type=StackComponentType.ARTIFACT_STORE,
     name="s3",
-    implementation="stackwise.integrations.s3.artifact_stores.s3_artifact_store"
-    ":S3ArtifactStore",
+    implementation="stackwise.integrations.s3.artifact_stores.s3_artifact_store:S3ArtifactStore",
     config="stackwise.integrations.s3.flavors.s3_artifact_store_flavor:S3ArtifactStoreConfig",
     integration=S3,
     description="Stores artifacts in an S3 bucket (or MinIO and other S3-compatible servers).",

@@ -142,8 +142,7 @@ class WandbExperimentTracker(BaseExperimentTracker):
         None offline or disabled: no network then."""
         if not self.config.is_remote:
             return None
-        return (self.config.base_url or os.environ.get("WANDB_BASE_URL")
-                or "https://api.wandb.ai")
+        return self.config.base_url or os.environ.get("WANDB_BASE_URL") or "https://api.wandb.ai"
 
     # -- helpers ---------------------------------------------------------------------------
 

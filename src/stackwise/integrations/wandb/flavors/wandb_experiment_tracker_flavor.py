@@ -148,9 +148,7 @@ class WandbExperimentTrackerSettings(BaseModel):
     def _check_tags(cls, value: list[str]) -> list[str]:
         bad = [tag for tag in value if not tag.strip() or len(tag) > MAX_TAG_LENGTH]
         if bad:
-            raise ValueError(
-                f"W&B tags must be 1 to {MAX_TAG_LENGTH} characters; fix {bad!r}"
-            )
+            raise ValueError(f"W&B tags must be 1 to {MAX_TAG_LENGTH} characters; fix {bad!r}")
         return value
 
     @field_validator("settings")
@@ -158,8 +156,9 @@ class WandbExperimentTrackerSettings(BaseModel):
     def _refuse_reserved_settings(cls, value: dict[str, Any]) -> dict[str, Any]:
         taken = sorted(set(RESERVED_WANDB_SETTINGS).intersection(value))
         if taken:
-            where = "; ".join(f"'{key}': set it with {RESERVED_WANDB_SETTINGS[key]}"
-                              for key in taken)
+            where = "; ".join(
+                f"'{key}': set it with {RESERVED_WANDB_SETTINGS[key]}" for key in taken
+            )
             raise ValueError(f"wandb setting(s) set by stackwise: {where}")
         return value
 

@@ -88,8 +88,9 @@ def upgrade() -> None:
         sa.Column("step_run_id", ID, sa.ForeignKey("step_runs.id"), primary_key=True),
         sa.Column("name", sa.String(255), primary_key=True),
         sa.Column("kind", sa.String(8), primary_key=True),
-        sa.Column("artifact_version_id", ID, sa.ForeignKey("artifact_versions.id"),
-                  primary_key=True),
+        sa.Column(
+            "artifact_version_id", ID, sa.ForeignKey("artifact_versions.id"), primary_key=True
+        ),
     )
     op.create_index("ix_io_artifact", "step_run_io", ["artifact_version_id"])
     op.create_table(
@@ -126,7 +127,16 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("stack_composition", "stacks", "stack_components", "run_metadata",
-                  "step_run_io", "artifact_versions", "artifacts", "step_runs",
-                  "pipeline_runs", "pipelines"):
+    for table in (
+        "stack_composition",
+        "stacks",
+        "stack_components",
+        "run_metadata",
+        "step_run_io",
+        "artifact_versions",
+        "artifacts",
+        "step_runs",
+        "pipeline_runs",
+        "pipelines",
+    ):
         op.drop_table(table)

@@ -53,8 +53,7 @@ def upgrade() -> None:
         sa.Column("resource_id", sa.String(36), primary_key=True),
         sa.Column("created", sa.DateTime, nullable=False),
     )
-    op.create_index("ix_tag_resources_resource", "tag_resources",
-                    ["resource_type", "resource_id"])
+    op.create_index("ix_tag_resources_resource", "tag_resources", ["resource_type", "resource_id"])
     users = op.create_table(
         "users",
         sa.Column("id", sa.String(36), primary_key=True),
@@ -66,43 +65,81 @@ def upgrade() -> None:
         sa.Column("created", sa.DateTime, nullable=False),
         sa.Column("updated", sa.DateTime, nullable=False),
     )
-    op.bulk_insert(users, [{"id": DEFAULT_USER_ID, "name": "default", "full_name": "",
-                            "email": None, "active": True, "is_service_account": False,
-                            "created": now, "updated": now}])
+    op.bulk_insert(
+        users,
+        [
+            {
+                "id": DEFAULT_USER_ID,
+                "name": "default",
+                "full_name": "",
+                "email": None,
+                "active": True,
+                "is_service_account": False,
+                "created": now,
+                "updated": now,
+            }
+        ],
+    )
 
     # move the JSON tag lists into tags / tag_resources
     conn = op.get_bind()
     tag_ids: dict[str, str] = {}
     attachments = []
-    for table, resource_type in (("artifacts", "artifact"),
-                                 ("artifact_versions", "artifact_version")):
+    for table, resource_type in (
+        ("artifacts", "artifact"),
+        ("artifact_versions", "artifact_version"),
+    ):
         rows = conn.execute(sa.text(f"SELECT id, tags FROM {table}")).all()  # noqa: S608
         for resource_id, raw in rows:
-            names = raw if isinstance(raw, list) else sa.types.JSON().result_processor(
-                conn.dialect, None)(raw) if isinstance(raw, str) else []
+            names = (
+                raw
+                if isinstance(raw, list)
+                else sa.types.JSON().result_processor(conn.dialect, None)(raw)
+                if isinstance(raw, str)
+                else []
+            )
             for name in dict.fromkeys(names or []):
                 tag_id = tag_ids.setdefault(name, str(uuid.uuid4()))
-                attachments.append({"tag_id": tag_id, "resource_type": resource_type,
-                                    "resource_id": resource_id, "created": now})
+                attachments.append(
+                    {
+                        "tag_id": tag_id,
+                        "resource_type": resource_type,
+                        "resource_id": resource_id,
+                        "created": now,
+                    }
+                )
     if tag_ids:
-        op.bulk_insert(tags, [{"id": i, "name": n, "color": "grey", "exclusive": False,
-                               "created": now, "updated": now} for n, i in tag_ids.items()])
+        op.bulk_insert(
+            tags,
+            [
+                {
+                    "id": i,
+                    "name": n,
+                    "color": "grey",
+                    "exclusive": False,
+                    "created": now,
+                    "updated": now,
+                }
+                for n, i in tag_ids.items()
+            ],
+        )
     if attachments:
         op.bulk_insert(tag_resources, attachments)
 
     _drop_column("artifacts", "tags")
     _drop_column("artifact_versions", "tags")
     op.add_column("artifacts", sa.Column("updated", sa.DateTime, nullable=True))
-    op.add_column("artifacts", sa.Column("has_custom_name", sa.Boolean, nullable=False,
-                               server_default=sa.true()))
+    op.add_column(
+        "artifacts",
+        sa.Column("has_custom_name", sa.Boolean, nullable=False, server_default=sa.true()),
+    )
     op.add_column("artifact_versions", sa.Column("visualizations", sa.JSON, nullable=True))
     op.add_column("artifact_versions", sa.Column("item_count", sa.Integer, nullable=True))
     op.add_column("pipelines", sa.Column("updated", sa.DateTime, nullable=True))
     op.add_column("pipelines", sa.Column("description", sa.Text, nullable=True))
     op.add_column("pipeline_runs", sa.Column("updated", sa.DateTime, nullable=True))
     op.add_column("pipeline_runs", sa.Column("start_time", sa.DateTime, nullable=True))
-    op.add_column("pipeline_runs", sa.Column("orchestrator_run_id", sa.String(255),
-                                             nullable=True))
+    op.add_column("pipeline_runs", sa.Column("orchestrator_run_id", sa.String(255), nullable=True))
     op.add_column("step_runs", sa.Column("docstring", sa.Text, nullable=True))
     op.add_column("step_runs", sa.Column("source_code", sa.Text, nullable=True))
     op.add_column("stacks", sa.Column("updated", sa.DateTime, nullable=True))
@@ -117,8 +154,10 @@ def downgrade() -> None:
     tags on runs and pipelines, users and the added details are dropped."""
     conn = op.get_bind()
     lists: dict[tuple[str, str], list[str]] = {}
-    query = sa.text("SELECT r.resource_type, r.resource_id, t.name FROM tag_resources r "
-                    "JOIN tags t ON t.id = r.tag_id ORDER BY r.created")
+    query = sa.text(
+        "SELECT r.resource_type, r.resource_id, t.name FROM tag_resources r "
+        "JOIN tags t ON t.id = r.tag_id ORDER BY r.created"
+    )
     for resource_type, resource_id, name in conn.execute(query):
         lists.setdefault((resource_type, resource_id), []).append(name)
     for table in ("artifacts", "artifact_versions"):
@@ -126,17 +165,24 @@ def downgrade() -> None:
     json_type = sa.JSON()
     for (resource_type, resource_id), names in lists.items():
         table = {"artifact": "artifacts", "artifact_version": "artifact_versions"}.get(
-            resource_type)
+            resource_type
+        )
         if table is not None:
-            conn.execute(sa.table(table, sa.column("id"), sa.column("tags", json_type)).update()
-                         .where(sa.column("id") == resource_id).values(tags=names))
-    drops = {"artifacts": ["updated", "has_custom_name"],
-             "artifact_versions": ["visualizations", "item_count"],
-             "pipelines": ["updated", "description"],
-             "pipeline_runs": ["updated", "start_time", "orchestrator_run_id"],
-             "step_runs": ["docstring", "source_code"],
-             "stacks": ["updated", "description", "labels"],
-             "stack_components": ["updated", "labels"]}
+            conn.execute(
+                sa.table(table, sa.column("id"), sa.column("tags", json_type))
+                .update()
+                .where(sa.column("id") == resource_id)
+                .values(tags=names)
+            )
+    drops = {
+        "artifacts": ["updated", "has_custom_name"],
+        "artifact_versions": ["visualizations", "item_count"],
+        "pipelines": ["updated", "description"],
+        "pipeline_runs": ["updated", "start_time", "orchestrator_run_id"],
+        "step_runs": ["docstring", "source_code"],
+        "stacks": ["updated", "description", "labels"],
+        "stack_components": ["updated", "labels"],
+    }
     for table, columns in drops.items():
         for column in columns:
             _drop_column(table, column)
