@@ -102,3 +102,12 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return __all__
+
+
+def _install_traceback_trimming() -> None:
+    from stackwise.ui.tracebacks import install_excepthook
+
+    install_excepthook()
+
+
+_install_traceback_trimming()

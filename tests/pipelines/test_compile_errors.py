@@ -62,7 +62,17 @@ def _yaml(text: str) -> Path:
 # -- one problem at a time -------------------------------------------------------------------
 @pipeline
 def non_json_parameter():
-    configurable(config=Opaque())
+    untyped(config=Opaque())
+
+
+@step
+def untyped(config) -> int:  # no annotation: any value fits, but it must be JSON
+    return 1
+
+
+@pipeline
+def mistyped_parameter():
+    configurable(config=Opaque(), scale="2")
 
 
 @pipeline
@@ -100,10 +110,22 @@ def tick_pipeline(label: str = "tick"):
 def test_non_json_parameter_names_step_and_argument():
     with pytest.raises(
         PipelineCompilationError,
-        match=r"Step 'configurable' parameter 'config' is a Opaque, which is not "
+        match=r"Step 'untyped' parameter 'config' is a Opaque, which is not "
         r"JSON-serializable",
     ):
         non_json_parameter()
+    _assert_nothing_ran()
+
+
+def test_step_parameters_are_checked_against_annotations_at_compile():
+    """As ZenML: a value that cannot be the annotated type is refused before anything runs;
+    one that can ("2" for an int) is converted."""
+    with pytest.raises(PipelineCompilationError) as info:
+        mistyped_parameter()
+    message = str(info.value)
+    assert "(1 problem)" in message
+    assert "Step 'configurable' parameter 'config' expects dict but was given" in message
+    assert "(Opaque): Input should be a valid dictionary." in message
     _assert_nothing_ran()
 
 
@@ -256,7 +278,7 @@ def test_step_parameter_given_in_code_and_yaml_with_different_values_is_an_error
 # -- several problems at once ----------------------------------------------------------------
 @pipeline
 def many_problems():
-    configurable(config=Opaque())
+    untyped(config=Opaque())
     needs_int(id="unwired")
     needs_int(make_text(), id="mistyped")
 

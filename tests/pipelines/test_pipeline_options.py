@@ -12,7 +12,12 @@ import pytest
 from stackwise import ArtifactConfig, pipeline, step
 from stackwise.client import Client
 from stackwise.config import Schedule
-from stackwise.exceptions import ConfigError, StackValidationError, StepInterfaceError
+from stackwise.exceptions import (
+    ConfigError,
+    SettingsResolvingError,
+    StackValidationError,
+    StepInterfaceError,
+)
 
 
 @step
@@ -46,6 +51,39 @@ def test_parameters_are_coerced_as_pydantic_lax_mode_does():
     assert run.config.parameters == {"n": 3, "label": "x"}
     assert run.steps["echo"].output.load() == 3
     assert typed(n=4.0).config.parameters["n"] == 4
+
+
+@step
+def describe(count: int, ratio: float, sizes: list[int]) -> str:
+    return f"{count!r} {ratio!r} {sizes!r}"
+
+
+@pipeline(enable_cache=False)
+def described(ratio: float = 0.5):
+    describe(count="3", ratio=ratio, sizes=("4", 5))
+
+
+def test_step_parameters_are_coerced_to_their_annotations_as_zenml_does():
+    run = described(ratio=2)
+    assert run.config.parameters == {"ratio": 2.0}
+    assert run.steps["describe"].config.parameters == {"count": 3, "ratio": 2.0, "sizes": [4, 5]}
+    assert run.steps["describe"].output.load() == "3 2.0 [4, 5]"
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"resources": {"cpu_count": "many"}}, "key 'cpu_count': Input should be a valid number"),
+        ({"resources": {"cpus": 2}}, "unknown key(s) 'cpus'"),
+        ({"docker": {"parent_imag": "python"}}, "'parent_imag'. Did you mean 'parent_image'?"),
+    ],
+)
+def test_general_settings_are_validated_when_configured(settings, message):
+    with pytest.raises(SettingsResolvingError, match=re.escape(message)):
+        typed.with_options(settings=settings)
+    with pytest.raises(SettingsResolvingError, match=re.escape(message)):
+        echo.configure(settings=settings)
+    assert _runs() == 0
 
 
 def test_configured_parameters_are_used_and_a_conflict_is_an_error():

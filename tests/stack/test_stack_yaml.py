@@ -401,6 +401,21 @@ def test_a_registered_component_of_another_flavor_is_refused(dev: str) -> None:
         import_stack_data(get_store(), data, "w", source="f.yaml")
 
 
+def test_a_new_name_that_is_a_prefix_of_several_ids_is_a_new_component(tmp_path: Path) -> None:
+    """Import matches registered components by name only: a name that happens to begin
+    several ids (17 stores: two share a first hex digit) is still a new component."""
+    client = Client()
+    ids = [
+        str(client.create_stack_component(f"s{i}", "local", "artifact_store", {}).id)
+        for i in range(17)
+    ]
+    first = max(set(i[0] for i in ids), key=[i[0] for i in ids].count)
+    data = minimal(artifact_store={"type": "local", "name": first, "configuration": {}})
+    result = import_stack_data(get_store(), data, "prefixed", source="f.yaml")
+    assert f"artifact store '{first}'" in [e.label for e in result.created]
+    assert load_stack(get_store(), "prefixed").artifact_store.name == first
+
+
 def test_an_identical_component_is_reused_even_written_differently(dev: str) -> None:
     """Defaults spelled out compare equal to defaults left out."""
     data = minimal(

@@ -14,9 +14,10 @@ from stackwise.config.pipeline_configurations import PIPELINE_CONFIG_KEYS
 from stackwise.config.step_configurations import (
     STEP_CONFIG_KEYS,
     StepConfigurationUpdate,
+    general_settings_problem,
     settings_key_problem,
 )
-from stackwise.exceptions import ConfigError, ProblemCollector, did_you_mean
+from stackwise.exceptions import ConfigError, ProblemCollector, SettingsResolvingError, did_you_mean
 
 RUN_CONFIG_KEYS = (*PIPELINE_CONFIG_KEYS, "run_name", "schedule", "build", "steps")
 _BOOL = {
@@ -180,6 +181,9 @@ def _check_value(key: str, value: Any, where: str) -> Any:
                     raise ConfigError(problem)
                 if not isinstance(fields, dict):
                     raise ConfigError(f"settings '{name}' must be a mapping of fields")
+                problem = general_settings_problem(str(name), fields)
+                if problem:
+                    raise SettingsResolvingError(f"{where}: {problem}")
         if key in ("environment", "substitutions"):
             return {str(k): str(v) for k, v in value.items()}
         return value

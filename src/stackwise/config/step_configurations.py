@@ -58,6 +58,36 @@ def settings_key_problem(key: str) -> str | None:
     )
 
 
+def general_settings_problem(key: str, fields: Any) -> str | None:
+    """Why `fields` do not make the settings class of general key `key` (`resources`,
+    `docker`), or None: checked when configured, as ZenML does, not when a remote
+    orchestrator finally reads them."""
+    if key == "resources":
+        from stackwise.config.resource_settings import ResourceSettings as settings_class
+    elif key == "docker":
+        from stackwise.config.docker_settings import DockerSettings as settings_class
+    else:
+        return None
+    from pydantic import ValidationError
+
+    from stackwise.utils.pydantic_problems import describe_validation_error
+
+    known = settings_class.model_fields
+    unknown = [name for name in fields if name not in known]
+    if unknown:  # ZenML keeps them and nothing reads them; a typo should not pass silently
+        hints = "".join(did_you_mean(name, known) for name in unknown)
+        return (
+            f"settings '{key}' have unknown key(s) {', '.join(map(repr, unknown))}.{hints} "
+            f"{settings_class.__name__} fields: {', '.join(known)}."
+        )
+    try:
+        settings_class.model_validate(fields)
+    except ValidationError as error:
+        problems = describe_validation_error(error, known)
+        return f"settings '{key}' are not valid {settings_class.__name__}: {problems}."
+    return None
+
+
 @dataclass(frozen=True)
 class StepConfigurationUpdate:
     enable_cache: bool | None = None

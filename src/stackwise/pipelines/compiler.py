@@ -16,6 +16,7 @@ from stackwise.models.artifact_config import ExternalArtifact
 from stackwise.models.artifact_version import ArtifactVersionList, ArtifactVersionResponse
 from stackwise.models.pipeline_spec import InputSpec, OutputSpec, PipelineSpec, StepSpec
 from stackwise.pipelines.options import combine, config_layer
+from stackwise.pipelines.parameters import coerce, type_problem
 from stackwise.pipelines.run_config import RunConfig, StepRunConfig
 from stackwise.steps.base_step import Step
 from stackwise.steps.outputs import describe_type
@@ -85,6 +86,20 @@ def _plain_class(annotation: Any) -> type | None:
     if get_origin(annotation) is not None and str(origin).startswith("typing.Union"):
         return None
     return candidate if isinstance(candidate, type) and candidate is not object else None
+
+
+def _coerce_parameter(
+    step: Step, parameter: inspect.Parameter, value: Any, parameters: dict[str, Any]
+) -> str | None:
+    """Put `value`, as the step's annotation wants it ("3" -> 3 for an int, as ZenML), in
+    `parameters`; or say why it cannot be. A default is taken as the author wrote it."""
+    if value is parameter.default:
+        parameters[parameter.name] = value
+        return None
+    parameters[parameter.name], reason = coerce(
+        value, step.input_annotations.get(parameter.name, Any)
+    )
+    return reason
 
 
 def _compatible(produced: Any, expected: Any) -> bool:
@@ -177,9 +192,10 @@ def _resolve_step(
             inputs[name] = InputSpec(artifact_version_id=version_id)
         elif isinstance(value, ArtifactVersionResponse):
             inputs[name] = InputSpec(artifact_version_id=str(value.id))
-        elif is_json_value(value):
-            parameters[name] = value
-        else:
+        elif (reason := _coerce_parameter(step, parameter, value, parameters)) is not None:
+            annotation = step.input_annotations.get(name, Any)
+            problems.add(type_problem(f"{label} parameter '{name}'", annotation, value, reason))
+        elif not is_json_value(parameters[name]):
             problems.add(
                 f"{label} parameter '{name}' is a {type(value).__name__}, which is not "
                 "JSON-serializable. Parameters must be JSON values (str, int, float, "

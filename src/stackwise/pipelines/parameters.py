@@ -1,4 +1,4 @@
-"""Checking a pipeline's parameters against its signature's annotations before any run is
+"""Checking pipeline and step parameters against their annotations before any run is
 recorded, as ZenML does: pydantic in lax mode, so "3" becomes 3 and 3.0 becomes 3 for an
 `int`, while "three" or 3.5 is an error naming the pipeline, the parameter, the expected type
 and the value given. pydantic is imported only when a value is not already of a plain type."""
@@ -34,9 +34,29 @@ def _skip(value: Any, annotation: Any) -> bool:
         return True
     if isinstance(annotation, str):  # an unresolved forward reference
         return True
-    if annotation in _PLAIN and type(value) is annotation:
-        return True
-    return annotation is float and type(value) is int
+    return annotation in _PLAIN and type(value) is annotation
+
+
+def coerce(value: Any, annotation: Any) -> tuple[Any, str | None]:
+    """(`value` as `annotation` wants it, None), or (`value`, why it cannot be)."""
+    if _skip(value, annotation):
+        return value, None
+    from pydantic import ValidationError
+
+    try:
+        return _adapter(annotation).validate_python(value), None
+    except ValidationError as error:
+        return value, "; ".join(e["msg"] for e in error.errors())
+    except Exception as error:  # noqa: BLE001 - a type pydantic cannot check: trust it
+        logger.debug("Value %r not checked against %s: %s", value, annotation, error)
+        return value, None
+
+
+def type_problem(what: str, annotation: Any, value: Any, reason: str) -> str:
+    return (
+        f"{what} expects {describe_type(annotation)} but was given {value!r} "
+        f"({type(value).__name__}): {reason}."
+    )
 
 
 def validate_parameters(
@@ -55,23 +75,10 @@ def validate_parameters(
             continue
         annotation = annotations.get(name, signature.parameters[name].annotation)
         default = signature.parameters[name].default
-        if _skip(value, annotation) or (
-            value is default and default is not inspect.Parameter.empty
-        ):
+        if value is default and default is not inspect.Parameter.empty:
             continue
-        from pydantic import ValidationError
-
-        try:
-            checked[name] = _adapter(annotation).validate_python(value)
-        except ValidationError as error:
-            reason = "; ".join(e["msg"] for e in error.errors())
-            problems.add(
-                f"Pipeline '{pipeline_name}' parameter '{name}' expects "
-                f"{describe_type(annotation)} but was given {value!r} "
-                f"({type(value).__name__}): {reason}."
-            )
-        except Exception as error:  # noqa: BLE001 - a type pydantic cannot check: trust it
-            logger.debug(
-                "Parameter '%s' of pipeline '%s' not checked: %s", name, pipeline_name, error
-            )
+        checked[name], reason = coerce(value, annotation)
+        if reason is not None:
+            what = f"Pipeline '{pipeline_name}' parameter '{name}'"
+            problems.add(type_problem(what, annotation, value, reason))
     return checked

@@ -66,17 +66,13 @@ class Flavor:
         try:
             return config_class(**configuration)
         except ValidationError as error:
-            problems = []
-            for item in error.errors():
-                key = ".".join(str(p) for p in item["loc"]) or "(config)"
-                if item["type"] == "extra_forbidden":
-                    problems.append(f"unknown key '{key}'")
-                else:
-                    given = item.get("input")
-                    problems.append(f"key '{key}': {item['msg']} (got {given!r})")
+            from stackwise.secrets.plaintext import secret_fields
+            from stackwise.utils.pydantic_problems import describe_validation_error
+
+            fields, hidden = config_class.model_fields, secret_fields(config_class)
             raise ConfigError(
                 f"Invalid configuration for {self.type} flavor '{self.name}': "
-                + "; ".join(problems)
+                + describe_validation_error(error, fields, hidden)
                 + ".\nFields of this flavor:\n  "
                 + self.fields_doc().replace("\n", "\n  ")
             ) from None

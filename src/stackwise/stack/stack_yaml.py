@@ -184,12 +184,10 @@ def import_stack_data(
     notes = _check_version(data, source)
     entries = _parse_components(data, source, problems)
     existing: dict[tuple[StackComponentType, str], ComponentRecord] = {}
+    by_name = {(r.type, r.name): r for r in store.list_components()}  # names, never id prefixes
     for entry in entries:
-        try:
-            record = store.get_component(entry.type, entry.name)
-        except EntityNotFoundError:
-            continue
-        if record.name != entry.name:  # only an id prefix matched: no component of that name
+        record = by_name.get((entry.type.value, entry.name))
+        if record is None:
             continue
         difference = _difference(entry, record, source)
         if difference:

@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from stackwise.config.availability import unavailable_problem
-from stackwise.config.step_configurations import settings_key_problem
-from stackwise.exceptions import StepInterfaceError, did_you_mean
+from stackwise.config.step_configurations import general_settings_problem, settings_key_problem
+from stackwise.exceptions import SettingsResolvingError, StepInterfaceError, did_you_mean
 
 STEP_OPTIONS = (
     "name",
@@ -80,6 +80,9 @@ def settings_to_dict(settings: Mapping[str, Any] | None, owner: str) -> dict[str
                 f"{owner}: settings['{key}'] must be a settings object or a dict, got "
                 f"{type(value).__name__}."
             )
+        problem = general_settings_problem(str(key), value)
+        if problem:
+            raise SettingsResolvingError(f"{owner}: {problem}")
         out[str(key)] = value
     return out
 

@@ -97,17 +97,12 @@ class MLFlowExperimentTracker(BaseExperimentTracker):
         try:
             return MLFlowExperimentTrackerSettings.model_validate(dict(settings or {}))
         except ValidationError as error:
-            problems = []
-            for item in error.errors():
-                key = ".".join(str(p) for p in item["loc"]) or "(settings)"
-                if item["type"] == "extra_forbidden":
-                    problems.append(f"unknown key '{key}'")
-                else:
-                    problems.append(f"key '{key}': {item['msg']}")
+            from stackwise.utils.pydantic_problems import describe_validation_error
+
             fields = ", ".join(MLFlowExperimentTrackerSettings.model_fields)
             raise ConfigError(
                 f"Invalid MLflow experiment tracker settings of step '{step_name}': "
-                + "; ".join(problems)
+                + describe_validation_error(error, MLFlowExperimentTrackerSettings.model_fields)
                 + f". MLFlowExperimentTrackerSettings accepts: {fields}."
             ) from None
 

@@ -34,6 +34,7 @@ from stackwise.integrations.wandb.flavors.wandb_experiment_tracker_flavor import
     WandbExperimentTrackerConfig,
     WandbExperimentTrackerSettings,
 )
+from stackwise.utils.pydantic_problems import describe_validation_error
 
 # Fail at import (which the flavor turns into an install hint when the stack is built), not in
 # the middle of the first tracked step. find_spec does not import wandb.
@@ -66,7 +67,7 @@ class WandbExperimentTracker(BaseExperimentTracker):
             fields = ", ".join(WandbExperimentTrackerSettings.model_fields)
             raise ConfigError(
                 f"Invalid W&B experiment tracker settings of step '{step_name}': "
-                + _problems(error)
+                + describe_validation_error(error, WandbExperimentTrackerSettings.model_fields)
                 + f". WandbExperimentTrackerSettings accepts: {fields}."
             ) from None
 
@@ -168,9 +169,11 @@ class WandbExperimentTracker(BaseExperimentTracker):
         try:
             return wandb_module.Settings(**values)
         except ValidationError as error:
+            fields = wandb_module.Settings.model_fields
+            problems = describe_validation_error(error, fields, masked=["api_key"])
             raise ConfigError(
                 f"Invalid W&B settings of step '{step_name}' (experiment tracker "
-                f"'{self.name}'): {_problems(error, masked='api_key')}. Give "
+                f"'{self.name}'): {problems}. Give "
                 "WandbExperimentTrackerSettings(settings=...) fields of wandb.Settings."
             ) from None
 
@@ -218,16 +221,3 @@ def _finish(run: wandb.Run, exit_code: int) -> None:
         logger.warning(
             "Could not finish W&B run %s with exit code %d.", run.id, exit_code, exc_info=True
         )
-
-
-def _problems(error: ValidationError, masked: str | None = None) -> str:
-    problems = []
-    for item in error.errors():
-        key = ".".join(str(p) for p in item["loc"]) or "(settings)"
-        if item["type"] == "extra_forbidden":
-            problems.append(f"unknown key '{key}'")
-        elif key == masked:  # never echo a secret back
-            problems.append(f"key '{key}' is invalid")
-        else:
-            problems.append(f"key '{key}': {item['msg']}")
-    return "; ".join(problems)
