@@ -28,6 +28,7 @@ everything stackwise raises on purpose. Classes that ZenML derives from a builti
     │       └── ArtifactCorruptedError          its files are not what was saved
     ├── StepOutputError (TypeError)             a step returned what its annotation forbids
     ├── StoreSchemaError                        the store's schema does not match this code
+    ├── ModelServerError (RuntimeError)         a model server did not start or stop (log tail)
     ├── StepExecutionException                  a step's code raised (.original_exception)
     │   └── StepFailedError                     one step failed (carries .step and .original)
     ├── PipelineRunFailedError (RuntimeError)   a run failed (carries .run, .failed_steps)
@@ -219,6 +220,11 @@ class StepOutputError(StackwiseError, TypeError):
 
 class StoreSchemaError(StackwiseError):
     pass
+
+
+class ModelServerError(StackwiseError, RuntimeError):
+    """A model server did not start, or could not be stopped; the message says why and ends
+    with the tail of its log."""
 
 
 class StepExecutionException(StackwiseError):  # ZenML's name

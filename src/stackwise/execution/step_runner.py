@@ -345,6 +345,7 @@ class StepRunner:
                     variables.update(secret_environment(store, spec.secrets))
                 scope.enter_context(step_environment(variables))
                 values = {n: load_data(r, store, self.artifact_store) for n, r in inputs.items()}
+                context.input_values = values  # a model deployer finds a model's artifact
                 self._hook(spec.on_start, spec, "on_start")
                 try:
                     with ExitStack() as stack:

@@ -64,6 +64,14 @@ BUILTIN_FLAVORS: list[Flavor] = [
         "stackwise.artifact_stores.local_artifact_store:LocalArtifactStoreConfig",
         description="Stores artifacts in a folder of this machine.",
     ),
+    Flavor(
+        T.MODEL_DEPLOYER,
+        "local",
+        "stackwise.model_deployers.local_model_deployer:LocalModelDeployer",
+        "stackwise.model_deployers.local_model_deployer:LocalModelDeployerConfig",
+        description="Serves models from a FastAPI + uvicorn server in a background process "
+        "on loopback (MLflow's scoring protocol at /invocations).",
+    ),
 ]
 
 

@@ -65,6 +65,7 @@ class StepContext:
         self._artifact_types: dict[str, Any] = {}
         self.linked_outputs: dict[str, str] = {}  # save_artifact() calls: name -> version id
         self.loaded_inputs: dict[str, str] = {}  # artifacts the code loaded: name -> version id
+        self.input_values: dict[str, Any] = {}  # the loaded inputs, by name (set by the runner)
         self._default_named: set[str] = set()  # outputs saved as `<pipeline>::<step>::<output>`
         for declared in getattr(step, "outputs", ()):
             if declared.name not in self.output_metadata:

@@ -23,6 +23,7 @@ from stackwise.store.records import (
     Page,
     PipelineRecord,
     RunRecord,
+    ServiceRecord,
     StackRecord,
     StepRunRecord,
     TagRecord,
@@ -362,6 +363,24 @@ class HookInvocationStore(Protocol):
     def delete_hook_invocation(self, hook_invocation_id: str) -> None: ...
 
 
+class ServiceStore(Protocol):
+    """Model deployments (ZenML's services) that model deployers started."""
+
+    def create_service(self, record: ServiceRecord) -> ServiceRecord: ...
+    def get_service(self, service_id: str) -> ServiceRecord: ...
+    def list_services(
+        self,
+        *,
+        filters: dict[str, Any] | None = None,
+        sort_by: str | None = "created",
+        logical_operator: str = "and",
+        index: int = 1,
+        size: int = 50,
+    ) -> Page[ServiceRecord]: ...
+    def update_service(self, service_id: str, **changes: Any) -> ServiceRecord: ...
+    def delete_service(self, service_id: str) -> None: ...
+
+
 class SchemaStore(Protocol):
     """Schema upgrades."""
 
@@ -379,6 +398,7 @@ class Store(
     StackStore,
     SecretStoreQueries,
     HookInvocationStore,
+    ServiceStore,
     SchemaStore,
     Protocol,
 ):
@@ -397,6 +417,7 @@ __all__ = [
     "RunStore",
     "SchemaStore",
     "SecretStoreQueries",
+    "ServiceStore",
     "StackStore",
     "StepRunStore",
     "Store",

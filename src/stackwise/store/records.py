@@ -102,6 +102,33 @@ class HookInvocationRecord:
 
 
 @dataclass(frozen=True)
+class ServiceRecord:
+    """One model deployment (ZenML's "service"): what it serves, where, and the process that
+    serves it. `admin_state` is what was asked for (`active`: serving, `inactive`: stopped);
+    whether the process still runs is checked by whoever reads the record (`pid`)."""
+
+    id: str
+    name: str
+    deployer_id: str | None
+    flavor: str
+    model_name: str
+    model_version: str | None
+    model_version_id: str | None
+    artifact_version_id: str | None
+    pipeline_name: str | None
+    pipeline_step_name: str | None
+    pipeline_run_id: str | None
+    config: dict[str, Any]
+    admin_state: str
+    pid: int | None
+    port: int | None
+    service_dir: str
+    labels: dict[str, str]
+    created: datetime
+    updated: datetime
+
+
+@dataclass(frozen=True)
 class ArtifactRecord:
     id: str
     name: str

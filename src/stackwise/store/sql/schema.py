@@ -20,7 +20,7 @@ from sqlalchemy import (
     true,
 )
 
-SCHEMA_REVISION = "0005"
+SCHEMA_REVISION = "0007"
 
 metadata = MetaData()
 
@@ -234,4 +234,29 @@ hook_invocations = Table(
     Column("outputs", JSON, nullable=False),
     Column("created", DateTime, nullable=False),
     Index("ix_hook_invocations_run", "run_id"),
+)
+
+services = Table(
+    "services",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(255), nullable=False),
+    Column("deployer_id", ID, nullable=True),
+    Column("flavor", String(255), nullable=False),
+    Column("model_name", String(255), nullable=False),
+    Column("model_version", String(255), nullable=True),
+    Column("model_version_id", ID, nullable=True),
+    Column("artifact_version_id", ID, nullable=True),
+    Column("pipeline_name", String(255), nullable=True),
+    Column("pipeline_step_name", String(255), nullable=True),
+    Column("pipeline_run_id", ID, nullable=True),
+    Column("config", JSON, nullable=False),
+    Column("admin_state", String(32), nullable=False),
+    Column("pid", Integer, nullable=True),
+    Column("port", Integer, nullable=True),
+    Column("service_dir", Text, nullable=False),
+    Column("labels", JSON, nullable=False),
+    Column("created", DateTime, nullable=False),
+    Column("updated", DateTime, nullable=False),
+    Index("ix_services_model_name", "model_name"),
 )
