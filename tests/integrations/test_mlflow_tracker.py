@@ -387,19 +387,18 @@ def test_flavors_come_from_the_entry_point():
     assert flavor_registry.get("model_deployer", "mlflow") in FLAVORS
 
 
-def test_model_deployer_refuses_to_deploy():
+def test_model_deployer_without_a_model_says_what_to_give():
+    from stackwise.exceptions import ConfigError
     from stackwise.integrations.mlflow.model_deployers import MLFlowModelDeployer
 
-    with pytest.raises(
-        NotImplementedError, match="MLflow model deployment is not implemented yet in stackwise"
-    ):
+    with pytest.raises(ConfigError, match="needs the model to serve"):
         MLFlowModelDeployer().deploy_model(config={"model_name": "fraud-detector"})
 
     flavor = flavor_registry.get("model_deployer", "mlflow")
     deployer = flavor.implementation_class()(
         id="d", name="deployer", flavor="mlflow", config=flavor.validate_config({})
     )
-    with pytest.raises(NotImplementedError, match="model deployers issue"):
+    with pytest.raises(ConfigError, match="model_uri"):
         deployer.deploy_model({})
 
 

@@ -71,7 +71,7 @@ class BaseModelDeployer(StackComponent):
         """What the serving process needs to serve `deployment.model` (written into its
         `server.json`): `{"model": {...}}` for the in-process server, `{"mlflow": {...}}` for
         `mlflow models serve`. Keys `model_dir` (removed once replaced) and `model_type`
-        are recorded too."""
+        are recorded too; `replicas`, when given, is the number of serving processes."""
         raise NotImplementedError(f"{type(self).__name__} does not say how to serve a model.")
 
     def _check_replicas(self, replicas: int) -> None:
@@ -137,6 +137,7 @@ class BaseModelDeployer(StackComponent):
         service_dir = self.local_path / service_id
         service_dir.mkdir(parents=True, exist_ok=True)
         prepared = self._prepare(deployment, service_dir, source)
+        replicas = int(prepared.pop("replicas", deployment.replicas))
         schema = _input_schema(deployment, source, self.store)
         spec = {
             **prepared,
@@ -147,7 +148,7 @@ class BaseModelDeployer(StackComponent):
             "model_version_id": source.model_version_id,
             "artifact_version_id": source.artifact.id if source.artifact else None,
             "input_schema": schema,
-            "replicas": deployment.replicas,
+            "replicas": replicas,
             "port": old.port if old else None,
             "drain_seconds": float(getattr(self.config, "drain_seconds", 3.0)),
         }
@@ -168,7 +169,7 @@ class BaseModelDeployer(StackComponent):
             "pipeline_step_name": deployment.pipeline_step_name or source.step_name,
             "pipeline_run_id": source.run_id,
             "config": {
-                "replicas": deployment.replicas,
+                "replicas": replicas,
                 "input_schema": schema,
                 "model_dir": prepared.get("model_dir"),
                 "model_type": prepared.get("model_type"),

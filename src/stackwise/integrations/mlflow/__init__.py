@@ -1,4 +1,4 @@
-"""The MLflow integration: an experiment tracker (and a model deployer placeholder).
+"""The MLflow integration: an experiment tracker and a model deployer.
 
 Install it with `pip install "stackwise[mlflow]"`. This module must stay importable without
 MLflow installed: `stackwise integration list` reads the name and requirements from here.

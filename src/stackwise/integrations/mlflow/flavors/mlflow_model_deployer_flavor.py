@@ -1,5 +1,5 @@
-"""The MLflow model deployer flavor. Serving is not implemented yet: the flavor exists so that
-stacks naming it load and user code importing `MLFlowModelDeployer` runs up to the deployment."""
+"""The MLflow model deployer flavor: models logged to MLflow (or given by URI) served with
+`mlflow models serve --env-manager local` in the background on loopback."""
 
 from __future__ import annotations
 
@@ -12,12 +12,24 @@ from stackwise.stack.stack_component import StackComponentConfig
 
 
 class MLFlowModelDeployerConfig(StackComponentConfig):
-    """Where deployments would keep their state once MLflow serving is implemented."""
+    """Where deployments keep their folders, and where models are logged."""
 
     service_path: str = Field(
         default="",
-        description="Folder for the local MLflow deployment services (unused until model "
-        "deployment is implemented)",
+        description="Folder for the deployments' files and logs (default: "
+        "$STACKWISE_HOME/model_deployers/<component id>)",
+    )
+    tracking_uri: str = Field(
+        default="",
+        description="MLflow tracking URI models are logged to before they are served "
+        "(default: the stack's MLflow experiment tracker's, else "
+        "sqlite:///<STACKWISE_HOME>/mlflow.db)",
+    )
+    drain_seconds: float = Field(
+        default=3.0,
+        ge=0,
+        description="How long a replaced or stopped server keeps answering the connections "
+        "it has before it exits",
     )
 
 
@@ -29,6 +41,7 @@ MLFLOW_MODEL_DEPLOYER_FLAVOR = Flavor(
     config="stackwise.integrations.mlflow.flavors.mlflow_model_deployer_flavor"
     ":MLFlowModelDeployerConfig",
     integration=MLFLOW,
-    description="Placeholder: deploy_model raises NotImplementedError until MLflow serving "
-    "is implemented.",
+    description="Logs the model to MLflow (unless it is there) and serves it with `mlflow "
+    "models serve --env-manager local` on loopback (MLflow's scoring protocol at "
+    "/invocations).",
 )

@@ -1,4 +1,4 @@
-"""The MLflow model deployer (a placeholder until MLflow model serving is implemented)."""
+"""The MLflow model deployer (ZenML's `zenml.integrations.mlflow.model_deployers`)."""
 
 from __future__ import annotations
 
