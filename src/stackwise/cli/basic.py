@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -87,6 +88,18 @@ def status() -> None:
         click.echo(f"Active repository root: {root}")
     click.echo(f"Using configuration from: '{config.home}'")
     click.echo(f"Local store files are located at: '{config.home}'")
+    _deployments(client)
+
+
+def _deployments(client: Any) -> None:
+    """The model deployments recorded in the store, with their state now."""
+    services = list(client.list_services(size=50))
+    if not services:
+        return
+    from stackwise.cli.model_deployer import print_deployments
+
+    click.echo()
+    print_deployments(services, title="Model deployments")
 
 
 def _hide_password(url: str) -> str:
@@ -130,6 +143,7 @@ def clean(yes: bool, local: bool) -> None:
     ):
         click.echo("Aborting clean.")
         return
+    _stop_deployments(home)
     from stackwise.store import reset_store_cache
 
     reset_store_cache()  # close the database before its file goes
@@ -147,6 +161,24 @@ def clean(yes: bool, local: bool) -> None:
             fg="yellow",
         )
     click.echo(f"Reinitialized: the next command starts with a fresh store in {home}.")
+
+
+def _stop_deployments(home: Path) -> None:
+    """Model servers whose files live under `home` would outlive it: stop them first."""
+    from stackwise.client import Client
+    from stackwise.exceptions import StackwiseError
+    from stackwise.model_deployers.base_model_deployer import delete_service
+
+    client = Client()
+    try:
+        records = client.store.list_services(size=10_000).items
+    except (StackwiseError, OSError) as error:  # a store that cannot be read: nothing to stop
+        click.secho(f"Model deployments could not be read ({error}).", fg="yellow")
+        return
+    for record in records:
+        if Path(record.service_dir).resolve().is_relative_to(home.resolve()):
+            delete_service(client.store, record.id, timeout=10, force=True)
+            click.echo(f"Stopped and deleted model deployment {record.id} ({record.model_name}).")
 
 
 def _clean_local_artifacts(yes: bool) -> None:

@@ -145,6 +145,11 @@ def component_group(type_: StackComponentType) -> click.Group:
     def group() -> None:
         pass
 
+    if type_ is StackComponentType.MODEL_DEPLOYER:
+        from stackwise.cli.model_deployer import models
+
+        group.add_command(models)
+
     @group.command(
         context_settings=CONFIG_OPTIONS,
         help=f"Register {a_label}: NAME --flavor FLAVOR [--key=value ...].\n\n"

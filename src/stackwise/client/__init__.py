@@ -1,5 +1,6 @@
 """Client: the one facade users and the CLI read and change everything through — pipelines,
-runs, step runs, hook invocations, artifacts, stacks, components, flavors, secrets and tags —
+runs, step runs, hook invocations, artifacts, stacks, components, flavors, secrets, tags and
+model deployments —
 with ZenML's method names, parameters and return shapes (response models in `Page`s).
 
 Creating a Client is free; the store connects on first use and is shared per process. Each
@@ -16,6 +17,7 @@ from stackwise.client.base import ClientBase
 from stackwise.client.hooks import HookInvocationsMixin
 from stackwise.client.runs import RunsMixin
 from stackwise.client.secrets import SecretsMixin
+from stackwise.client.services import ServicesMixin
 from stackwise.client.stacks import StacksMixin
 from stackwise.client.tags import TagsMixin
 from stackwise.exceptions import EntityNotFoundError
@@ -29,6 +31,7 @@ class Client(
     SecretsMixin,
     TagsMixin,
     HookInvocationsMixin,
+    ServicesMixin,
     ClientBase,
 ):
     """`Client()` reads and changes the configured store (STACKWISE_STORE_URL, else the

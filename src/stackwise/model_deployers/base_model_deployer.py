@@ -240,42 +240,20 @@ class BaseModelDeployer(StackComponent):
         return self._service(self.store.get_service(str(service_id)))
 
     def start_model_server(self, uuid: UUID | str, timeout: int = DEFAULT_TIMEOUT) -> None:
-        """Start a stopped (or dead) deployment again on its port when it is free."""
-        record = self.store.get_service(str(uuid))
-        if daemon.alive(record.pid, record.id):
-            if record.admin_state != ServiceState.ACTIVE:
-                self.store.update_service(record.id, admin_state=ServiceState.ACTIVE.value)
-            return
-        service_dir = Path(record.service_dir)
-        if not (service_dir / "server.json").exists():
-            raise EntityNotFoundError(
-                f"Deployment {record.id} cannot be started: its folder {service_dir} is gone. "
-                "Deploy the model again."
-            )
-        spec = json.loads((service_dir / "server.json").read_text())
-        spec["port"] = record.port
-        _write_json(service_dir / "server.json", spec)
-        pid, port, _instance = daemon.launch(service_dir, record.id, float(timeout))
-        self.store.update_service(
-            record.id, pid=pid, port=port, admin_state=ServiceState.ACTIVE.value
-        )
+        """Start a stopped (or dead) deployment again, on its port when that is free."""
+        start_service(self.store, str(uuid), timeout)
 
     def stop_model_server(
         self, uuid: UUID | str, timeout: int = DEFAULT_TIMEOUT, force: bool = False
     ) -> None:
         """Stop serving (the deployment stays recorded, `inactive`, and can be started)."""
-        record = self.store.get_service(str(uuid))
-        daemon.terminate(record.pid, record.id, timeout=float(timeout), force=force)
-        self.store.update_service(record.id, admin_state=ServiceState.INACTIVE.value, pid=None)
+        stop_service(self.store, str(uuid), timeout, force)
 
     def delete_model_server(
         self, uuid: UUID | str, timeout: int = DEFAULT_TIMEOUT, force: bool = False
     ) -> None:
         """Stop the deployment, delete its record and its folder (model copy and log)."""
-        record = self.store.get_service(str(uuid))
-        daemon.terminate(record.pid, record.id, timeout=float(timeout), force=force)
-        self.store.delete_service(record.id)
-        shutil.rmtree(record.service_dir, ignore_errors=True)
+        delete_service(self.store, str(uuid), timeout, force)
 
     def get_model_server_logs(
         self, uuid: UUID | str, follow: bool = False, tail: int | None = None
@@ -335,6 +313,57 @@ class BaseModelDeployer(StackComponent):
                 f"(flavor {self.flavor}): "
                 + describe_validation_error(error, self.CONFIG_CLASS.model_fields, set())
             ) from None
+
+
+def start_service(store: Store, service_id: str, timeout: float = DEFAULT_TIMEOUT) -> None:
+    """Start deployment `service_id` again from its folder (any deployer's)."""
+    record = store.get_service(service_id)
+    if daemon.alive(record.pid, record.id):
+        if record.admin_state != ServiceState.ACTIVE:
+            store.update_service(record.id, admin_state=ServiceState.ACTIVE.value)
+        return
+    service_dir = Path(record.service_dir)
+    if not (service_dir / "server.json").exists():
+        raise EntityNotFoundError(
+            f"Deployment {record.id} cannot be started: its folder {service_dir} is gone. "
+            "Deploy the model again."
+        )
+    spec = json.loads((service_dir / "server.json").read_text())
+    spec["port"] = record.port
+    _write_json(service_dir / "server.json", spec)
+    pid, port, _instance = daemon.launch(service_dir, record.id, float(timeout))
+    store.update_service(record.id, pid=pid, port=port, admin_state=ServiceState.ACTIVE.value)
+
+
+def stop_service(
+    store: Store, service_id: str, timeout: float = DEFAULT_TIMEOUT, force: bool = False
+) -> None:
+    record = store.get_service(service_id)
+    daemon.terminate(record.pid, record.id, timeout=float(timeout), force=force)
+    store.update_service(record.id, admin_state=ServiceState.INACTIVE.value, pid=None)
+
+
+def delete_service(
+    store: Store, service_id: str, timeout: float = DEFAULT_TIMEOUT, force: bool = False
+) -> None:
+    record = store.get_service(service_id)
+    daemon.terminate(record.pid, record.id, timeout=float(timeout), force=force)
+    store.delete_service(record.id)
+    shutil.rmtree(record.service_dir, ignore_errors=True)
+
+
+def service_of(record: ServiceRecord, store: Store) -> ModelDeploymentService:
+    """The service object of a record, of its flavor's class when that flavor loads."""
+    cls: type[ModelDeploymentService] = ModelDeploymentService
+    try:
+        from stackwise.stack.flavor_registry import flavor_registry
+
+        implementation = flavor_registry.get(StackComponentType.MODEL_DEPLOYER, record.flavor)
+        deployer_class = implementation.implementation_class()
+        cls = getattr(deployer_class, "SERVICE_CLASS", cls)
+    except (KeyError, ConfigError):  # flavor gone or its library missing: the base class
+        pass
+    return cls(record, store)
 
 
 def _all_pages(store: Store, filters: dict[str, Any], sort_by: str) -> list[ServiceRecord]:
@@ -497,4 +526,12 @@ def _new_record(
     )
 
 
-__all__ = ["DEFAULT_TIMEOUT", "BaseModelDeployer", "ServiceType"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "BaseModelDeployer",
+    "ServiceType",
+    "delete_service",
+    "service_of",
+    "start_service",
+    "stop_service",
+]

@@ -131,6 +131,39 @@ class ModelDeploymentService:
         return self._record.flavor
 
     @property
+    def service_name(self) -> str:
+        return self._record.name
+
+    @property
+    def state(self) -> ServiceState:
+        """The state now (ZenML's `ServiceResponse.state`)."""
+        return self.check_status()[0]
+
+    @property
+    def artifact_version_id(self) -> str | None:
+        return self._record.artifact_version_id
+
+    @property
+    def pipeline_name(self) -> str | None:
+        return self._record.pipeline_name
+
+    @property
+    def pipeline_step_name(self) -> str | None:
+        return self._record.pipeline_step_name
+
+    @property
+    def pipeline_run_id(self) -> str | None:
+        return self._record.pipeline_run_id
+
+    @property
+    def created(self) -> Any:
+        return self._record.created
+
+    @property
+    def updated(self) -> Any:
+        return self._record.updated
+
+    @property
     def admin_state(self) -> ServiceState:
         return ServiceState(self._record.admin_state)
 
@@ -253,17 +286,16 @@ class ModelDeploymentService:
         return daemon.read_log(self.log_file, follow=follow, tail=tail)
 
     def start(self, timeout: int = 300) -> None:
-        self._require_deployer().start_model_server(self.uuid, timeout=timeout)
+        from stackwise.model_deployers.base_model_deployer import start_service
+
+        start_service(self._store, self._record.id, timeout)
         self.update_status()
 
     def stop(self, timeout: int = 300, force: bool = False) -> None:
-        self._require_deployer().stop_model_server(self.uuid, timeout=timeout, force=force)
-        self.update_status()
+        from stackwise.model_deployers.base_model_deployer import stop_service
 
-    def _require_deployer(self) -> Any:
-        if self._deployer is None:
-            raise RuntimeError("This service was built without its model deployer.")
-        return self._deployer
+        stop_service(self._store, self._record.id, timeout, force)
+        self.update_status()
 
     def __str__(self) -> str:
         where = self.prediction_url or f"not running ({self.check_status()[1]})"
