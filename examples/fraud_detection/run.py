@@ -2,6 +2,7 @@
 
     python run.py                      # defaults
     python run.py --max-depth 3        # a changed parameter: that step and downstream re-run
+    python run.py --deploy-threshold 0.99   # above the AUC: the deploy step skips deployment
 
 The same file runs unchanged on any stack: `stackwise stack set NAME` picks where.
 """
@@ -9,7 +10,9 @@ The same file runs unchanged on any stack: `stackwise stack set NAME` picks wher
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
+from typing import Any
 
 from make_data import make_features
 from pipeline.pipeline import fraud_detection_pipeline
@@ -23,12 +26,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", default=str(HERE / "data" / "features.parquet"))
     parser.add_argument("--max-depth", type=int, default=5)
+    parser.add_argument("--deploy-threshold", type=float, default=0.85)
     args = parser.parse_args()
 
     data = Path(args.data)
     if not data.exists():
         make_features(data)
-    run = fraud_detection_pipeline(dataset_uri=str(data), max_depth=args.max_depth)
+    run = fraud_detection_pipeline(
+        dataset_uri=str(data), max_depth=args.max_depth, deploy_threshold=args.deploy_threshold
+    )
     print(f"\nRun '{run.name}': {run.status}")
     for name, step_run in run.steps.items():
         print(f"  {name:<24} {step_run.status}")
@@ -41,6 +47,25 @@ def main() -> None:
     metrics = latest_run.steps["evaluate_model"].outputs["evaluation_metrics"].load()
     print(f"Latest model AUC: {metrics['roc_auc']:.4f}")
     print(f"Model type: {type(train_step_artifact)}")
+    show_deployment(client, latest_run)
+
+
+def show_deployment(client: Client, run: Any) -> None:
+    """Where the model is served, and a request that gets predictions back."""
+    deployer = client.active_stack.model_deployer
+    if deployer is None:
+        return
+    services = deployer.find_model_server(model_name="fraud-detector", running=True)
+    if not services:
+        print("The model is not deployed (its AUC is below the threshold, or no server runs).")
+        return
+    rows = run.steps["engineer_features"].outputs["X_test"].load().head(2)
+    body = json.dumps({"dataframe_records": rows.round(4).to_dict(orient="records")})
+    print(f"\nThe model is served at {services[0].prediction_url}. Ask it:")
+    print(
+        f"  curl -s -X POST {services[0].prediction_url} "
+        f"-H 'Content-Type: application/json' -d '{body}'"
+    )
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ import pytest
 from stackwise.client import Client
 from stackwise.enums import ExecutionStatus
 
+pytest_plugins = ["fixtures.model_servers"]
+
 EXAMPLE = Path(__file__).parents[2] / "examples" / "fraud_detection"
 STEPS = [
     "load_and_validate_data",
@@ -126,3 +128,45 @@ def test_refused_before_running_on_a_stack_without_the_tracker(
     assert "train_model" in result.stderr and "mlflow_tracker" in result.stderr
     assert "stackwise stack update default -e mlflow_tracker" in result.stderr
     assert Client().list_pipeline_runs().total == 0
+
+
+def test_the_lesson_deploys_the_model_and_its_curl_line_gets_predictions(
+    demo_stack: str, stackwise_home: Path, tmp_path: Path
+) -> None:
+    import json
+    import re
+    import shlex
+
+    import httpx
+
+    client = Client()
+    client.create_stack_component("model_server", "local", "model_deployer", {})
+    client.update_stack("demo", component_updates={"model_deployer": ["model_server"]})
+    data = tmp_path / "features.parquet"
+    result = run_example(stackwise_home, data)
+    assert result.returncode == 0, result.stderr
+    assert "Model deployed: LocalDeploymentService[" in result.stdout
+    curl = next(line for line in result.stdout.splitlines() if "curl -s -X POST" in line)
+    words = shlex.split(curl)
+    url, body = words[words.index("POST") + 1], json.loads(words[words.index("-d") + 1])
+    answer = httpx.post(url, json=body)
+    assert answer.status_code == 200, answer.text
+    assert len(answer.json()["predictions"]) == 2
+    assert set(answer.json()["predictions"]) <= {0, 1}
+
+    [service] = client.list_services()
+    assert service.pipeline_name == "fraud-detection-training"
+    assert service.pipeline_step_name == "deploy_model_step"
+    run = client.get_pipeline("fraud-detection-training").last_run
+    model_version = run.steps["train_model"].outputs["trained_model"]
+    assert service.artifact_version_id == str(model_version.id)
+    metadata = httpx.get(url.replace("/invocations", "/metadata")).json()
+    assert re.match(r"training data \(artifact 'X_train'", metadata["input_schema"]["source"])
+    assert {c["type"] for c in metadata["input_schema"]["columns"]} == {"float64"}
+
+    skipped = run_example(stackwise_home, data, "--deploy-threshold", "0.99")
+    assert skipped.returncode == 0, skipped.stderr
+    assert re.search(
+        r"Model AUC 0\.\d+ below threshold 0\.99\. Skipping deployment\.", skipped.stdout
+    )
+    assert client.list_services().total == 1  # the earlier deployment still serves

@@ -1,6 +1,7 @@
 """`stackwise model-deployer models ...`: the deployments of models (ZenML's vocabulary:
 list, describe, get-url, logs, start, stop, delete), and the deployments table of
-`stackwise status`. A deployment is named by its UUID (a unique prefix will do)."""
+`stackwise status`. A deployment is named by its UUID; a unique prefix of it, or the name of
+the model it serves, will do."""
 
 from __future__ import annotations
 
@@ -33,13 +34,11 @@ def _row(service: Any) -> tuple[Any, ...]:
         service.model_name,
         service.model_version or "",
         service.flavor,
-        service.pipeline_name or "",
-        service.pipeline_step_name or "",
         service.prediction_url or "",
     )
 
 
-COLUMNS = ("STATUS", "UUID", "MODEL", "VERSION", "FLAVOR", "PIPELINE", "STEP", "URL")
+COLUMNS = ("STATUS", "UUID", "MODEL", "VERSION", "FLAVOR", "URL")
 
 
 def print_deployments(services: list[Any], *, title: str | None = None) -> None:

@@ -85,7 +85,8 @@ class ServicesMixin(ClientBase):
         type: Any = None,
         project: Any = None,
     ) -> ModelDeploymentService:
-        """A deployment by id, unique id prefix or service name."""
+        """A deployment by id, unique id prefix, service name or (when one deployment
+        serves it) model name."""
         from stackwise.model_deployers.base_model_deployer import service_of
 
         return service_of(self._service_record(str(name_id_or_prefix)), self.store)
@@ -102,13 +103,13 @@ class ServicesMixin(ClientBase):
         except EntityNotFoundError:
             pass
         records = self.store.list_services(size=10_000).items
-        matches = [r for r in records if r.id.startswith(key) or r.name == key]
+        matches = [r for r in records if r.id.startswith(key) or key in (r.name, r.model_name)]
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
             raise ZenKeyError(
                 f"'{key}' matches {len(matches)} model deployments "
-                f"({', '.join(r.id for r in matches[:5])}); give more of the id."
+                f"({', '.join(r.id for r in matches[:5])}); give one's id (or more of it)."
             )
         names = [r.name for r in records]
         raise EntityNotFoundError(

@@ -126,6 +126,7 @@ class BaseModelDeployer(StackComponent):
         deployment of the same `model_name` by this deployer is replaced without a gap and
         keeps its id and URL; without it, another deployment starts beside it.
         """
+        _require_serving_libraries(self.name)
         deployment = self._deployment_config(config)
         self._check_replicas(deployment.replicas)
         wait = float(deployment.timeout or timeout)
@@ -313,6 +314,18 @@ class BaseModelDeployer(StackComponent):
                 f"(flavor {self.flavor}): "
                 + describe_validation_error(error, self.CONFIG_CLASS.model_fields, set())
             ) from None
+
+
+def _require_serving_libraries(name: str) -> None:
+    from importlib.util import find_spec
+
+    missing = [m for m in ("fastapi", "uvicorn", "httpx") if find_spec(m) is None]
+    if missing:
+        raise ConfigError(
+            f"Model deployer '{name}' serves models with FastAPI and uvicorn, and "
+            f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not installed: "
+            'pip install "stackwise[serving]".'
+        )
 
 
 def start_service(store: Store, service_id: str, timeout: float = DEFAULT_TIMEOUT) -> None:
