@@ -17,6 +17,7 @@ was given), else from the model's feature names.
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import time
 from collections.abc import Iterator
@@ -39,6 +40,8 @@ from stackwise.stack.stack_component import StackComponent
 if TYPE_CHECKING:
     from stackwise.store.base import Store
     from stackwise.store.records import ArtifactVersionRecord, ServiceRecord
+
+logger = logging.getLogger("stackwise")
 
 DEFAULT_TIMEOUT = 300
 MODEL_SERVING = "model-serving"
@@ -76,6 +79,20 @@ class BaseModelDeployer(StackComponent):
 
     def _check_replicas(self, replicas: int) -> None:
         """Refuse `replicas` this flavor cannot honour (ConfigError naming it)."""
+
+    def _preload(self, model: Any) -> tuple[str, ...]:
+        """Modules the server can import before the model is saved (the model's library and
+        the materializer that will load it): deploying overlaps with the server's start."""
+        if model is None:
+            return ()
+        from stackwise.materializers.materializer_registry import materializer_registry
+
+        modules = [type(model).__module__]
+        try:
+            modules.append(materializer_registry.get(type(model)).__module__)
+        except Exception as error:  # noqa: BLE001 - only a head start: the server imports it
+            logger.debug("No materializer module to preload for %s: %s", type(model), error)
+        return tuple(m for m in modules if m and m != "__main__")
 
     # -- ZenML's interface ------------------------------------------------------------------
     @classmethod
@@ -137,7 +154,16 @@ class BaseModelDeployer(StackComponent):
         service_id = old.id if old else str(uuid4())
         service_dir = self.local_path / service_id
         service_dir.mkdir(parents=True, exist_ok=True)
-        prepared = self._prepare(deployment, service_dir, source)
+        instance = daemon.new_instance()
+        # the server starts importing its libraries while the model is being saved
+        pid = daemon.spawn(
+            service_dir, service_id, instance, preload=self._preload(deployment.model)
+        )
+        try:
+            prepared = self._prepare(deployment, service_dir, source)
+        except BaseException:
+            daemon.terminate(pid, service_id, timeout=5, force=True)
+            raise
         replicas = int(prepared.pop("replicas", deployment.replicas))
         schema = _input_schema(deployment, source, self.store)
         spec = {
@@ -152,11 +178,13 @@ class BaseModelDeployer(StackComponent):
             "replicas": replicas,
             "port": old.port if old else None,
             "drain_seconds": float(getattr(self.config, "drain_seconds", 3.0)),
+            "instance": instance,
         }
         _write_json(service_dir / "server.json", spec)
         try:
-            pid, port, instance = daemon.launch(service_dir, service_id, wait)
+            port = daemon.wait_ready(service_dir, service_id, pid, instance, wait)
         except BaseException:
+            daemon.terminate(pid, service_id, timeout=5, force=True)
             _remove(prepared.get("model_dir"))
             raise
         _await_health(port, instance, wait)
@@ -343,8 +371,9 @@ def start_service(store: Store, service_id: str, timeout: float = DEFAULT_TIMEOU
         )
     spec = json.loads((service_dir / "server.json").read_text())
     spec["port"] = record.port
+    spec["instance"] = instance = daemon.new_instance()
     _write_json(service_dir / "server.json", spec)
-    pid, port, _instance = daemon.launch(service_dir, record.id, float(timeout))
+    pid, port = daemon.launch(service_dir, record.id, instance, float(timeout))
     store.update_service(record.id, pid=pid, port=port, admin_state=ServiceState.ACTIVE.value)
 
 

@@ -35,10 +35,17 @@ def _environment() -> dict[str, str]:
     return env
 
 
-def launch(service_dir: Path, service_id: str, timeout: float) -> tuple[int, int, str]:
-    """Start the serving process for `service_dir` detached (re-parented to init), wait until
-    it answers, and return its pid, port and instance nonce."""
-    instance = uuid.uuid4().hex[:12]
+def new_instance() -> str:
+    """A nonce naming one start of a serving process (its ready file, its /health answer)."""
+    return uuid.uuid4().hex[:12]
+
+
+def spawn(
+    service_dir: Path, service_id: str, instance: str, *, preload: tuple[str, ...] = ()
+) -> int:
+    """Start the serving process for `service_dir` detached (re-parented to init) and return
+    its pid at once. It imports `preload` (the model's libraries) while the deployer is still
+    saving the model, then waits for `server.json` naming `instance`."""
     log = log_path(service_dir)
     command = [
         sys.executable,
@@ -51,6 +58,8 @@ def launch(service_dir: Path, service_id: str, timeout: float) -> tuple[int, int
         "--instance",
         instance,
     ]
+    if preload:
+        command += ["--preload", ",".join(preload)]
     # `sh` starts the server in the background and exits: the server is nobody's child, so
     # it outlives us and never lingers as our zombie.
     started = subprocess.run(
@@ -60,7 +69,13 @@ def launch(service_dir: Path, service_id: str, timeout: float) -> tuple[int, int
         env={**_environment(), "LOG": str(log)},
         check=True,
     )
-    pid = int(started.stdout.strip())
+    return int(started.stdout.strip())
+
+
+def wait_ready(service_dir: Path, service_id: str, pid: int, instance: str, timeout: float) -> int:
+    """Wait until the process `pid` answers; its port. A process that exits or does not
+    answer within `timeout` is an error quoting the end of its log (and is stopped)."""
+    log = log_path(service_dir)
     ready = service_dir / f"ready-{instance}.json"
     deadline = time.monotonic() + timeout
     while not ready.exists():
@@ -75,10 +90,16 @@ def launch(service_dir: Path, service_id: str, timeout: float) -> tuple[int, int
                 f"The model server for deployment {service_id} did not answer within "
                 f"{timeout:.0f} s (stopped). Its log ({log}) ends with:\n{tail_text(log, 20)}"
             )
-        time.sleep(0.02)
+        time.sleep(0.01)
     port = int(json.loads(ready.read_text())["port"])
     ready.unlink(missing_ok=True)
-    return pid, port, instance
+    return port
+
+
+def launch(service_dir: Path, service_id: str, instance: str, timeout: float) -> tuple[int, int]:
+    """`spawn` + `wait_ready`, for a deployment whose `server.json` names `instance`."""
+    pid = spawn(service_dir, service_id, instance)
+    return pid, wait_ready(service_dir, service_id, pid, instance, timeout)
 
 
 def alive(pid: int | None, service_id: str) -> bool:
@@ -158,6 +179,9 @@ __all__ = [
     "LOG_FILE",
     "alive",
     "launch",
+    "new_instance",
+    "spawn",
+    "wait_ready",
     "log_path",
     "read_log",
     "tail_text",

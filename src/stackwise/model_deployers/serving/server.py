@@ -33,7 +33,9 @@ def listen(port: int | None) -> socket.socket:
     """A loopback socket with SO_REUSEPORT bound to `port` when given and free for us, else
     to any free port."""
     for wanted in ([port] if port else []) + [0]:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # IPPROTO_TCP named: asyncio sets TCP_NODELAY on accepted connections only when the
+        # socket says it is TCP; without it every answer waits ~40 ms for a delayed ACK
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         try:
@@ -210,6 +212,32 @@ def supervise(
         time.sleep(0.05)
 
 
+def preload(modules: list[str]) -> None:
+    """Import what serving will need while the deployer still saves the model."""
+    import importlib
+
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception as error:  # noqa: BLE001 - only a head start; loading says what fails
+            print(f"Could not preload {name}: {error}", flush=True)
+
+
+def wait_for_spec(service_dir: Path, instance: str, timeout: float) -> dict[str, Any]:
+    """`server.json` once the deployer has written it for this instance."""
+    path = service_dir / "server.json"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            spec: dict[str, Any] = json.loads(path.read_text())
+        except (OSError, ValueError):
+            spec = {}
+        if spec.get("instance") == instance:
+            return spec
+        time.sleep(0.005)
+    raise SystemExit(f"No server.json for instance {instance} within {timeout:.0f} s.")
+
+
 def _draining(sock: socket.socket) -> bool:
     return sock.fileno() == -1
 
@@ -220,19 +248,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--service-id", required=True)
     parser.add_argument("--instance", required=True)
     parser.add_argument("--fd", type=int, default=None, help="a worker: the shared socket")
+    parser.add_argument("--preload", default="", help="modules to import while waiting")
+    parser.add_argument("--wait", type=float, default=600.0, help="for server.json, seconds")
     args = parser.parse_args(argv)
     service_dir = Path(args.service_dir)
-    spec = json.loads((service_dir / "server.json").read_text())
     if args.fd is not None:  # a worker of a supervisor
         from stackwise.model_deployers.serving.backends import die_with_parent
 
         die_with_parent()
+        spec = json.loads((service_dir / "server.json").read_text())
         serve(spec, service_dir, args.instance, socket.socket(fileno=args.fd), announce=True)
         return 0
     try:
         os.setsid()  # our own process group: stopping the deployment stops all it started
     except OSError:
         pass
+    preload(["fastapi", "uvicorn", *filter(None, args.preload.split(","))])
+    spec = wait_for_spec(service_dir, args.instance, args.wait)
     sock = listen(spec.get("port"))
     if int(spec.get("replicas", 1)) > 1 and "mlflow" not in spec:
         return supervise(spec, service_dir, args, sock)

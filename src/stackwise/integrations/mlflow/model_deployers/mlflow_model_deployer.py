@@ -64,6 +64,9 @@ class MLFlowModelDeployer(BaseModelDeployer):
 
         return default_tracking_uri()
 
+    def _preload(self, model: Any) -> tuple[str, ...]:
+        return ("httpx",)  # the gateway forwards; `mlflow models serve` loads the model
+
     def _prepare(
         self, deployment: ModelDeploymentConfig, service_dir: Path, source: _Source
     ) -> dict[str, Any]:
@@ -204,7 +207,9 @@ def _log(model: Any) -> str:
     if module == "sklearn":
         import mlflow.sklearn
 
-        info = mlflow.sklearn.log_model(model, pip_requirements=requirements, **where)
+        info = mlflow.sklearn.log_model(
+            model, pip_requirements=requirements, **where, **_skops_trust(model)
+        )
     elif module == "xgboost":
         import mlflow.xgboost
 
@@ -216,6 +221,21 @@ def _log(model: Any) -> str:
             python_model=_wrapper(model), pip_requirements=requirements, **where
         )
     return str(info.model_uri)
+
+
+def _skops_trust(model: Any) -> dict[str, Any]:
+    """MLflow 3 saves sklearn models with skops, which refuses types it does not trust (the
+    trees of a GradientBoostingClassifier). This model was trained in this process, so the
+    types it holds are named as trusted for the copy MLflow stores."""
+    import inspect
+
+    import mlflow.sklearn
+
+    if "skops_trusted_types" not in inspect.signature(mlflow.sklearn.log_model).parameters:
+        return {}
+    import skops.io
+
+    return {"skops_trusted_types": skops.io.get_untrusted_types(data=skops.io.dumps(model))}
 
 
 def _library(module: str) -> list[str]:
