@@ -96,6 +96,23 @@ class ModelDeploymentService:
         return UUID(self._record.id)
 
     @property
+    def id(self) -> UUID:
+        """The deployment's id (ZenML's `ServiceResponse.id`; `uuid` on service objects)."""
+        return self.uuid
+
+    @property
+    def name(self) -> str:
+        return self._record.name
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return dict(self._record.labels)
+
+    @property
+    def service_type(self) -> ServiceType:
+        return self.SERVICE_TYPE
+
+    @property
     def record(self) -> ServiceRecord:
         return self._record
 
@@ -197,6 +214,11 @@ class ModelDeploymentService:
     def healthcheck_url(self) -> str | None:
         base = self.endpoint_url
         return f"{base}/health" if base and self.is_running else None
+
+    @property
+    def health_check_url(self) -> str | None:
+        """ZenML's `ServiceResponse` spelling of `healthcheck_url`."""
+        return self.healthcheck_url
 
     def get_prediction_url(self) -> str | None:
         return self.prediction_url
