@@ -56,6 +56,9 @@ USER_IMPORT_PATHS = [
     ("stackwise.hooks", "run_hook"),
     ("stackwise.steps", "CommandStep"),
     ("stackwise.enums", "HookType"),
+    ("stackwise.enums", "ServiceState"),
+    ("stackwise.model_deployers", "BaseModelDeployer"),
+    ("stackwise.model_deployers.base_model_deployer", "BaseModelDeployer"),
 ]
 
 MLFLOW_IMPORT_PATHS = [
@@ -64,6 +67,12 @@ MLFLOW_IMPORT_PATHS = [
     (
         "stackwise.integrations.mlflow.flavors.mlflow_experiment_tracker_flavor",
         "MLFlowExperimentTrackerSettings",
+    ),
+    ("stackwise.integrations.mlflow.services", "MLFlowDeploymentService"),
+    ("stackwise.integrations.mlflow.services", "MLFlowDeploymentConfig"),
+    (
+        "stackwise.integrations.mlflow.services.mlflow_deployment",
+        "MLFlowDeploymentService",
     ),
 ]
 

@@ -89,17 +89,15 @@ def normalize(body: Any, schema: dict[str, Any] | None) -> Table | Tensor:
     if params is not None and not isinstance(params, dict):
         raise ProtocolError(400, "params must be a JSON object.")
     value = body[key]
+    parsed: Table | Tensor
     if key == "dataframe_split":
-        table = _from_split(value)
+        parsed = _from_split(value)
     elif key == "dataframe_records":
-        table = _from_records(value, key)
+        parsed = _from_records(value, key)
     else:
-        table = _from_instances(value, key, schema)
-        if isinstance(table, Tensor):
-            table.params = params
-            return table
-    table.params = params
-    return _checked(table, schema)
+        parsed = _from_instances(value, key, schema)
+    parsed.params = params
+    return parsed if isinstance(parsed, Tensor) else _checked(parsed, schema)
 
 
 def _from_split(value: Any) -> Table:
