@@ -92,6 +92,7 @@ def test_import_the_seed_file(ok) -> None:
         "  registered artifact store 'local_artifact_store' (flavor local)",
         "  registered orchestrator 'local_orchestrator' (flavor local)",
         "  registered experiment tracker 'mlflow_tracker' (flavor mlflow)",
+        "  registered model deployer 'mlflow_deployer' (flavor mlflow)",
         "Make it active with: stackwise stack set local-mlflow",
         "Check that it reaches its services: stackwise stack verify local-mlflow",
     ]

@@ -19,7 +19,7 @@ from stackwise.cli.main import cli
 from stackwise.client import Client
 from stackwise.enums import ExecutionStatus
 
-pytest_plugins = ["fixtures.mlflow_server"]
+pytest_plugins = ["fixtures.mlflow_server", "fixtures.model_servers"]
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "fraud_detection"
 SEED_STACK = EXAMPLE / "stacks" / "local-mlflow.yaml"
@@ -81,6 +81,7 @@ def test_seed_stack_file_runs_the_example_against_the_server(
     assert f"Imported stack 'local-mlflow' from {stack_file}." in out
     assert "registered experiment tracker 'mlflow_tracker' (flavor mlflow)" in out
     assert "registered artifact store 'local_artifact_store' (flavor local)" in out
+    assert "registered model deployer 'mlflow_deployer' (flavor mlflow)" in out
     ok("stack", "set", "local-mlflow")
     verified = ok("stack", "verify").stdout
     assert "Stack 'local-mlflow' is ready: every check passed." in verified
@@ -97,6 +98,11 @@ def test_seed_stack_file_runs_the_example_against_the_server(
     assert experiment.name == "fraud-detection"  # the seed file's experiment_name
     # the artifacts went to the file's artifact store, not the default one
     assert any((tmp_path / "artifacts").iterdir())
+    # the stack's MLflow deployer logged the model to the server and serves it
+    assert "Model deployed: MLFlowDeploymentService[" in result.stdout
+    [service] = Client().list_services()
+    assert service.is_running and service.flavor == "mlflow"
+    assert service.record.config["tracking_uri"] == mlflow_server.url
 
 
 def test_same_example_runs_on_a_local_demo_stack_then_on_the_server_stack(

@@ -211,6 +211,7 @@ def test_the_seed_file_imports_as_written() -> None:
         ("artifact_store", "local", "local_artifact_store"),
         ("orchestrator", "local", "local_orchestrator"),
         ("experiment_tracker", "mlflow", "mlflow_tracker"),
+        ("model_deployer", "mlflow", "mlflow_deployer"),
     }
     stack = load_stack(get_store(), "local-mlflow")
     assert stack.experiment_tracker.config.tracking_uri == "http://localhost:5000"
