@@ -30,7 +30,14 @@ everything stackwise raises on purpose. Classes that ZenML derives from a builti
     ├── StoreSchemaError                        the store's schema does not match this code
     ├── StepExecutionException                  a step's code raised (.original_exception)
     │   └── StepFailedError                     one step failed (carries .step and .original)
+    │       └── StepTimeoutError (TimeoutError)  a step overran its `timeout`
+    ├── WorkerStartError                        a worker process died before taking a step
     ├── PipelineRunFailedError (RuntimeError)   a run failed (carries .run, .failed_steps)
+    ├── RunNotResumableError                    a run cannot be resumed; nothing was created
+    ├── ArtifactStoreError                      an artifact store cannot be written to
+    ├── ExperimentTrackerError                  a tracker cannot be reached or used now
+    ├── OrchestratorError                       an orchestrator cannot reach what runs steps
+    ├── SecretDecryptionError                   a secret's stored values cannot be read back
     ├── StepContextError (RuntimeError)         the step context is used outside a step
     ├── AuthorizationException                  not allowed (server roles, tokens)
     │   └── CredentialsNotValid                 the credentials were refused
@@ -238,6 +245,19 @@ class StepFailedError(StepExecutionException):
         self.original = original
 
 
+class StepTimeoutError(StepFailedError, TimeoutError):
+    """A step ran longer than its `timeout`. Raised inside the step by the worker that runs it
+    (or recorded for it when its worker had to be killed); never retried, since the next
+    attempt would most likely hang the same way."""
+
+    def __init__(self, message: str, step: str = "") -> None:  # picklable: step has a default
+        super().__init__(message, step=step)
+
+
+class WorkerStartError(StackwiseError):
+    """A worker process died or hung before it could take a step (broken environment)."""
+
+
 class PipelineRunFailedError(StackwiseError, RuntimeError):
     """A run failed. The message is the summary (steps, errors, the user's line, how to
     resume); `.errors` maps each failed step to its exception where this process saw it, and
@@ -255,6 +275,28 @@ class PipelineRunFailedError(StackwiseError, RuntimeError):
         self.run = run
         self.failed_steps = list(failed_steps)
         self.errors = dict(errors or {})
+
+
+class RunNotResumableError(StackwiseError):
+    """The run cannot be resumed; nothing was created."""
+
+
+class ArtifactStoreError(StackwiseError):
+    """An artifact store cannot be used where it points (a folder or bucket it cannot write
+    to, refused credentials): the store's configuration or its backend needs fixing."""
+
+
+class ExperimentTrackerError(StackwiseError):
+    """An experiment tracker cannot be reached, or is used where it has no active run."""
+
+
+class OrchestratorError(StackwiseError):
+    """An orchestrator cannot reach what runs the steps (a scheduler, its workers)."""
+
+
+class SecretDecryptionError(StackwiseError):
+    """A secret's stored values cannot be read back: another encryption key, or values that
+    were moved from another secret."""
 
 
 class StepContextError(StackwiseError, RuntimeError):
@@ -302,7 +344,8 @@ class InitializationException(StackwiseError):  # ZenML's name
 
 
 class IntegrationError(StackwiseError):
-    """An integration is missing a requirement or failed to activate."""
+    """An integration is missing a requirement, failed to activate, or its requirements
+    could not be installed."""
 
 
 class StackComponentInterfaceError(StackwiseError):

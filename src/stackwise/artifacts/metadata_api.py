@@ -214,7 +214,7 @@ def log_step_metadata(
         if step_name == context.step_name:
             context.step_metadata.update(values)
             return
-        run = context.pipeline_run.id
+        run = str(context.pipeline_run.id)
     else:
         raise ConfigError(
             "log_step_metadata() outside a step needs run_id= or "

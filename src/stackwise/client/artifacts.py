@@ -321,7 +321,7 @@ class ArtifactsMixin(ClientBase):
 
 
 def _remove_files(store: Any, version: ArtifactVersionResponse) -> None:
-    from stackwise.materializers.artifact_io import resolve_artifact_store
+    from stackwise.artifact_stores.resolution import resolve_artifact_store
 
     artifact_store = resolve_artifact_store(version.record, store)
     if artifact_store.exists(version.uri):

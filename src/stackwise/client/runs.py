@@ -39,7 +39,7 @@ def settle_runs(store: Store, runs: Sequence[RunRecord | None]) -> list[RunRecor
         return found
     from stackwise.execution.liveness import check_runs
 
-    return check_runs(store, found)  # type: ignore[arg-type]
+    return check_runs(store, found)
 
 
 class RunsMixin(ClientBase):

@@ -21,18 +21,14 @@ from typing import Any
 
 from stackwise.config.retry_config import StepRetryConfig
 from stackwise.enums import ArtifactSaveType, ExecutionStatus, MetadataResourceType
-from stackwise.exceptions import StepFailedError, StepOutputError
+from stackwise.exceptions import StepFailedError, StepOutputError, StepTimeoutError
 from stackwise.execution import progress
 from stackwise.execution.cache import cache_key, expired
 from stackwise.execution.hooks import call_hook
 from stackwise.execution.step_environment import secret_environment, step_environment
 from stackwise.execution.step_run_config import artifact_names, recorded_name, step_run_config
-from stackwise.materializers.artifact_io import (
-    artifact_uri,
-    listening_to_loads,
-    load_data,
-    save_data,
-)
+from stackwise.materializers.artifact_loading import listening_to_loads, load_data
+from stackwise.materializers.artifact_saving import artifact_uri, save_data
 from stackwise.materializers.integrity import Status, mark_corrupted, unusable_output
 from stackwise.materializers.materializer_registry import import_materializer
 from stackwise.models.pipeline_run import PipelineRunResponse
@@ -109,15 +105,6 @@ def _import_source(source: str) -> Any:
         return load_source(source)
     finally:
         _importing.pop()
-
-
-class StepTimeoutError(StepFailedError, TimeoutError):
-    """A step ran longer than its `timeout`. Raised inside the step by the worker that runs it
-    (or recorded for it when its worker had to be killed); never retried, since the next
-    attempt would most likely hang the same way."""
-
-    def __init__(self, message: str, step: str = "") -> None:  # picklable: step has a default
-        super().__init__(message, step=step)
 
 
 def timeout_message(invocation_id: str, seconds: float) -> str:
@@ -466,14 +453,26 @@ class StepRunner:
         values = {**tracker_metadata, **context.step_metadata}
         return {(str(MetadataResourceType.STEP_RUN), step_run_id): values} if values else {}
 
-    def _tracking(self, spec: StepSpec, step_run_id: str) -> Any:
+    def _tracking(
+        self, spec: StepSpec, step_run_id: str
+    ) -> contextlib.AbstractContextManager[dict[str, Any]]:
         from stackwise.enums import StackComponentType
-        from stackwise.experiment_trackers.base_experiment_tracker import StepRunInfo
+        from stackwise.exceptions import StackValidationError
+        from stackwise.experiment_trackers.base_experiment_tracker import (
+            BaseExperimentTracker,
+            StepRunInfo,
+        )
 
         tracker = self.ctx.stack.component(
             StackComponentType.EXPERIMENT_TRACKER,
-            None if spec.experiment_tracker is True else spec.experiment_tracker,
+            None if spec.experiment_tracker is True else spec.experiment_tracker or None,
         )
+        if not isinstance(tracker, BaseExperimentTracker):
+            # run_checks refuses such a spec before the run; a stack changed since meets this
+            raise StackValidationError(
+                f"Step '{spec.invocation_id}' asks for the stack's experiment tracker, but "
+                f"stack '{self.ctx.stack.name}' has none."
+            )
         flavor_key = f"experiment_tracker.{tracker.flavor}"
         settings = {
             **spec.settings.get("experiment_tracker", {}),
@@ -523,7 +522,7 @@ class StepRunner:
         context: StepContext,
         name: str,
     ) -> NewArtifactVersion:
-        step = self.ctx.step_objects.get(spec.invocation_id)
+        step = self._step_object(spec)
         annotation = next((o.annotation for o in step.outputs if o.name == output.name), Any)
         if not type_matches(value, annotation):
             raise StepOutputError(

@@ -127,7 +127,7 @@ class ExternalArtifact(ExternalArtifactConfiguration):
         """Save the value into `artifact_store` as version `version_id` (files only; the caller
         registers it)."""
         from stackwise.enums import ArtifactSaveType
-        from stackwise.materializers.artifact_io import artifact_uri, save_data
+        from stackwise.materializers.artifact_saving import artifact_uri, save_data
 
         name = self.name or default_name
         return save_data(

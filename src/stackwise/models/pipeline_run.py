@@ -70,7 +70,7 @@ class PipelineRunResponse(BaseResponse):
         cached = self.__dict__.get("record")
         if cached is None:
             cached = self.__dict__["record"] = self.store.get_run(str(self.id))
-        return cached  # type: ignore[no-any-return]
+        return cached
 
     def __repr__(self) -> str:
         return f"PipelineRunResponse(name={self.name!r}, status={self.status.value!r})"

@@ -41,8 +41,8 @@ class StepSpec:
     outputs: list[OutputSpec]
     upstream: list[str]  # every invocation this one waits for (data and after=)
     enable_cache: bool = True
-    experiment_tracker: str | None = None
-    step_operator: str | None = None
+    experiment_tracker: bool | str | None = None  # True: the stack's (only) tracker
+    step_operator: bool | str | None = None
     retry: dict[str, Any] | None = None
     on_failure: str | None = None
     on_success: str | None = None

@@ -75,8 +75,9 @@ def _hook_sources(
                 problems.add(f"{label}: {hook} hook '{value}' cannot be imported: {error}.")
             found[hook] = value
         else:
-            found[hook] = source_of(value)
-            callables.setdefault(found[hook], value)
+            source = source_of(value)
+            found[hook] = source
+            callables.setdefault(source, value)
     return found
 
 
@@ -371,8 +372,8 @@ def compile_pipeline(
         )
         for inv_id, inv in builder.invocations.items()
     }
-    for inv_id, spec in specs.items():
-        for up in spec.upstream:
+    for inv_id, step_spec in specs.items():
+        for up in step_spec.upstream:
             if up not in specs:
                 problems.add(
                     f"Step '{inv_id}' runs after '{up}', which is not a step "

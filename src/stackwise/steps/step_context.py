@@ -17,10 +17,10 @@ from stackwise.exceptions import ConfigError, StepContextError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
-    from types import SimpleNamespace
 
     from stackwise.materializers.base_materializer import BaseMaterializer
     from stackwise.models.artifact_version import ArtifactVersionList
+    from stackwise.models.pipeline import PipelineResponse
     from stackwise.models.pipeline_run import PipelineRunResponse
     from stackwise.models.pipeline_spec import StepSpec
     from stackwise.models.step_run import StepRunResponse
@@ -100,7 +100,7 @@ class StepContext:
 
     # -- what the step is --------------------------------------------------------------------
     @property
-    def pipeline(self) -> SimpleNamespace:
+    def pipeline(self) -> PipelineResponse:
         return self.pipeline_run.pipeline
 
     @property
@@ -207,7 +207,7 @@ class StepContext:
         """A materializer for the output, writing into its URI: `custom_materializer_class`,
         else the step's choice for the output, else the registry's for `data_type` (by
         default the output's annotation)."""
-        from stackwise.materializers.artifact_io import import_type
+        from stackwise.materializers.artifact_loading import import_type
         from stackwise.materializers.materializer_registry import (
             import_materializer,
             materializer_registry,

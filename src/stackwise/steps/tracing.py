@@ -18,6 +18,8 @@ class InvocationRecorder(Protocol):
     (records the call, runs nothing) or the runner of a dynamic one (runs the step now)."""
 
     dynamic: bool
+    pipeline_name: str
+    invocations: dict[str, Invocation]  # by invocation id, in the order they were made
 
     def add(
         self, step: Step, args: tuple[Any, ...], kwargs: dict[str, Any], id: str | None, after: Any
