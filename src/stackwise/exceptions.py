@@ -21,7 +21,8 @@ everything stackwise raises on purpose. Classes that ZenML derives from a builti
     │       └── FlavorNotFoundError (ConfigError)  no such flavor for a component type
     ├── ZenKeyError (KeyError)                  a KeyError whose message reads unquoted
     ├── IllegalOperationError                   not allowed on this object in its state
-    │   └── EntityInUseError (ValueError)       deleting it would leave a dangling reference
+    │   ├── EntityInUseError (ValueError)       deleting it would leave a dangling reference
+    │   └── ModelStageConflictError (RuntimeError)  another model version holds that stage
     ├── MaterializerError                       an artifact could not be saved or loaded
     │   ├── MaterializerInterfaceError          a materializer class is defined wrongly
     │   └── ArtifactLoadError                   a version's files could not be loaded (.version)
@@ -173,6 +174,11 @@ class IllegalOperationError(StackwiseError):
 class EntityInUseError(IllegalOperationError, ValueError):
     """Deleting it would leave something dangling: a component a stack uses, an artifact
     version runs read or wrote, the active stack."""
+
+
+class ModelStageConflictError(IllegalOperationError, RuntimeError):
+    """Another version of the model holds the stage asked for, and `force` was not given
+    (ZenML raises a plain RuntimeError here)."""
 
 
 class MaterializerError(StackwiseError):

@@ -18,6 +18,10 @@ _EXPORTS = {
     "ProjectResponse": "stackwise.models.base",
     "UserResponse": "stackwise.models.base",
     "FlavorResponse": "stackwise.models.flavor",
+    "ModelResponse": "stackwise.models.model_version",
+    "ModelVersionArtifactResponse": "stackwise.models.model_version",
+    "ModelVersionPipelineRunResponse": "stackwise.models.model_version",
+    "ModelVersionResponse": "stackwise.models.model_version",
     "PipelineResponse": "stackwise.models.pipeline",
     "PipelineRunResponse": "stackwise.models.pipeline_run",
     "InputSpec": "stackwise.models.pipeline_spec",
@@ -57,6 +61,10 @@ __all__ = [
     "FlavorResponse",
     "InputSpec",
     "LoadedVisualization",
+    "ModelResponse",
+    "ModelVersionArtifactResponse",
+    "ModelVersionPipelineRunResponse",
+    "ModelVersionResponse",
     "OutputSpec",
     "Page",
     "PipelineResponse",
@@ -96,6 +104,12 @@ if TYPE_CHECKING:
         ArtifactVersionIdentifier,
         PipelineRunIdentifier,
         StepRunIdentifier,
+    )
+    from stackwise.models.model_version import (
+        ModelResponse,
+        ModelVersionArtifactResponse,
+        ModelVersionPipelineRunResponse,
+        ModelVersionResponse,
     )
     from stackwise.models.pipeline import PipelineResponse
     from stackwise.models.pipeline_run import PipelineRunResponse
