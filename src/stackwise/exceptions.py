@@ -18,6 +18,7 @@ everything stackwise raises on purpose. Classes that ZenML derives from a builti
     ├── DoesNotExistException                   something looked up is not there
     │   └── EntityNotFoundError (ZenKeyError)   a name or id is unknown ("did you mean ...?")
     │       ├── ComponentNotFoundError
+    │       ├── ModelArtifactNotFoundError (ValueError)  no such artifact in a model version
     │       └── FlavorNotFoundError (ConfigError)  no such flavor for a component type
     ├── ZenKeyError (KeyError)                  a KeyError whose message reads unquoted
     ├── IllegalOperationError                   not allowed on this object in its state
@@ -160,6 +161,11 @@ class EntityNotFoundError(DoesNotExistException, ZenKeyError):
 
 class ComponentNotFoundError(EntityNotFoundError):
     pass
+
+
+class ModelArtifactNotFoundError(EntityNotFoundError, ValueError):
+    """A model version has no linked artifact of that name (and version): a KeyError, as a
+    lookup miss is in stackwise, and a ValueError, as ZenML raises."""
 
 
 class FlavorNotFoundError(EntityNotFoundError, ConfigError):

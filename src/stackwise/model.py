@@ -184,8 +184,10 @@ class Model(BaseModel):
         """The value of the linked artifact `name`; KeyError when none is linked."""
         found = self._response()._find(name, None if version is None else str(version), None)
         if found is None:
+            from stackwise.exceptions import ModelArtifactNotFoundError
+
             linked = sorted({v.name for v in self._response()._linked})
-            raise EntityNotFoundError(
+            raise ModelArtifactNotFoundError(
                 f"Model '{self.name}' version '{self._version_record().name}' has no "
                 f"artifact '{name}'{'' if version is None else f' version {version!r}'} "
                 f"linked. Linked: {', '.join(linked) or 'none'}."
@@ -208,10 +210,9 @@ class Model(BaseModel):
             for v in response._linked
             if v.name == name and (version is None or v.version == str(version))
         ]
-        if not targets:
-            raise EntityNotFoundError(
-                f"Model '{self.name}' version '{response.name}' has no artifact '{name}' linked."
-            )
+        if not targets:  # nothing linked under that name: nothing to do (as ZenML)
+            logger.debug("Model %s has no artifact '%s' linked to delete.", self.name, name)
+            return
         self._unlink(targets, only_link, delete_metadata, delete_from_artifact_store)
 
     def delete_all_artifacts(

@@ -38,6 +38,7 @@ _EXPORTS = {
     "PipelineRunIdentifier": "stackwise.models.identifiers",
     "StepRunIdentifier": "stackwise.models.identifiers",
     "ArtifactVersionIdentifier": "stackwise.models.identifiers",
+    "ModelVersionIdentifier": "stackwise.models.identifiers",
     "ExternalArtifactConfiguration": "stackwise.models.artifact_config",
     "ArtifactVisualizationResponse": "stackwise.models.views",
     "ExceptionInfo": "stackwise.models.views",
@@ -63,6 +64,7 @@ __all__ = [
     "LoadedVisualization",
     "ModelResponse",
     "ModelVersionArtifactResponse",
+    "ModelVersionIdentifier",
     "ModelVersionPipelineRunResponse",
     "ModelVersionResponse",
     "OutputSpec",
@@ -102,6 +104,7 @@ if TYPE_CHECKING:
     from stackwise.models.flavor import FlavorResponse
     from stackwise.models.identifiers import (
         ArtifactVersionIdentifier,
+        ModelVersionIdentifier,
         PipelineRunIdentifier,
         StepRunIdentifier,
     )

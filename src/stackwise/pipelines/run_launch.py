@@ -12,6 +12,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -116,6 +117,17 @@ def launch_run(
         "cleanup_hook_source": _source(options.get("on_cleanup")),
         PROCESS_KEY: process_identity(),
     }
+    from stackwise.execution.model_versions import (
+        ModelVersionCache,
+        link_run,
+        resolve_run_models,
+    )
+
+    models = ModelVersionCache(store, substitutions)
+    if not spec.dynamic:  # a dynamic pipeline's steps resolve theirs when they start
+        config.update(resolve_run_models(models, spec, options.get("model")))
+    elif options.get("model"):
+        config.update(resolve_run_models(models, replace(spec, steps={}), options["model"]))
     capture = None
     config["logs_uri"] = None
     if options.get("enable_pipeline_logs") is not False:
@@ -134,6 +146,7 @@ def launch_run(
     )
     if tags:
         store.attach_tags("pipeline_run", [run_record.id], tags)
+    link_run(store, run_record.id, list(models.by_id))
     progress = run_progress(
         store, run_record, spec, f"Running pipeline '{pipeline.name}' on stack '{stack.name}'."
     )
@@ -168,6 +181,7 @@ def launch_run(
                     callables=dict(compiled.callables),
                     pipeline_state=state,
                     init_done=True,
+                    models=models,
                 )
                 statuses, errors = execute(context)
             except BaseException:
