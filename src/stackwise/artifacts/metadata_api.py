@@ -335,10 +335,10 @@ def bulk_log_metadata(
         if getattr(model_version, "id", None) is not None:
             targets.append((R.MODEL_VERSION, store.get_model_version(str(model_version.id)).id))
         else:
-            name = getattr(model_version, "name", None)
-            version = getattr(model_version, "version", None)
+            model_name = getattr(model_version, "name", None)
+            number = getattr(model_version, "version", None)
             targets.append(
-                (R.MODEL_VERSION, _model_version_id(store, name, version, "bulk_log_metadata"))
+                (R.MODEL_VERSION, _model_version_id(store, model_name, number, "bulk_log_metadata"))
             )
     if infer_artifacts:
         assert context is not None

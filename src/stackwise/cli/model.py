@@ -176,9 +176,8 @@ def _links_command(kind: str, noun: str) -> Any:
         filters, columns, output_format = list_kwargs(kwargs)
         client = Client()
         version = client.get_model_version(model_name, model_version)
-        result = client.list_model_version_artifact_links(
-            model_version_id=version.id, **{f"only_{kind}_artifacts": True}, **filters
-        )
+        options: dict[str, Any] = {**filters, f"only_{kind}_artifacts": True}
+        result = client.list_model_version_artifact_links(model_version_id=version.id, **options)
         if not result.total and output_format == "table":
             click.echo(f"No {noun} linked to the model version found.")
             return

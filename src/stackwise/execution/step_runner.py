@@ -177,10 +177,11 @@ class StepRunner:
             if source.model_artifact is not None:
                 record = self._model_artifact(spec, name, source.model_artifact)
             elif source.artifact_version_id is not None:
-                record = self.ctx.fixed_versions.get(source.artifact_version_id)
-                if record is None:
-                    record = self.ctx.store.get_artifact_version(source.artifact_version_id)
-                    self.ctx.fixed_versions[record.id] = record
+                fixed = self.ctx.fixed_versions.get(source.artifact_version_id)
+                if fixed is None:
+                    fixed = self.ctx.store.get_artifact_version(source.artifact_version_id)
+                    self.ctx.fixed_versions[fixed.id] = fixed
+                record = fixed
             else:
                 assert source.step is not None and source.output is not None
                 produced = self.ctx.outputs.get(source.step)
@@ -222,7 +223,7 @@ class StepRunner:
                 f"linked (linked: {', '.join(linked) or 'none'}). Run the pipeline that "
                 "produces it with this model first."
             )
-        return found.record
+        return found.record  # type: ignore[no-any-return]
 
     def _outputs_from_store(self, invocation_id: str) -> dict[str, ArtifactVersionRecord]:
         steps = [

@@ -3,9 +3,9 @@ from a version to artifact versions and pipeline runs.
 
 A version's number is the next one of its model, taken in the write that inserts it (the
 unique constraint on (model, number) turns a concurrent writer's duplicate into a retry).
-Stages `staging` and `production` have at most one holder per model: moving a version into
-one is refused while another holds it, unless forced, which archives the holder in the same
-transaction.
+Each stage (`staging`, `production`, `archived`; not `none`) has at most one holder per model,
+as in ZenML: moving a version into one is refused while another holds it, unless forced, which
+archives the holder in the same transaction.
 """
 
 from __future__ import annotations
@@ -244,7 +244,7 @@ class ModelQueries(MetadataQueries):
                 conn.execute(insert(t.models), values)
                 specs = [as_spec(tag) for tag in tags]
                 if specs:
-                    self._attach(conn, "model", [values["id"]], specs)
+                    self._attach(conn, "model", [str(values["id"])], specs)
         except IntegrityError:
             raise EntityExistsError(
                 f"A model named '{name}' already exists; get it with "
@@ -393,8 +393,9 @@ class ModelQueries(MetadataQueries):
         self, model_id: str, version: str | int | None = None
     ) -> ModelVersionRecord:
         """A version of a model: the newest (None or "latest"), the holder of a stage
-        ("staging", "production"; the newest "archived"), a number (int or digits), a name,
-        or an id. EntityNotFoundError names the versions there are."""
+        ("staging", "production"; the newest "archived"), a number (an int), a name, a
+        number given as digits when no version has that name (ZenML looks such a text up by
+        name only), or an id. EntityNotFoundError names the versions there are."""
         query = self._model_version_query().where(_mv.model_id == model_id)
         text = None if version is None else str(getattr(version, "value", version))
         with self._read() as conn:
@@ -410,10 +411,13 @@ class ModelQueries(MetadataQueries):
                     query.where(_mv.stage == text).order_by(_mv.number.desc()).limit(1)
                 ).first()
             else:
-                if isinstance(version, int) or text.isdigit():
-                    row = conn.execute(query.where(_mv.number == int(text))).first()
+                # an int is a number; a text is a name first (as ZenML), then a number or id
+                if isinstance(version, int):
+                    row = conn.execute(query.where(_mv.number == version)).first()
                 if row is None:
                     row = conn.execute(query.where(_mv.name == text)).first()
+                if row is None and text.isdigit():
+                    row = conn.execute(query.where(_mv.number == int(text))).first()
                 if row is None:
                     row = conn.execute(query.where(_mv.id == text)).first()
             if row is None:
