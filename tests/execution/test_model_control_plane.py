@@ -218,3 +218,31 @@ def test_context_without_model_and_unlinking():
         model.load_artifact("nope")
     model.delete_all_artifacts()
     assert Client().list_model_version_artifact_links(model_version_id=model.id).total == 0
+
+
+FLAKY = {"fail": True}
+
+
+@step
+def flaky(x: int) -> Annotated[int, "flaky_out"]:
+    if FLAKY["fail"]:
+        raise ValueError("not yet")
+    return x
+
+
+@pipeline(model=Model(name="churn"), enable_cache=False)
+def fragile() -> None:
+    flaky(make())
+
+
+def test_a_resumed_run_uses_the_same_model_version():
+    FLAKY["fail"] = True
+    with pytest.raises(PipelineRunFailedError):
+        fragile()
+    FLAKY["fail"] = False
+    resumed = Client().resume_run(Client().list_pipeline_runs(size=1)[0].name)
+    assert resumed.model_version.number == 1
+    version = Client().get_model_version("churn", 1)
+    assert set(version.data_artifact_ids) == {"data", "side", "flaky_out"}
+    assert len(version.pipeline_run_ids) == 2
+    assert Client().list_model_versions("churn").total == 1
