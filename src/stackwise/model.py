@@ -108,6 +108,8 @@ class Model(BaseModel):
             record = resolve_model_version(self._get_store(), plain_data(self), create=True)
             self._record = record
             self.model_version_id = UUID(record.id)
+            if isinstance(self.version, ModelStages):  # as ZenML: the stage's holder, by name
+                self.version = record.name
         return self._record  # type: ignore[no-any-return]
 
     def _response(self) -> ModelVersionResponse:

@@ -32,6 +32,7 @@ assert client.get_model_version("churn").number == 3
 
 production = Model(name="churn", version=ModelStages.PRODUCTION)
 assert production.number == 2 and production.stage == ModelStages.PRODUCTION
+assert str(production.version) == "2"  # the stage's holder, by name
 assert Model(name="churn", version="staging").number == 3
 assert Model(name="churn", version=1).stage == ModelStages.ARCHIVED
 assert Model(name="churn", version="gold").number == 3
