@@ -234,7 +234,7 @@ def test_tags_and_model_are_recorded():
     run = typed.with_options(tags=["a", "b"], model={"name": "churn"})(n=1)
     assert run.config.tags == ["a", "b"]
     assert run.config.model == Model(name="churn")  # the Model it stands for, as ZenML
-    assert run.steps["echo"].config.model.name == "churn"
+    assert run.steps["echo"].config.model is None  # only a step's own model (as ZenML)
     assert run.model_version is not None and run.model_version.number == 1
 
 
