@@ -209,9 +209,15 @@ class ModelVersionResponse(BaseResponse):
     def pipeline_runs(self) -> dict[str, PipelineRunResponse]:
         from stackwise.models.pipeline_run import PipelineRunResponse
 
+        ids = [link.target_id for link in self._run_links]
+        if not ids:
+            return {}
+        records = self.store.list_runs(  # one query, whatever the number of runs
+            filters={"id": "oneof:" + repr(ids)}, sort_by="asc:created", size=len(ids)
+        )
         runs = {}
-        for link in self._run_links:
-            run = PipelineRunResponse.from_record(self.store.get_run(link.target_id), self._store)
+        for record in records.items:
+            run = PipelineRunResponse.from_record(record, self._store)
             runs[run.name] = run
         return runs
 
