@@ -246,3 +246,21 @@ def test_a_resumed_run_uses_the_same_model_version():
     assert set(version.data_artifact_ids) == {"data", "side", "flaky_out"}
     assert len(version.pipeline_run_ids) == 2
     assert Client().list_model_versions("churn").total == 1
+
+
+def test_dynamic_pipelines_resolve_step_models_when_the_steps_start():
+    own = train.with_options(model=Model(name="dyn_features"))
+
+    @pipeline(dynamic=True, model=Model(name="dyn"), enable_cache=False)
+    def dynamic() -> None:
+        own(make())
+        own(make(n=2), id="train_again")
+
+    run = dynamic()
+    assert run.model_version.model.name == "dyn"
+    assert set(Client().get_model_version("dyn").data_artifact_ids) == {"data", "side"}
+    features = Client().list_model_versions("dyn_features")
+    assert [v.number for v in features] == [1]  # one version per run, shared by both steps
+    assert set(features[0].model_artifact_ids) == {"clf"}
+    assert len(features[0].model_artifacts["clf"]) == 2
+    assert list(features[0].pipeline_run_ids) == [run.name]
