@@ -47,8 +47,9 @@ def test_register_list_update_delete(ok, invoke) -> None:
 
 
 def test_versions_stages_and_what_they_hold(ok, invoke) -> None:
+    first = training()
     training()
-    training()
+    assert "churn version 1" in ok("pipeline", "runs", "describe", first.name).output
     rows = json.loads(ok("model", "version", "list", "-o", "json").output)["items"]
     assert [(r["model"], r["number"]) for r in rows] == [("churn", 2), ("churn", 1)]
     ok("model", "version", "update", "churn", "1", "-s", "production")
