@@ -6,13 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from stackwise.config.source import Source
 from stackwise.exceptions import ZenKeyError
+
+if TYPE_CHECKING:
+    from stackwise.models.model_version import ModelVersionResponse
 
 
 class ExceptionInfo(BaseModel):
@@ -101,7 +104,7 @@ def with_model(values: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def model_version_response(version_id: Any, store: Any) -> Any:
+def model_version_response(version_id: Any, store: Any) -> ModelVersionResponse | None:
     """The ModelVersionResponse of a recorded id (None when none is recorded, or the version
     was deleted since)."""
     if version_id is None:
