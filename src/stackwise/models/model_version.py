@@ -85,9 +85,12 @@ class ModelResponse(BaseResponse):
         page = self.store.list_model_versions(
             filters={"model_id": str(self.id)}, sort_by="asc:number", size=_ALL
         )
-        return [
-            ModelVersionResponse.from_record(r, self._store).to_model_class() for r in page.items
-        ]
+        versions = []
+        for record in page.items:
+            version = ModelVersionResponse.from_record(record, self._store)
+            version.__dict__["model"] = self  # no read of the model per version
+            versions.append(version.to_model_class())
+        return versions
 
     @property
     def visualizations(self) -> list[Any]:
