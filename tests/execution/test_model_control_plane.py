@@ -264,3 +264,18 @@ def test_dynamic_pipelines_resolve_step_models_when_the_steps_start():
     assert set(features[0].model_artifact_ids) == {"clf"}
     assert len(features[0].model_artifacts["clf"]) == 2
     assert list(features[0].pipeline_run_ids) == [run.name]
+
+
+def test_deleting_runs_artifacts_and_models_keeps_the_rest_consistent():
+    run = training()
+    client = Client()
+    client.delete_pipeline_run(run.name)
+    version = client.get_model_version("churn", 1)
+    assert version.pipeline_run_ids == {}  # the link went with the run
+    assert set(version.data_artifact_ids) == {"data", "side"}  # the artifacts stay linked
+    client.delete_artifact("side")
+    assert set(client.get_model_version("churn", 1).data_artifact_ids) == {"data"}
+    again = training()
+    client.delete_model("churn")
+    assert again.refresh().model_version is None  # the run stays, its version is gone
+    assert client.get_artifact_version("clf").version == "2"
