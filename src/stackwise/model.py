@@ -316,6 +316,41 @@ def _substituted(version: str, substitutions: dict[str, str] | None) -> str:
         ) from None
 
 
+_CLI_FLAGS = {
+    "license": "--license",
+    "description": "--description",
+    "audience": "--audience",
+    "use_cases": "--use-cases",
+    "limitations": "--limitations",
+    "trade_offs": "--tradeoffs",
+    "ethics": "--ethical",
+}
+
+
+def _warn_card_differs(model: Any, data: dict[str, Any]) -> None:
+    """A model card field given on a Model for an existing model, different from the stored
+    one, is not applied (the model card belongs to the model, as in ZenML): say so. A
+    description also describes a new version, so it is never reported."""
+    differing = [
+        field
+        for field in CARD_FIELDS
+        if field != "description"
+        and data.get(field) is not None
+        and data.get(field) != getattr(model, field)
+    ]
+    if differing:
+        shown = ", ".join(f"{f}={data[f]!r} (stored: {getattr(model, f)!r})" for f in differing)
+        flags = " ".join(f"{_CLI_FLAGS[f]} ..." for f in differing)
+        logger.warning(
+            "Model '%s' exists: its model card is kept, not changed to %s. Change it with "
+            "`stackwise model update %s %s`.",
+            model.name,
+            shown,
+            model.name,
+            flags,
+        )
+
+
 def resolve_model_version(
     store: Store,
     data: dict[str, Any],
@@ -335,6 +370,7 @@ def resolve_model_version(
         raise ConfigError(f"A model needs a name; got {data!r}.")
     try:
         model = store.get_model(name)
+        _warn_card_differs(model, data)
     except EntityNotFoundError:
         if not create:
             raise

@@ -279,3 +279,14 @@ def test_deleting_runs_artifacts_and_models_keeps_the_rest_consistent():
     client.delete_model("churn")
     assert again.refresh().model_version is None  # the run stays, its version is gone
     assert client.get_artifact_version("clf").version == "2"
+
+
+def test_a_model_card_that_differs_from_the_stored_one_is_reported(caplog):
+    import logging
+
+    training()  # makes model churn with license MIT
+    with caplog.at_level(logging.WARNING, logger="stackwise"):
+        training.with_options(model=Model(name="churn", license="Apache-2.0"))()
+    assert "license='Apache-2.0' (stored: 'MIT')" in caplog.text
+    assert "stackwise model update churn --license" in caplog.text
+    assert Client().get_model("churn").license == "MIT"
