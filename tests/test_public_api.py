@@ -26,10 +26,12 @@ PUBLIC_NAMES = {
     "bulk_log_metadata",
     "get_pipeline_context",
     "get_step_context",
+    "link_artifact_to_model",
     "load_artifact",
     "log_artifact_metadata",
     "log_metadata",
     "log_metrics",
+    "log_model_metadata",
     "log_params",
     "log_step_metadata",
     "pipeline",
@@ -56,6 +58,8 @@ USER_IMPORT_PATHS = [
     ("stackwise.hooks", "run_hook"),
     ("stackwise.steps", "CommandStep"),
     ("stackwise.enums", "HookType"),
+    ("stackwise", "Model"),
+    ("stackwise.models", "ModelVersionResponse"),
 ]
 
 MLFLOW_IMPORT_PATHS = [

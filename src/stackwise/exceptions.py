@@ -18,10 +18,12 @@ everything stackwise raises on purpose. Classes that ZenML derives from a builti
     ├── DoesNotExistException                   something looked up is not there
     │   └── EntityNotFoundError (ZenKeyError)   a name or id is unknown ("did you mean ...?")
     │       ├── ComponentNotFoundError
+    │       ├── ModelArtifactNotFoundError (ValueError)  no such artifact in a model version
     │       └── FlavorNotFoundError (ConfigError)  no such flavor for a component type
     ├── ZenKeyError (KeyError)                  a KeyError whose message reads unquoted
     ├── IllegalOperationError                   not allowed on this object in its state
-    │   └── EntityInUseError (ValueError)       deleting it would leave a dangling reference
+    │   ├── EntityInUseError (ValueError)       deleting it would leave a dangling reference
+    │   └── ModelStageConflictError (RuntimeError)  another model version holds that stage
     ├── MaterializerError                       an artifact could not be saved or loaded
     │   ├── MaterializerInterfaceError          a materializer class is defined wrongly
     │   └── ArtifactLoadError                   a version's files could not be loaded (.version)
@@ -168,6 +170,11 @@ class ComponentNotFoundError(EntityNotFoundError):
     pass
 
 
+class ModelArtifactNotFoundError(EntityNotFoundError, ValueError):
+    """A model version has no linked artifact of that name (and version): a KeyError, as a
+    lookup miss is in stackwise, and a ValueError, as ZenML raises."""
+
+
 class FlavorNotFoundError(EntityNotFoundError, ConfigError):
     """No flavor of that name (or none at all) for a component type: a KeyError, as ZenML
     raises, and a ConfigError, as the configuration that named it is wrong."""
@@ -180,6 +187,11 @@ class IllegalOperationError(StackwiseError):
 class EntityInUseError(IllegalOperationError, ValueError):
     """Deleting it would leave something dangling: a component a stack uses, an artifact
     version runs read or wrote, the active stack."""
+
+
+class ModelStageConflictError(IllegalOperationError, RuntimeError):
+    """Another version of the model holds the stage asked for, and `force` was not given
+    (ZenML raises a plain RuntimeError here)."""
 
 
 class MaterializerError(StackwiseError):

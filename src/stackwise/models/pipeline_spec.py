@@ -18,6 +18,9 @@ class InputSpec:
     step: str | None = None  # upstream invocation id
     output: str | None = None  # its output name
     artifact_version_id: str | None = None  # a fixed version (Client or ExternalArtifact)
+    # `model.get_artifact(...)` in the pipeline function: resolved when the step starts
+    # (stackwise.models.lazy.LazyModelArtifact.to_dict())
+    model_artifact: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import Any, get_args, get_origin
 from stackwise.exceptions import ConfigError, PipelineCompilationError, ProblemCollector
 from stackwise.models.artifact_config import ExternalArtifact
 from stackwise.models.artifact_version import ArtifactVersionList, ArtifactVersionResponse
+from stackwise.models.lazy import LazyModelArtifact
 from stackwise.models.pipeline_spec import InputSpec, OutputSpec, PipelineSpec, StepSpec
 from stackwise.pipelines.options import combine, config_layer
 from stackwise.pipelines.parameters import coerce, type_problem
@@ -115,7 +116,14 @@ def _compatible(produced: Any, expected: Any) -> bool:
 
 def _is_step_input(value: Any) -> bool:
     return isinstance(
-        value, (StepArtifact, ExternalArtifact, ArtifactVersionResponse, ArtifactVersionList)
+        value,
+        (
+            StepArtifact,
+            ExternalArtifact,
+            ArtifactVersionResponse,
+            ArtifactVersionList,
+            LazyModelArtifact,
+        ),
     )
 
 
@@ -193,6 +201,8 @@ def _resolve_step(
             inputs[name] = InputSpec(artifact_version_id=version_id)
         elif isinstance(value, ArtifactVersionResponse):
             inputs[name] = InputSpec(artifact_version_id=str(value.id))
+        elif isinstance(value, LazyModelArtifact):
+            inputs[name] = InputSpec(model_artifact=value.to_dict())
         elif (reason := _coerce_parameter(step, parameter, value, parameters)) is not None:
             annotation = step.input_annotations.get(name, Any)
             problems.add(type_problem(f"{label} parameter '{name}'", annotation, value, reason))

@@ -311,6 +311,11 @@ def _execute(
         stack_id=stack.id,
         resumed_from_id=old.id if resumed else None,
     )
+    # the same model versions as the run it resumes (their outputs are linked there already)
+    from stackwise.execution.model_versions import RUN_KEY, STEPS_KEY, link_run
+
+    versions = [config[RUN_KEY]] if config.get(RUN_KEY) else []
+    link_run(store, run.id, versions + list((config.get(STEPS_KEY) or {}).values()))
     logger.debug(
         "%s run '%s' as '%s' on stack '%s': reusing %d step(s), running %s.",
         "Resuming" if resumed else "Replaying",

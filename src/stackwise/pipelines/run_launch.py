@@ -6,6 +6,7 @@ path resumes share). Nothing is recorded until every check has passed."""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -91,6 +92,17 @@ def launch_run(
         "cleanup_hook_source": _source(options.get("on_cleanup")),
         PROCESS_KEY: process_identity(),
     }
+    from stackwise.execution.model_versions import (
+        ModelVersionCache,
+        link_run,
+        resolve_run_models,
+    )
+
+    models = ModelVersionCache(store, substitutions)
+    if not spec.dynamic:  # a dynamic pipeline's steps resolve theirs when they start
+        config.update(resolve_run_models(models, spec, options.get("model")))
+    elif options.get("model"):
+        config.update(resolve_run_models(models, replace(spec, steps={}), options["model"]))
     config["logs_uri"], capture = pipeline_logs(config, stack.artifact_store)
     pipeline_record = store.get_or_create_pipeline(pipeline.name)
     run_record = store.create_run(
@@ -102,6 +114,7 @@ def launch_run(
     )
     if tags:
         store.attach_tags("pipeline_run", [run_record.id], tags)
+    link_run(store, run_record.id, list(models.by_id))
     progress = run_progress(
         store, run_record, spec, f"Running pipeline '{pipeline.name}' on stack '{stack.name}'."
     )
@@ -119,6 +132,7 @@ def launch_run(
             step_objects=dict(compiled.steps),
             fixed_versions=fixed,
             callables=dict(compiled.callables),
+            models=models,
         )
 
     hooks = RunHooks(

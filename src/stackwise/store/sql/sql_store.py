@@ -11,12 +11,13 @@ relations in one extra query per page, never one per row.
 from __future__ import annotations
 
 from stackwise.store.sql.hook_invocations import HookInvocationQueries
+from stackwise.store.sql.models import ModelQueries
 from stackwise.store.sql.pipelines import PipelineQueries
 from stackwise.store.sql.secrets import SecretQueries
 from stackwise.store.sql.stacks import StackQueries
 
 
-class SqlStore(PipelineQueries, StackQueries, SecretQueries, HookInvocationQueries):
+class SqlStore(PipelineQueries, StackQueries, SecretQueries, HookInvocationQueries, ModelQueries):
     """The metadata store. Thread-safe; one instance per process and URL (see `get_store`)."""
 
 
