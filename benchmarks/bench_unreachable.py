@@ -170,7 +170,8 @@ def run_case(root: Path, name: str, env: dict[str, str]) -> list[object]:
     after_stop = stamps["END"] - stamps.get("STOPPED", stamps["START"]) if "END" in stamps else None
     runs = next((line[5:] for line in lines if line.startswith("RUNS ")), "?")
     shown = [line for line in lines if not line.startswith(("START ", "STOPPED ", "END ", "RUNS "))]
-    last = next((line for line in reversed(shown) if line.strip()), "")
+    # the error's own line (the note on hidden frames comes after it)
+    last = next((line for line in reversed(shown) if line.strip() and line[0] != "("), "")
     return [name, fmt_seconds(wall), fmt_seconds(after_stop), len(shown), runs[:70], last[:90]]
 
 

@@ -32,6 +32,16 @@ def stackwise_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
 
 
 @pytest.fixture(autouse=True)
+def no_warm_processes_left() -> Iterator[None]:
+    """Worker processes (and a Dask LocalCluster) a run keeps warm for the process's next run
+    are stopped after each test: none outlives the test that started it."""
+    yield
+    from stackwise.execution.warm_processes import release_warm_processes
+
+    release_warm_processes()
+
+
+@pytest.fixture(autouse=True)
 def stackwise_logger_restored() -> Iterator[None]:
     """A run or a verbosity setting in one test leaves the `stackwise` logger's level and
     console handler as it set them; the next test starts from what it was."""

@@ -37,6 +37,7 @@ def test_one_root_by_both_names() -> None:
         (X.GitNotFoundError, ImportError),
         (X.SecretsStoreNotConfiguredError, NotImplementedError),
         (X.OAuthError, ValueError),
+        (X.StepTimeoutError, TimeoutError),
     ],
 )
 def test_builtin_bases(cls: type[BaseException], builtin: type[BaseException]) -> None:
@@ -67,3 +68,23 @@ def test_errors_survive_pickling_with_their_attributes() -> None:
     assert limited.retry_after == 4
     oauth = pickle.loads(pickle.dumps(X.OAuthError("bad", 401, "why")))
     assert str(oauth) == "bad: why" and oauth.status_code == 401
+
+
+def test_a_timeout_is_a_step_failure_that_survives_pickling() -> None:
+    timed_out = pickle.loads(pickle.dumps(X.StepTimeoutError("slow", step="train")))
+    assert isinstance(timed_out, X.StepFailedError) and timed_out.step == "train"
+
+
+@pytest.mark.parametrize(
+    "cls",
+    [
+        X.ArtifactStoreError,
+        X.ExperimentTrackerError,
+        X.OrchestratorError,
+        X.SecretDecryptionError,
+        X.RunNotResumableError,
+        X.WorkerStartError,
+    ],
+)
+def test_component_failures_have_their_own_class_under_the_root(cls: type[Exception]) -> None:
+    assert cls.__bases__ == (StackwiseError,)  # `except StackwiseError` still catches them

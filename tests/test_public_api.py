@@ -26,10 +26,12 @@ PUBLIC_NAMES = {
     "bulk_log_metadata",
     "get_pipeline_context",
     "get_step_context",
+    "link_artifact_to_model",
     "load_artifact",
     "log_artifact_metadata",
     "log_metadata",
     "log_metrics",
+    "log_model_metadata",
     "log_params",
     "log_step_metadata",
     "pipeline",
@@ -59,6 +61,8 @@ USER_IMPORT_PATHS = [
     ("stackwise.enums", "ServiceState"),
     ("stackwise.model_deployers", "BaseModelDeployer"),
     ("stackwise.model_deployers.base_model_deployer", "BaseModelDeployer"),
+    ("stackwise", "Model"),
+    ("stackwise.models", "ModelVersionResponse"),
 ]
 
 MLFLOW_IMPORT_PATHS = [

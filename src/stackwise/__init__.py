@@ -20,6 +20,8 @@ _EXPORTS = {
     "log_artifact_metadata": "stackwise.artifacts.metadata_api",
     "log_step_metadata": "stackwise.artifacts.metadata_api",
     "bulk_log_metadata": "stackwise.artifacts.metadata_api",
+    "log_model_metadata": "stackwise.artifacts.metadata_api",
+    "link_artifact_to_model": "stackwise.artifacts.model_links",
     "add_tags": "stackwise.artifacts.tag_api",
     "remove_tags": "stackwise.artifacts.tag_api",
     "Tag": "stackwise.artifacts.tag_api",
@@ -53,10 +55,12 @@ __all__ = [
     "bulk_log_metadata",
     "get_pipeline_context",
     "get_step_context",
+    "link_artifact_to_model",
     "load_artifact",
     "log_artifact_metadata",
     "log_metadata",
     "log_metrics",
+    "log_model_metadata",
     "log_params",
     "log_step_metadata",
     "pipeline",
@@ -74,8 +78,10 @@ if TYPE_CHECKING:
         bulk_log_metadata,
         log_artifact_metadata,
         log_metadata,
+        log_model_metadata,
         log_step_metadata,
     )
+    from stackwise.artifacts.model_links import link_artifact_to_model
     from stackwise.artifacts.tag_api import Tag, add_tags, remove_tags
     from stackwise.artifacts.tracking_api import log_metrics, log_params
     from stackwise.client import Client

@@ -43,7 +43,7 @@ class DescribedValuesEnum(StrEnum):
     def value_description_index(cls) -> dict[str, str]:
         """Each member mapped to the sentence that describes it."""
         described = cls._descriptions()
-        return {member: described.get(member.value, "") for member in cls}  # type: ignore[misc]
+        return {member: described.get(member.value, "") for member in cls}
 
 
 class ArtifactType(StrEnum):

@@ -18,10 +18,12 @@ everything stackwise raises on purpose. Classes that ZenML derives from a builti
     ├── DoesNotExistException                   something looked up is not there
     │   └── EntityNotFoundError (ZenKeyError)   a name or id is unknown ("did you mean ...?")
     │       ├── ComponentNotFoundError
+    │       ├── ModelArtifactNotFoundError (ValueError)  no such artifact in a model version
     │       └── FlavorNotFoundError (ConfigError)  no such flavor for a component type
     ├── ZenKeyError (KeyError)                  a KeyError whose message reads unquoted
     ├── IllegalOperationError                   not allowed on this object in its state
-    │   └── EntityInUseError (ValueError)       deleting it would leave a dangling reference
+    │   ├── EntityInUseError (ValueError)       deleting it would leave a dangling reference
+    │   └── ModelStageConflictError (RuntimeError)  another model version holds that stage
     ├── MaterializerError                       an artifact could not be saved or loaded
     │   ├── MaterializerInterfaceError          a materializer class is defined wrongly
     │   └── ArtifactLoadError                   a version's files could not be loaded (.version)
@@ -31,7 +33,14 @@ everything stackwise raises on purpose. Classes that ZenML derives from a builti
     ├── ModelServerError (RuntimeError)         a model server did not start or stop (log tail)
     ├── StepExecutionException                  a step's code raised (.original_exception)
     │   └── StepFailedError                     one step failed (carries .step and .original)
+    │       └── StepTimeoutError (TimeoutError)  a step overran its `timeout`
+    ├── WorkerStartError                        a worker process died before taking a step
     ├── PipelineRunFailedError (RuntimeError)   a run failed (carries .run, .failed_steps)
+    ├── RunNotResumableError                    a run cannot be resumed; nothing was created
+    ├── ArtifactStoreError                      an artifact store cannot be written to
+    ├── ExperimentTrackerError                  a tracker cannot be reached or used now
+    ├── OrchestratorError                       an orchestrator cannot reach what runs steps
+    ├── SecretDecryptionError                   a secret's stored values cannot be read back
     ├── StepContextError (RuntimeError)         the step context is used outside a step
     ├── AuthorizationException                  not allowed (server roles, tokens)
     │   └── CredentialsNotValid                 the credentials were refused
@@ -162,6 +171,11 @@ class ComponentNotFoundError(EntityNotFoundError):
     pass
 
 
+class ModelArtifactNotFoundError(EntityNotFoundError, ValueError):
+    """A model version has no linked artifact of that name (and version): a KeyError, as a
+    lookup miss is in stackwise, and a ValueError, as ZenML raises."""
+
+
 class FlavorNotFoundError(EntityNotFoundError, ConfigError):
     """No flavor of that name (or none at all) for a component type: a KeyError, as ZenML
     raises, and a ConfigError, as the configuration that named it is wrong."""
@@ -174,6 +188,11 @@ class IllegalOperationError(StackwiseError):
 class EntityInUseError(IllegalOperationError, ValueError):
     """Deleting it would leave something dangling: a component a stack uses, an artifact
     version runs read or wrote, the active stack."""
+
+
+class ModelStageConflictError(IllegalOperationError, RuntimeError):
+    """Another version of the model holds the stage asked for, and `force` was not given
+    (ZenML raises a plain RuntimeError here)."""
 
 
 class MaterializerError(StackwiseError):
@@ -244,6 +263,19 @@ class StepFailedError(StepExecutionException):
         self.original = original
 
 
+class StepTimeoutError(StepFailedError, TimeoutError):
+    """A step ran longer than its `timeout`. Raised inside the step by the worker that runs it
+    (or recorded for it when its worker had to be killed); never retried, since the next
+    attempt would most likely hang the same way."""
+
+    def __init__(self, message: str, step: str = "") -> None:  # picklable: step has a default
+        super().__init__(message, step=step)
+
+
+class WorkerStartError(StackwiseError):
+    """A worker process died or hung before it could take a step (broken environment)."""
+
+
 class PipelineRunFailedError(StackwiseError, RuntimeError):
     """A run failed. The message is the summary (steps, errors, the user's line, how to
     resume); `.errors` maps each failed step to its exception where this process saw it, and
@@ -261,6 +293,28 @@ class PipelineRunFailedError(StackwiseError, RuntimeError):
         self.run = run
         self.failed_steps = list(failed_steps)
         self.errors = dict(errors or {})
+
+
+class RunNotResumableError(StackwiseError):
+    """The run cannot be resumed; nothing was created."""
+
+
+class ArtifactStoreError(StackwiseError):
+    """An artifact store cannot be used where it points (a folder or bucket it cannot write
+    to, refused credentials): the store's configuration or its backend needs fixing."""
+
+
+class ExperimentTrackerError(StackwiseError):
+    """An experiment tracker cannot be reached, or is used where it has no active run."""
+
+
+class OrchestratorError(StackwiseError):
+    """An orchestrator cannot reach what runs the steps (a scheduler, its workers)."""
+
+
+class SecretDecryptionError(StackwiseError):
+    """A secret's stored values cannot be read back: another encryption key, or values that
+    were moved from another secret."""
 
 
 class StepContextError(StackwiseError, RuntimeError):
@@ -308,7 +362,8 @@ class InitializationException(StackwiseError):  # ZenML's name
 
 
 class IntegrationError(StackwiseError):
-    """An integration is missing a requirement or failed to activate."""
+    """An integration is missing a requirement, failed to activate, or its requirements
+    could not be installed."""
 
 
 class StackComponentInterfaceError(StackwiseError):

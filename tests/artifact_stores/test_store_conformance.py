@@ -125,7 +125,7 @@ def test_file_sizes_lists_every_file_under_a_prefix(store: BaseArtifactStore, ur
 def test_a_saved_version_records_a_checksum_its_files_are_checked_against(
     store: BaseArtifactStore, uri: Uri
 ) -> None:
-    from stackwise.materializers.artifact_io import save_data
+    from stackwise.materializers.artifact_saving import save_data
     from stackwise.materializers.integrity import Level, Status, check_files
 
     new = save_data(
@@ -289,7 +289,7 @@ def test_local_copy_and_local_staging(store: BaseArtifactStore, uri: Uri) -> Non
 
 def test_failed_staging_uploads_nothing(store: BaseArtifactStore, uri: Uri) -> None:
     if store.is_local:
-        pytest.skip("a local store stages in place; artifact_io removes a failed save's folder")
+        pytest.skip("a local store stages in place; artifact_saving removes a failed save's folder")
     with pytest.raises(RuntimeError), store.local_staging(uri("failed")) as folder:
         (Path(folder) / "partial.txt").write_text("half")
         raise RuntimeError("the step failed")

@@ -184,10 +184,27 @@ def test_metadata_errors_outside_a_step():
         log_metadata({"x": 1}, artifact_name="made", artifact_version="9")
 
 
-def test_model_targets_are_refused_until_the_model_control_plane_exists():
-    from stackwise import bulk_log_metadata, log_metadata
+def test_model_targets():
+    from stackwise import Model, bulk_log_metadata, log_metadata, log_model_metadata
+    from stackwise.client import Client
+    from stackwise.models import ModelVersionIdentifier
 
-    with pytest.raises(NotImplementedError, match="Model Control Plane"):
-        log_metadata({"auc": 0.9}, model_name="churn", model_version="1")
-    with pytest.raises(NotImplementedError, match="Model Control Plane"):
+    version = Client().create_model_version(Client().create_model("churn").id)
+    log_metadata({"auc": 0.9}, model_name="churn", model_version="1")
+    log_metadata({"f1": 0.5}, model_version_id=version.id)
+    log_model_metadata({"n": 3}, model_name="churn", model_version=1)
+    bulk_log_metadata({"bulk": True}, model_versions=[ModelVersionIdentifier(id=version.id)])
+    assert Model(name="churn", version=1).run_metadata == {
+        "auc": 0.9,
+        "f1": 0.5,
+        "n": 3,
+        "bulk": True,
+    }
+    with pytest.raises(KeyError, match="named '7'"):
+        log_metadata({"auc": 0.9}, model_name="churn", model_version=7)
+    with pytest.raises(ValueError, match="both model_name= and model_version="):
+        log_metadata({"auc": 0.9}, model_name="churn")
+    with pytest.raises(ValueError, match="inside a step that has a model"):
         bulk_log_metadata({"auc": 0.9}, infer_models=True)
+    with pytest.raises(ValueError, match="inside a step that has a model"):
+        log_model_metadata({"auc": 0.9})

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -239,12 +238,9 @@ def _seed_runs(count: int) -> None:
 
 
 def test_runs_list_pages_in_sql_with_10000_runs(ok) -> None:
+    # its time against the 0.5 s budget is measured by benchmarks/bench_client.py
     _seed_runs(10_000)
-    ok("pipeline", "runs", "list", "--size", "1")  # warm: opening the store is not listing
-    start = time.perf_counter()
     out = ok("pipeline", "runs", "list").stdout
-    elapsed = time.perf_counter() - start
-    assert elapsed < 0.5, f"runs list took {elapsed:.2f}s with 10,000 runs"
     assert "Page 1 of 500 (10000 runs)" in out  # ZenML's page size: 20
     assert "bulk-00000" in out and "bulk-00019" in out and "bulk-00020" not in out
     page = ok("pipeline", "runs", "list", "--page", "3", "--size", "10").stdout

@@ -17,7 +17,7 @@ import pytest
 from stackwise import pipeline, step
 from stackwise.client import Client
 from stackwise.exceptions import PipelineRunFailedError
-from stackwise.pipelines.run_launch import user_frame
+from stackwise.pipelines.run_failure import user_frame
 
 SCRIPT = """
 import json

@@ -15,7 +15,7 @@ mlflow = require_module("mlflow", 'pip install -e ".[dev]"')
 
 from mlflow.tracking import MlflowClient  # noqa: E402
 
-from stackwise.exceptions import ConfigError, StackwiseError  # noqa: E402
+from stackwise.exceptions import ConfigError, ExperimentTrackerError  # noqa: E402
 from stackwise.experiment_trackers import StepRunInfo  # noqa: E402
 from stackwise.integrations.mlflow.flavors import (  # noqa: E402
     FLAVORS,
@@ -375,7 +375,9 @@ def test_run_url_points_at_the_server_ui_without_credentials():
 
 def test_tracker_logging_outside_a_step_is_an_error():
     tracker = make_tracker()
-    with pytest.raises(StackwiseError, match=r"inside a step.*experiment_tracker='mlflow_tracker'"):
+    with pytest.raises(
+        ExperimentTrackerError, match=r"inside a step.*experiment_tracker='mlflow_tracker'"
+    ):
         tracker.log_params({"a": 1})
 
 
@@ -449,7 +451,9 @@ def test_an_unreachable_tracking_server_is_an_error_naming_the_tracker(monkeypat
         port = probe.getsockname()[1]
     tracker = make_tracker(tracking_uri=f"http://bob:pw@127.0.0.1:{port}")
 
-    with pytest.raises(StackwiseError, match=r"tracker 'mlflow_tracker'.*'training'") as caught:
+    with pytest.raises(
+        ExperimentTrackerError, match=r"tracker 'mlflow_tracker'.*'training'"
+    ) as caught:
         with tracker.track_step(step_info()):
             pass
 

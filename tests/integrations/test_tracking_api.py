@@ -110,6 +110,28 @@ def bad_values_pipeline() -> None:
     bad_values()
 
 
+@step(experiment_tracker=True)
+def any_tracker() -> None:
+    log_params({"learning_rate": 0.1})
+
+
+@pipeline(enable_cache=False)
+def any_tracker_pipeline() -> None:
+    any_tracker()
+
+
+@step(experiment_tracker=True)
+def flaky_tracked() -> None:
+    CAUGHT.append("ran")
+    if len(CAUGHT) == 1:
+        raise ValueError("first attempt fails")
+
+
+@pipeline(enable_cache=False, run_name="flaky_tracked_run")
+def flaky_tracked_pipeline() -> None:
+    flaky_tracked()
+
+
 # -- helpers ---------------------------------------------------------------------------------
 def use_tracker(flavor: str, configuration: dict[str, Any]) -> None:
     """Make a stack `<flavor>_stack` whose experiment tracker `tracker` is of `flavor`, and
@@ -215,3 +237,26 @@ def test_values_that_are_not_params_or_metrics_are_refused_naming_the_key(tmp_pa
     assert "keys must be non-empty strings; got 1 (int)" in CAUGHT[4]
     logged = read_offline_run(run.steps["bad_values"].run_metadata["wandb_run_dir"], wait=30)
     assert logged.config == {} and logged.metrics == {}
+
+
+def test_a_step_asking_for_the_stacks_tracker_logs_to_it(tmp_path):
+    """`experiment_tracker=True` means the stack's tracker, whatever its name (it was looked
+    up as a tracker named 'True')."""
+    use_tracker("wandb", {"dir": str(tmp_path)})
+
+    run = any_tracker_pipeline()
+
+    logged = read_offline_run(run.steps["any_tracker"].run_metadata["wandb_run_dir"], wait=30)
+    assert logged.config == {"learning_rate": 0.1}
+
+
+def test_a_run_whose_step_asks_for_the_stacks_tracker_can_be_resumed(tmp_path):
+    """Resuming checked `experiment_tracker=True` as a tracker named 'True' and refused."""
+    use_tracker("wandb", {"dir": str(tmp_path)})
+    with pytest.raises(PipelineRunFailedError):
+        flaky_tracked_pipeline()
+
+    resumed = Client().resume_run("flaky_tracked_run")
+
+    assert resumed.steps["flaky_tracked"].status == "completed"
+    assert CAUGHT == ["ran", "ran"]

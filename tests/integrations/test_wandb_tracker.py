@@ -19,8 +19,8 @@ from stackwise import pipeline, step  # noqa: E402
 from stackwise.client import Client  # noqa: E402
 from stackwise.exceptions import (  # noqa: E402
     ConfigError,
+    ExperimentTrackerError,
     PipelineRunFailedError,
-    StackwiseError,
 )
 from stackwise.experiment_trackers import StepRunInfo  # noqa: E402
 from stackwise.integrations.wandb.flavors import (  # noqa: E402
@@ -364,9 +364,11 @@ def test_api_key_is_marked_secret_and_kept_out_of_repr():
 
 def test_tracker_logging_outside_a_step_is_an_error():
     tracker = make_tracker()
-    with pytest.raises(StackwiseError, match=r"inside a step.*experiment_tracker='wandb_tracker'"):
+    with pytest.raises(
+        ExperimentTrackerError, match=r"inside a step.*experiment_tracker='wandb_tracker'"
+    ):
         tracker.log_metrics({"a": 1.0})
-    with pytest.raises(StackwiseError, match=r"log_params needs an active W&B run"):
+    with pytest.raises(ExperimentTrackerError, match=r"log_params needs an active W&B run"):
         tracker.log_params({"a": 1})
 
 

@@ -22,7 +22,7 @@ from stackwise import load_artifact, save_artifact
 from stackwise.client import Client
 from stackwise.exceptions import ArtifactCorruptedError, ArtifactLoadError, MaterializerError
 from stackwise.materializers import integrity
-from stackwise.materializers.artifact_io import save_data
+from stackwise.materializers.artifact_saving import save_data
 from stackwise.materializers.base_materializer import BaseMaterializer
 from stackwise.materializers.integrity import Level, Status, check_files, record_checksum
 from stackwise.models.artifact_version import ArtifactVersionResponse

@@ -18,14 +18,10 @@ import xgboost as xgb
 from stackwise import load_artifact, pipeline, save_artifact, step
 from stackwise.client import Client
 from stackwise.enums import ArtifactType
-from stackwise.materializers.artifact_io import (
-    load_with,
-    materializer_for_save,
-    needs_staging,
-)
 from stackwise.materializers.base_materializer import BaseMaterializer
 from stackwise.materializers.materializer_registry import materializer_registry
 from stackwise.materializers.pandas_materializer import PandasMaterializer
+from stackwise.materializers.staging import load_with, materializer_for_save, needs_staging
 
 pytest_plugins = ["fixtures.s3_server"]
 

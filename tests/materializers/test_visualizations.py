@@ -12,7 +12,7 @@ import pytest
 
 from stackwise.artifact_stores.base_artifact_store import BaseArtifactStore
 from stackwise.enums import VisualizationType
-from stackwise.materializers.artifact_io import save_data
+from stackwise.materializers.artifact_saving import save_data
 from stackwise.materializers.base_materializer import BaseMaterializer
 from stackwise.types import HTMLString
 

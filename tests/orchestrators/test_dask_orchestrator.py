@@ -24,7 +24,12 @@ from stackwise import get_step_context, pipeline, step
 from stackwise.client import Client
 from stackwise.config.retry_config import StepRetryConfig
 from stackwise.enums import ExecutionStatus
-from stackwise.exceptions import PipelineRunFailedError, StackValidationError, StackwiseError
+from stackwise.exceptions import (
+    OrchestratorError,
+    PipelineRunFailedError,
+    StackValidationError,
+    StackwiseError,
+)
 from stackwise.stack.active_stack import load_stack
 from stackwise.stack.validation import stack_problems
 
@@ -307,13 +312,30 @@ def test_without_an_address_a_local_cluster_runs_the_steps() -> None:
     assert run.steps["combined"].output.load() == 3 + 30 + 300
 
 
+def test_later_runs_reuse_the_local_cluster_while_its_shape_is_the_same() -> None:
+    client = use_dask(None, n_workers=1)
+
+    def worker_pids() -> set[int]:
+        run = fan_out_fan_in(count=2)
+        assert run.status == S.COMPLETED
+        return {run.steps[n].output.load()["pid"] for n in ("scaled", "scaled_2", "scaled_3")}
+
+    first = worker_pids()
+    second = worker_pids()
+    client.update_stack_component("dask", "orchestrator", configuration={"n_workers": 2})
+    third = worker_pids()
+
+    assert len(first) == 1 and second == first  # the same LocalCluster
+    assert third.isdisjoint(first)  # another shape: another cluster
+
+
 def test_an_unreachable_scheduler_is_a_clear_error() -> None:
     from fixtures.mlflow_server import free_port
 
     address = f"tcp://127.0.0.1:{free_port()}"
     use_dask(address, connect_timeout=1)
 
-    with pytest.raises(StackwiseError, match="cannot reach the Dask scheduler") as raised:
+    with pytest.raises(OrchestratorError, match="cannot reach the Dask scheduler") as raised:
         fan_out_fan_in()
 
     assert address in str(raised.value) and "dask scheduler" in str(raised.value)

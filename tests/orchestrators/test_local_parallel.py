@@ -1,6 +1,7 @@
 """What only `local_parallel` promises beyond the conformance suite: steps really run at the
 same time in worker processes, `fail_fast`, a worker killed mid-step fails that step (and the
-run) only, and code a worker cannot import is refused before the run is recorded."""
+run) only, code a worker cannot import is refused before the run is recorded, and a process's
+later runs reuse its idle workers only where fresh ones would behave the same."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 from conformance_steps import (
     count_events,
+    diamond,
     failing,
     hooked_ok,
     read_events,
@@ -28,6 +30,7 @@ from conformance_steps import (
 from stackwise import pipeline
 from stackwise.client import Client
 from stackwise.exceptions import ConfigError, PipelineRunFailedError, StackValidationError
+from stackwise.execution.liveness import process_alive
 
 HERE = Path(__file__).parent
 
@@ -176,3 +179,146 @@ def test_a_script_that_runs_its_pipeline_on_import_is_refused_in_workers(
     message = run.steps["one"].exception_info["message"]
     assert f"imported {script}" in message
     assert Client().list_pipeline_runs().total == 1  # no run started in the worker
+
+
+# -- warm workers: a process's later runs ------------------------------------------------------
+def run_diamond_pids(events_file: Path) -> set[int]:
+    """Run `diamond` (4 steps wide) and return the pids of the workers that ran its steps."""
+    events_file.unlink(missing_ok=True)
+    assert diamond().status == "completed"
+    pids = {e.pid for e in read_events()}
+    assert os.getpid() not in pids
+    return pids
+
+
+def all_gone(pids: set[int], timeout: float = 10) -> bool:
+    deadline = time.monotonic() + timeout
+    while any(process_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not any(process_alive(p) for p in pids)
+
+
+def test_a_later_run_reuses_the_idle_workers(
+    use_orchestrator: Callable[..., None], events_file: Path
+) -> None:
+    use_orchestrator("local_parallel", {"max_workers": 2})
+
+    first = run_diamond_pids(events_file)
+    second = run_diamond_pids(events_file)
+
+    assert len(first) == 2
+    assert second <= first  # the same processes, no new interpreter started
+
+
+def test_a_run_of_another_size_does_not_reuse_them(
+    use_orchestrator: Callable[..., None], events_file: Path
+) -> None:
+    use_orchestrator("local_parallel", {"max_workers": 2})
+    first = run_diamond_pids(events_file)
+    client = Client()
+    client.create_stack_component(
+        "one-worker", "local_parallel", "orchestrator", {"max_workers": 1}
+    )
+    client.create_stack("one-worker", {"orchestrator": "one-worker", "artifact_store": "default"})
+    client.activate_stack("one-worker")
+
+    second = run_diamond_pids(events_file)
+
+    assert len(second) == 1 and second.isdisjoint(first)
+    assert all_gone(first)  # never more processes than the run allows
+
+
+def test_workers_from_before_an_environment_change_are_not_reused(
+    use_orchestrator: Callable[..., None], events_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use_orchestrator("local_parallel", {"max_workers": 2})
+    first = run_diamond_pids(events_file)
+    monkeypatch.setenv("STACKWISE_TEST_SOMETHING", "changed")
+
+    second = run_diamond_pids(events_file)
+
+    assert second.isdisjoint(first)
+    assert all_gone(first)
+
+
+def test_workers_older_than_a_changed_module_are_not_reused(
+    use_orchestrator: Callable[..., None],
+    events_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Workers import the user's modules once: after one changes on disk they may hold the old
+    code, so the next run starts fresh ones."""
+    folder = tmp_path / "code"
+    folder.mkdir()
+    (folder / "user_helpers.py").write_text("VALUE = 1\n")
+    monkeypatch.syspath_prepend(str(folder))
+    monkeypatch.delitem(sys.modules, "user_helpers", raising=False)
+    import user_helpers  # type: ignore[import-not-found]  # noqa: F401 - loaded, as a user's would be
+
+    use_orchestrator("local_parallel", {"max_workers": 2})
+    first = run_diamond_pids(events_file)
+    (folder / "user_helpers.py").write_text("VALUE = 2\n")
+
+    second = run_diamond_pids(events_file)
+
+    assert second.isdisjoint(first)
+
+
+def test_a_warm_worker_that_died_is_replaced(
+    use_orchestrator: Callable[..., None], events_file: Path
+) -> None:
+    use_orchestrator("local_parallel", {"max_workers": 2})
+    first = run_diamond_pids(events_file)
+    dead = first.pop()
+    os.kill(dead, signal.SIGKILL)
+    assert all_gone({dead})
+
+    second = run_diamond_pids(events_file)
+
+    assert dead not in second  # and the run completed (a fresh worker may have helped)
+
+
+def test_a_later_run_sees_the_stack_as_changed_since(
+    use_orchestrator: Callable[..., None], events_file: Path, tmp_path: Path
+) -> None:
+    """Warm workers read each run's stack afresh: a component changed between runs is used."""
+    use_orchestrator("local_parallel", {"max_workers": 2})
+    run_diamond_pids(events_file)
+    moved = tmp_path / "moved-artifacts"
+    Client().update_stack_component("default", "artifact_store", configuration={"path": str(moved)})
+
+    events_file.unlink()
+    run = diamond()
+
+    assert run.steps["source"].output.uri.startswith(str(moved))
+    assert run.steps["add_four"].output.load() == 4 * 9 + 6
+
+
+def test_warm_workers_end_with_their_process(
+    use_orchestrator: Callable[..., None], tmp_path: Path
+) -> None:
+    use_orchestrator("local_parallel", {"max_workers": 2})
+    script = tmp_path / "run_twice.py"
+    script.write_text(
+        "import os\n"
+        "from conformance_steps import diamond\n\n"
+        'if __name__ == "__main__":\n'
+        "    diamond()\n"
+        "    diamond()\n"
+        "    print(os.getpid())\n"
+    )
+
+    result = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(HERE)},
+    )
+
+    assert result.returncode == 0, result.stderr
+    workers = {e.pid for e in read_events()} - {int(result.stdout.split()[-1])}
+    assert len(workers) == 2
+    assert all_gone(workers, timeout=0.5)  # stopped at exit, not left to notice it later

@@ -179,3 +179,20 @@ def test_same_results_and_metadata_as_local(
     reset_store_cache()
 
     assert _describe(with_metadata()) == expected
+
+
+def test_a_run_with_a_model_links_every_output_to_its_version(orchestrator: str) -> None:
+    """Steps in worker processes (local_parallel, dask) link their outputs to the run's model
+    version, recorded when the run started, as in-process steps do."""
+    from stackwise import Model
+
+    run = diamond.with_options(model=Model(name=f"model_on_{orchestrator}"))()
+    assert run.status == "completed" and run.model_version.number == 1
+    produced = {(v.name, v.version) for v in run.produced_artifact_versions}
+    linked = {
+        (name, version)
+        for name, versions in run.model_version.data_artifact_ids.items()
+        for version in versions
+    }
+    assert produced and produced == linked
+    assert list(run.model_version.pipeline_run_ids) == [run.name]

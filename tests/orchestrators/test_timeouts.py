@@ -1,6 +1,10 @@
 """`@step(timeout=seconds)`: on `local_parallel` a step running longer is stopped and its step run
 failed with "timed out after N s" (first by an error raised inside it, so hooks run; then, if
-it does not stop, by killing its worker). On `local` it cannot be enforced: a warning says so."""
+it does not stop, by killing its worker). On `local` it cannot be enforced: a warning says so.
+
+A timeout counts from when the step starts, not from when its worker got it: a fresh worker's
+first step opens the store and imports the step's module first, which on a loaded machine takes
+about as long as these tests' short timeouts."""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from conformance_steps import count_events, overrun, read_events, unstoppable
 from stackwise import pipeline, step
 from stackwise.client import Client
 from stackwise.exceptions import PipelineRunFailedError, StepInterfaceError
-from stackwise.execution import worker
+from stackwise.execution import worker_process
 
 
 @pytest.mark.parametrize("bad", [0, -1, "10", True])
@@ -48,7 +52,8 @@ def test_a_step_that_ignores_its_timeout_is_killed(
     use_orchestrator: Callable[..., None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     use_orchestrator("local_parallel")
-    monkeypatch.setattr(worker, "TIMEOUT_GRACE", 0.5)
+    # time for the step to log that it ignored the error before it is killed, even when busy
+    monkeypatch.setattr(worker_process, "TIMEOUT_GRACE", 2.0)
 
     with pytest.raises(PipelineRunFailedError, match="stubborn"):
         unstoppable()
@@ -101,7 +106,7 @@ def test_run_step_status_isolated_stops_an_overrunning_step() -> None:
         stack_id=active_stack(store).id,
     )
 
-    status = worker.run_step_status_isolated(store.url, run.id, "overrunning", timeout=1)
+    status = worker_process.run_step_status_isolated(store.url, run.id, "overrunning", timeout=1)
 
     assert status == "failed"
     (step_run,) = store.list_step_runs(run.id)

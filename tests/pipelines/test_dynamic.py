@@ -16,10 +16,10 @@ from stackwise.enums import ExecutionStatus
 from stackwise.exceptions import (
     PipelineCompilationError,
     PipelineRunFailedError,
+    RunNotResumableError,
     StackValidationError,
     StepInterfaceError,
 )
-from stackwise.pipelines.resume import RunNotResumableError
 
 CALLS: list[str] = []
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import pytest
 
-from stackwise import ArtifactConfig, pipeline, step
+from stackwise import ArtifactConfig, Model, pipeline, step
 from stackwise.client import Client
 from stackwise.config import Schedule
 from stackwise.exceptions import (
@@ -143,7 +143,7 @@ def test_yaml_keys_are_acted_on(tmp_path: Path):
     )
     run = typed.with_options(config_path=path)()
     assert run.name == "r_me"
-    assert run.config.tags == ["t1"] and run.config.model == {"name": "m"}
+    assert run.config.tags == ["t1"] and run.config.model == Model(name="m")
     config = run.steps["echo"].config
     assert config.environment == {"A": "1"}
     assert config.enable_artifact_visualization is False
@@ -233,8 +233,9 @@ def test_an_unknown_artifact_name_placeholder_fails_compilation():
 def test_tags_and_model_are_recorded():
     run = typed.with_options(tags=["a", "b"], model={"name": "churn"})(n=1)
     assert run.config.tags == ["a", "b"]
-    assert run.config.model == {"name": "churn"}
-    assert run.steps["echo"].config.model == {"name": "churn"}
+    assert run.config.model == Model(name="churn")  # the Model it stands for, as ZenML
+    assert run.steps["echo"].config.model is None  # only a step's own model (as ZenML)
+    assert run.model_version is not None and run.model_version.number == 1
 
 
 def test_register_and_prepare_and_template(tmp_path: Path):

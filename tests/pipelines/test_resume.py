@@ -13,8 +13,7 @@ import pytest
 from stackwise import pipeline, step
 from stackwise.client import Client
 from stackwise.enums import ExecutionStatus
-from stackwise.exceptions import PipelineRunFailedError
-from stackwise.pipelines.resume import RunNotResumableError
+from stackwise.exceptions import PipelineRunFailedError, RunNotResumableError
 
 S = ExecutionStatus
 CALLS: list[str] = []

@@ -11,7 +11,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from stackwise.client import Client
-from stackwise.exceptions import ConfigError, StackwiseError
+from stackwise.exceptions import ConfigError, SecretDecryptionError
 from stackwise.secrets import KEY_ENV, key_file_path, load_key
 
 posix_only = pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
@@ -76,7 +76,7 @@ def test_a_wrong_key_file_is_a_clear_error_without_a_cryptography_traceback(stac
     path = key_file_path()
     _write_key(path)
 
-    with pytest.raises(StackwiseError) as info:
+    with pytest.raises(SecretDecryptionError) as info:
         Client().get_secret("db")
 
     assert str(info.value).startswith(
@@ -84,7 +84,7 @@ def test_a_wrong_key_file_is_a_clear_error_without_a_cryptography_traceback(stac
     )
     assert "stackwise secret delete db" in str(info.value)
     assert info.value.__cause__ is None and info.value.__suppress_context__
-    with pytest.raises(StackwiseError, match="Cannot decrypt secret 'db'"):
+    with pytest.raises(SecretDecryptionError, match="Cannot decrypt secret 'db'"):
         Client().list_secrets()
 
 
@@ -107,7 +107,7 @@ def test_the_environment_key_is_used_instead_of_the_file(
 
     monkeypatch.setenv(KEY_ENV, Fernet.generate_key().decode())
     with pytest.raises(
-        StackwiseError,
+        SecretDecryptionError,
         match=f"the key in the environment variable {KEY_ENV} is not the one it was written with",
     ):
         Client().get_secret("db")
@@ -133,7 +133,7 @@ def test_a_token_moved_to_another_secret_is_refused(stackwise_home: Path):
             "secrets WHERE name = 'a') WHERE name = 'b'"
         )
 
-    with pytest.raises(StackwiseError, match="belong to another secret"):
+    with pytest.raises(SecretDecryptionError, match="belong to another secret"):
         client.get_secret("b")
 
 

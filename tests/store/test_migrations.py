@@ -397,3 +397,26 @@ def test_db_upgrade_to_0005_keeps_artifact_versions_which_load_unverified(stackw
     result = CliRunner().invoke(cli, ["artifact", "verify", "-o", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["items"][0]["status"] == "unverified"
+
+
+def test_db_upgrade_to_0006_adds_models_and_keeps_runs_and_artifacts(stackwise_home: Path):
+    """0006 adds the Model Control Plane's tables (empty); a 0005 database keeps working, and
+    artifact versions saved then can be linked to a model version."""
+    from click.testing import CliRunner
+
+    from stackwise import save_artifact
+    from stackwise.cli.main import cli
+    from stackwise.client import Client
+
+    path = _db_path(stackwise_home)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _migrate_to(f"sqlite:///{path}", "0005")
+    assert "models" not in _table_counts(path)
+    assert CliRunner().invoke(cli, ["db", "upgrade"]).exit_code == 0
+    counts = _table_counts(path)
+    for table in ("models", "model_versions", "model_version_artifacts", "model_version_runs"):
+        assert counts[table] == 0
+    saved = save_artifact(1, "kept")
+    version = Client().create_model_version(Client().create_model("churn").id)
+    Client().store.link_artifacts_to_model_version(str(version.id), [str(saved.id)])
+    assert Client().get_model_version("churn").get_artifact("kept").id == saved.id

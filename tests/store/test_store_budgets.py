@@ -173,3 +173,22 @@ def test_reading_a_run_and_its_steps_does_not_query_per_step(monkeypatch):
         return sum(1 for _, s in log.statements if _kind(s) == "select")
 
     assert statements_to_read("short-run") == statements_to_read("long-run")
+
+
+@pytest.mark.parametrize("enable_cache", [False, True], ids=["executed", "cached"])
+def test_a_model_adds_no_write_per_step(monkeypatch, enable_cache: bool):
+    """With a model, a step's outputs are linked to the run's model version inside the step's
+    own final write: an executed step stays at 2 write transactions, a cached one at 1, and no
+    step reads the model version (it is resolved once, before the run is recorded)."""
+    from stackwise import Model
+
+    pipe = chain(3, enable_cache=enable_cache).with_options(model=Model(name="budget"))
+    pipe()
+    with sql_log(monkeypatch) as log:
+        run = pipe()
+    assert run.model_version.number == 2
+    assert set(run.model_version.data_artifact_ids)  # the outputs are linked
+    for name in log.steps():
+        kinds = log.kinds(name)
+        assert kinds["write_tx"] == (1 if enable_cache else 2), f"{name}: {kinds}"
+        assert kinds["read_tx"] == 0, f"{name}: {kinds}"

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from stackwise.artifact_stores.base_artifact_store import BaseArtifactStore
-from stackwise.exceptions import StackwiseError
+from stackwise.exceptions import ArtifactStoreError
 from stackwise.ui.transfer import Progress, transfer_progress
 
 if TYPE_CHECKING:
@@ -403,7 +403,7 @@ class FsspecArtifactStore(BaseArtifactStore):
             self.remove(probe)
         except Exception as error:  # noqa: BLE001 - reported with the fix
             reason = _scrubber.scrub(f"{type(error).__name__}: {error}")
-            raise StackwiseError(
+            raise ArtifactStoreError(
                 f"Artifact store '{self.name}' ({self.flavor}) cannot write to {self.path}: "
                 f"{reason}. Check that the bucket/container exists, that the credentials in "
                 f"its configuration (or the environment) may write there, and any endpoint "

@@ -14,11 +14,13 @@ from stackwise.artifact_stores.base_artifact_store import (
     BaseArtifactStore,
     BaseArtifactStoreConfig,
 )
-from stackwise.exceptions import StackwiseError
+from stackwise.exceptions import ArtifactStoreError
 
 
 class LocalArtifactStoreConfig(BaseArtifactStoreConfig):
-    path: str = Field("", description="Folder for artifacts (default: $STACKWISE_HOME/artifacts)")
+    path: str = Field(
+        default="", description="Folder for artifacts (default: $STACKWISE_HOME/artifacts)"
+    )
 
     @field_validator("path")
     @classmethod
@@ -108,7 +110,7 @@ class LocalArtifactStore(BaseArtifactStore):
             self.remove(probe)
         except OSError as error:
             reason = error.strerror or str(error)
-            raise StackwiseError(
+            raise ArtifactStoreError(
                 f"Artifact store '{self.name}' cannot write to its folder {self.path}: "
                 f"{reason} ({error.filename or probe}). Make the folder writable, or point the "
                 f"store at another one: `stackwise artifact-store update {self.name} "

@@ -10,7 +10,8 @@ from uuid import UUID
 
 from stackwise.enums import ArtifactSaveType, ArtifactType
 from stackwise.exceptions import ConfigError, EntityCreationError
-from stackwise.materializers.artifact_io import artifact_uri, load_data, save_data
+from stackwise.materializers.artifact_loading import load_data
+from stackwise.materializers.artifact_saving import artifact_uri, save_data
 from stackwise.models.artifact_config import materializer_class
 from stackwise.models.artifact_version import ArtifactVersionResponse
 from stackwise.steps.step_context import current_step_context
@@ -145,7 +146,7 @@ def register_artifact(
     registered already.
     """
     from stackwise.artifacts.preexisting import PreexistingDataMaterializer
-    from stackwise.materializers.artifact_io import type_path
+    from stackwise.materializers.artifact_saving import type_path
     from stackwise.materializers.materializer_registry import materializer_path
     from stackwise.store.records import NewArtifactVersion
 

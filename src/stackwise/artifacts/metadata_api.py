@@ -44,7 +44,10 @@ _USAGE = """Give one target:
   log_metadata(metadata={...}, run_id_name_or_prefix=...)        a pipeline run
   log_metadata(metadata={...}, artifact_version_id=...)
   log_metadata(metadata={...}, artifact_name=..., artifact_version=...)
-  log_metadata(metadata={...}, infer_artifact=True[, artifact_name=...])  inside a step"""
+  log_metadata(metadata={...}, infer_artifact=True[, artifact_name=...])  inside a step
+  log_metadata(metadata={...}, model_version_id=...)
+  log_metadata(metadata={...}, model_name=..., model_version=...)
+  log_metadata(metadata={...}, infer_model=True)                 inside a step with a model"""
 
 
 def _values(metadata: dict[str, Any], function: str) -> dict[str, Any]:
@@ -89,14 +92,30 @@ def _to_output(context: StepContext, output: str, values: dict[str, Any]) -> Non
     context.output_metadata[output].update(values)
 
 
-def _refuse_model_targets(function: str, given: Any) -> None:
-    """Model versions arrive with the Model Control Plane: until then a model target is
-    refused, never ignored."""
-    if given:
-        raise NotImplementedError(
-            f"{function}() on model versions needs the Model Control Plane, which stackwise does "
-            "not have yet; log on the run, step run or artifact version instead."
+def _model_version_id(
+    store: Store, model_name: str | None, model_version: Any, function: str
+) -> str:
+    """The id of version `model_version` (name, number or stage) of model `model_name`."""
+    from stackwise.model import resolve_model_version
+
+    if model_name is None or model_version is None:
+        raise ConfigError(
+            f"{function}(): name a model version by both model_name= and model_version= "
+            "(a name, number or stage), or give model_version_id=; inside a step with a "
+            "model, infer_model=True names the step's."
         )
+    data = {"name": model_name, "version": getattr(model_version, "value", model_version)}
+    return resolve_model_version(store, data, create=False).id
+
+
+def _step_model(context: StepContext | None, function: str) -> StepContext:
+    if context is None or context.model_version_record is None:
+        raise ConfigError(
+            f"{function}(infer_model=True) works only inside a step that has a model "
+            "(@step(model=Model(...)) or @pipeline(model=Model(...))); elsewhere give "
+            "model_name= with model_version=, or model_version_id=."
+        )
+    return context
 
 
 def log_metadata(
@@ -113,15 +132,28 @@ def log_metadata(
     model_version: Any = None,
     infer_model: bool = False,
 ) -> None:
-    """Attach metadata to a step run, a pipeline run or an artifact version (see the module
-    docstring for the targets). Model targets come with the Model Control Plane."""
-    _refuse_model_targets(
-        "log_metadata", model_version_id or model_name or model_version or infer_model
-    )
+    """Attach metadata to a step run, a pipeline run, an artifact version or a model version
+    (see the module docstring for the targets)."""
     values = _values(metadata, "log_metadata")
     context = current_step_context()
     store = _store(context)
-    if step_id is not None:
+    if model_version_id is not None:
+        store.add_metadata(
+            R.MODEL_VERSION, store.get_model_version(str(model_version_id)).id, values
+        )
+    elif infer_model:
+        _step_model(context, "log_metadata").model_metadata.update(values)
+    elif model_name is not None or model_version is not None:
+        version_id = _model_version_id(store, model_name, model_version, "log_metadata")
+        if (
+            context is not None
+            and context.model_version_record is not None
+            and (context.model_version_record.id == version_id)
+        ):
+            context.model_metadata.update(values)  # the step's own: with its final write
+        else:
+            store.add_metadata(R.MODEL_VERSION, version_id, values)
+    elif step_id is not None:
         store.add_metadata(R.STEP_RUN, str(store.get_step_run(str(step_id)).id), values)
     elif step_name is not None and run_id_name_or_prefix is not None:
         store.add_metadata(
@@ -214,7 +246,7 @@ def log_step_metadata(
         if step_name == context.step_name:
             context.step_metadata.update(values)
             return
-        run = context.pipeline_run.id
+        run = str(context.pipeline_run.id)
     else:
         raise ConfigError(
             "log_step_metadata() outside a step needs run_id= or "
@@ -261,17 +293,27 @@ def bulk_log_metadata(
 ) -> None:
     """The same metadata on many runs, step runs and artifact versions at once;
     `infer_artifacts=True` inside a step adds every output of the step. Model versions come
-    with the Model Control Plane."""
-    _refuse_model_targets("bulk_log_metadata", model_versions or infer_models)
+    with `model_versions=` (ModelVersionIdentifier) and, inside a step with a model,
+    `infer_models=True` (the step's model version)."""
     values = _values(metadata, "bulk_log_metadata")
     context = current_step_context()
-    if not (pipeline_runs or step_runs or artifact_versions or infer_artifacts):
+    if not (
+        pipeline_runs
+        or step_runs
+        or artifact_versions
+        or infer_artifacts
+        or model_versions
+        or infer_models
+    ):
         raise ConfigError(
             "bulk_log_metadata() needs at least one target: pipeline_runs=, "
-            "step_runs=, artifact_versions= or infer_artifacts=True."
+            "step_runs=, artifact_versions=, model_versions=, infer_artifacts=True or "
+            "infer_models=True."
         )
     if infer_artifacts and context is None:
         raise ConfigError("bulk_log_metadata(infer_artifacts=True) works only inside a step.")
+    if infer_models:
+        _step_model(context, "bulk_log_metadata").model_metadata.update(values)
     store = _store(context)
     targets: list[tuple[str, str]] = []
     for run in pipeline_runs or []:
@@ -289,6 +331,15 @@ def bulk_log_metadata(
             else store.get_artifact_version(str(version.name), str(version.version))
         )
         targets.append((R.ARTIFACT_VERSION, record.id))
+    for model_version in model_versions or []:
+        if getattr(model_version, "id", None) is not None:
+            targets.append((R.MODEL_VERSION, store.get_model_version(str(model_version.id)).id))
+        else:
+            model_name = getattr(model_version, "name", None)
+            number = getattr(model_version, "version", None)
+            targets.append(
+                (R.MODEL_VERSION, _model_version_id(store, model_name, number, "bulk_log_metadata"))
+            )
     if infer_artifacts:
         assert context is not None
         for output in context.output_metadata:
@@ -304,5 +355,25 @@ __all__ = [
     "bulk_log_metadata",
     "log_artifact_metadata",
     "log_metadata",
+    "log_model_metadata",
     "log_step_metadata",
 ]
+
+
+def log_model_metadata(
+    metadata: dict[str, Any],
+    model_name: str | None = None,
+    model_version: Any = None,
+) -> None:
+    """Attach metadata to a model version: version `model_version` of model `model_name`, or,
+    with neither, the running step's model version (as `log_metadata(..., infer_model=True)`,
+    which ZenML suggests instead)."""
+    if model_name is None and model_version is None:
+        log_metadata(metadata, infer_model=True)
+    elif model_name is not None and model_version is not None:
+        log_metadata(metadata, model_name=model_name, model_version=model_version)
+    else:
+        raise ConfigError(
+            "log_model_metadata() takes both model_name= and model_version=, or neither "
+            "(inside a step with a model)."
+        )

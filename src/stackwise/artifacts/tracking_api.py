@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from stackwise.enums import StackComponentType
 from stackwise.exceptions import StackValidationError
@@ -70,14 +70,15 @@ def _step_tracker(function: str) -> BaseExperimentTracker:
             f"set `steps: {{{context.step_name}: {{experiment_tracker: {example}}}}}` in the "
             f"run config. {have}"
         )
-    tracker = stack.component(StackComponentType.EXPERIMENT_TRACKER, name)
+    # `experiment_tracker=True`: the stack's tracker, whatever its name
+    tracker = stack.component(StackComponentType.EXPERIMENT_TRACKER, None if name is True else name)
     if tracker is None:  # the runner validated the stack; only a stack changed mid-run gets here
         raise StackValidationError(
-            f"Step '{context.step_name}' uses experiment_tracker='{name}', but stack "
+            f"Step '{context.step_name}' uses experiment_tracker={name!r}, but stack "
             f"'{stack.name}' has no experiment tracker. Add it: `stackwise stack update "
-            f"{stack.name} -e {name}`."
+            f"{stack.name} -e {'NAME' if name is True else name}`."
         )
-    return tracker  # type: ignore[return-value]
+    return cast("BaseExperimentTracker", tracker)  # an EXPERIMENT_TRACKER component
 
 
 def _key(key: Any, function: str) -> str:

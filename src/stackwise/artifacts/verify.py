@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from stackwise.artifact_stores.resolution import resolve_artifact_store
 from stackwise.exceptions import MaterializerError
-from stackwise.materializers.artifact_io import resolve_artifact_store
 from stackwise.materializers.integrity import Level, Status, check_files, mark_corrupted
 
 if TYPE_CHECKING:

@@ -46,7 +46,9 @@ def tracker_findings(
     """
     stacks = stacks or {}
     # an active stack that is not registered (a stale STACKWISE_STACK) gets no advice
-    active_trackers = list(stacks[active_stack]) if active_stack in stacks else None
+    active_trackers = (
+        list(stacks[active_stack]) if active_stack is not None and active_stack in stacks else None
+    )
     findings: list[Finding] = []
     for use in uses:
         name = use.tracker

@@ -344,7 +344,8 @@ def component_group(type_: StackComponentType) -> click.Group:
 
         refuse_secret_env("component", secrets, env, remove_secrets)
         if name is not None and name.startswith("--"):  # no NAME: the active stack's
-            name, args = None, (name, *args)
+            args = (name, *args)
+            name = None
         configuration = parse_config_args(list(args))
         new_labels = parse_labels(labels)
         client = Client()
@@ -528,8 +529,8 @@ def component_group(type_: StackComponentType) -> click.Group:
                 f"than {label}; register them under their own type's group."
             )
         registered = Client().create_flavor(path, type_)
-        for found_flavor in flavors or [registered]:
-            click.secho(f"Registered {label} flavor '{found_flavor.name}' from {path}.", fg="green")
+        for shown in [f.name for f in flavors] or [registered.name]:
+            click.secho(f"Registered {label} flavor '{shown}' from {path}.", fg="green")
 
     @flavor.command(
         name="describe", help=f"Show {a_label} flavor's configuration keys (for `register`)."

@@ -62,20 +62,20 @@ def _pip(uv: bool) -> list[str]:
     import shutil
     import sys
 
-    from stackwise.exceptions import StackwiseError
+    from stackwise.exceptions import IntegrationError
 
     if not uv:
         return [sys.executable, "-m", "pip"]
     found = shutil.which("uv")
     if found is None:
-        raise StackwiseError(
+        raise IntegrationError(
             "--uv needs uv on the PATH (https://docs.astral.sh/uv/); or leave --uv out to use pip."
         )
     return [found, "pip"]
 
 
 def _run(command: list[str], yes: bool, question: str) -> None:
-    from stackwise.exceptions import StackwiseError
+    from stackwise.exceptions import IntegrationError
 
     shown = shlex.join(command)
     if not yes:
@@ -83,7 +83,7 @@ def _run(command: list[str], yes: bool, question: str) -> None:
     returncode = _run_streaming(command)
     if returncode != 0:
         tool = "pip" if command[1:3] == ["-m", "pip"] else command[0].rsplit("/", 1)[-1]
-        raise StackwiseError(
+        raise IntegrationError(
             f"{tool} exited with code {returncode}; see its output above. The command was: {shown}"
         )
 
@@ -240,11 +240,11 @@ def export_requirements(
     if poetry:
         import shutil
 
-        from stackwise.exceptions import StackwiseError
+        from stackwise.exceptions import IntegrationError
 
         executable = shutil.which("poetry")
         if executable is None:
-            raise StackwiseError(
+            raise IntegrationError(
                 "--poetry needs poetry on the PATH; or write the requirements "
                 "to a file with -o FILE."
             )

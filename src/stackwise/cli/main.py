@@ -41,6 +41,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "Delete all local metadata, artifacts, stacks and config (asks first).",
     ),
     "tag": ("stackwise.cli.tag:tag", "Register, list, update and delete tags."),
+    "model": (
+        "stackwise.cli.model:model",
+        "Register and manage models, their versions and stages.",
+    ),
     "db": ("stackwise.cli.db:db", "Manage the metadata store's schema."),
     "stack": ("stackwise.cli.stack:stack", "Register, activate and inspect stacks."),
     "pipeline": ("stackwise.cli.pipeline:pipeline", "Run pipelines and inspect their runs."),

@@ -5,9 +5,12 @@ stays light until it runs."""
 from __future__ import annotations
 
 import os
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
+
+F = TypeVar("F", bound=Callable[..., Any])  # the command function the options decorate
 
 OUTPUT_FORMATS = ("table", "json", "yaml", "tsv", "csv")
 OUTPUT_ENV = "STACKWISE_DEFAULT_OUTPUT"
@@ -23,7 +26,7 @@ def output_format_of(value: str | None) -> str:
     return configured if configured in OUTPUT_FORMATS else "table"
 
 
-def output_option(f: Any) -> Any:
+def output_option(f: F) -> F:
     return click.option(
         "--output",
         "-o",
@@ -39,13 +42,13 @@ def list_options(
     sort_by: str = "desc:created",
     size: int = PAGE_SIZE,
     short: dict[str, str] | None = None,
-) -> Any:
+) -> Callable[[F], F]:
     """ZenML's list options: `--sort_by`, `--logical_operator`, `--page`, `--size`, one
     `--FIELD` per filter (ZenML's syntax: `--name startswith:run`, `--created gte:2026-01-01`),
     `--columns/-c` and `--output/-o`. The command gets them as keyword arguments; `list_kwargs`
     splits them into the Client's filters and the display choices."""
 
-    def decorate(f: Any) -> Any:
+    def decorate(f: F) -> F:
         f = output_option(f)
         f = click.option(
             "--columns",

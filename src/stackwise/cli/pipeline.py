@@ -342,19 +342,28 @@ def runs_describe(run_name: str, show_traceback: bool) -> None:
             stack_name = client.get_stack(run.stack_id).name
         except EntityNotFoundError:
             stack_name = "(deleted)"
-    print_pairs(
-        [
-            ("name", run.name),
-            ("pipeline", run.pipeline_name),
-            ("status", str(run.status)),
-            ("stack", stack_name),
-            ("created", format_time(run.created)),
-            ("ended", format_time(run.end_time)),
-            ("duration", format_duration(run.created, run.end_time)),
-            ("id", str(run.id)),
-        ],
-        title=f"Pipeline run '{run.name}'",
-    )
+    pairs = [
+        ("name", run.name),
+        ("pipeline", run.pipeline_name),
+        ("status", str(run.status)),
+        ("stack", stack_name),
+        ("created", format_time(run.created)),
+        ("ended", format_time(run.end_time)),
+        ("duration", format_duration(run.created, run.end_time)),
+        ("id", str(run.id)),
+    ]
+    if run.model_version_id is not None:
+        version = run.model_version
+        pairs.insert(
+            4,
+            (
+                "model",
+                f"{version.model.name} version {version.name}"
+                if version is not None
+                else "(version deleted)",
+            ),
+        )
+    print_pairs(pairs, title=f"Pipeline run '{run.name}'")
 
     steps = run.steps
     planned = list(run.spec.get("steps", {}))

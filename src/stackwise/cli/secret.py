@@ -323,13 +323,13 @@ def rename(name: str, new_name: str) -> None:
     (change those references first)."""
     from stackwise.cli.output import success
     from stackwise.client import Client
-    from stackwise.exceptions import StackwiseError
+    from stackwise.exceptions import EntityInUseError
 
     client = Client()
     found = client.get_secret(name)
     users = _referencing(client, found.name)
     if users:
-        raise StackwiseError(
+        raise EntityInUseError(
             f"Secret '{found.name}' is referenced by {', '.join(users)}; "
             "renaming it would break them. Point them at a new secret first."
         )

@@ -563,6 +563,7 @@ def import_(
     """
     from stackwise.cli.output import note, success, warn
 
+    name: str | None
     if filename is not None:
         if second is not None:
             raise click.UsageError(

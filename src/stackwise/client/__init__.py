@@ -1,11 +1,11 @@
 """Client: the one facade users and the CLI read and change everything through — pipelines,
-runs, step runs, hook invocations, artifacts, stacks, components, flavors, secrets, tags and
-model deployments —
-with ZenML's method names, parameters and return shapes (response models in `Page`s).
+runs, step runs, hook invocations, artifacts, models and model versions, model deployments,
+stacks, components, flavors, secrets and tags — with ZenML's method names, parameters and
+return shapes (response models in `Page`s).
 
 Creating a Client is free; the store connects on first use and is shared per process. Each
-entity's methods live in their own module (`runs`, `hooks`, `artifacts`, `stacks`, `secrets`,
-`tags`); the Client is their sum.
+entity's methods live in their own module (`runs`, `hooks`, `artifacts`, `models`, `services`,
+`stacks`, `secrets`, `tags`); the Client is their sum.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 from stackwise.client.artifacts import ArtifactsMixin
 from stackwise.client.base import ClientBase
 from stackwise.client.hooks import HookInvocationsMixin
+from stackwise.client.models import ModelsMixin
 from stackwise.client.runs import RunsMixin
 from stackwise.client.secrets import SecretsMixin
 from stackwise.client.services import ServicesMixin
@@ -32,6 +33,7 @@ class Client(
     TagsMixin,
     HookInvocationsMixin,
     ServicesMixin,
+    ModelsMixin,
     ClientBase,
 ):
     """`Client()` reads and changes the configured store (STACKWISE_STORE_URL, else the

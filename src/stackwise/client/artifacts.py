@@ -14,12 +14,13 @@ from stackwise.client.base import (
     empty_page,
     given,
     metadata_ids,
-    never_set,
+    model_version_ids,
     to_page,
 )
 from stackwise.models.artifact import ArtifactResponse
 from stackwise.models.artifact_version import ArtifactVersionResponse
 from stackwise.models.base import Page
+from stackwise.store.filters import parse_list
 
 if TYPE_CHECKING:
     from stackwise.artifacts.verify import ArtifactVersionCheck
@@ -147,7 +148,6 @@ class ArtifactsMixin(ClientBase):
         (`artifact` also takes an id or an ArtifactResponse)."""
         try:
             check_owner(user, project)
-            never_set(model_version_id=model_version_id, model=model)
             filters = given(
                 id=id,
                 created=created,
@@ -173,6 +173,18 @@ class ArtifactsMixin(ClientBase):
                 filters["id"] = "oneof:" + repr(
                     metadata_ids(self.store, "artifact_version", run_metadata)
                 )
+            if model_version_id is not None or model is not None:
+                versions = model_version_ids(self.store, model_version_id, model)
+                links = self.store.list_model_version_artifact_links(
+                    filters={"model_version_id": "oneof:" + repr(versions)}, size=1_000_000
+                )
+                linked = sorted({link.target_id for link in links.items})
+                if "id" in filters:
+                    wanted = set(parse_list(filters["id"][len("oneof:") :], "id"))
+                    linked = [i for i in linked if i in wanted]
+                if not linked:
+                    raise NoMatch
+                filters["id"] = "oneof:" + repr(linked)
         except NoMatch:
             return empty_page(page, size)
         records = self.store.list_artifact_versions(
@@ -321,7 +333,7 @@ class ArtifactsMixin(ClientBase):
 
 
 def _remove_files(store: Any, version: ArtifactVersionResponse) -> None:
-    from stackwise.materializers.artifact_io import resolve_artifact_store
+    from stackwise.artifact_stores.resolution import resolve_artifact_store
 
     artifact_store = resolve_artifact_store(version.record, store)
     if artifact_store.exists(version.uri):

@@ -84,6 +84,43 @@ def metadata_ids(store: Store, resource_type: str, wanted: Mapping[str, Any]) ->
     return sorted(matches or set())
 
 
+def model_version_ids(store: Store, model_version_id: Any = None, model: Any = None) -> list[str]:
+    """The model versions a `model_version_id=` / `model=` filter names (a version id, a
+    model's name or id: all its versions); NoMatch when it names none."""
+    from stackwise.exceptions import EntityNotFoundError
+
+    ids: list[str] | None = None
+    if model_version_id is not None:
+        op, value = split_operator(plain(getattr(model_version_id, "id", model_version_id)))
+        if op != "equals":
+            raise NoMatch  # only a version's id is understood here
+        try:
+            ids = [store.get_model_version(str(value)).id]
+        except EntityNotFoundError:
+            raise NoMatch from None
+    if model is not None:
+        try:
+            found = store.get_model(str(plain(getattr(model, "id", model))))
+        except EntityNotFoundError:
+            raise NoMatch from None
+        of_model = [
+            v.id
+            for v in store.list_model_versions(filters={"model_id": found.id}, size=1_000_000).items
+        ]
+        ids = of_model if ids is None else [i for i in ids if i in of_model]
+    if not ids:
+        raise NoMatch
+    return ids
+
+
+def linked_run_ids(store: Store, version_ids: list[str]) -> list[str]:
+    """Runs linked to any of the model versions (they used it, the pipeline's or a step's)."""
+    links = store.list_model_version_run_links(
+        filters={"model_version_id": "oneof:" + repr(version_ids)}, size=1_000_000
+    )
+    return sorted({link.target_id for link in links.items})
+
+
 class ClientBase:
     def __init__(self, store: Store | None = None, *, root: Any = None) -> None:
         self._store_override = store
@@ -114,7 +151,9 @@ __all__ = [
     "check_project",
     "empty_page",
     "given",
+    "linked_run_ids",
     "metadata_ids",
+    "model_version_ids",
     "never_set",
     "to_page",
 ]

@@ -14,7 +14,9 @@ from stackwise.client.base import (
     check_project,
     empty_page,
     given,
+    linked_run_ids,
     metadata_ids,
+    model_version_ids,
     never_set,
     to_page,
 )
@@ -23,6 +25,7 @@ from stackwise.models.base import Page
 from stackwise.models.pipeline import PipelineResponse
 from stackwise.models.pipeline_run import PipelineRunResponse
 from stackwise.models.step_run import StepRunResponse
+from stackwise.store.filters import parse_list
 
 if TYPE_CHECKING:
     from stackwise.pipelines.pipeline import Pipeline
@@ -39,7 +42,7 @@ def settle_runs(store: Store, runs: Sequence[RunRecord | None]) -> list[RunRecor
         return found
     from stackwise.execution.liveness import check_runs
 
-    return check_runs(store, found)  # type: ignore[arg-type]
+    return check_runs(store, found)
 
 
 class RunsMixin(ClientBase):
@@ -169,10 +172,7 @@ class RunsMixin(ClientBase):
                 code_repository_id=code_repository_id,
                 template_id=template_id,
                 source_snapshot_id=source_snapshot_id,
-                model_version_id=model_version_id,
-                linked_to_model_version_id=linked_to_model_version_id,
                 code_repository=code_repository,
-                model=model,
                 triggered_by_step_run_id=triggered_by_step_run_id,
                 triggered_by_deployment_id=triggered_by_deployment_id,
                 trigger_id=trigger_id,
@@ -207,6 +207,14 @@ class RunsMixin(ClientBase):
             if run_metadata:
                 ids = metadata_ids(self.store, "pipeline_run", run_metadata)
                 filters["id"] = "oneof:" + repr(ids)
+            run_ids = self._runs_of_model_versions(
+                model_version_id, linked_to_model_version_id, model
+            )
+            if run_ids is not None:
+                if "id" in filters:
+                    kept = set(run_ids) & set(parse_list(filters["id"][len("oneof:") :], "id"))
+                    run_ids = sorted(kept)
+                filters["id"] = "oneof:" + repr(run_ids)
         except NoMatch:
             return empty_page(page, size)
         records = self.store.list_runs(
@@ -223,6 +231,33 @@ class RunsMixin(ClientBase):
             items=runs, total=records.total, index=records.index, size=records.size
         )
         return to_page(records, lambda r: PipelineRunResponse.from_record(r, self.store))
+
+    def _runs_of_model_versions(
+        self, model_version_id: Any, linked_to_model_version_id: Any, model: Any
+    ) -> list[str] | None:
+        """Run ids for the model filters: `model_version_id` (the run's own, its pipeline's
+        model), `linked_to_model_version_id` (any the run used), `model` (any version of that
+        model); None when none is given."""
+        if model_version_id is None and linked_to_model_version_id is None and model is None:
+            return None
+        found: set[str] | None = None
+        if model_version_id is not None:
+            versions = model_version_ids(self.store, model_version_id)
+            linked = linked_run_ids(self.store, versions)
+            runs = self.store.list_runs(filters={"id": "oneof:" + repr(linked)}, size=1_000_000)
+            found = {r.id for r in runs.items if r.config.get("model_version_id") in versions}
+        for by_link in (
+            model_version_ids(self.store, linked_to_model_version_id)
+            if linked_to_model_version_id is not None
+            else None,
+            model_version_ids(self.store, model=model) if model is not None else None,
+        ):
+            if by_link is not None:
+                ids = set(linked_run_ids(self.store, by_link))
+                found = ids if found is None else found & ids
+        if not found:
+            raise NoMatch
+        return sorted(found)
 
     def delete_pipeline_run(
         self, name_id_or_prefix: str | UUID, project: str | UUID | None = None
@@ -310,9 +345,7 @@ class RunsMixin(ClientBase):
     ) -> Page[StepRunResponse]:
         try:
             check_owner(user, project)
-            never_set(
-                cache_expires_at=cache_expires_at, model_version_id=model_version_id, model=model
-            )
+            never_set(cache_expires_at=cache_expires_at)
             if cache_expired:
                 raise NoMatch  # cached outputs never expire in stackwise
             filters = given(
@@ -333,6 +366,21 @@ class RunsMixin(ClientBase):
                 filters["pipeline_run_id"] = str(snapshot_id)
             if run_metadata:
                 filters["id"] = "oneof:" + repr(metadata_ids(self.store, "step_run", run_metadata))
+            if model_version_id is not None or model is not None:
+                # step runs whose own model (not the pipeline's) used those versions
+                versions = model_version_ids(self.store, model_version_id, model)
+                steps = [
+                    s.id
+                    for run_id in linked_run_ids(self.store, versions)
+                    for s in self.store.list_step_runs(run_id)
+                    if s.config.get("model_version_id") in versions
+                ]
+                if not steps:
+                    raise NoMatch
+                if "id" in filters:
+                    wanted = set(parse_list(filters["id"][len("oneof:") :], "id"))
+                    steps = [i for i in steps if i in wanted]
+                filters["id"] = "oneof:" + repr(steps)
         except NoMatch:
             return empty_page(page, size)
         records = self.store.list_step_runs_page(

@@ -29,7 +29,7 @@ class SecretsMixin(ClientBase):
     def _secrets(self) -> SecretStore:
         from stackwise.secrets.secret_store import SecretStore
 
-        return SecretStore(self.store)  # type: ignore[arg-type]
+        return SecretStore(self.store)
 
     def _response(self, info: SecretInfo, values: dict[str, str] | None) -> SecretResponse:
         return SecretResponse.from_parts(
@@ -45,7 +45,7 @@ class SecretsMixin(ClientBase):
     def _secret_name(self, name_id_or_prefix: str | UUID, allow_partial: bool = True) -> str:
         """A secret's name from its name, id, or a unique prefix of either."""
         text = str(name_id_or_prefix)
-        names = {row["name"]: str(row["id"]) for row in self.store.list_secrets()}
+        names = {str(row["name"]): str(row["id"]) for row in self.store.list_secrets()}
         if text in names:
             return text
         for name, secret_id in names.items():

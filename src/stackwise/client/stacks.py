@@ -56,7 +56,7 @@ class StacksMixin(ClientBase):
         """The default stack and its components exist from first use on."""
         from stackwise.stack.active_stack import ensure_default_stack
 
-        ensure_default_stack(self.store)  # type: ignore[arg-type]
+        ensure_default_stack(self.store)
 
     # -- components ----------------------------------------------------------------------
     def create_stack_component(
@@ -420,7 +420,7 @@ class StacksMixin(ClientBase):
         """The active stack with its components ready to use."""
         from stackwise.stack.active_stack import active_stack
 
-        return active_stack(self.store)  # type: ignore[arg-type]
+        return active_stack(self.store)
 
     @property
     def active_stack_model(self) -> StackResponse:
@@ -440,7 +440,7 @@ class StacksMixin(ClientBase):
         secrets found in its configuration."""
         from stackwise.stack.stack_yaml import export_stack
 
-        text, notes = export_stack(self.store, str(name_id_or_prefix))  # type: ignore[arg-type]
+        text, notes = export_stack(self.store, str(name_id_or_prefix))
         Path(path).write_text(text)
         return notes
 
@@ -450,7 +450,7 @@ class StacksMixin(ClientBase):
         from stackwise.stack.stack_yaml import import_stack
 
         self._ensure_default()
-        return import_stack(self.store, Path(path), name)  # type: ignore[arg-type]
+        return import_stack(self.store, Path(path), name)
 
     def verify_stack(self, name_id_or_prefix: str | UUID | None = None) -> StackVerification:
         """Every check a run makes, plus a connection probe of each component."""
@@ -459,7 +459,7 @@ class StacksMixin(ClientBase):
 
         name = str(name_id_or_prefix) if name_id_or_prefix else self.active_stack_name
         self._ensure_default()
-        return verify_stack(load_stack(self.store, name), self.store)  # type: ignore[arg-type]
+        return verify_stack(load_stack(self.store, name), self.store)
 
     # -- flavors -------------------------------------------------------------------------
     def _flavor_responses(self, type_: StackComponentType | None = None) -> list[FlavorResponse]:

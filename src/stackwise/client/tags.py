@@ -10,6 +10,7 @@ from stackwise.client.base import ClientBase
 from stackwise.exceptions import ConfigError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import datetime
 
     from stackwise.artifacts.tag_api import Tag
@@ -136,7 +137,7 @@ class TagsMixin(ClientBase):
         """Resource type -> ids, each checked to exist (KeyError otherwise)."""
         from stackwise.models.tag import TagResource
 
-        getters = {
+        getters: dict[str, Callable[[str], object]] = {  # each raises KeyError when missing
             "pipeline": self.store.get_pipeline,
             "pipeline_run": self.store.get_run,
             "artifact": self.store.get_artifact,
@@ -149,7 +150,7 @@ class TagsMixin(ClientBase):
             kind = str(resource.type.value)
             if kind not in getters:
                 raise ConfigError(f"stackwise cannot tag a {kind}: it tags {', '.join(_TAGGABLE)}.")
-            getters[kind](str(resource.id))  # type: ignore[operator]
+            getters[kind](str(resource.id))
             grouped.setdefault(kind, []).append(str(resource.id))
         return grouped
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from stackwise.config.availability import unavailable_problem
 from stackwise.config.pipeline_configurations import PIPELINE_CONFIG_KEYS
@@ -106,7 +106,8 @@ class PipelineRunConfiguration:
         """The configuration as run-config YAML (what `from_yaml` reads back)."""
         import yaml
 
-        return yaml.safe_dump(self.to_dict(), sort_keys=sort_keys, **kwargs)
+        # Any in the stubs: it is None only when a `stream=` is given
+        return cast(str, yaml.safe_dump(self.to_dict(), sort_keys=sort_keys, **kwargs))
 
 
 def hook_source(value: Any) -> str:

@@ -7,9 +7,12 @@ model and retry are kept as plain dicts so the whole object stays JSON."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stackwise.exceptions import did_you_mean
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 STEP_CONFIG_KEYS = (
     "enable_cache",
@@ -62,10 +65,15 @@ def general_settings_problem(key: str, fields: Any) -> str | None:
     """Why `fields` do not make the settings class of general key `key` (`resources`,
     `docker`), or None: checked when configured, as ZenML does, not when a remote
     orchestrator finally reads them."""
+    settings_class: type[BaseModel]
     if key == "resources":
-        from stackwise.config.resource_settings import ResourceSettings as settings_class
+        from stackwise.config.resource_settings import ResourceSettings
+
+        settings_class = ResourceSettings
     elif key == "docker":
-        from stackwise.config.docker_settings import DockerSettings as settings_class
+        from stackwise.config.docker_settings import DockerSettings
+
+        settings_class = DockerSettings
     else:
         return None
     from pydantic import ValidationError

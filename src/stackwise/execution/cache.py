@@ -105,7 +105,7 @@ def cache_key(
 
 def expired(spec: StepSpec, original: StepRunRecord) -> bool:
     """True when the policy's `expires_after` (seconds) has passed since `original` ended."""
-    seconds = (spec.cache_policy or {}).get("expires_after")
+    seconds: float | None = (spec.cache_policy or {}).get("expires_after")
     if not seconds:
         return False
     ended = original.end_time or original.start_time

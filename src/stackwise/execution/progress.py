@@ -268,6 +268,9 @@ class RunProgress:
         self._previous: Sink | None = None
         self._entered = False
         self._start = time.monotonic()
+        # the run's status as the completion rule decided it (run_finish.py), set before the
+        # view closes: the summary then says what is recorded, not what the view saw
+        self.final_status: str | None = None
 
     def __enter__(self) -> RunProgress:
         global _forward_output
@@ -394,16 +397,14 @@ class RunProgress:
             for s in self.state.steps.values()
             if s.status in ("not run", "pending", "running")
         ]
-        if failed or not_run:
+        if failed or not_run or self.final_status not in (None, "completed"):
             parts = []
             if failed:
                 parts.append(f"failed: {_names(failed)}")
             if not_run:
                 parts.append(f"not run: {_names(not_run)}")
-            return [
-                (f"Pipeline run '{name}' has failed after {took} ({'; '.join(parts)}).", "red"),
-                inspect,
-            ]
+            details = f" ({'; '.join(parts)})" if parts else ""
+            return [(f"Pipeline run '{name}' has failed after {took}{details}.", "red"), inspect]
         lines = []
         if total and counts.get("cached", 0) == total:
             lines.append(("All steps of the pipeline run were cached.", ""))

@@ -79,8 +79,8 @@ class LogCapture:
         logging.getLogger().addHandler(self._handler)
         if self._swapped:
             self._out, self._err = sys.stdout, sys.stderr
-            sys.stdout = _Tee(self._out, self.buffer)  # type: ignore[assignment]
-            sys.stderr = _Tee(self._err, self.buffer)  # type: ignore[assignment]
+            sys.stdout = _Tee(self._out, self.buffer)
+            sys.stderr = _Tee(self._err, self.buffer)
         return self
 
     def __exit__(self, *exc: Any) -> None:

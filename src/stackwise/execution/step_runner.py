@@ -21,18 +21,15 @@ from typing import Any
 
 from stackwise.config.retry_config import StepRetryConfig
 from stackwise.enums import ArtifactSaveType, ExecutionStatus, MetadataResourceType
-from stackwise.exceptions import StepFailedError, StepOutputError
+from stackwise.exceptions import StepFailedError, StepOutputError, StepTimeoutError
 from stackwise.execution import progress
 from stackwise.execution.cache import cache_key, expired
 from stackwise.execution.hooks import call_hook
+from stackwise.execution.model_versions import RUN_KEY, STEPS_KEY, ModelVersionCache
 from stackwise.execution.step_environment import secret_environment, step_environment
 from stackwise.execution.step_run_config import artifact_names, recorded_name, step_run_config
-from stackwise.materializers.artifact_io import (
-    artifact_uri,
-    listening_to_loads,
-    load_data,
-    save_data,
-)
+from stackwise.materializers.artifact_loading import listening_to_loads, load_data
+from stackwise.materializers.artifact_saving import artifact_uri, save_data
 from stackwise.materializers.integrity import Status, mark_corrupted, unusable_output
 from stackwise.materializers.materializer_registry import import_materializer
 from stackwise.models.pipeline_run import PipelineRunResponse
@@ -42,7 +39,12 @@ from stackwise.stack.stack import Stack
 from stackwise.steps.outputs import describe_type, type_matches
 from stackwise.steps.step_context import StepContext, reset_step_context, set_step_context
 from stackwise.store.base import Store
-from stackwise.store.records import ArtifactVersionRecord, NewArtifactVersion, RunRecord
+from stackwise.store.records import (
+    ArtifactVersionRecord,
+    ModelVersionRecord,
+    NewArtifactVersion,
+    RunRecord,
+)
 from stackwise.utils.ids import new_id
 from stackwise.utils.source import load_source
 
@@ -66,7 +68,29 @@ class RunContext:
     callables: dict[str, Any] = field(default_factory=dict)  # source -> hook function
     pipeline_state: Any = None  # what the pipeline's on_init hook returned
     init_done: bool = False  # on_init ran for this context (here, or in the launching process)
+    models: ModelVersionCache | None = None  # resolved model versions (model_versions.py)
     _run_view: PipelineRunResponse | None = None
+
+    def model_version_of(self, spec: StepSpec) -> ModelVersionRecord | None:
+        """The model version the step uses (None without a model): as the run's
+        configuration recorded it, else (a dynamic pipeline's step) resolved now and linked
+        to the run."""
+        if not spec.model:
+            return None
+        if self.models is None:
+            self.models = ModelVersionCache(
+                self.store, dict(self.run.config.get("substitutions") or {})
+            )
+        recorded = (self.run.config.get(STEPS_KEY) or {}).get(spec.invocation_id)
+        if recorded is None and spec.model == self.run.config.get("model"):
+            recorded = self.run.config.get(RUN_KEY)
+        if recorded is not None:
+            return self.models.record(recorded)
+        known = set(self.models.by_id)
+        record = self.models.resolve(spec.model)
+        if record.id not in known and record.id != self.run.config.get(RUN_KEY):
+            self.store.link_run_to_model_version(record.id, self.run.id)
+        return record
 
     def ensure_pipeline_state(self) -> Any:
         """The init hook's value; a context rebuilt in a worker process runs the hook (named
@@ -111,15 +135,6 @@ def _import_source(source: str) -> Any:
         _importing.pop()
 
 
-class StepTimeoutError(StepFailedError, TimeoutError):
-    """A step ran longer than its `timeout`. Raised inside the step by the worker that runs it
-    (or recorded for it when its worker had to be killed); never retried, since the next
-    attempt would most likely hang the same way."""
-
-    def __init__(self, message: str, step: str = "") -> None:  # picklable: step has a default
-        super().__init__(message, step=step)
-
-
 def timeout_message(invocation_id: str, seconds: float) -> str:
     return (
         f"Step '{invocation_id}' timed out after {seconds:g} s and was stopped "
@@ -146,11 +161,14 @@ class StepRunner:
     def _input_records(self, spec: StepSpec) -> dict[str, ArtifactVersionRecord]:
         records: dict[str, ArtifactVersionRecord] = {}
         for name, source in spec.inputs.items():
-            if source.artifact_version_id is not None:
-                record = self.ctx.fixed_versions.get(source.artifact_version_id)
-                if record is None:
-                    record = self.ctx.store.get_artifact_version(source.artifact_version_id)
-                    self.ctx.fixed_versions[record.id] = record
+            if source.model_artifact is not None:
+                record = self._model_artifact(spec, name, source.model_artifact)
+            elif source.artifact_version_id is not None:
+                fixed = self.ctx.fixed_versions.get(source.artifact_version_id)
+                if fixed is None:
+                    fixed = self.ctx.store.get_artifact_version(source.artifact_version_id)
+                    self.ctx.fixed_versions[fixed.id] = fixed
+                record = fixed
             else:
                 assert source.step is not None and source.output is not None
                 produced = self.ctx.outputs.get(source.step)
@@ -159,6 +177,40 @@ class StepRunner:
                 record = produced[source.output]
             records[name] = record
         return records
+
+    def _model_artifact(
+        self, spec: StepSpec, input_name: str, lazy: dict[str, Any]
+    ) -> ArtifactVersionRecord:
+        """`model.get_artifact(...)` given in the pipeline function, resolved now: the newest
+        version of that artifact linked to that model version (a model without a version,
+        the one this step or run uses; else its version as given)."""
+        from stackwise.exceptions import InputResolutionError
+        from stackwise.models.model_version import ModelVersionResponse
+
+        data = dict(lazy.get("model") or {})
+        version = None
+        if data.get("version") is None and data.get("model_version_id") is None:
+            mine = self.ctx.model_version_of(spec)
+            if mine is not None and mine.model_name == data.get("name"):
+                version = mine
+            else:
+                data["version"] = "latest"
+        if version is None:
+            from stackwise.model import resolve_model_version
+
+            version = resolve_model_version(self.ctx.store, data, create=False)
+        response = ModelVersionResponse.from_record(version, self.ctx.store)
+        found = response._find(str(lazy["name"]), lazy.get("version"), lazy.get("kind"))
+        if found is None:
+            linked = sorted({v.name for v in response._linked})
+            raise InputResolutionError(
+                f"Step '{spec.invocation_id}' input '{input_name}': model '{version.model_name}' "
+                f"version '{version.name}' has no artifact '{lazy['name']}'"
+                f"{'' if lazy.get('version') is None else ' version ' + str(lazy['version'])} "
+                f"linked (linked: {', '.join(linked) or 'none'}). Run the pipeline that "
+                "produces it with this model first."
+            )
+        return found.record  # type: ignore[no-any-return]
 
     def _outputs_from_store(self, invocation_id: str) -> dict[str, ArtifactVersionRecord]:
         steps = [
@@ -266,16 +318,19 @@ class StepRunner:
                     "; ".join(check.problems),
                 )
             return None
+        model_version = self.ctx.model_version_of(spec)
+        config = self._config_with_model(spec, model_version)
         self.ctx.store.record_cached_step_run(
             run_id=self.ctx.run.id,
             name=spec.invocation_id,
             source=spec.source,
-            config=step_run_config(spec),
+            config=config,
             cache_key=key,
             code_hash=spec.code_hash,
             original=original,
             inputs=input_ids,
             outputs={n: v.id for n, v in outputs.items()},
+            model_version_id=model_version.id if model_version is not None else None,
         )
         self.ctx.outputs[spec.invocation_id] = outputs
         logger.debug(
@@ -294,7 +349,9 @@ class StepRunner:
         final: bool,
     ) -> StepOutcome:
         store = self.ctx.store
-        config = step_run_config(spec)
+        model_version = self.ctx.model_version_of(spec)
+        model_version_id = model_version.id if model_version is not None else None
+        config = self._config_with_model(spec, model_version)
         logs = None
         config["logs_uri"] = None
         if spec.enable_step_logs is not False:
@@ -332,6 +389,7 @@ class StepRunner:
             inputs=inputs,
             step=step,
             pipeline_state=self.ctx.ensure_pipeline_state(),
+            model_version=model_version,
         )
         token = set_step_context(context)
         saved: list[tuple[str, NewArtifactVersion]] = []
@@ -382,6 +440,7 @@ class StepRunner:
                         linked_inputs=context.loaded_inputs,
                         exception_info=info,
                         metadata=self._metadata(step_run.id, context, tracker_metadata),
+                        model_version_id=model_version_id,
                     )
                 except Exception:  # then at least the status and the error
                     logger.warning(
@@ -401,11 +460,25 @@ class StepRunner:
             linked_outputs=context.linked_outputs,
             linked_inputs=context.loaded_inputs,
             metadata=self._metadata(step_run.id, context, tracker_metadata),
+            model_version_id=model_version_id,
         )
         if any("{" in o.name for o in spec.outputs):
             registered = {o.name: registered[recorded_name(o, names)] for o in spec.outputs}
         self.ctx.outputs[spec.invocation_id] = registered
         return StepOutcome(S.COMPLETED, registered)
+
+    def _config_with_model(
+        self, spec: StepSpec, model_version: ModelVersionRecord | None
+    ) -> dict[str, Any]:
+        """The step run's recorded configuration. As in ZenML, its `model` (and the model
+        version it records) is the step's own: a step that only inherits the pipeline's
+        model records none (the run records that one)."""
+        config = step_run_config(spec)
+        if spec.model and spec.model == self.ctx.run.config.get("model"):
+            config["model"] = None
+        elif model_version is not None:
+            config[RUN_KEY] = model_version.id
+        return config
 
     def _remove_partial_outputs(self, spec: StepSpec, uris: dict[str, str]) -> None:
         """Delete a failed attempt's output folders (saved outputs, anything the step wrote
@@ -465,16 +538,32 @@ class StepRunner:
         step_run_id: str, context: StepContext, tracker_metadata: dict[str, Any]
     ) -> dict[tuple[str, str], dict[str, Any]]:
         values = {**tracker_metadata, **context.step_metadata}
-        return {(str(MetadataResourceType.STEP_RUN), step_run_id): values} if values else {}
+        found = {(str(MetadataResourceType.STEP_RUN), step_run_id): values} if values else {}
+        if context.model_metadata and context.model_version_record is not None:
+            key = (str(MetadataResourceType.MODEL_VERSION), context.model_version_record.id)
+            found[key] = dict(context.model_metadata)
+        return found
 
-    def _tracking(self, spec: StepSpec, step_run_id: str) -> Any:
+    def _tracking(
+        self, spec: StepSpec, step_run_id: str
+    ) -> contextlib.AbstractContextManager[dict[str, Any]]:
         from stackwise.enums import StackComponentType
-        from stackwise.experiment_trackers.base_experiment_tracker import StepRunInfo
+        from stackwise.exceptions import StackValidationError
+        from stackwise.experiment_trackers.base_experiment_tracker import (
+            BaseExperimentTracker,
+            StepRunInfo,
+        )
 
         tracker = self.ctx.stack.component(
             StackComponentType.EXPERIMENT_TRACKER,
-            None if spec.experiment_tracker is True else spec.experiment_tracker,
+            None if spec.experiment_tracker is True else spec.experiment_tracker or None,
         )
+        if not isinstance(tracker, BaseExperimentTracker):
+            # run_checks refuses such a spec before the run; a stack changed since meets this
+            raise StackValidationError(
+                f"Step '{spec.invocation_id}' asks for the stack's experiment tracker, but "
+                f"stack '{self.ctx.stack.name}' has none."
+            )
         flavor_key = f"experiment_tracker.{tracker.flavor}"
         settings = {
             **spec.settings.get("experiment_tracker", {}),
@@ -524,7 +613,7 @@ class StepRunner:
         context: StepContext,
         name: str,
     ) -> NewArtifactVersion:
-        step = self.ctx.step_objects.get(spec.invocation_id)
+        step = self._step_object(spec)
         annotation = next((o.annotation for o in step.outputs if o.name == output.name), Any)
         if not type_matches(value, annotation):
             raise StepOutputError(

@@ -66,7 +66,7 @@ def recording_target(hook_type: HookType) -> RecordingTarget | None:
 
 
 def _save_output(target: RecordingTarget, value: Any) -> str:
-    from stackwise.materializers.artifact_io import artifact_uri, save_data
+    from stackwise.materializers.artifact_saving import artifact_uri, save_data
     from stackwise.utils.ids import new_id
 
     version_id = new_id()

@@ -11,7 +11,7 @@ Two ways to do I/O, told apart by `USES_ARTIFACT_STORE_IO`:
   copy. Every built-in does this.
 * with plain local paths (`os.makedirs(self.uri)`, `model.save_model(path)`): the default,
   because it is how most user materializers are written and what ZenML users paste in. On a
-  remote store stackwise then stages (`stackwise.materializers.artifact_io`): `save()` writes
+  remote store stackwise then stages (`stackwise.materializers.staging`): `save()` writes
   into a local temporary folder that is uploaded only once it succeeds, and `load()` reads a
   local download of the artifact's folder.
 
@@ -27,7 +27,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO, TYPE_CHECKING, Any, ClassVar
+from typing import IO, TYPE_CHECKING, Any, ClassVar, cast
 
 from stackwise.enums import ArtifactType, VisualizationType
 from stackwise.exceptions import MaterializerInterfaceError
@@ -42,7 +42,8 @@ class BaseMaterializerMeta(type):
     """Registers each concrete materializer class for its ASSOCIATED_TYPES."""
 
     def __new__(mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> Any:
-        cls = super().__new__(mcs, name, bases, namespace)
+        # this metaclass makes BaseMaterializer and its subclasses only
+        cls = cast("type[BaseMaterializer]", super().__new__(mcs, name, bases, namespace))
         overrides_io = "save" in namespace or "load" in namespace
         if bases and overrides_io and "USES_ARTIFACT_STORE_IO" not in namespace:
             cls.USES_ARTIFACT_STORE_IO = False  # see the module docstring
@@ -69,7 +70,7 @@ class BaseMaterializerMeta(type):
 
         for data_type in associated:
             if data_type is not object:  # "anything": chosen explicitly, never by type
-                materializer_registry.register_materializer_type(data_type, cls)  # type: ignore[arg-type]
+                materializer_registry.register_materializer_type(data_type, cls)
         return cls
 
 

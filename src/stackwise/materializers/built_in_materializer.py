@@ -350,7 +350,7 @@ def _materializer_for(value: Any) -> type[BaseMaterializer]:
 
 def save_element(parent: BaseMaterializer, sub_path: str, value: Any) -> dict[str, Any]:
     """Save `value` into `parent`'s sub-folder `sub_path`; returns the entry to record."""
-    from stackwise.materializers.artifact_io import materializer_for_save
+    from stackwise.materializers.staging import materializer_for_save
 
     materializer_cls = _materializer_for(value)
     uri = parent.path(sub_path)
@@ -375,7 +375,7 @@ def load_element(parent: BaseMaterializer, entry: dict[str, Any]) -> Any:
         if entry["materializer"] != FALLBACK:
             raise
         data_type = object
-    from stackwise.materializers.artifact_io import load_with
+    from stackwise.materializers.staging import load_with
 
     return load_with(materializer_cls, parent.path(entry["path"]), parent.artifact_store, data_type)
 

@@ -50,14 +50,14 @@ class NumpyMaterializer(BaseMaterializer):
 
     def load(self, data_type: type[Any]) -> np.ndarray:
         with self.open(DATA_FILE, "rb") as f:
-            array = np.load(f, allow_pickle=False)
+            array: np.ndarray = np.load(f, allow_pickle=False)  # a .npy file: one array
         if (
             isinstance(data_type, type)
             and data_type is not np.ndarray
             and issubclass(data_type, np.ndarray)
         ):
             return array.view(data_type)  # e.g. np.matrix: same memory, the subclass's view
-        return array  # type: ignore[no-any-return]
+        return array
 
     def extract_metadata(self, data: np.ndarray) -> dict[str, Any]:
         return {"shape": list(data.shape), "dtype": str(data.dtype), "nbytes": int(data.nbytes)}

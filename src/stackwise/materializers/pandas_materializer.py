@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import numpy as np
 import pandas as pd
@@ -182,25 +182,30 @@ def _restore(frame: pd.DataFrame, meta: dict[str, Any]) -> pd.DataFrame:
 
 
 def _freq(index: pd.Index) -> str | None:
-    """The frequency of a DatetimeIndex/TimedeltaIndex, which Parquet does not keep."""
-    freq = getattr(index, "freq", None)
-    if freq is None or isinstance(index, pd.PeriodIndex):  # a PeriodIndex keeps its own
-        return None
-    return str(index.freqstr)
+    """The frequency of a DatetimeIndex/TimedeltaIndex, which Parquet does not keep (a
+    PeriodIndex keeps its own)."""
+    if isinstance(index, (pd.DatetimeIndex, pd.TimedeltaIndex)) and index.freq is not None:
+        return str(index.freqstr)
+    return None
 
 
 def _with_freq(index: pd.Index, freq: str) -> pd.Index:
     try:
-        return type(index)(index, freq=freq)
+        if isinstance(index, pd.DatetimeIndex):
+            return pd.DatetimeIndex(index, freq=freq)
+        if isinstance(index, pd.TimedeltaIndex):
+            return pd.TimedeltaIndex(index, freq=freq)
     except (TypeError, ValueError):
-        return index
+        pass
+    return index
 
 
 def _index_of(labels: list[Any], dtype: str | None, name: Any) -> pd.Index:
+    # pandas-stubs type Index(list[Any], ...) as Any (its element type is unknown)
     try:
-        return pd.Index(labels, dtype=dtype, name=name)
+        return cast("pd.Index[Any]", pd.Index(labels, dtype=dtype, name=name))
     except (TypeError, ValueError):
-        return pd.Index(labels, name=name)
+        return cast("pd.Index[Any]", pd.Index(labels, name=name))
 
 
 class PandasMaterializer(BaseMaterializer):

@@ -75,7 +75,7 @@ class PathMaterializer(BaseMaterializer):
                 if isinstance(data_type, type) and issubclass(data_type, PurePath)
                 else PurePath
             )
-            return cls(manifest["path"])  # type: ignore[no-any-return]
+            return cls(manifest["path"])
         name = manifest["name"]
         if self.artifact_store.is_local:
             return Path(self.artifact_store.join(self.uri, CONTENT_DIR, name))

@@ -65,7 +65,7 @@ class SklearnMaterializer(BaseMaterializer):
                 f"trusted. If you trust them, subclass SklearnMaterializer and add them to "
                 f"TRUSTED_TYPES (or TRUSTED_PREFIXES), or write a materializer for the model."
             )
-        return sio.loads(payload, trusted=untrusted)  # type: ignore[no-any-return]
+        return sio.loads(payload, trusted=untrusted)
 
     @classmethod
     def _is_trusted(cls, type_name: str) -> bool:

@@ -76,7 +76,7 @@ def save_model(model: Any, service_dir: Path, source: _Source) -> dict[str, Any]
         LocalArtifactStore,
         LocalArtifactStoreConfig,
     )
-    from stackwise.materializers.artifact_io import save_data
+    from stackwise.materializers.artifact_saving import save_data
     from stackwise.materializers.materializer_registry import import_materializer
 
     model_dir = service_dir / f"model-{uuid4().hex[:8]}"

@@ -18,6 +18,10 @@ _EXPORTS = {
     "ProjectResponse": "stackwise.models.base",
     "UserResponse": "stackwise.models.base",
     "FlavorResponse": "stackwise.models.flavor",
+    "ModelResponse": "stackwise.models.model_version",
+    "ModelVersionArtifactResponse": "stackwise.models.model_version",
+    "ModelVersionPipelineRunResponse": "stackwise.models.model_version",
+    "ModelVersionResponse": "stackwise.models.model_version",
     "PipelineResponse": "stackwise.models.pipeline",
     "PipelineRunResponse": "stackwise.models.pipeline_run",
     "InputSpec": "stackwise.models.pipeline_spec",
@@ -34,6 +38,7 @@ _EXPORTS = {
     "PipelineRunIdentifier": "stackwise.models.identifiers",
     "StepRunIdentifier": "stackwise.models.identifiers",
     "ArtifactVersionIdentifier": "stackwise.models.identifiers",
+    "ModelVersionIdentifier": "stackwise.models.identifiers",
     "ExternalArtifactConfiguration": "stackwise.models.artifact_config",
     "ArtifactVisualizationResponse": "stackwise.models.views",
     "ExceptionInfo": "stackwise.models.views",
@@ -57,6 +62,11 @@ __all__ = [
     "FlavorResponse",
     "InputSpec",
     "LoadedVisualization",
+    "ModelResponse",
+    "ModelVersionArtifactResponse",
+    "ModelVersionIdentifier",
+    "ModelVersionPipelineRunResponse",
+    "ModelVersionResponse",
     "OutputSpec",
     "Page",
     "PipelineResponse",
@@ -94,8 +104,15 @@ if TYPE_CHECKING:
     from stackwise.models.flavor import FlavorResponse
     from stackwise.models.identifiers import (
         ArtifactVersionIdentifier,
+        ModelVersionIdentifier,
         PipelineRunIdentifier,
         StepRunIdentifier,
+    )
+    from stackwise.models.model_version import (
+        ModelResponse,
+        ModelVersionArtifactResponse,
+        ModelVersionPipelineRunResponse,
+        ModelVersionResponse,
     )
     from stackwise.models.pipeline import PipelineResponse
     from stackwise.models.pipeline_run import PipelineRunResponse

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from stackwise.enums import ArtifactType
 from stackwise.exceptions import ConfigError
@@ -55,6 +55,28 @@ class ArtifactConfig(BaseModel):
     tags: list[str] | None = None
     run_metadata: dict[str, Any] | None = None
     artifact_type: ArtifactType | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _older_type_flags(cls, data: Any) -> Any:
+        """ZenML's older `is_model_artifact=True` / `is_deployment_artifact=True` mean
+        `artifact_type=ArtifactType.MODEL` / `ArtifactType.SERVICE` (a model version files
+        such outputs as model / deployment artifacts)."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        is_model = data.pop("is_model_artifact", None)
+        is_deployment = data.pop("is_deployment_artifact", None)
+        if is_model and is_deployment:
+            raise ConfigError(
+                "An artifact is a model artifact or a deployment artifact, not both: give "
+                "one of is_model_artifact=True / is_deployment_artifact=True."
+            )
+        if is_model:
+            data.setdefault("artifact_type", ArtifactType.MODEL)
+        elif is_deployment:
+            data.setdefault("artifact_type", ArtifactType.SERVICE)
+        return data
 
 
 class ExternalArtifactConfiguration(BaseModel):
@@ -127,7 +149,7 @@ class ExternalArtifact(ExternalArtifactConfiguration):
         """Save the value into `artifact_store` as version `version_id` (files only; the caller
         registers it)."""
         from stackwise.enums import ArtifactSaveType
-        from stackwise.materializers.artifact_io import artifact_uri, save_data
+        from stackwise.materializers.artifact_saving import artifact_uri, save_data
 
         name = self.name or default_name
         return save_data(

@@ -16,6 +16,8 @@ from stackwise.models.base import BaseResponse
 from stackwise.models.views import ArtifactVisualizationResponse, LoadedVisualization
 
 if TYPE_CHECKING:
+    from typing_extensions import Self
+
     from stackwise.models.artifact import ArtifactResponse
     from stackwise.models.pipeline_run import PipelineRunResponse
     from stackwise.models.step_run import StepRunResponse
@@ -42,9 +44,7 @@ class ArtifactVersionResponse(BaseResponse):
     corrupted: dict[str, Any] | None = None
 
     @classmethod
-    def from_record(
-        cls, record: ArtifactVersionRecord, store: Store | None
-    ) -> ArtifactVersionResponse:
+    def from_record(cls, record: ArtifactVersionRecord, store: Store | None) -> Self:
         response = cls.make(
             store,
             id=record.id,
@@ -75,7 +75,7 @@ class ArtifactVersionResponse(BaseResponse):
         if cached is None:
             cached = self.store.get_artifact_version(str(self.id))
             self.__dict__["record"] = cached
-        return cached  # type: ignore[no-any-return]
+        return cached
 
     @property
     def checksum(self) -> dict[str, Any] | None:
@@ -144,7 +144,7 @@ class ArtifactVersionResponse(BaseResponse):
     def load(self, disable_cache: bool = False) -> Any:
         """The value, loaded from the artifact store it was written to (every call reads it
         anew: stackwise keeps no in-process cache of loaded values to disable)."""
-        from stackwise.materializers.artifact_io import load_data
+        from stackwise.materializers.artifact_loading import load_data
 
         return load_data(self.record, self.store)
 
@@ -152,7 +152,7 @@ class ArtifactVersionResponse(BaseResponse):
 
     def load_visualizations(self) -> list[LoadedVisualization]:
         """Each visualization's content, read through the artifact store that holds it."""
-        from stackwise.materializers.artifact_io import resolve_artifact_store
+        from stackwise.artifact_stores.resolution import resolve_artifact_store
 
         store = resolve_artifact_store(self.record, self.store)
         loaded = []
@@ -182,7 +182,7 @@ class ArtifactVersionResponse(BaseResponse):
         """Download the version's stored files as a zip archive at `path`."""
         import zipfile
 
-        from stackwise.materializers.artifact_io import resolve_artifact_store
+        from stackwise.artifact_stores.resolution import resolve_artifact_store
 
         if not path.endswith(".zip"):
             raise ConfigError(

@@ -73,4 +73,25 @@ class ArtifactVersionIdentifier(_Identifier):
         return self
 
 
-__all__ = ["ArtifactVersionIdentifier", "PipelineRunIdentifier", "StepRunIdentifier"]
+class ModelVersionIdentifier(_Identifier):
+    """A model version by `id`, or by model `name` with `version` (a name, number or stage)."""
+
+    id: UUID | None = None
+    name: str | None = None
+    version: str | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> ModelVersionIdentifier:
+        if self.id is not None and (self.name is not None or self.version is not None):
+            raise ConfigError("Identify the model version by only one of id or name with version.")
+        if self.id is None and (self.name is None or self.version is None):
+            raise ConfigError("Identify the model version by id, or by both name and version.")
+        return self
+
+
+__all__ = [
+    "ArtifactVersionIdentifier",
+    "ModelVersionIdentifier",
+    "PipelineRunIdentifier",
+    "StepRunIdentifier",
+]

@@ -13,9 +13,16 @@ from stackwise.enums import ExecutionStatus, MetadataResourceType
 from stackwise.models.artifact_version import ArtifactVersionResponse
 from stackwise.models.base import BaseResponse
 from stackwise.models.step_run import StepRunResponse, steps_of_run
-from stackwise.models.views import PIPELINE_CONFIG_DEFAULTS, ConfigView, ExceptionInfo
+from stackwise.models.views import (
+    PIPELINE_CONFIG_DEFAULTS,
+    ConfigView,
+    ExceptionInfo,
+    model_version_response,
+    with_model,
+)
 
 if TYPE_CHECKING:
+    from stackwise.models.model_version import ModelVersionResponse
     from stackwise.models.pipeline import PipelineResponse
     from stackwise.models.stack import StackResponse
     from stackwise.models.tag import TagResponse
@@ -70,7 +77,7 @@ class PipelineRunResponse(BaseResponse):
         cached = self.__dict__.get("record")
         if cached is None:
             cached = self.__dict__["record"] = self.store.get_run(str(self.id))
-        return cached  # type: ignore[no-any-return]
+        return cached
 
     def __repr__(self) -> str:
         return f"PipelineRunResponse(name={self.name!r}, status={self.status.value!r})"
@@ -84,7 +91,7 @@ class PipelineRunResponse(BaseResponse):
 
     @property
     def config(self) -> ConfigView:
-        return ConfigView(self.record.config, PIPELINE_CONFIG_DEFAULTS)
+        return ConfigView(with_model(self.record.config), PIPELINE_CONFIG_DEFAULTS)
 
     @property
     def spec(self) -> dict[str, Any]:
@@ -121,13 +128,22 @@ class PipelineRunResponse(BaseResponse):
     trigger_execution_info = property(lambda self: None)
     triggered_by_deployment = property(lambda self: False)
     active_wait_condition = property(lambda self: None)
-    model_version = property(lambda self: None)
     log_collection = property(lambda self: None)
     parent_run = property(lambda self: None)
     root_run_id = property(lambda self: None)
     child_key = property(lambda self: None)
 
     # -- relations -----------------------------------------------------------------------
+    @property
+    def model_version_id(self) -> UUID | None:
+        """The model version the run used (its pipeline's `model=`), if any."""
+        found = self.record.config.get("model_version_id")
+        return UUID(found) if found else None
+
+    @cached_property
+    def model_version(self) -> ModelVersionResponse | None:
+        return model_version_response(self.model_version_id, self._store)
+
     @cached_property
     def pipeline(self) -> PipelineResponse:
         from stackwise.models.pipeline import PipelineResponse

@@ -18,6 +18,9 @@ class InputSpec:
     step: str | None = None  # upstream invocation id
     output: str | None = None  # its output name
     artifact_version_id: str | None = None  # a fixed version (Client or ExternalArtifact)
+    # `model.get_artifact(...)` in the pipeline function: resolved when the step starts
+    # (stackwise.models.lazy.LazyModelArtifact.to_dict())
+    model_artifact: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -41,8 +44,8 @@ class StepSpec:
     outputs: list[OutputSpec]
     upstream: list[str]  # every invocation this one waits for (data and after=)
     enable_cache: bool = True
-    experiment_tracker: str | None = None
-    step_operator: str | None = None
+    experiment_tracker: bool | str | None = None  # True: the stack's (only) tracker
+    step_operator: bool | str | None = None
     retry: dict[str, Any] | None = None
     on_failure: str | None = None
     on_success: str | None = None

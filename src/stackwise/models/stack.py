@@ -109,7 +109,7 @@ class StackResponse(BaseResponse):
         """The stack as the YAML `stackwise stack export` writes (a dict)."""
         from stackwise.stack.stack_yaml import stack_to_dict
 
-        return stack_to_dict(self.store, str(self.id))  # type: ignore[arg-type]
+        return stack_to_dict(self.store, str(self.id))
 
 
 __all__ = ["ComponentResponse", "StackResponse"]

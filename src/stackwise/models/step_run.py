@@ -16,9 +16,17 @@ from stackwise.models.artifact_version import (
     StepRunInputResponse,
 )
 from stackwise.models.base import BaseResponse
-from stackwise.models.views import STEP_CONFIG_DEFAULTS, ConfigView, ExceptionInfo, StepSpecView
+from stackwise.models.views import (
+    STEP_CONFIG_DEFAULTS,
+    ConfigView,
+    ExceptionInfo,
+    StepSpecView,
+    model_version_response,
+    with_model,
+)
 
 if TYPE_CHECKING:
+    from stackwise.models.model_version import ModelVersionResponse
     from stackwise.models.pipeline_run import PipelineRunResponse
     from stackwise.store.base import Store
     from stackwise.store.records import ArtifactVersionRecord, StepRunRecord
@@ -81,7 +89,9 @@ class StepRunResponse(BaseResponse):
     # -- what ran ------------------------------------------------------------------------
     @property
     def config(self) -> ConfigView:
-        return ConfigView({"name": self.name, **self.record.config}, STEP_CONFIG_DEFAULTS)
+        return ConfigView(
+            with_model({"name": self.name, **self.record.config}), STEP_CONFIG_DEFAULTS
+        )
 
     @property
     def source(self) -> str:
@@ -146,11 +156,19 @@ class StepRunResponse(BaseResponse):
     cache_expires_at = property(lambda self: None)
     heartbeat_threshold = property(lambda self: None)
     latest_heartbeat = property(lambda self: None)
-    model_version = property(lambda self: None)
-    model_version_id = property(lambda self: None)
     resource_request = property(lambda self: None)
     resource_request_id = property(lambda self: None)
     log_collection = property(lambda self: None)
+
+    @property
+    def model_version_id(self) -> UUID | None:
+        """The model version the step used (its own model, else the pipeline's)."""
+        found = self.record.config.get("model_version_id")
+        return UUID(found) if found else None
+
+    @cached_property
+    def model_version(self) -> ModelVersionResponse | None:
+        return model_version_response(self.model_version_id, self._store)
 
     # -- artifacts -----------------------------------------------------------------------
     def _resolve(self, ids: set[str]) -> dict[str, ArtifactVersionResponse]:

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from stackwise.config.source import Source
 from stackwise.exceptions import ZenKeyError
+
+if TYPE_CHECKING:
+    from stackwise.models.model_version import ModelVersionResponse
 
 
 class ExceptionInfo(BaseModel):
@@ -87,6 +90,36 @@ class ConfigView(Mapping[str, Any]):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._values!r})"
+
+
+def with_model(values: Mapping[str, Any]) -> dict[str, Any]:
+    """A recorded configuration whose `model` (plain data in the store) reads as the
+    `stackwise.Model` it was given as, as ZenML's configuration holds it."""
+    out = dict(values)
+    data = out.get("model")
+    if isinstance(data, dict) and data.get("name"):
+        from stackwise.model import Model
+
+        out["model"] = Model(**{k: v for k, v in data.items() if k in Model.model_fields})
+    return out
+
+
+def model_version_response(version_id: Any, store: Any) -> ModelVersionResponse | None:
+    """The ModelVersionResponse of a recorded id (None when none is recorded, or the version
+    was deleted since)."""
+    if version_id is None:
+        return None
+    from stackwise.exceptions import EntityNotFoundError
+    from stackwise.models.model_version import ModelVersionResponse
+
+    if store is None:
+        from stackwise.store import get_store
+
+        store = get_store()
+    try:
+        return ModelVersionResponse.from_record(store.get_model_version(str(version_id)), store)
+    except EntityNotFoundError:
+        return None
 
 
 PIPELINE_CONFIG_DEFAULTS: dict[str, Any] = {

@@ -41,7 +41,7 @@ class BaseOrchestrator(StackComponent):
         before anything is recorded. Called by `Pipeline.run` and again by `submit`."""
         if not self.RUNS_STEPS_ELSEWHERE:
             return
-        from stackwise.execution.worker import portability_problems  # not for in-process runs
+        from stackwise.execution.step_entrypoint import portability_problems  # not in-process
 
         problems = portability_problems(spec)
         if problems:
@@ -51,6 +51,11 @@ class BaseOrchestrator(StackComponent):
                 f"({self.flavor}), which runs each step in a worker process "
                 f"({len(problems)} problem{'s' if len(problems) > 1 else ''}):\n{lines}"
             )
+
+    def warm_up(self, spec: PipelineSpec) -> None:
+        """Called once a run's spec has passed its checks, before the run is recorded: start
+        what `submit` will need (worker processes) so that it is ready by then. Default:
+        nothing."""
 
     def warn_unenforced_timeouts(self, spec: PipelineSpec) -> None:
         """Say once per run that step timeouts are ignored, for orchestrators that run steps

@@ -70,7 +70,7 @@ def fail_unrecorded(
 ) -> ExecutionStatus:
     """Record as failed a step whose runner raised instead of recording its end; a store that
     cannot record it either is logged (the run's end fails the step then)."""
-    from stackwise.execution.worker import record_unfinished_step
+    from stackwise.execution.step_entrypoint import record_unfinished_step
 
     try:
         return record_unfinished_step(

@@ -2,14 +2,17 @@
 time, each in a worker process of this machine.
 
 Process model: up to `max_workers` worker processes (`StepWorker`: fresh interpreters, never
-forks), as many as the widest level of the DAG started when the run is submitted, more when
-more steps are ready at once, each reused for the run's next steps. A step is sent to a free
-worker as soon as every step it waits for (its inputs and `after=`) has succeeded; the worker
-runs it with the same StepRunner as every orchestrator, reading what it needs from the store,
-so results and metadata are the same as on `local`. Not a ProcessPoolExecutor: that can
-neither stop one task nor survive losing a worker, and this orchestrator must do both — a step
-that overruns its `timeout` is stopped (see `stackwise.execution.worker`), and a worker that
-dies mid-step fails that step only; a fresh worker takes the next one.
+forks), as many as the widest level of the DAG started as soon as the run's spec is known
+(`warm_up`, before the run is recorded), more when more steps are ready at once, each reused
+for the run's next steps and, once the run ends, kept warm for this process's next run
+(`stackwise.execution.worker_pool`; a run of another `max_workers` starts its own). A step is
+sent to a free worker as soon as every step it waits for (its inputs and `after=`) has
+succeeded; the worker runs it with the same StepRunner as every orchestrator, reading what it
+needs from the store, so results and metadata are the same as on `local`. Not a
+ProcessPoolExecutor: that can neither stop one task nor survive losing a worker, and this
+orchestrator must do both — a step that overruns its `timeout` is stopped (see
+`stackwise.execution.worker_process`), and a worker that dies mid-step fails that step only; a
+fresh worker takes the next one.
 
 Failures follow ZenML: by default steps downstream of a failed step get no step run and every
 independent branch still completes; with `fail_fast` nothing new starts after the first
@@ -31,18 +34,12 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from stackwise.enums import ExecutionStatus
-from stackwise.exceptions import StepFailedError
+from stackwise.exceptions import StepFailedError, StepTimeoutError, WorkerStartError
 from stackwise.execution import progress
-from stackwise.execution.step_runner import RunContext, StepTimeoutError
-from stackwise.execution.worker import (
-    StepReport,
-    StepTask,
-    StepWorker,
-    WorkerStartError,
-    hard_timeout,
-    record_unfinished_step,
-    worker_died,
-)
+from stackwise.execution.step_entrypoint import StepReport, record_unfinished_step
+from stackwise.execution.step_runner import RunContext
+from stackwise.execution.worker_pool import POOL
+from stackwise.execution.worker_process import StepTask, StepWorker, worker_died
 from stackwise.models.pipeline_spec import PipelineSpec
 from stackwise.orchestrators.base_orchestrator import BaseOrchestrator
 from stackwise.stack.stack_component import StackComponentConfig
@@ -83,13 +80,21 @@ class LocalParallelOrchestrator(BaseOrchestrator):
             ]
         return []
 
+    @property
+    def max_workers(self) -> int:
+        return self.config.max_workers or os.cpu_count() or 1
+
+    def warm_up(self, spec: PipelineSpec) -> None:
+        """Start the workers the run will want while it is being recorded (a worker that
+        cannot start is `submit`'s to report)."""
+        try:
+            POOL.prestart(_widest_level(spec), self.max_workers)
+        except OSError as error:
+            logger.debug("Could not start worker processes ahead of the run: %s", error)
+
     def submit(self, context: RunContext) -> ParallelRun:
         self.validate_spec(context.spec)
-        run = ParallelRun(
-            context,
-            max_workers=self.config.max_workers or os.cpu_count() or 1,
-            fail_fast=self.config.fail_fast,
-        )
+        run = ParallelRun(context, max_workers=self.max_workers, fail_fast=self.config.fail_fast)
         try:
             run.dispatch()
             run.start_workers(_widest_level(context.spec))
@@ -123,8 +128,8 @@ class ParallelRun:
         self._blocked: set[str] = set()
         self._statuses: dict[str, ExecutionStatus] = {}
         self._errors: dict[str, BaseException] = {}
-        self._outputs: dict[str, dict[str, ArtifactVersionRecord]] = {}
-        self._workers: list[StepWorker] = []
+        self._outputs: dict[str, dict[str, ArtifactVersionRecord]] = dict(context.outputs)
+        self._workers: list[StepWorker] = POOL.take(max_workers)  # warm ones, if any
         self._stopped_by: str | None = None  # fail_fast: the first failed step
         self._finished = False
 
@@ -145,11 +150,8 @@ class ParallelRun:
             raise
         finally:
             self._finished = True
-            for worker in self._workers:  # all idle now: ask all first, they exit together
-                worker.ask_to_stop()
-            for worker in self._workers:
-                worker.stop()
-            self._workers.clear()
+            POOL.give_back(self._workers, self._max_workers)  # all idle now
+            self._workers = []
         if self._ready or self._pending:
             logger.warning(
                 "Not starting step(s) %s: step '%s' failed and fail_fast is set.",
@@ -206,7 +208,8 @@ class ParallelRun:
 
     def _send(self, worker: StepWorker, inv: str) -> None:
         spec = self._spec.steps[inv]
-        upstream = {u: self._outputs[u] for u in spec.upstream if u in self._outputs}
+        producers = {s.step for s in spec.inputs.values() if s.step is not None}
+        upstream = {u: self._outputs[u] for u in producers if u in self._outputs}
         task = StepTask(
             self._store_url,
             self._context.run.id,
@@ -234,11 +237,9 @@ class ParallelRun:
         now = time.monotonic()
         for worker in list(self._workers):
             if worker.task is not None and worker.deadline is not None and now >= worker.deadline:
-                task = worker.task
+                inv, error = worker.task.invocation_id, worker.overran()
                 self._retire(worker, kill=True)
-                self._fail_unrecorded(
-                    task.invocation_id, hard_timeout(task.invocation_id, task.timeout or 0)
-                )
+                self._fail_unrecorded(inv, error)
 
     def _service(self, worker: StepWorker) -> None:
         try:

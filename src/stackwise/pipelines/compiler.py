@@ -14,6 +14,7 @@ from typing import Any, get_args, get_origin
 from stackwise.exceptions import ConfigError, PipelineCompilationError, ProblemCollector
 from stackwise.models.artifact_config import ExternalArtifact
 from stackwise.models.artifact_version import ArtifactVersionList, ArtifactVersionResponse
+from stackwise.models.lazy import LazyModelArtifact
 from stackwise.models.pipeline_spec import InputSpec, OutputSpec, PipelineSpec, StepSpec
 from stackwise.pipelines.options import combine, config_layer
 from stackwise.pipelines.parameters import coerce, type_problem
@@ -75,8 +76,9 @@ def _hook_sources(
                 problems.add(f"{label}: {hook} hook '{value}' cannot be imported: {error}.")
             found[hook] = value
         else:
-            found[hook] = source_of(value)
-            callables.setdefault(found[hook], value)
+            source = source_of(value)
+            found[hook] = source
+            callables.setdefault(source, value)
     return found
 
 
@@ -114,7 +116,14 @@ def _compatible(produced: Any, expected: Any) -> bool:
 
 def _is_step_input(value: Any) -> bool:
     return isinstance(
-        value, (StepArtifact, ExternalArtifact, ArtifactVersionResponse, ArtifactVersionList)
+        value,
+        (
+            StepArtifact,
+            ExternalArtifact,
+            ArtifactVersionResponse,
+            ArtifactVersionList,
+            LazyModelArtifact,
+        ),
     )
 
 
@@ -192,6 +201,8 @@ def _resolve_step(
             inputs[name] = InputSpec(artifact_version_id=version_id)
         elif isinstance(value, ArtifactVersionResponse):
             inputs[name] = InputSpec(artifact_version_id=str(value.id))
+        elif isinstance(value, LazyModelArtifact):
+            inputs[name] = InputSpec(model_artifact=value.to_dict())
         elif (reason := _coerce_parameter(step, parameter, value, parameters)) is not None:
             annotation = step.input_annotations.get(name, Any)
             problems.add(type_problem(f"{label} parameter '{name}'", annotation, value, reason))
@@ -371,8 +382,8 @@ def compile_pipeline(
         )
         for inv_id, inv in builder.invocations.items()
     }
-    for inv_id, spec in specs.items():
-        for up in spec.upstream:
+    for inv_id, step_spec in specs.items():
+        for up in step_spec.upstream:
             if up not in specs:
                 problems.add(
                     f"Step '{inv_id}' runs after '{up}', which is not a step "

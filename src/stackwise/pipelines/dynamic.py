@@ -38,6 +38,8 @@ from stackwise.steps.mapping import Unmapped
 from stackwise.steps.tracing import Invocation, active_builder, next_invocation_id, recording
 
 if TYPE_CHECKING:
+    from stackwise.models.pipeline_run import PipelineRunResponse
+    from stackwise.pipelines.pipeline import Pipeline
     from stackwise.pipelines.run_config import RunConfig
     from stackwise.steps.base_step import Step
 
@@ -354,12 +356,12 @@ def _single(future: StepFuture, where: str) -> OutputArtifact:
 
 
 def launch_dynamic_run(
-    pipeline: Any,
+    pipeline: Pipeline,
     run_config: RunConfig,
     parameters: dict[str, Any],
     options: dict[str, Any],
     defaults: PipelineDefaults,
-) -> Any:
+) -> PipelineRunResponse:
     """Record a run of the dynamic pipeline and run its function; steps run as it calls
     them."""
     from stackwise.pipelines.compiler import CompiledPipeline

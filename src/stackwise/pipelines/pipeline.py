@@ -41,7 +41,6 @@ from stackwise.pipelines.options import (
     step_updates,
 )
 from stackwise.pipelines.run_config import RunConfig, load_run_config, parse_run_config
-from stackwise.pipelines.run_launch import run_failure
 from stackwise.steps.step_options import check_option_names, merge_options
 from stackwise.utils.source import source_of
 
@@ -134,12 +133,12 @@ class Pipeline:
 
     @property
     def enable_cache(self) -> bool | None:
-        return self._options.get("enable_cache")  # type: ignore[no-any-return]
+        return self._options.get("enable_cache")
 
     @property
     def enable_heartbeat(self) -> bool | None:
         """Step heartbeats are not available; always None (setting True is refused)."""
-        return self._options.get("enable_heartbeat")  # type: ignore[no-any-return]
+        return self._options.get("enable_heartbeat")
 
     def configure(self, merge: bool = True, **options: Any) -> Pipeline:
         """Change this pipeline's options in place (ZenML's `configure`); returns it. With
@@ -397,7 +396,7 @@ class Pipeline:
                     self,
                     run_config,
                     parameters,
-                    options,  # type: ignore[no-any-return]
+                    options,
                     self._defaults(),
                 )
             compiled = self._compile(run_config, args, kwargs)
@@ -508,8 +507,6 @@ class Pipeline:
     @staticmethod
     def log_pipeline_snapshot_metadata(snapshot: Any, stack: Any) -> None:
         raise NotImplementedError(f"Pipeline.log_pipeline_snapshot_metadata(): {_SNAPSHOTS}.")
-
-    _failure = staticmethod(run_failure)  # resume.py raises it the same way
 
 
 def _schedule_dict(schedule: Any, owner: str) -> dict[str, Any]:

@@ -10,7 +10,9 @@ one (`resumed_from_id`).
 
 Everything that can stop a resume is checked before anything is written: the run must have
 failed, its reused outputs' files must still exist (each missing one is named), the steps to
-run must be importable here, and the stack must provide what they need.
+run and the pipeline's init/cleanup hooks must be importable here, and the stack must provide
+what they need. The new run then runs to its end on the path `Pipeline.run` takes
+(run_finish.py): the same hooks, log capture, completion rule and summary.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from stackwise.enums import ExecutionStatus, StackComponentType
-from stackwise.exceptions import MaterializerError, StackwiseError
-from stackwise.execution.liveness import PROCESS_KEY, Heartbeat, process_identity
+from stackwise.exceptions import MaterializerError, RunNotResumableError
+from stackwise.execution.liveness import PROCESS_KEY, process_identity
 from stackwise.execution.step_runner import RunContext
 from stackwise.models.pipeline_run import PipelineRunResponse
 from stackwise.models.pipeline_spec import PipelineSpec
+from stackwise.pipelines.run_finish import RunHooks, pipeline_logs, run_to_end
 from stackwise.utils.source import load_source
 
 if TYPE_CHECKING:
@@ -38,10 +41,6 @@ logger = logging.getLogger("stackwise")
 S = ExecutionStatus
 RESUME_SUFFIX = "-resume-"
 REPLAY_SUFFIX = "-replay-"
-
-
-class RunNotResumableError(StackwiseError):
-    """The run cannot be resumed; nothing was created."""
 
 
 @dataclass(frozen=True)
@@ -152,7 +151,7 @@ def _corrupted_producers(
     """Steps that succeeded but whose outputs are corrupted (marked so by a failed load, or a
     file's size differs from what was saved), with every step downstream of them: reusing
     them would fail the same way again, so the resume runs them."""
-    from stackwise.materializers.artifact_io import resolve_artifact_store
+    from stackwise.artifact_stores.resolution import resolve_artifact_store
     from stackwise.materializers.integrity import Status, unusable_output
 
     rerun: set[str] = set()
@@ -186,7 +185,7 @@ def _missing_files(
     needed: list[tuple[str, ArtifactVersionRecord]], store: Store, stack: Stack
 ) -> list[str]:
     """One line per artifact version whose files its artifact store no longer has."""
-    from stackwise.materializers.artifact_io import resolve_artifact_store
+    from stackwise.artifact_stores.resolution import resolve_artifact_store
 
     missing = []
     for role, version in needed:
@@ -281,34 +280,42 @@ def _execute(
 ) -> PipelineRunResponse:
     """Create the new run, record the reused steps, run the rest, finish the run."""
     from stackwise.execution.progress import run_progress
-    from stackwise.pipelines.pipeline import Pipeline
-    from stackwise.pipelines.run_checks import check_reachable
-    from stackwise.pipelines.run_launch import finish_run
+    from stackwise.pipelines.run_checks import check_reachable, check_step_components
     from stackwise.stack.validation import ComponentRequirement, validate_stack
 
-    requirements = [
+    requirements = [  # components named; `True` (the stack's own) is checked below
         ComponentRequirement(inv, StackComponentType(t), n)
         for inv in plan.to_run
         for t, n in (
             ("experiment_tracker", plan.spec.steps[inv].experiment_tracker),
             ("step_operator", plan.spec.steps[inv].step_operator),
         )
-        if n
+        if isinstance(n, str) and n
     ]
     validate_stack(stack, requirements, store)
+    check_step_components(plan.runnable_spec(), stack)
     stack.orchestrator.validate_spec(plan.spec)
+    stack.orchestrator.warm_up(plan.runnable_spec())  # its workers start meanwhile
     check_reachable(plan.spec, stack, plan.to_run)  # a server that is down fails here
 
     old = plan.old
+    hooks = _load_hooks(old)
     config = {**old.config, "run_name": name, PROCESS_KEY: process_identity()}
+    config["logs_uri"], capture = pipeline_logs(config, stack.artifact_store)
+    pipeline = store.get_pipeline(old.pipeline_id)
     run = store.create_run(
-        pipeline=store.get_pipeline(old.pipeline_id),
+        pipeline=pipeline,
         name=name,
         spec=plan.spec.to_dict(),
         config=config,
         stack_id=stack.id,
         resumed_from_id=old.id if resumed else None,
     )
+    # the same model versions as the run it resumes (their outputs are linked there already)
+    from stackwise.execution.model_versions import RUN_KEY, STEPS_KEY, link_run
+
+    versions = [config[RUN_KEY]] if config.get(RUN_KEY) else []
+    link_run(store, run.id, versions + list((config.get(STEPS_KEY) or {}).values()))
     logger.debug(
         "%s run '%s' as '%s' on stack '%s': reusing %d step(s), running %s.",
         "Resuming" if resumed else "Replaying",
@@ -318,43 +325,43 @@ def _execute(
         len(plan.reused),
         ", ".join(plan.to_run),
     )
-    status = S.FAILED
-    failed: list[str] = []
-    errors: dict[str, BaseException] = {}
-    raising = True  # until the steps ran: what finishes the run must not hide the error
-    try:
-        with (
-            Heartbeat(store, run.id),
-            run_progress(
-                store,
-                run,
-                plan.spec,  # liveness.py
-                reused=plan.reused,
-            ),
-        ):
-            for inv, step_run in plan.reused.items():
-                _record_reused(store, run, step_run, plan.reused_outputs[inv])
-            context = RunContext(
-                store=store,
-                stack=stack,
-                run=run,
-                spec=plan.runnable_spec(),
-                step_objects=dict(plan.step_objects),
-                outputs={i: dict(o) for i, o in plan.reused_outputs.items()},
-            )
-            handle = stack.orchestrator.submit(context)
-            statuses = handle.wait()
-            errors = handle.errors
-        failed = [inv for inv, s in statuses.items() if s == S.FAILED]
-        if all(statuses.get(inv, S.FAILED).is_successful for inv in plan.to_run):
-            status = S.COMPLETED
-        raising = False
-    finally:
-        finish_run(store, run.id, status, raising=raising)
-    result = PipelineRunResponse.from_record(store.get_run(run.id), store)
-    if status != S.COMPLETED:
-        raise Pipeline._failure(result, failed, errors)
-    return result
+
+    def prepare() -> RunContext:
+        for inv, step_run in plan.reused.items():
+            _record_reused(store, run, step_run, plan.reused_outputs[inv])
+        return RunContext(
+            store=store,
+            stack=stack,
+            run=run,
+            spec=plan.runnable_spec(),
+            step_objects=dict(plan.step_objects),
+            outputs={i: dict(o) for i, o in plan.reused_outputs.items()},
+        )
+
+    progress = run_progress(store, run, plan.spec, reused=plan.reused)
+    return run_to_end(store, run, pipeline.name, progress, prepare, hooks=hooks, capture=capture)
+
+
+def _load_hooks(old: RunRecord) -> RunHooks:
+    """The pipeline's init and cleanup hooks, imported by the sources the run recorded."""
+    loaded = {}
+    for key in ("init_hook_source", "cleanup_hook_source"):
+        source = old.config.get(key)
+        if not source:
+            continue
+        try:
+            loaded[key] = load_source(source)
+        except Exception as error:  # noqa: BLE001 - any import failure is reported the same way
+            raise RunNotResumableError(
+                f"Run '{old.name}' cannot be resumed: its pipeline's hook {source} cannot be "
+                f"imported here ({type(error).__name__}: {error}). Run from the folder that "
+                "holds the pipeline's modules (or install them)."
+            ) from None
+    return RunHooks(
+        loaded.get("init_hook_source"),
+        old.config.get("init_hook_kwargs") or {},
+        loaded.get("cleanup_hook_source"),
+    )
 
 
 def _record_reused(

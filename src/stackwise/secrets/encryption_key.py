@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stackwise.exceptions import ConfigError, StackwiseError
+from stackwise.exceptions import ConfigError, SecretDecryptionError
 
 if TYPE_CHECKING:
     from cryptography.fernet import Fernet
@@ -54,13 +54,13 @@ class EncryptionKey:
         try:
             document = json.loads(self.fernet.decrypt(token.encode("ascii")))
         except (InvalidToken, ValueError):
-            raise StackwiseError(
+            raise SecretDecryptionError(
                 f"Cannot decrypt secret '{secret}': {self.origin} is not the one it was written "
                 f"with. Restore that key (or set {KEY_ENV} to it), or delete the secret and "
                 f"create it again: `stackwise secret delete {secret}`."
             ) from None
         if not isinstance(document, dict) or document.get("secret") != secret:
-            raise StackwiseError(
+            raise SecretDecryptionError(
                 f"The stored values of secret '{secret}' belong to another secret: the metadata "
                 f"store was altered. Create it again: `stackwise secret delete {secret}` then "
                 f"`stackwise secret create {secret} ...`."

@@ -94,7 +94,10 @@ def resolve_references(
         assert not isinstance(values, EntityNotFoundError)  # problems were raised above
         return values[match[2]]
 
-    return _map_strings(dict(configuration), lambda text: REFERENCE.sub(substitute, text))
+    return {
+        key: _map_strings(value, lambda text: REFERENCE.sub(substitute, text))
+        for key, value in configuration.items()
+    }
 
 
 def _problem(

@@ -3,9 +3,10 @@ path so that nothing is imported until a component of that flavor is used."""
 
 from __future__ import annotations
 
+import builtins
 import importlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from stackwise.enums import StackComponentType
 from stackwise.exceptions import ConfigError
@@ -32,12 +33,15 @@ class Flavor:
     integration: str | None = None  # the extra to install: pip install "stackwise[<it>]"
     description: str = ""
 
-    def config_class(self) -> type[StackComponentConfig]:
-        return import_object(self.config)  # type: ignore[no-any-return]
+    # `builtins.type` below: in this class body a bare `type` is the `type` field above
+    def config_class(self) -> builtins.type[StackComponentConfig]:
+        # the flavor names its config class by import path: what is there is that class
+        return cast("builtins.type[StackComponentConfig]", import_object(self.config))
 
-    def implementation_class(self) -> type[StackComponent]:
+    def implementation_class(self) -> builtins.type[StackComponent]:
         try:
-            return import_object(self.implementation)  # type: ignore[no-any-return]
+            # named by import path like the config class
+            return cast("builtins.type[StackComponent]", import_object(self.implementation))
         except ImportError as error:
             hint = (
                 f' Install it: pip install "stackwise[{self.integration}]"'

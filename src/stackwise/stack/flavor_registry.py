@@ -16,7 +16,8 @@ T = StackComponentType
 # Component types ZenML has and stackwise does not run yet. Registering one is refused here,
 # the one place every registration passes (Client, CLI, stack YAML import, custom flavors),
 # so a component of such a type is never stored and then silently ignored by every run.
-UNSUPPORTED_COMPONENT_TYPES: dict[StackComponentType, str] = {
+# Keyed by StackComponentType members; they are strings, so a plain type name finds them too.
+UNSUPPORTED_COMPONENT_TYPES: dict[str, str] = {
     T.ANNOTATOR: "data annotation tools are not integrated",
     T.LOG_STORE: "step logs are written to the artifact store",
     T.DEPLOYER: "pipelines are not deployed as services; model deployers serve models",
@@ -27,7 +28,7 @@ UNSUPPORTED_COMPONENT_TYPES: dict[StackComponentType, str] = {
 def check_supported(type_: StackComponentType | str) -> None:
     """Raise FlavorNotFoundError (a ConfigError and a KeyError: ZenML raises KeyError, as no
     flavor exists) when stackwise cannot use components of `type_`."""
-    reason = UNSUPPORTED_COMPONENT_TYPES.get(type_)  # type: ignore[call-overload]
+    reason = UNSUPPORTED_COMPONENT_TYPES.get(type_)
     if reason is None:
         return
     label = str(type_).replace("_", " ")

@@ -122,16 +122,19 @@ def _build_components(stack: Stack, problems: list[str]) -> list[Built]:
     """Every component of the stack that can be built (flavor known, library installed,
     configuration valid, secrets resolvable), with its type; a problem for each one that
     cannot."""
-    built = []
+    built: list[Built] = []
     for type_, records in stack._records.items():
         for record in records:
             try:
-                built.append((T(type_), stack.component(type_, record.name)))
+                component = stack.component(type_, record.name)
             except StackwiseError as error:  # flavor, library, configuration or secrets
                 problems.append(
                     f"Component '{record.name}' ({type_}): "
                     f"{_one_line(str(error), type_, record.flavor)}"
                 )
+                continue
+            if component is not None:  # never None: the stack lists this record
+                built.append((T(type_), component))
     return built
 
 

@@ -125,7 +125,7 @@ class Step:
 
     @property
     def enable_cache(self) -> bool | None:
-        return self._options.get("enable_cache")  # type: ignore[no-any-return]
+        return self._options.get("enable_cache")
 
     def _check_materializers(self, value: Any, owner: str) -> dict[str, str]:
         names = [o.name for o in self.outputs]

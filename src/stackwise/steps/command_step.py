@@ -177,7 +177,7 @@ class CommandStep(Step):
                 "`entrypoint` method with parameters or a return annotation."
             )
 
-    def entrypoint(self) -> None:  # type: ignore[override]
+    def entrypoint(self) -> None:
         """Run the command (as the step's subprocess)."""
         from stackwise.steps.step_context import current_step_context
 

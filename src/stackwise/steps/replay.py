@@ -20,7 +20,7 @@ def replay_step(
     invocation_id: str | None = None,
     input_overrides: dict[str, Any] | None = None,
 ) -> Any:
-    from stackwise.materializers.artifact_io import load_data
+    from stackwise.materializers.artifact_loading import load_data
     from stackwise.stack.active_stack import active_stack
     from stackwise.store import get_store
 
@@ -37,9 +37,10 @@ def replay_step(
                     f"Step '{step.name}'.replay() needs step_run_id=, "
                     "pipeline_run= or pipeline= to find the step run."
                 )
-            run = store.last_run(store.get_or_create_pipeline(name).id)
-            if run is None:
+            last = store.last_run(store.get_or_create_pipeline(name).id)
+            if last is None:
                 raise ConfigError(f"Pipeline '{name}' has no runs to replay a step of.")
+            run = last
         wanted = invocation_id or step.name
         found = [s for s in store.list_step_runs(run.id) if s.name == wanted]
         if not found:

@@ -17,16 +17,22 @@ from stackwise.exceptions import ConfigError, StepContextError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
-    from types import SimpleNamespace
 
     from stackwise.materializers.base_materializer import BaseMaterializer
+    from stackwise.model import Model
     from stackwise.models.artifact_version import ArtifactVersionList
+    from stackwise.models.model_version import ModelVersionResponse
+    from stackwise.models.pipeline import PipelineResponse
     from stackwise.models.pipeline_run import PipelineRunResponse
     from stackwise.models.pipeline_spec import StepSpec
     from stackwise.models.step_run import StepRunResponse
     from stackwise.stack.stack import Stack
     from stackwise.store.base import Store
-    from stackwise.store.records import ArtifactVersionRecord, NewArtifactVersion
+    from stackwise.store.records import (
+        ArtifactVersionRecord,
+        ModelVersionRecord,
+        NewArtifactVersion,
+    )
 
 _current: ContextVar[StepContext | None] = ContextVar("stackwise_step_context", default=None)
 
@@ -47,6 +53,7 @@ class StepContext:
         inputs: Mapping[str, ArtifactVersionRecord] | None = None,
         step: Any = None,
         pipeline_state: Any = None,
+        model_version: ModelVersionRecord | None = None,
     ) -> None:
         self.store = store
         self.stack = stack
@@ -57,7 +64,10 @@ class StepContext:
         self.output_artifact_names = output_artifact_names
         self._input_records = inputs or {}
         self._pipeline_state = pipeline_state
-        self.model_version = None  # the Model Control Plane sets it when the step has a model
+        # the model version the step uses (its own model, else the pipeline's), if any
+        self.model_version_record = model_version
+        self.model_metadata: dict[str, Any] = {}  # for it, buffered as the rest
+        self._model: Any = None
         # buffered until the step's final write (keeps a step at two write transactions)
         self.step_metadata: dict[str, Any] = {}
         self.output_metadata: dict[str, dict[str, Any]] = {n: {} for n in output_uris}
@@ -101,7 +111,7 @@ class StepContext:
 
     # -- what the step is --------------------------------------------------------------------
     @property
-    def pipeline(self) -> SimpleNamespace:
+    def pipeline(self) -> PipelineResponse:
         return self.pipeline_run.pipeline
 
     @property
@@ -114,16 +124,28 @@ class StepContext:
         return self._pipeline_state
 
     @property
-    def model(self) -> Any:
-        if not self.spec.model:
+    def model(self) -> Model:
+        """The step's model (its own, else the pipeline's), pinned to the version this run
+        uses: `.version` is that version's name, `.number` its number."""
+        if self.model_version_record is None or not self.spec.model:
             raise StepContextError(
                 f"Step '{self.step_name}' of run '{self.pipeline_run.name}' has no model: give "
                 "one with @step(model=Model(...)) or @pipeline(model=Model(...))."
             )
-        raise StepContextError(
-            "The Model Control Plane (get_step_context().model) is not part of stackwise yet; "
-            f"step '{self.step_name}' declares model {self.spec.model}."
-        )
+        if self._model is None:
+            from stackwise.model import model_from_record
+
+            self._model = model_from_record(self.model_version_record, self.spec.model, self.store)
+        return self._model  # type: ignore[no-any-return]
+
+    @property
+    def model_version(self) -> ModelVersionResponse | None:
+        """The model version the step uses, as a response (None without a model)."""
+        if self.model_version_record is None:
+            return None
+        from stackwise.models.model_version import ModelVersionResponse
+
+        return ModelVersionResponse.from_record(self.model_version_record, self.store)
 
     @property
     def inputs(self) -> dict[str, ArtifactVersionList]:
@@ -208,7 +230,7 @@ class StepContext:
         """A materializer for the output, writing into its URI: `custom_materializer_class`,
         else the step's choice for the output, else the registry's for `data_type` (by
         default the output's annotation)."""
-        from stackwise.materializers.artifact_io import import_type
+        from stackwise.materializers.artifact_loading import import_type
         from stackwise.materializers.materializer_registry import (
             import_materializer,
             materializer_registry,

@@ -87,7 +87,7 @@ def settings_to_dict(settings: Mapping[str, Any] | None, owner: str) -> dict[str
     return out
 
 
-def _hook(value: Any, owner: str, option: str) -> Callable[..., Any] | None:
+def _hook(value: object, owner: str, option: str) -> Callable[..., Any] | None:
     if value is None or callable(value):
         return value
     if isinstance(value, str) and ("." in value or ":" in value) and " " not in value:

@@ -18,6 +18,8 @@ class InvocationRecorder(Protocol):
     (records the call, runs nothing) or the runner of a dynamic one (runs the step now)."""
 
     dynamic: bool
+    pipeline_name: str
+    invocations: dict[str, Invocation]  # by invocation id, in the order they were made
 
     def add(
         self, step: Step, args: tuple[Any, ...], kwargs: dict[str, Any], id: str | None, after: Any
@@ -63,10 +65,16 @@ class PipelineBuilder:
         self._next_suffix: dict[str, int] = {}  # step name -> last suffix handed out
 
     def __enter__(self) -> PipelineBuilder:
+        from stackwise.models.lazy import _composing
+
         self._token = _active.set(self)
+        self._composing = _composing.set(True)  # model.get_artifact(...) is lazy meanwhile
         return self
 
     def __exit__(self, *exc: object) -> None:
+        from stackwise.models.lazy import _composing
+
+        _composing.reset(self._composing)
         _active.reset(self._token)
 
     def _new_id(self, step: Step, requested: str | None) -> str:

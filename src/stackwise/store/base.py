@@ -19,6 +19,9 @@ from stackwise.store.records import (
     ArtifactVersionRecord,
     ComponentRecord,
     HookInvocationRecord,
+    ModelRecord,
+    ModelVersionLinkRecord,
+    ModelVersionRecord,
     NewArtifactVersion,
     Page,
     PipelineRecord,
@@ -122,6 +125,7 @@ class StepRunStore(Protocol):
         linked_inputs: Mapping[str, str] | None = None,
         metadata: Mapping[tuple[str, str], Mapping[str, Any]] | None = None,
         exception_info: dict[str, Any] | None = None,
+        model_version_id: str | None = None,
     ) -> dict[str, ArtifactVersionRecord]: ...
     def get_step_run(self, step_run_id: str) -> StepRunRecord: ...
     def list_step_runs(self, run_id: str) -> list[StepRunRecord]: ...
@@ -150,6 +154,7 @@ class StepRunStore(Protocol):
         status: str = "cached",
         docstring: str | None = None,
         source_code: str | None = None,
+        model_version_id: str | None = None,
     ) -> StepRunRecord: ...
     def start_step_run(
         self,
@@ -363,6 +368,96 @@ class HookInvocationStore(Protocol):
     def delete_hook_invocation(self, hook_invocation_id: str) -> None: ...
 
 
+class ModelStore(Protocol):
+    """The Model Control Plane: models, numbered versions with stages, and their links to
+    artifact versions and pipeline runs (a run links its outputs in the steps' own writes)."""
+
+    def create_model(
+        self,
+        name: str,
+        *,
+        license: str | None = None,
+        description: str | None = None,
+        audience: str | None = None,
+        use_cases: str | None = None,
+        limitations: str | None = None,
+        trade_offs: str | None = None,
+        ethics: str | None = None,
+        save_models_to_registry: bool = True,
+        tags: Iterable[Any] = (),
+    ) -> ModelRecord: ...
+    def get_model(self, name_or_id: str, *, allow_name_prefix: bool = False) -> ModelRecord: ...
+    def list_models(
+        self,
+        *,
+        filters: dict[str, Any] | None = None,
+        sort_by: str | None = "created",
+        logical_operator: str = "and",
+        index: int = 1,
+        size: int = 50,
+        tags: list[str] | None = None,
+    ) -> Page[ModelRecord]: ...
+    def update_model(self, model_id: str, **fields: Any) -> ModelRecord: ...
+    def delete_model(self, model_id: str) -> None: ...
+    def create_model_version(
+        self,
+        model_id: str,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        tags: Iterable[Any] = (),
+    ) -> ModelVersionRecord: ...
+    def get_model_version(self, version_id: str) -> ModelVersionRecord: ...
+    def find_model_version(
+        self, model_id: str, version: str | int | None = None
+    ) -> ModelVersionRecord: ...
+    def list_model_versions(
+        self,
+        *,
+        filters: dict[str, Any] | None = None,
+        sort_by: str | None = "number",
+        logical_operator: str = "and",
+        index: int = 1,
+        size: int = 50,
+        tags: list[str] | None = None,
+    ) -> Page[ModelVersionRecord]: ...
+    def update_model_version(
+        self,
+        version_id: str,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        stage: str | None = None,
+        force: bool = False,
+    ) -> ModelVersionRecord: ...
+    def delete_model_version(self, version_id: str) -> None: ...
+    def link_artifacts_to_model_version(
+        self, model_version_id: str, artifact_version_ids: Iterable[str]
+    ) -> None: ...
+    def link_run_to_model_version(self, model_version_id: str, run_id: str) -> None: ...
+    def unlink_artifacts_from_model_version(
+        self, model_version_id: str, artifact_version_ids: Iterable[str] | None = None
+    ) -> int: ...
+    def list_model_version_artifact_links(
+        self,
+        *,
+        filters: dict[str, Any] | None = None,
+        sort_by: str | None = "created",
+        logical_operator: str = "and",
+        index: int = 1,
+        size: int = 50,
+    ) -> Page[ModelVersionLinkRecord]: ...
+    def list_model_version_run_links(
+        self,
+        *,
+        filters: dict[str, Any] | None = None,
+        sort_by: str | None = "created",
+        logical_operator: str = "and",
+        index: int = 1,
+        size: int = 50,
+    ) -> Page[ModelVersionLinkRecord]: ...
+
+
 class ServiceStore(Protocol):
     """Model deployments (ZenML's services) that model deployers started."""
 
@@ -398,6 +493,7 @@ class Store(
     StackStore,
     SecretStoreQueries,
     HookInvocationStore,
+    ModelStore,
     ServiceStore,
     SchemaStore,
     Protocol,
@@ -413,6 +509,7 @@ __all__ = [
     "ArtifactStoreQueries",
     "HookInvocationStore",
     "MetadataStore",
+    "ModelStore",
     "PipelineStore",
     "RunStore",
     "SchemaStore",

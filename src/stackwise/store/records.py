@@ -227,3 +227,49 @@ class TagSpec:
     name: str
     color: str | None = None
     exclusive: bool = False
+
+
+@dataclass(frozen=True)
+class ModelRecord:
+    """A model and its model card; `latest_version_*` name its newest version (None without
+    versions)."""
+
+    id: str
+    name: str
+    created: datetime
+    updated: datetime
+    license: str | None = None
+    description: str | None = None
+    audience: str | None = None
+    use_cases: str | None = None
+    limitations: str | None = None
+    trade_offs: str | None = None
+    ethics: str | None = None
+    save_models_to_registry: bool = True
+    latest_version_id: str | None = None
+    latest_version_name: str | None = None
+
+
+@dataclass(frozen=True)
+class ModelVersionRecord:
+    id: str
+    model_id: str
+    model_name: str
+    name: str
+    number: int
+    created: datetime
+    updated: datetime
+    description: str | None = None
+    stage: str | None = None
+
+
+@dataclass(frozen=True)
+class ModelVersionLinkRecord:
+    """A model version's link to an artifact version (`kind` "artifact") or a pipeline run
+    (`kind` "run"): `target_id` is that artifact version's or run's id."""
+
+    id: str
+    model_version_id: str
+    target_id: str
+    kind: str
+    created: datetime

@@ -82,7 +82,8 @@ def read_records(path: str | Path) -> Iterator[Any]:
     from wandb.proto import wandb_internal_pb2
 
     for payload in _payloads(transaction_log(path)):
-        record = wandb_internal_pb2.Record()
+        # protobuf builds the message classes at import time; wandb ships no .pyi for them
+        record = wandb_internal_pb2.Record()  # type: ignore[attr-defined]
         record.ParseFromString(payload)
         yield record
 

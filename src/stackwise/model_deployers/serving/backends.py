@@ -25,8 +25,9 @@ def load_model(model: dict[str, Any]) -> Any:
         LocalArtifactStore,
         LocalArtifactStoreConfig,
     )
-    from stackwise.materializers.artifact_io import import_type, load_with
+    from stackwise.materializers.artifact_loading import import_type
     from stackwise.materializers.materializer_registry import import_materializer
+    from stackwise.materializers.staging import load_with
 
     uri = model["uri"]
     store = LocalArtifactStore(

@@ -208,6 +208,11 @@ class ArtifactQueries(MetadataQueries):
         io = t.step_run_io.c
         conn.execute(delete(t.step_run_io).where(io.artifact_version_id.in_(version_ids)))
         conn.execute(
+            delete(t.model_version_artifacts).where(
+                t.model_version_artifacts.c.artifact_version_id.in_(version_ids)
+            )
+        )
+        conn.execute(
             delete(t.run_metadata).where(
                 t.run_metadata.c.resource_type == "artifact_version",
                 t.run_metadata.c.resource_id.in_(version_ids),

@@ -4,7 +4,7 @@ SQLite's lock is held, and paging."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -169,7 +169,7 @@ class SqlBase:
         )
 
 
-def _by_key(page: Any, base: Any, orders: list[Any]) -> Any:
+def _by_key(page: Any, base: Any, orders: Sequence[Any]) -> Any:
     """`page` (a filtered, ordered, limited query) rewritten to sort only the keys, then read
     the page's rows by key: when the order ends with a single-column primary key (the
     tiebreak listings add), the same rows in the same order.

@@ -314,5 +314,8 @@ class RunQueries(StepRunQueries):
             conn.execute(delete(t.run_metadata).where(t.run_metadata.c.resource_id.in_(step_ids)))
             self._drop_tag_links(conn, "pipeline_run", [run_id])
             conn.execute(delete(t.hook_invocations).where(t.hook_invocations.c.run_id == run_id))
+            conn.execute(
+                delete(t.model_version_runs).where(t.model_version_runs.c.run_id == run_id)
+            )
             conn.execute(delete(t.step_runs).where(t.step_runs.c.run_id == run_id))
             conn.execute(delete(t.pipeline_runs).where(t.pipeline_runs.c.id == run_id))

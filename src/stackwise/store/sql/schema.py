@@ -236,6 +236,63 @@ hook_invocations = Table(
     Index("ix_hook_invocations_run", "run_id"),
 )
 
+# The Model Control Plane (added in 0006): models with their model card, numbered versions
+# (at most one per model in `staging` and in `production`), and what a version holds: the
+# artifact versions linked to it and the runs that used it.
+models = Table(
+    "models",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(255), nullable=False, unique=True),
+    Column("license", Text, nullable=True),
+    Column("description", Text, nullable=True),
+    Column("audience", Text, nullable=True),
+    Column("use_cases", Text, nullable=True),
+    Column("limitations", Text, nullable=True),
+    Column("trade_offs", Text, nullable=True),
+    Column("ethics", Text, nullable=True),
+    Column("save_models_to_registry", Boolean, nullable=False),
+    Column("created", DateTime, nullable=False),
+    Column("updated", DateTime, nullable=False),
+)
+
+model_versions = Table(
+    "model_versions",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("model_id", ID, ForeignKey("models.id"), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("description", Text, nullable=True),
+    Column("stage", String(32), nullable=True),
+    Column("created", DateTime, nullable=False),
+    Column("updated", DateTime, nullable=False),
+    UniqueConstraint("model_id", "number", name="uq_model_version_number"),
+    UniqueConstraint("model_id", "name", name="uq_model_version_name"),
+)
+
+model_version_artifacts = Table(
+    "model_version_artifacts",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("model_version_id", ID, ForeignKey("model_versions.id"), nullable=False),
+    Column("artifact_version_id", ID, ForeignKey("artifact_versions.id"), nullable=False),
+    Column("created", DateTime, nullable=False),
+    UniqueConstraint("model_version_id", "artifact_version_id", name="uq_model_version_artifact"),
+    Index("ix_model_version_artifacts_artifact", "artifact_version_id"),
+)
+
+model_version_runs = Table(
+    "model_version_runs",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("model_version_id", ID, ForeignKey("model_versions.id"), nullable=False),
+    Column("run_id", ID, ForeignKey("pipeline_runs.id"), nullable=False),
+    Column("created", DateTime, nullable=False),
+    UniqueConstraint("model_version_id", "run_id", name="uq_model_version_run"),
+    Index("ix_model_version_runs_run", "run_id"),
+)
+
 services = Table(
     "services",
     metadata,

@@ -11,13 +11,21 @@ relations in one extra query per page, never one per row.
 from __future__ import annotations
 
 from stackwise.store.sql.hook_invocations import HookInvocationQueries
+from stackwise.store.sql.models import ModelQueries
 from stackwise.store.sql.pipelines import PipelineQueries
 from stackwise.store.sql.secrets import SecretQueries
 from stackwise.store.sql.services import ServiceQueries
 from stackwise.store.sql.stacks import StackQueries
 
 
-class SqlStore(PipelineQueries, StackQueries, SecretQueries, HookInvocationQueries, ServiceQueries):
+class SqlStore(
+    PipelineQueries,
+    StackQueries,
+    SecretQueries,
+    HookInvocationQueries,
+    ModelQueries,
+    ServiceQueries,
+):
     """The metadata store. Thread-safe; one instance per process and URL (see `get_store`)."""
 
 

@@ -27,6 +27,7 @@ from stackwise.store.records import (
 from stackwise.store.sql import schema as t
 from stackwise.store.sql.artifacts import ArtifactQueries
 from stackwise.store.sql.engine import SINGLE_READ_OPTION
+from stackwise.store.sql.models import link_artifact_versions
 from stackwise.store.sql.rows import _step_run, _step_values, _version, _version_columns
 from stackwise.utils.ids import new_id, utcnow
 from stackwise.utils.jsonable import to_jsonable
@@ -115,11 +116,14 @@ class StepRunQueries(ArtifactQueries):
         linked_inputs: Mapping[str, str] | None = None,
         metadata: Mapping[tuple[str, str], Mapping[str, Any]] | None = None,
         exception_info: dict[str, Any] | None = None,
+        model_version_id: str | None = None,
     ) -> dict[str, ArtifactVersionRecord]:
         """Write transaction 2: outputs, their metadata and the final status, all or nothing.
 
         `metadata` maps (resource type, resource id) to values; an output's metadata travels on
-        its NewArtifactVersion. Returns the registered output versions by output name.
+        its NewArtifactVersion. With `model_version_id` (the step's model), every output is
+        linked to that model version in the same write. Returns the registered output
+        versions by output name.
         """
         saved: dict[str, ArtifactVersionRecord] = {}
         with self._write() as conn:
@@ -130,6 +134,8 @@ class StepRunQueries(ArtifactQueries):
             self._link(conn, step_run.id, [("output", n, v) for n, v in links])
             if linked_inputs:  # artifacts the step's code loaded (load_artifact, .load())
                 self._link(conn, step_run.id, [("input", n, v) for n, v in linked_inputs.items()])
+            if model_version_id is not None and links:
+                link_artifact_versions(conn, model_version_id, [v for _, v in links])
             for (kind, resource_id), values in (metadata or {}).items():
                 self._insert_metadata(conn, kind, resource_id, values)
             conn.execute(
@@ -170,8 +176,10 @@ class StepRunQueries(ArtifactQueries):
         status: str = "cached",
         docstring: str | None = None,
         source_code: str | None = None,
+        model_version_id: str | None = None,
     ) -> StepRunRecord:
-        """The one write of a cached step: a finished step run pointing at existing outputs."""
+        """The one write of a cached step: a finished step run pointing at existing outputs
+        (linked to `model_version_id`, the step's model version, when given)."""
         now = utcnow()
         record = StepRunRecord(
             id=new_id(),
@@ -200,6 +208,8 @@ class StepRunQueries(ArtifactQueries):
                 [("input", n, v) for n, v in inputs.items()]
                 + [("output", n, v) for n, v in outputs.items()],
             )
+            if model_version_id is not None and outputs:
+                link_artifact_versions(conn, model_version_id, outputs.values())
         return record
 
     def get_step_run(self, step_run_id: str) -> StepRunRecord:

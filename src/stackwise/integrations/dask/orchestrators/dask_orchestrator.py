@@ -1,12 +1,20 @@
-"""The Dask orchestrator: each step is one Dask task, submitted as soon as its upstream steps
-succeeded; steps downstream of a failure are skipped, every other step still runs (or, with
-`fail_fast`, nothing new starts after the first failure).
+"""The Dask orchestrator: each step is one Dask task; steps downstream of a failure are skipped,
+every other step still runs (or, with `fail_fast`, nothing new starts after the first failure).
 
-A task is `run_step_report(store_url, run_id, invocation_id)`: the worker reads the spec, the
-stack and the upstream outputs from the store and runs the same StepRunner as every other
-orchestrator, so only three strings travel to the worker; back come the step's status and, when
-it failed, its own exception (pickled where it can be, else as text: the StepReport of
-`local_parallel`), so the run's error names the step's real error as on `local`.
+A step that is the only one waiting for its upstream step is submitted with it, its task
+depending on that step's task: the cluster starts it where the upstream step ran, as soon as it
+ends, with no round trip through this process (a chain costs Dask's latency per task, not a
+client round trip per step). Steps that wait for one step together (a fan-out) are submitted
+when it has finished, so that Dask spreads them over the idle workers at once (tasks depending
+on one task would all go to its worker). A task whose upstream step did not succeed returns at
+once, recording nothing: that step is skipped. With `fail_fast` every step is submitted only
+once its upstream steps succeeded, so that nothing starts after the first failure.
+
+A task is `run_step_task(store_url, run_id, invocation_id, ...)`: the worker reads the spec and
+the stack from the store (once per run on each worker: `step_entrypoint`), gets its upstream
+steps' outputs with the task, and runs the same StepRunner as every other orchestrator; back
+come the step's status, outputs and, when it failed, its own exception (pickled where it can
+be, else as text: a StepReport), so the run's error names the step's real error as on `local`.
 What that needs from a worker:
 
 - the metadata store and the artifact store, at the same addresses. A SQLite store is a file:
@@ -18,40 +26,44 @@ What that needs from a worker:
   file, so keep the pipeline call under `if __name__ == "__main__":`.
 - any component secrets: they are decrypted on the worker with its own key.
 
-A step with a `timeout` runs in a child process of the Dask worker
-(`run_step_status_isolated`), since a task's thread cannot be stopped; the child is killed if
-the step overruns. A task that fails before its StepRunner records anything (the step's module
-does not import, the worker died) gets a failed step run recorded by this process. A step that
-starts processes itself with multiprocessing (a pool, joblib) needs workers that are not
-daemonic: start nanny-managed workers with `DASK_DISTRIBUTED__WORKER__DAEMON=False` (this
-orchestrator's own LocalCluster does so).
+A step with a `timeout` runs in a child process of the Dask worker (`run_step_isolated`), since
+a task's thread cannot be stopped; the child is killed if the step overruns. A task that fails
+before its StepRunner records anything (the step's module does not import, the worker died)
+gets a failed step run recorded by this process. A step that starts processes itself with
+multiprocessing (a pool, joblib) needs workers that are not daemonic: start nanny-managed
+workers with `DASK_DISTRIBUTED__WORKER__DAEMON=False` (this orchestrator's own LocalCluster
+does so).
 
-`address` unset starts a LocalCluster of worker processes (spawned, with this process's
-environment and sys.path) for the run and closes it after. Interrupting `wait` closes the client,
-which releases every task not yet started; a step already running on a worker finishes there.
+`address` unset runs the steps on this process's LocalCluster of worker processes (spawned,
+with this process's environment and sys.path), started by its first such run and kept for the
+next ones (`local_cluster.py`). Interrupting `wait` cancels the run's tasks not yet started; a
+step already running on a worker finishes there.
 """
 
 from __future__ import annotations
 
+import collections
 import logging
 import os
 from typing import TYPE_CHECKING, Any
 
 from stackwise.enums import ExecutionStatus
-from stackwise.exceptions import ConfigError, StackwiseError, StepFailedError
-from stackwise.execution import progress
-from stackwise.execution.step_runner import RunContext, skip_reason
-from stackwise.execution.worker import (
-    StepReport,
-    record_unfinished_step,
-    run_step,
-    run_step_status_isolated,
+from stackwise.exceptions import (
+    ConfigError,
+    OrchestratorError,
+    StackwiseError,
+    StepFailedError,
 )
+from stackwise.execution import progress
+from stackwise.execution.step_entrypoint import StepReport, record_unfinished_step, run_step
+from stackwise.execution.step_runner import RunContext, skip_reason
+from stackwise.execution.worker_process import run_step_isolated
 from stackwise.integrations.dask.flavors.dask_orchestrator_flavor import DaskOrchestratorConfig
 from stackwise.orchestrators.base_orchestrator import BaseOrchestrator
 
 if TYPE_CHECKING:
     from stackwise.stack.stack import Stack
+    from stackwise.store.records import ArtifactVersionRecord
 
 logger = logging.getLogger("stackwise")
 
@@ -73,10 +85,30 @@ def worker_store_url(url: str) -> str:
     return f"{_SQLITE}{os.path.abspath(path)}{sep}{query}"
 
 
-def run_step_report(store_url: str, run_id: str, invocation_id: str) -> StepReport:
-    """The Dask task of a step: `run_step`, its outcome made to cross the process boundary."""
-    outcome = run_step(store_url, run_id, invocation_id)
-    return StepReport.of(invocation_id, outcome.status, outcome.error)
+def run_step_task(
+    store_url: str,
+    run_id: str,
+    invocation_id: str,
+    timeout: float | None,
+    upstream: dict[str, StepReport | None],
+    known: dict[str, dict[str, ArtifactVersionRecord]],
+) -> StepReport | None:
+    """The Dask task of a step: `run_step`, its outcome made to cross the process boundary.
+    `upstream`: the reports of the upstream steps' tasks (Dask passes them in); `known`: other
+    steps' outputs this process knows. None: an upstream step did not succeed, so this step
+    does not run (and gets no step run)."""
+    outputs = dict(known)
+    for name, report in upstream.items():
+        if report is None or not report.status.is_successful:
+            return None
+        outputs[name] = report.outputs
+    try:
+        if timeout:
+            return run_step_isolated(store_url, run_id, invocation_id, timeout, outputs)
+        outcome = run_step(store_url, run_id, invocation_id, outputs)
+    except Exception as error:  # noqa: BLE001 - reported: this process records the failure
+        return StepReport.of(invocation_id, S.FAILED, error, recorded=False)
+    return StepReport.of(invocation_id, outcome.status, outcome.error, outputs=outcome.outputs)
 
 
 def _import_distributed() -> Any:
@@ -132,84 +164,87 @@ class DaskOrchestrator(BaseOrchestrator):
     def submit(self, context: RunContext) -> DaskRun:
         self.validate_spec(context.spec)
         store_url = worker_store_url(context.store.url)
-        client, cluster = self._connect()
+        client, owned = self._connect()
         try:
-            return DaskRun(client, cluster, context, store_url, fail_fast=self.config.fail_fast)
+            return DaskRun(
+                client, context, store_url, fail_fast=self.config.fail_fast, owns_client=owned
+            )
         except BaseException:
-            _close(client, cluster)
+            if owned:
+                _close(client)
             raise
 
-    def _connect(self) -> tuple[Any, Any]:
-        """A client of the configured scheduler (or of a new LocalCluster) with a worker."""
+    def _connect(self) -> tuple[Any, bool]:
+        """A client of the configured scheduler with a worker (closed after the run: True), or
+        of this process's LocalCluster (kept for the next run: False)."""
         distributed = _import_distributed()
         config = self.config
-        cluster = None
         where = config.address or "a new LocalCluster"
+        client = None
         try:
             if config.address is None:
-                import dask
+                from stackwise.integrations.dask.orchestrators.local_cluster import (
+                    local_cluster_client,
+                )
 
-                # non-daemonic workers let steps start processes (multiprocessing, joblib)
-                with dask.config.set({"distributed.worker.daemon": False}):
-                    cluster = distributed.LocalCluster(
-                        n_workers=config.n_workers,
-                        threads_per_worker=config.threads_per_worker,
-                        processes=True,
-                        host="127.0.0.1",
-                        scheduler_port=0,
-                        dashboard_address=None,
-                        worker_dashboard_address=None,
-                        silence_logs=logging.ERROR,
-                    )
+                shape = (config.n_workers, config.threads_per_worker)
+                return local_cluster_client(*shape, timeout=config.connect_timeout), False
             client = distributed.Client(
-                cluster or config.address, set_as_default=False, timeout=config.connect_timeout
+                config.address, set_as_default=False, timeout=config.connect_timeout
             )
+            client.wait_for_workers(1, timeout=config.connect_timeout)
         except OSError as error:  # refused, unreachable, timed out
-            _close(None, cluster)
-            raise StackwiseError(
+            raise OrchestratorError(
                 f"Orchestrator '{self.name}' cannot reach the Dask scheduler at {where}: "
                 f"{error}. Start one (`dask scheduler`, then `dask worker ADDRESS`) or fix the "
                 f"address: `stackwise orchestrator update {self.name} --address=tcp://HOST:PORT`."
             ) from error
-        try:
-            client.wait_for_workers(1, timeout=config.connect_timeout)
         except TimeoutError:
-            _close(client, cluster)
-            raise StackwiseError(
+            if client is not None:
+                _close(client)
+            raise OrchestratorError(
                 f"The Dask scheduler at {where} has no worker (waited "
                 f"{config.connect_timeout:g}s): start one with `dask worker {config.address}`."
             ) from None
-        return client, cluster
+        return client, True
 
 
-def _close(client: Any, cluster: Any) -> None:
-    for closable in (client, cluster):
-        if closable is not None:
-            try:
-                closable.close()
-            except Exception as error:  # noqa: BLE001 - closing must not hide the run's outcome
-                logger.warning("Closing the Dask %s failed: %s", type(closable).__name__, error)
+def _close(client: Any) -> None:
+    try:
+        client.close()
+    except Exception as error:  # noqa: BLE001 - closing must not hide the run's outcome
+        logger.warning("Closing the Dask client failed: %s", error)
 
 
 class DaskRun:
-    """The handle of a run on a Dask cluster. Its root steps are submitted at once; `wait`
-    submits each further step as its upstream steps succeed, then closes the client."""
+    """The handle of a run on a Dask cluster: each step's task is submitted once it may be (see
+    `_submittable`); `wait` settles each step as its task ends, submits what that allows, and
+    closes the client at the end if the run opened it."""
 
     def __init__(
-        self, client: Any, cluster: Any, context: RunContext, store_url: str, *, fail_fast: bool
+        self,
+        client: Any,
+        context: RunContext,
+        store_url: str,
+        *,
+        fail_fast: bool,
+        owns_client: bool = True,
     ) -> None:
         from distributed import as_completed
 
         self._client = client
-        self._cluster = cluster
+        self._owns_client = owns_client
         self._context = context
         self._spec = context.spec
         self._store_url = store_url
         self._fail_fast = fail_fast
         self._statuses: dict[str, ExecutionStatus] = {}
         self._errors: dict[str, BaseException] = {}
+        self._reports: dict[str, StepReport] = {}
         self._settled: set[str] = set()  # finished, skipped or never to start
         self._considered: set[str] = set()
+        self._futures: dict[str, Any] = {}  # invocation id -> its task, until settled
+        self._held: dict[str, Any] = {}  # tasks that ended before their upstream steps settled
         self._keys: dict[str, str] = {}  # Dask key -> invocation id
         self._stopped_by: str | None = None  # fail_fast: the first failed step
         self._downstream: dict[str, list[str]] = {inv: [] for inv in self._spec.steps}
@@ -217,6 +252,8 @@ class DaskRun:
             for upstream in step.upstream:
                 if upstream in self._downstream:
                     self._downstream[upstream].append(inv)
+        self._queue: collections.deque[str] = collections.deque()  # steps to consider
+        self._considering = False
         self._completed = as_completed(loop=client.loop)
         self._consider(list(self._spec.steps))
 
@@ -229,69 +266,146 @@ class DaskRun:
             for future in self._completed:
                 self._finished(future)
         finally:
-            _close(self._client, self._cluster)
+            if self._owns_client:
+                _close(self._client)
+            else:  # the process's LocalCluster stays: only this run's tasks go
+                pending = [f for f in self._futures.values() if not f.done()]
+                if pending:
+                    self._client.cancel(pending)
         self._errors_from_store()
         return dict(self._statuses)
 
     # -- scheduling ------------------------------------------------------------------
+    def _submittable(self, upstream: str) -> bool:
+        """Whether a step waiting for `upstream` may be submitted now: `upstream` has settled,
+        or (without fail_fast) its task is submitted and this step is the only one waiting for
+        it. Dask then starts this step where that one ran, as soon as it ends, with no round
+        trip through this process. A step several steps wait for (a fan-out) settles here
+        first: tasks that depend on one task all go to its worker, and would run there one
+        after another until Dask moves them, while tasks submitted without it spread over the
+        idle workers at once."""
+        if upstream in self._settled:
+            return True
+        return (
+            not self._fail_fast
+            and upstream in self._futures
+            and len(self._downstream[upstream]) == 1
+        )
+
     def _consider(self, candidates: list[str]) -> None:
-        """Submit, skip or leave waiting each candidate whose upstream steps have settled."""
-        for inv in candidates:
-            if inv in self._considered:
-                continue
-            if not all(u in self._settled for u in self._spec.steps[inv].upstream):
-                continue  # considered again when its last upstream step settles
+        """Submit, skip or leave waiting each candidate, and what that allows in turn (one
+        loop, however long a chain of steps it goes down)."""
+        self._queue.extend(candidates)
+        if self._considering:
+            return  # the loop below, further up the stack, takes them
+        self._considering = True
+        try:
+            self._drain()
+        finally:
+            self._considering = False
+
+    def _drain(self) -> None:
+        queue = self._queue
+        while queue:
+            inv = queue.popleft()
+            upstream = self._spec.steps[inv].upstream
+            if inv in self._considered or not all(self._submittable(u) for u in upstream):
+                continue  # considered again when an upstream step settles or is submitted
             self._considered.add(inv)
-            blocked_by = skip_reason(self._spec, inv, self._statuses.get)
+            blocked_by = next((u for u in upstream if self._failed(u)), None)
             if blocked_by is None and self._stopped_by is None:
                 self._submit(inv)
-                continue
-            if blocked_by is not None:
-                logger.warning(
-                    "Skipping step '%s': upstream step '%s' did not succeed.", inv, blocked_by
-                )
+            elif blocked_by is not None:
+                self._skip(inv, blocked_by)
             else:
                 logger.warning(
                     "Not starting step '%s': step '%s' failed and fail_fast is set.",
                     inv,
                     self._stopped_by,
                 )
-            self._settled.add(inv)
-            self._consider(self._downstream[inv])
+                self._settle(inv, None)
+            queue.extend(self._downstream[inv])
+
+    def _failed(self, inv: str) -> bool:
+        """The step settled without succeeding (failed, or skipped)."""
+        status = self._statuses.get(inv)
+        return inv in self._settled and (status is None or not status.is_successful)
 
     def _submit(self, inv: str) -> None:
-        key = f"stackwise-{self._context.run.id}-{inv}"
+        step = self._spec.steps[inv]
+        # Dask groups tasks by their key's first word and learns each group's duration, which
+        # it spreads tasks over the workers by: one group per step function, not one for all
+        function = step.source.rpartition(":")[2].replace(".", "_")
+        key = f"{function}-{self._context.run.id}-{inv}"
         self._keys[key] = inv
-        args = (self._store_url, self._context.run.id, inv)
-        timeout = self._spec.steps[inv].timeout
-        if timeout:
-            future = self._client.submit(
-                run_step_status_isolated, *args, timeout, key=key, pure=False
-            )
-        else:
-            future = self._client.submit(run_step_report, *args, key=key, pure=False)
+        producers = {s.step for s in step.inputs.values() if s.step is not None}
+        # Dask hands this task the report of each upstream task still running
+        upstream = {u: self._futures[u] for u in step.upstream if u not in self._settled}
+        outputs = {u: dict(r.outputs) for u, r in self._reports.items() if u in producers}
+        for u in producers - outputs.keys() - upstream.keys():  # a resumed run's reused steps
+            if u in self._context.outputs:
+                outputs[u] = dict(self._context.outputs[u])
+        future = self._client.submit(
+            run_step_task,
+            self._store_url,
+            self._context.run.id,
+            inv,
+            step.timeout,
+            upstream,
+            outputs,
+            key=key,
+            pure=False,
+        )
+        self._futures[inv] = future
         self._completed.add(future)
 
     def _finished(self, future: Any) -> None:
         inv = self._keys[future.key]
+        if not all(u in self._settled for u in self._spec.steps[inv].upstream):
+            self._held[inv] = future  # settled once its upstream steps are (see _settle)
+            return
+        self._futures.pop(inv, None)
         try:
-            result = future.result()
-        except Exception as error:  # noqa: BLE001 - the task itself failed: reported as the step's
-            status = self._unrecorded(inv, self._task_error(inv, error))
-        else:
-            if isinstance(result, StepReport):
-                status = result.status
-                error = result.error()
-                if error is not None and status == S.FAILED:
-                    self._errors[inv] = error
-            else:  # run_step_status_isolated: the error is read from the store at the end
-                status = S(result)
+            outcome: StepReport | BaseException | None = future.result()
+        except Exception as task_error:  # noqa: BLE001 - the task failed: reported as the step's
+            outcome = task_error
         future.release()
-        self._statuses[inv] = status
-        progress.step_finished(inv, status, self._errors.get(inv))  # ran on a worker: no timing
+        if not isinstance(outcome, StepReport):  # it did not run (or ran into trouble)
+            blocked_by = skip_reason(self._spec, inv, self._statuses.get)
+            if blocked_by is not None:  # an upstream step failed: its error reached this task
+                self._skip(inv, blocked_by)
+                return
+            problem = outcome or RuntimeError("its task saw an upstream step fail")
+            self._settle(inv, self._unrecorded(inv, self._task_error(inv, problem)))
+            return
+        error = outcome.error()
+        if not outcome.recorded:
+            problem = error or RuntimeError("its task reported no error")
+            self._settle(inv, self._unrecorded(inv, self._task_error(inv, problem)))
+            return
+        if error is not None and outcome.status == S.FAILED:
+            self._errors[inv] = error
+        self._reports[inv] = outcome
+        self._settle(inv, outcome.status)
+
+    def _skip(self, inv: str, blocked_by: str) -> None:
+        logger.warning("Skipping step '%s': upstream step '%s' did not succeed.", inv, blocked_by)
+        self._settle(inv, None)
+
+    def _settle(self, inv: str, status: ExecutionStatus | None) -> None:
+        """The step ended (`status`), or never runs (None); its downstream steps go on."""
         self._settled.add(inv)
-        if not status.is_successful and self._fail_fast and self._stopped_by is None:
-            self._stopped_by = inv
+        if status is not None:
+            self._statuses[inv] = status
+            progress.step_finished(inv, status, self._errors.get(inv))  # ran elsewhere
+            if not status.is_successful and self._fail_fast and self._stopped_by is None:
+                self._stopped_by = inv
+        for downstream in self._downstream[inv]:
+            held = self._held.get(downstream)
+            upstream = self._spec.steps[downstream].upstream
+            if held is not None and all(u in self._settled for u in upstream):
+                del self._held[downstream]
+                self._finished(held)
         self._consider(self._downstream[inv])
 
     # -- errors ----------------------------------------------------------------------
@@ -321,8 +435,8 @@ class DaskRun:
         )
 
     def _errors_from_store(self) -> None:
-        """The failures only the store knows (a step with a timeout reports its status only),
-        as errors of this process (one read)."""
+        """The failures only the store knows (a report whose error did not travel), as errors
+        of this process (one read)."""
         missing = {
             inv for inv, s in self._statuses.items() if s == S.FAILED and inv not in self._errors
         }

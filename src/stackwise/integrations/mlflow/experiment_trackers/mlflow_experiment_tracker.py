@@ -22,7 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import ValidationError
 
-from stackwise.exceptions import ConfigError, StackwiseError
+from stackwise.exceptions import ConfigError, ExperimentTrackerError
 from stackwise.experiment_trackers.base_experiment_tracker import (
     BaseExperimentTracker,
     StepRunInfo,
@@ -192,7 +192,7 @@ class MLFlowExperimentTracker(BaseExperimentTracker):
 
                 MlflowClient(uri).search_experiments(max_results=1)
         except Exception as error:
-            raise StackwiseError(
+            raise ExperimentTrackerError(
                 f"Experiment tracker '{self.name}' cannot reach its MLflow tracking store at "
                 f"{_without_credentials(uri)}: {_short_reason(error, uri)}. Check that the "
                 "store is up (a server: `mlflow server --host HOST --port PORT`) and that the "
@@ -240,7 +240,7 @@ class MLFlowExperimentTracker(BaseExperimentTracker):
 
         # Without this, MLflow would silently open a run in its default experiment.
         if mlflow.active_run() is None:
-            raise StackwiseError(
+            raise ExperimentTrackerError(
                 f"{type(self).__name__}.{method} needs an active MLflow run: call it inside a "
                 f"step that uses this tracker (@step(experiment_tracker='{self.name}'))."
             )
@@ -264,7 +264,7 @@ class MLFlowExperimentTracker(BaseExperimentTracker):
                     if experiment is None:
                         raise
         except MlflowException as error:
-            raise StackwiseError(
+            raise ExperimentTrackerError(
                 f"Experiment tracker '{self.name}' could not open MLflow experiment '{name}' "
                 f"at {_without_credentials(uri)}: {_scrub(error.message, uri)}. Check the "
                 "tracker's tracking_uri and credentials."

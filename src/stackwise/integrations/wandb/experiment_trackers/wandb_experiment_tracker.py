@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from stackwise.exceptions import ConfigError, StackwiseError
+from stackwise.exceptions import ConfigError, ExperimentTrackerError
 from stackwise.experiment_trackers.base_experiment_tracker import (
     BaseExperimentTracker,
     StepRunInfo,
@@ -152,7 +152,7 @@ class WandbExperimentTracker(BaseExperimentTracker):
 
         # Without this, wandb.config would silently update a placeholder that is never saved.
         if wandb.run is None:
-            raise StackwiseError(
+            raise ExperimentTrackerError(
                 f"{type(self).__name__}.{method} needs an active W&B run: call it inside a "
                 f"step that uses this tracker (@step(experiment_tracker='{self.name}'))."
             )
@@ -181,7 +181,7 @@ class WandbExperimentTracker(BaseExperimentTracker):
         try:
             return wandb_module.init(**arguments)
         except Exception as error:
-            raise StackwiseError(
+            raise ExperimentTrackerError(
                 f"Experiment tracker '{self.name}' could not start a W&B run in "
                 f"{arguments['mode']} mode for step '{info.step_name}' (project "
                 f"'{arguments['project']}'): {type(error).__name__}: {error}. Check the "

@@ -11,6 +11,7 @@
 No row is lost; `stackwise db upgrade` applies it to an existing store.
 """
 
+import json
 import uuid
 from datetime import datetime, timezone
 
@@ -91,12 +92,9 @@ def upgrade() -> None:
     ):
         rows = conn.execute(sa.text(f"SELECT id, tags FROM {table}")).all()  # noqa: S608
         for resource_id, raw in rows:
+            # a JSON column reads back as text where the database has no JSON type (SQLite)
             names = (
-                raw
-                if isinstance(raw, list)
-                else sa.types.JSON().result_processor(conn.dialect, None)(raw)
-                if isinstance(raw, str)
-                else []
+                raw if isinstance(raw, list) else json.loads(raw) if isinstance(raw, str) else []
             )
             for name in dict.fromkeys(names or []):
                 tag_id = tag_ids.setdefault(name, str(uuid.uuid4()))
@@ -164,12 +162,12 @@ def downgrade() -> None:
         op.add_column(table, sa.Column("tags", sa.JSON, nullable=False, server_default="[]"))
     json_type = sa.JSON()
     for (resource_type, resource_id), names in lists.items():
-        table = {"artifact": "artifacts", "artifact_version": "artifact_versions"}.get(
+        target = {"artifact": "artifacts", "artifact_version": "artifact_versions"}.get(
             resource_type
         )
-        if table is not None:
+        if target is not None:
             conn.execute(
-                sa.table(table, sa.column("id"), sa.column("tags", json_type))
+                sa.table(target, sa.column("id"), sa.column("tags", json_type))
                 .update()
                 .where(sa.column("id") == resource_id)
                 .values(tags=names)
