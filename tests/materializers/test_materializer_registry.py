@@ -179,26 +179,40 @@ def test_bad_artifact_type_is_refused() -> None:
 
 
 # -- the XGBoost materializer of the ZenML lesson (typing.Type written as `type`) --------------
-class XGBoostMaterializer(BaseMaterializer):
-    ASSOCIATED_TYPES = (xgb.Booster,)
-    ASSOCIATED_ARTIFACT_TYPE = ArtifactType.MODEL
+@pytest.fixture
+def lesson_xgboost_materializer() -> Any:
+    """Defines the lesson's class inside the test, with no Booster materializer registered before
+    it (another test module in this worker may have defined one: the first registered stays the
+    default, as in ZenML); the registry is restored after."""
+    before = materializer_registry.get_materializer_types().pop(xgb.Booster, None)
 
-    def load(self, data_type: type[xgb.Booster]) -> xgb.Booster:
-        model_path = os.path.join(self.uri, "model.json")
-        model = xgb.Booster()
-        model.load_model(model_path)
-        return model
+    class XGBoostMaterializer(BaseMaterializer):
+        ASSOCIATED_TYPES = (xgb.Booster,)
+        ASSOCIATED_ARTIFACT_TYPE = ArtifactType.MODEL
 
-    def save(self, model: xgb.Booster) -> None:
-        os.makedirs(self.uri, exist_ok=True)
-        model_path = os.path.join(self.uri, "model.json")
-        model.save_model(model_path)
+        def load(self, data_type: type[xgb.Booster]) -> xgb.Booster:
+            model_path = os.path.join(self.uri, "model.json")
+            model = xgb.Booster()
+            model.load_model(model_path)
+            return model
 
-    def extract_metadata(self, model: xgb.Booster) -> dict:
-        return {"num_trees": model.num_boosted_rounds(), "feature_names": model.feature_names}
+        def save(self, model: xgb.Booster) -> None:
+            os.makedirs(self.uri, exist_ok=True)
+            model_path = os.path.join(self.uri, "model.json")
+            model.save_model(model_path)
+
+        def extract_metadata(self, model: xgb.Booster) -> dict:
+            return {"num_trees": model.num_boosted_rounds(), "feature_names": model.feature_names}
+
+    yield XGBoostMaterializer
+    if before is not None:
+        materializer_registry.register_and_overwrite_type(xgb.Booster, before)
 
 
-def test_lesson_xgboost_materializer_on_the_local_store(local_store: Any) -> None:
+def test_lesson_xgboost_materializer_on_the_local_store(
+    local_store: Any, lesson_xgboost_materializer: Any
+) -> None:
+    XGBoostMaterializer = lesson_xgboost_materializer
     rng = np.random.default_rng(0)
     x = rng.normal(size=(80, 4))
     matrix = xgb.DMatrix(x, label=2 * x[:, 0] + rng.normal(size=80))
