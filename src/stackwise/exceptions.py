@@ -39,6 +39,7 @@ everything stackwise raises on purpose. Classes that ZenML derives from a builti
     ├── RunNotResumableError                    a run cannot be resumed; nothing was created
     ├── ArtifactStoreError                      an artifact store cannot be written to
     ├── ExperimentTrackerError                  a tracker cannot be reached or used now
+    ├── ModelRegistryError (RuntimeError)       a model registry refused or could not be reached
     ├── OrchestratorError                       an orchestrator cannot reach what runs steps
     ├── SecretDecryptionError                   a secret's stored values cannot be read back
     ├── StepContextError (RuntimeError)         the step context is used outside a step
@@ -306,6 +307,11 @@ class ArtifactStoreError(StackwiseError):
 
 class ExperimentTrackerError(StackwiseError):
     """An experiment tracker cannot be reached, or is used where it has no active run."""
+
+
+class ModelRegistryError(StackwiseError, RuntimeError):
+    """A model registry could not be reached, or refused what was asked of it (registering a
+    step's model, moving a version's stage). The message names the registry."""
 
 
 class OrchestratorError(StackwiseError):

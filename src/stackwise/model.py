@@ -266,8 +266,10 @@ class Model(BaseModel):
     def set_stage(self, stage: ModelStages | str, force: bool = False) -> None:
         """Move this version into a stage (staging, production, archived, none); another
         version holding it is a ModelStageConflictError naming it, unless `force` archives
-        it."""
-        self._get_store().update_model_version(self._version_record().id, stage=stage, force=force)
+        it. The active stack's model registry, if any, follows."""
+        from stackwise.model_registries.syncing import set_stage
+
+        set_stage(self._get_store(), self._version_record().id, stage, force)
 
     def log_metadata(self, metadata: dict[str, Any]) -> None:
         """Log `metadata` on this model version (`.run_metadata` reads it back)."""

@@ -112,16 +112,12 @@ def test_mlflow_configuration_mistakes_are_named(deployer):
 
 
 def test_a_model_from_an_artifact_version_is_logged_to_mlflow_once(deployer):
-    from types import SimpleNamespace
+    from stackwise.integrations.mlflow.model_logging import log_model
 
-    from stackwise.integrations.mlflow.model_deployers.mlflow_model_deployer import log_model
-    from stackwise.model_deployers.base_model_deployer import _Source
-
-    source = _Source()
-    source.artifact = SimpleNamespace(id="3f0c0d7e-0000-4000-8000-000000000001")
+    artifact = "3f0c0d7e-0000-4000-8000-000000000001"
     model = sklearn_model()
-    first = log_model(model, "fraud", deployer.tracking_uri, source)
-    again = log_model(model, "fraud", deployer.tracking_uri, source)
+    first = log_model(model, "fraud", deployer.tracking_uri, artifact_version_id=artifact)
+    again = log_model(model, "fraud", deployer.tracking_uri, artifact_version_id=artifact)
     assert first == again
-    other = log_model(model, "fraud", deployer.tracking_uri, _Source())  # no artifact: logged
+    other = log_model(model, "fraud", deployer.tracking_uri)  # no artifact: logged
     assert other != first

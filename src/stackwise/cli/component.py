@@ -149,6 +149,10 @@ def component_group(type_: StackComponentType) -> click.Group:
         from stackwise.cli.model_deployer import models
 
         group.add_command(models)
+    elif type_ is StackComponentType.MODEL_REGISTRY:
+        from stackwise.cli.model_registry import models as registry_models
+
+        group.add_command(registry_models)
 
     @group.command(
         context_settings=CONFIG_OPTIONS,

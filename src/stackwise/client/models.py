@@ -269,9 +269,12 @@ class ModelsMixin(ClientBase):
         holding it)."""
         check_project(project)
         record = self._version_record(model_name_or_id, version_name_or_id)
-        self.store.update_model_version(
-            record.id, name=name, description=description, stage=stage, force=force
-        )
+        if name is not None or description is not None:
+            self.store.update_model_version(record.id, name=name, description=description)
+        if stage is not None:  # the active stack's model registry follows
+            from stackwise.model_registries.syncing import set_stage
+
+            set_stage(self.store, record.id, stage, force)
         if add_tags:
             self.store.attach_tags("model_version", [record.id], add_tags)
         if remove_tags:

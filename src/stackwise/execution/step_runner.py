@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stackwise.config.retry_config import StepRetryConfig
-from stackwise.enums import ArtifactSaveType, ExecutionStatus, MetadataResourceType
+from stackwise.enums import ArtifactSaveType, ArtifactType, ExecutionStatus, MetadataResourceType
 from stackwise.exceptions import StepFailedError, StepOutputError, StepTimeoutError
 from stackwise.execution import progress
 from stackwise.execution.cache import cache_key, expired
@@ -415,15 +415,16 @@ class StepRunner:
                         result = step.entrypoint(**spec.parameters, **values)
                 finally:
                     self._hook(spec.on_end, spec, "on_end")
+                models: list[tuple[str, Any]] = []
                 for output, value in self._split_outputs(spec, result):
-                    saved.append(
-                        (
-                            recorded_name(output, names),
-                            self._save_output(
-                                spec, output, value, version_ids, uris, context, names[output.name]
-                            ),
-                        )
+                    new = self._save_output(
+                        spec, output, value, version_ids, uris, context, names[output.name]
                     )
+                    saved.append((recorded_name(output, names), new))
+                    if new.artifact_type == ArtifactType.MODEL:
+                        models.append((new.id, value))
+                if models and model_version is not None:
+                    self._register_models(spec, model_version, models)
                 self._hook(spec.on_success, spec, "on_success")
             except Exception as error:  # noqa: BLE001 - recorded, then re-raised by the caller
                 # Nothing below may replace `error`: cleanup and recording failures are logged.
@@ -466,6 +467,29 @@ class StepRunner:
             registered = {o.name: registered[recorded_name(o, names)] for o in spec.outputs}
         self.ctx.outputs[spec.invocation_id] = registered
         return StepOutcome(S.COMPLETED, registered)
+
+    def _register_models(
+        self, spec: StepSpec, model_version: ModelVersionRecord, models: list[tuple[str, Any]]
+    ) -> None:
+        """Register the step's model outputs in the stack's model registry, when its model
+        version asks for it (`save_models_to_registry`, the default) and the stack has one;
+        a failure fails the step (ModelRegistryError naming the registry)."""
+        if not (spec.model or {}).get("save_models_to_registry", True):
+            return
+        from stackwise.model_registries.syncing import register_step_models, stack_registry
+
+        registry = stack_registry(self.ctx.stack)
+        if registry is None:
+            return
+        register_step_models(
+            registry,
+            model_version,
+            models,
+            pipeline_name=self.ctx.spec.name,
+            run_id=self.ctx.run.id,
+            run_name=self.ctx.run.name,
+            step_name=spec.invocation_id,
+        )
 
     def _config_with_model(
         self, spec: StepSpec, model_version: ModelVersionRecord | None

@@ -259,8 +259,10 @@ class ModelVersionResponse(BaseResponse):
     def set_stage(self, stage: Any, force: bool = False) -> None:
         """Move this version into `stage` (staging, production, archived, none). Another
         version holding it makes this a ModelStageConflictError naming it, unless `force`
-        archives that one."""
-        record = self.store.update_model_version(str(self.id), stage=stage, force=force)
+        archives that one. The active stack's model registry, if any, follows."""
+        from stackwise.model_registries.syncing import set_stage
+
+        record = set_stage(self.store, str(self.id), stage, force)
         self.stage = record.stage
 
     def to_model_class(self, suppress_class_validation_warnings: bool = True) -> Model:

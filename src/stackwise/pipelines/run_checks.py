@@ -43,13 +43,17 @@ def check_reachable(
     spec: PipelineSpec, stack: Stack, invocations: Iterable[str] | None = None
 ) -> None:
     """Something answers for each network component the steps use (the artifact store, the
-    experiment trackers they name): else raise ComponentUnreachableError, naming each, within
-    seconds and before the run is recorded. `invocations`: the steps that will run (all)."""
+    experiment trackers they name, the model registry their models are saved to): else raise
+    ComponentUnreachableError, naming each, within seconds and before the run is recorded.
+    `invocations`: the steps that will run (all)."""
     from stackwise.enums import StackComponentType
     from stackwise.stack.verify import require_reachable
 
     components = [stack.artifact_store]
     for inv in spec.steps if invocations is None else invocations:
+        model = spec.steps[inv].model
+        if model and model.get("save_models_to_registry", True):
+            components.append(stack.component(StackComponentType.MODEL_REGISTRY))
         tracker = spec.steps[inv].experiment_tracker
         if tracker:
             components.append(
@@ -57,7 +61,8 @@ def check_reachable(
                     StackComponentType.EXPERIMENT_TRACKER, None if tracker is True else str(tracker)
                 )
             )
-    require_reachable([c for c in components if c is not None], stack.name)
+    unique = {id(c): c for c in components if c is not None}  # each named once
+    require_reachable(list(unique.values()), stack.name)
 
 
 def check_dynamic_orchestrator(pipeline_name: str, stack: Stack) -> None:

@@ -1,4 +1,4 @@
-"""The MLflow integration: an experiment tracker and a model deployer.
+"""The MLflow integration: an experiment tracker, a model deployer and a model registry.
 
 Install it with `pip install "stackwise[mlflow]"`. This module must stay importable without
 MLflow installed: `stackwise integration list` reads the name and requirements from here.

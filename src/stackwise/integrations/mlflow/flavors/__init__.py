@@ -15,13 +15,22 @@ from stackwise.integrations.mlflow.flavors.mlflow_model_deployer_flavor import (
     MLFLOW_MODEL_DEPLOYER_FLAVOR,
     MLFlowModelDeployerConfig,
 )
+from stackwise.integrations.mlflow.flavors.mlflow_model_registry_flavor import (
+    MLFLOW_MODEL_REGISTRY_FLAVOR,
+    MLFlowModelRegistryConfig,
+)
 from stackwise.stack.flavor import Flavor
 
-FLAVORS: list[Flavor] = [MLFLOW_EXPERIMENT_TRACKER_FLAVOR, MLFLOW_MODEL_DEPLOYER_FLAVOR]
+FLAVORS: list[Flavor] = [
+    MLFLOW_EXPERIMENT_TRACKER_FLAVOR,
+    MLFLOW_MODEL_DEPLOYER_FLAVOR,
+    MLFLOW_MODEL_REGISTRY_FLAVOR,
+]
 
 __all__ = [
     "FLAVORS",
     "MLFlowExperimentTrackerConfig",
     "MLFlowExperimentTrackerSettings",
     "MLFlowModelDeployerConfig",
+    "MLFlowModelRegistryConfig",
 ]
