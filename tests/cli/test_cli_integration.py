@@ -53,7 +53,11 @@ def test_the_catalog_finds_every_integration_package() -> None:
     assert mlflow.requirements == ("mlflow>=2.12",)
     assert mlflow.library == "mlflow"
     assert mlflow.description.startswith("The MLflow integration")
-    assert mlflow.flavors == [("experiment_tracker", "mlflow"), ("model_deployer", "mlflow")]
+    assert mlflow.flavors == [
+        ("experiment_tracker", "mlflow"),
+        ("model_deployer", "mlflow"),
+        ("model_registry", "mlflow"),
+    ]
     assert get_integration("wandb").flavors == [("experiment_tracker", "wandb")]
 
 
@@ -79,7 +83,7 @@ def test_list(ok) -> None:
     out = ok("integration", "list").stdout
     rows = table_rows(out)
     assert rows["mlflow"] == [
-        "experiment_tracker mlflow\nmodel_deployer mlflow",
+        "experiment_tracker mlflow\nmodel_deployer mlflow\nmodel_registry mlflow",
         "yes",
         "mlflow>=2.12",
     ]
@@ -134,7 +138,8 @@ def test_install_runs_pip_in_this_python(ok, offline_pip: None) -> None:
     assert "Installed mlflow." in out
     assert (
         "Use mlflow: `stackwise experiment-tracker register NAME --flavor=mlflow`; "
-        "`stackwise model-deployer register NAME --flavor=mlflow`."
+        "`stackwise model-deployer register NAME --flavor=mlflow`; "
+        "`stackwise model-registry register NAME --flavor=mlflow`."
     ) in out
 
 

@@ -385,6 +385,7 @@ def test_flavors_come_from_the_entry_point():
     assert {(str(f.type), f.name, f.integration) for f in FLAVORS} == {
         ("experiment_tracker", "mlflow", "mlflow"),
         ("model_deployer", "mlflow", "mlflow"),
+        ("model_registry", "mlflow", "mlflow"),
     }
     assert flavor_registry.get("model_deployer", "mlflow") in FLAVORS
 
