@@ -217,3 +217,33 @@ def test_logs_go_to_an_s3_artifact_store(s3_store_config: dict[str, Any]) -> Non
     assert "talker prints" in step_log(run, "talker")
     client.activate_stack("default")  # read from the store it was written to, not the active
     assert "listener got 1" in step_log(run, "listener")
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def test_the_processs_own_logging_setup_sees_what_it_saw_before() -> None:
+    """The root logger's level is lowered to INFO while a step runs (so its INFO records are
+    kept), but a handler the process set up on the root logger still gets only what passed
+    its level before; afterwards the level is back."""
+    root = logging.getLogger()
+    mine = _Collect()
+    level = root.level
+    root.addHandler(mine)
+    root.setLevel(logging.WARNING)
+    try:
+        run = conversation()
+        assert root.level == logging.WARNING
+    finally:
+        root.removeHandler(mine)
+        root.setLevel(level)
+    assert "talker logs info" in step_log(run, "talker")
+    assert "talker logs info" not in mine.messages
+    assert "listener warns" in mine.messages
+    assert mine.filters == []

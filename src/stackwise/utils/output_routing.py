@@ -53,16 +53,17 @@ def stop_routing(capture: Capture) -> None:
 @contextmanager
 def printing_for(thread_ident: int) -> Iterator[None]:
     """In a helper thread: what it prints and logs goes to the captures of `thread_ident`."""
-    captures = _active.get(thread_ident)
-    if captures is None:
-        yield
-        return
     ident = threading.get_ident()
-    _active[ident] = captures
+    with _lock:
+        captures = _active.get(thread_ident)
+        if captures is not None:
+            _active[ident] = captures
     try:
         yield
     finally:
-        _active.pop(ident, None)
+        if captures is not None:
+            with _lock:
+                _active.pop(ident, None)
 
 
 class _Router(io.TextIOBase):
@@ -125,10 +126,17 @@ def _install() -> None:
         # a handler on the root logger stops Python's last-resort printing of the warnings
         # of loggers nobody configured: print them as before
         handler.addFilter(_last_resort)
-    root.addHandler(handler)
-    _installed.update(handler=handler, root_level=root.level)
-    if root.level > level or root.level == logging.NOTSET:
+    old_level = root.level
+    _installed.update(handler=handler, root_level=old_level, filtered=[])
+    if old_level > level:
+        # lowered for the capture's sake only: the handlers the process set up keep seeing
+        # what they saw before
+        hidden = _HiddenBelow(old_level)
+        for existing in root.handlers:
+            existing.addFilter(hidden)
+            _installed["filtered"].append((existing, hidden))
         root.setLevel(level)
+    root.addHandler(handler)
 
 
 def _uninstall() -> None:
@@ -138,7 +146,30 @@ def _uninstall() -> None:
             setattr(sys, name, stream._stream)
     root = logging.getLogger()
     root.removeHandler(_installed.pop("handler"))
-    root.setLevel(_installed.pop("root_level"))
+    for existing, hidden in _installed.pop("filtered"):
+        existing.removeFilter(hidden)
+    if root.level != _installed["root_level"]:
+        root.setLevel(_installed["root_level"])
+    del _installed["root_level"]
+
+
+class _HiddenBelow(logging.Filter):
+    """Drops the records a logger without a level of its own emits only because the root
+    logger's level was lowered."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= self.level:
+            return True
+        logger: logging.Logger | None = logging.getLogger(record.name)
+        while logger is not None and logger.parent is not None:  # up to, not including, root
+            if logger.level != logging.NOTSET:
+                return True  # its own level let the record through
+            logger = logger.parent
+        return False
 
 
 def _last_resort(record: logging.LogRecord) -> bool:
