@@ -13,6 +13,7 @@ import pytest
 from stackwise import pipeline, step
 from stackwise.client import Client
 from stackwise.config import CachePolicy
+from stackwise.execution.log_reader import logs_text
 
 SEEN: list[str] = []
 
@@ -74,7 +75,7 @@ def test_secrets_are_injected_but_never_recorded_or_logged(caplog):
     assert "hunter22" not in caplog.text
     assert "hunter22" not in repr(dict(step_run.config))
     assert step_run.config.secrets == ["creds"]
-    logs = Path(step_run.config.logs_uri).read_text()
+    logs = logs_text(step_run.log_collection[0], Client().store)
     assert "connecting as alice" in logs and "hunter22" not in logs
 
 
@@ -91,9 +92,9 @@ def test_step_logs_are_captured_into_the_artifact_store():
         chatty()
 
     run = logged()
-    text = Path(run.steps["chatty"].config.logs_uri).read_text()
+    text = logs_text(run.steps["chatty"].log_collection[0], Client().store)
     assert "to stdout" in text and "a warning" in text
-    assert "to stdout" in Path(run.config.logs_uri).read_text()  # the pipeline's logs
+    assert "to stdout" in logs_text(run.log_collection[0], Client().store)  # the run's
 
     quiet = logged.with_options(enable_step_logs=False, enable_pipeline_logs=False)()
     assert quiet.steps["chatty"].config.logs_uri is None
@@ -225,5 +226,6 @@ def test_options_act_in_worker_processes_too():
     run = parallel()
     value, _, pid = run.steps["in_worker"].output.load().rpartition(":")
     assert value == "yes:bob" and int(pid) != os.getpid()
-    assert "worker says hi" in Path(run.steps["in_worker"].config.logs_uri).read_text()
+    (entry,) = run.steps["in_worker"].log_collection
+    assert "worker says hi" in logs_text(entry, Client().store)
     assert "SW_PARALLEL" not in os.environ

@@ -17,6 +17,7 @@ from stackwise.exceptions import (
     StackValidationError,
     StepInterfaceError,
 )
+from stackwise.execution.log_reader import logs_text
 from stackwise.steps.command_step import CommandStepError
 
 
@@ -113,7 +114,7 @@ def test_output_reaches_the_step_logs_and_the_environment_reaches_the_command() 
     run = talk()
     step_run = run.steps["chatty"]
     assert str(step_run.status) == "completed"
-    logs = Path(step_run.config.logs_uri).read_text()
+    logs = logs_text(step_run.log_collection[0], Client().store)
     assert "out-green" in logs and "err-line" in logs
 
 

@@ -397,6 +397,19 @@ def runs_describe(run_name: str, show_traceback: bool) -> None:
         click.echo(f"Full traceback: stackwise pipeline runs describe {run.name} --traceback")
 
 
+@runs.command(name="logs")
+@click.argument("run_name", metavar="RUN")
+@click.option("--step", "-s", "step_name", metavar="NAME", help="Only this step's logs.")
+@click.option(
+    "--follow", "-f", is_flag=True, help="Keep printing new lines until the run finishes."
+)
+def runs_logs(run_name: str, step_name: str | None, follow: bool) -> None:
+    """Print what the steps of run RUN (a name or id) printed and logged, step by step."""
+    from stackwise.cli.run_logs import print_run_logs
+
+    print_run_logs(run_name, step_name, follow)
+
+
 @runs.command(name="resume")
 @click.argument("run_name", metavar="RUN")
 @click.option(

@@ -1,116 +1,175 @@
 """Capturing what a step prints and logs (ZenML's `enable_step_logs`, on unless set False).
 
-While the step runs, its stdout and stderr still reach the terminal and are also kept, as are
-log records emitted from its thread; at the end they are written as one text file into the
-artifact store (`<root>/logs/<id>.log`), whose URI the step run's config records under
-`logs_uri` (no file is written when nothing was printed or logged). The same capture serves a
-whole run (`enable_pipeline_logs`). stdout/stderr are only swapped on the main thread: a
-thread-pooled worker keeps the log records only.
+A capture gets what its thread prints and logs (utils/output_routing.py: the terminal still
+gets it too), which keeps steps apart in a threaded Dask worker as in a worker process and
+nests a step's capture inside the run's (`enable_pipeline_logs`). Every line gets a UTC
+timestamp and where it came from (`stdout`, `stderr`, or the record's level and logger).
+
+Lines go to the artifact store in chunks, each a separate object in the capture's folder
+(`<root>/logs/<run id>/<log id>/000000.log`, ...): objects are written once and never
+appended to, so it works on S3 as on a local disk, and a reader (`stackwise pipeline runs logs
+--follow`) sees a running step's lines within a second. One flusher thread per process writes
+the chunks of all its captures; a step that prints and logs nothing writes nothing.
 """
 
 from __future__ import annotations
 
-import io
 import logging
-import sys
+import os
 import threading
-from typing import TYPE_CHECKING, Any, TextIO
+import time
+import traceback
+from typing import TYPE_CHECKING, Any
+
+from stackwise.utils.output_routing import start_routing, stop_routing
 
 if TYPE_CHECKING:
     from stackwise.artifact_stores.base_artifact_store import BaseArtifactStore
 
-_FORMAT = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+DISABLE_STEP_LOGS_ENV = "STACKWISE_DISABLE_STEP_LOGS_STORAGE"
+DISABLE_PIPELINE_LOGS_ENV = "STACKWISE_DISABLE_PIPELINE_LOGS_STORAGE"
+FLUSH_SECONDS = 1.0  # how stale a running step's stored logs may be
+_FLUSH_BYTES = 256 * 1024  # a chatty step writes a chunk sooner, bounding memory
+_TRUE = ("1", "true", "yes", "on", "y")
+
+_logger = logging.getLogger("stackwise")
 
 
-class _Tee(io.TextIOBase):
-    # log records reach the capture through its handler: stackwise's console handler writes
-    # them past the tee (stackwise.ui.console), so the logs keep each record once
-    captures_log_records = True
-
-    def __init__(self, stream: TextIO, buffer: io.StringIO) -> None:
-        self._stream = stream
-        self._buffer = buffer
-
-    def write(self, text: str) -> int:
-        self._buffer.write(text)
-        return self._stream.write(text)
-
-    def flush(self) -> None:
-        self._stream.flush()
-
-    def isatty(self) -> bool:
-        return self._stream.isatty()
-
-    def fileno(self) -> int:
-        return self._stream.fileno()
-
-    @property
-    def encoding(self) -> str:  # type: ignore[override]
-        return getattr(self._stream, "encoding", "utf-8")
+def step_logs_disabled() -> bool:
+    """STACKWISE_DISABLE_STEP_LOGS_STORAGE (ZenML's ZENML_DISABLE_STEP_LOGS_STORAGE) is set
+    to a true value: no step of any run stores logs, whatever its configuration says."""
+    return os.environ.get(DISABLE_STEP_LOGS_ENV, "").strip().lower() in _TRUE
 
 
-class _Handler(logging.Handler):
-    def __init__(self, buffer: io.StringIO, thread: int) -> None:
-        super().__init__(logging.INFO)
-        self._buffer = buffer
-        self._thread = thread
-        self.setFormatter(_FORMAT)
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.thread == self._thread:
-            self._buffer.write(self.format(record) + "\n")
+def pipeline_logs_disabled() -> bool:
+    """The same for a run's own logs (STACKWISE_DISABLE_PIPELINE_LOGS_STORAGE)."""
+    return os.environ.get(DISABLE_PIPELINE_LOGS_ENV, "").strip().lower() in _TRUE
 
 
-def logs_uri(artifact_store: BaseArtifactStore, log_id: str) -> str:
-    return artifact_store.join(artifact_store.path, "logs", f"{log_id}.log")
+def logs_uri(artifact_store: BaseArtifactStore, log_id: str, run_id: str | None = None) -> str:
+    """The folder one capture's chunks go to (under the run's folder when there is a run)."""
+    parts = ("logs", run_id, log_id) if run_id else ("logs", log_id)
+    return artifact_store.join(artifact_store.path, *parts)
+
+
+def _stamp(seconds: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + (
+        f".{int(seconds % 1 * 1000):03d}Z"
+    )
 
 
 class LogCapture:
-    """`with LogCapture(store, uri):` keeps the output of the block and saves it at exit."""
+    """`with LogCapture(store, uri):` keeps what the block's thread prints and logs, in
+    timestamped lines written to the artifact store in chunks."""
 
     def __init__(self, artifact_store: BaseArtifactStore, uri: str) -> None:
         self.artifact_store = artifact_store
         self.uri = uri
-        self.buffer = io.StringIO()
-        self._swapped = threading.current_thread() is threading.main_thread()
+        self._lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        self._lines: list[str] = []
+        self._size = 0
+        self._partial: dict[str, str] = {}
+        self._chunks = 0
+        self._folder_made = False
+        self._failed = False
 
-    def __enter__(self) -> LogCapture:
-        self._handler = _Handler(self.buffer, threading.get_ident())
-        logging.getLogger().addHandler(self._handler)
-        if self._swapped:
-            self._out, self._err = sys.stdout, sys.stderr
-            sys.stdout = _Tee(self._out, self.buffer)
-            sys.stderr = _Tee(self._err, self.buffer)
-        return self
+    # -- what the step emits ---------------------------------------------------------------
+    def write(self, source: str, text: str) -> None:
+        """Text written to stdout or stderr (`source`); a line is kept once it ends."""
+        with self._lock:
+            pending = self._partial.pop(source, "") + text
+            *complete, rest = pending.split("\n")
+            if rest:
+                self._partial[source] = rest
+            if complete:
+                self._add(time.time(), source, complete)
+            large = self._size >= _FLUSH_BYTES
+        if large:
+            self.flush()
 
-    def __exit__(self, *exc: Any) -> None:
-        logging.getLogger().removeHandler(self._handler)
-        if self._swapped:
-            sys.stdout, sys.stderr = self._out, self._err
-        self.save()
+    def record(self, record: logging.LogRecord, message: str) -> None:
+        label = f"{record.levelname} {record.name}"
+        with self._lock:
+            self._add(record.created, label, message.split("\n"))
 
-    def save(self) -> None:
-        """Write what was captured; a step that printed and logged nothing writes no file
-        (readers treat a missing file as empty logs), keeping quiet steps cheap."""
-        text = self.buffer.getvalue()
-        if not text:
-            return
+    def exception(self, error: BaseException) -> None:
+        """Keep the traceback of the error that failed the step."""
+        text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+        lines = ["An exception has occurred.", *text.rstrip().split("\n")]
+        with self._lock:
+            self._add(time.time(), "ERROR", lines)
+
+    def _add(self, seconds: float, label: str, lines: list[str]) -> None:
+        prefix = f"{_stamp(seconds)} [{label}] "
+        for line in lines:
+            entry = prefix + line + "\n"
+            self._lines.append(entry)
+            self._size += len(entry)
+
+    # -- where it goes ---------------------------------------------------------------------
+    def flush(self, final: bool = False) -> None:
+        """Write the lines kept so far as the next chunk (at the end, unfinished lines too).
+        The step keeps printing while a chunk uploads: only taking the lines holds it."""
+        with self._write_lock:  # chunks land in the order they are numbered
+            with self._lock:
+                if final and self._partial:
+                    for source, rest in self._partial.items():
+                        self._add(time.time(), source, [rest])
+                    self._partial.clear()
+                if not self._lines or self._failed:
+                    return
+                text = "".join(self._lines)
+                self._lines.clear()
+                self._size = 0
+                number = self._chunks
+                self._chunks += 1
+            self._write(number, text)
+
+    def _write(self, number: int, text: str) -> None:
         try:
-            folder = self.uri.rsplit("/", 1)[0]
-            if not self.artifact_store.exists(folder):
-                self.artifact_store.makedirs(folder)
-            with self.artifact_store.open(self.uri, "w") as handle:
+            if not self._folder_made:
+                self.artifact_store.makedirs(self.uri)
+                self._folder_made = True
+            chunk = self.artifact_store.join(self.uri, f"{number:06d}.log")
+            with self.artifact_store.open(chunk, "w") as handle:
                 handle.write(text)
         except Exception as error:  # noqa: BLE001 - logs must never fail a step (nor hide why
             # it failed): an unreachable remote store raises its library's own errors
-            logging.getLogger("stackwise").warning(
+            self._failed = True
+            _logger.warning(
                 "Could not save logs to %s: %s: %s", self.uri, type(error).__name__, error
             )
 
+    def __enter__(self) -> LogCapture:
+        start_routing(self)
+        _ensure_flusher()
+        _open.add(self)
+        return self
 
-def read_logs(artifact_store: BaseArtifactStore, uri: str) -> str:
-    """The text of saved logs ('' when the file is missing)."""
-    if not artifact_store.exists(uri):
-        return ""
-    with artifact_store.open(uri, "r") as handle:
-        return str(handle.read())
+    def __exit__(self, *exc: Any) -> None:
+        stop_routing(self)
+        _open.discard(self)
+        self.flush(final=True)
+
+
+_open: set[LogCapture] = set()  # what the flusher writes for
+_flusher: dict[str, Any] = {}
+
+
+def _ensure_flusher() -> None:
+    """One daemon thread per process writes every capture's pending lines each second (a new
+    one after a fork, which copies no threads)."""
+    if _flusher.get("pid") == os.getpid():
+        return
+    thread = threading.Thread(target=_flush_forever, name="stackwise-logs", daemon=True)
+    _flusher["pid"] = os.getpid()
+    thread.start()
+
+
+def _flush_forever() -> None:
+    while True:
+        time.sleep(FLUSH_SECONDS)
+        for capture in list(_open):
+            if capture._lines:
+                capture.flush()

@@ -27,6 +27,7 @@ from stackwise.execution.cache import cache_key, expired
 from stackwise.execution.hooks import call_hook
 from stackwise.execution.model_versions import RUN_KEY, STEPS_KEY, ModelVersionCache
 from stackwise.execution.step_environment import secret_environment, step_environment
+from stackwise.execution.step_logs import LogCapture, logs_uri, step_logs_disabled
 from stackwise.execution.step_run_config import artifact_names, recorded_name, step_run_config
 from stackwise.materializers.artifact_loading import listening_to_loads, load_data
 from stackwise.materializers.artifact_saving import artifact_uri, save_data
@@ -352,13 +353,7 @@ class StepRunner:
         model_version = self.ctx.model_version_of(spec)
         model_version_id = model_version.id if model_version is not None else None
         config = self._config_with_model(spec, model_version)
-        logs = None
-        config["logs_uri"] = None
-        if spec.enable_step_logs is not False:
-            from stackwise.execution.step_logs import LogCapture, logs_uri
-
-            config["logs_uri"] = logs_uri(self.artifact_store, new_id())
-            logs = LogCapture(self.artifact_store, config["logs_uri"])
+        logs = self._log_capture(spec, config)
         docstring, source_code = self._code_text(spec, step)
         step_run = store.start_step_run(
             run_id=self.ctx.run.id,
@@ -426,8 +421,10 @@ class StepRunner:
                 if models and model_version is not None:
                     self._register_models(spec, model_version, models)
                 self._hook(spec.on_success, spec, "on_success")
-            except Exception as error:  # noqa: BLE001 - recorded, then re-raised by the caller
+            except Exception as error:
                 # Nothing below may replace `error`: cleanup and recording failures are logged.
+                if logs is not None:
+                    logs.exception(error)
                 self._remove_partial_outputs(spec, uris)
                 final = final or isinstance(error, StepTimeoutError)
                 status = S.FAILED if final else S.RETRIED
@@ -490,6 +487,19 @@ class StepRunner:
             run_name=self.ctx.run.name,
             step_name=spec.invocation_id,
         )
+
+    def _log_capture(self, spec: StepSpec, config: dict[str, Any]) -> LogCapture | None:
+        """The capture of the step's output, its place recorded in `config` (written with
+        the step's start), or None when the step's configuration or
+        STACKWISE_DISABLE_STEP_LOGS_STORAGE turns logs off."""
+        config["logs_uri"] = None
+        if spec.enable_step_logs is False or step_logs_disabled():
+            return None
+        log_id = new_id()
+        config["logs_uri"] = logs_uri(self.artifact_store, log_id, self.ctx.run.id)
+        config["logs_id"] = log_id
+        config["logs_artifact_store_id"] = self.artifact_store.id
+        return LogCapture(self.artifact_store, config["logs_uri"])
 
     def _config_with_model(
         self, spec: StepSpec, model_version: ModelVersionRecord | None

@@ -18,6 +18,7 @@ _EXPORTS = {
     "ProjectResponse": "stackwise.models.base",
     "UserResponse": "stackwise.models.base",
     "FlavorResponse": "stackwise.models.flavor",
+    "LogsResponse": "stackwise.models.logs",
     "ModelResponse": "stackwise.models.model_version",
     "ModelVersionArtifactResponse": "stackwise.models.model_version",
     "ModelVersionPipelineRunResponse": "stackwise.models.model_version",
@@ -62,6 +63,7 @@ __all__ = [
     "FlavorResponse",
     "InputSpec",
     "LoadedVisualization",
+    "LogsResponse",
     "ModelResponse",
     "ModelVersionArtifactResponse",
     "ModelVersionIdentifier",
@@ -108,6 +110,7 @@ if TYPE_CHECKING:
         PipelineRunIdentifier,
         StepRunIdentifier,
     )
+    from stackwise.models.logs import LogsResponse
     from stackwise.models.model_version import (
         ModelResponse,
         ModelVersionArtifactResponse,

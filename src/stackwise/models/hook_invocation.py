@@ -107,5 +107,5 @@ class HookInvocationResponse(BaseResponse):
             self.store.get_step_run(str(self.step_run_id)), self._store
         )
 
-    # a hook's output is captured with its step's logs (`step_run.config.logs_uri`)
+    # a hook's output is captured with its step's logs (`step_run.log_collection`)
     log_collection = property(lambda self: None)

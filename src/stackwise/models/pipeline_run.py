@@ -12,6 +12,7 @@ from uuid import UUID
 from stackwise.enums import ExecutionStatus, MetadataResourceType
 from stackwise.models.artifact_version import ArtifactVersionResponse
 from stackwise.models.base import BaseResponse
+from stackwise.models.logs import LogsResponse, log_collection
 from stackwise.models.step_run import StepRunResponse, steps_of_run
 from stackwise.models.views import (
     PIPELINE_CONFIG_DEFAULTS,
@@ -128,7 +129,18 @@ class PipelineRunResponse(BaseResponse):
     trigger_execution_info = property(lambda self: None)
     triggered_by_deployment = property(lambda self: False)
     active_wait_condition = property(lambda self: None)
-    log_collection = property(lambda self: None)
+
+    @property
+    def log_collection(self) -> list[LogsResponse]:
+        """Where the run's own output (outside its steps' captures too) is kept."""
+        return log_collection(
+            self.record.config,
+            self._store,
+            source="client",
+            created=self.created,
+            pipeline_run_id=self.record.id,
+        )
+
     parent_run = property(lambda self: None)
     root_run_id = property(lambda self: None)
     child_key = property(lambda self: None)

@@ -16,6 +16,7 @@ from stackwise.models.artifact_version import (
     StepRunInputResponse,
 )
 from stackwise.models.base import BaseResponse
+from stackwise.models.logs import LogsResponse, log_collection
 from stackwise.models.views import (
     STEP_CONFIG_DEFAULTS,
     ConfigView,
@@ -158,7 +159,17 @@ class StepRunResponse(BaseResponse):
     latest_heartbeat = property(lambda self: None)
     resource_request = property(lambda self: None)
     resource_request_id = property(lambda self: None)
-    log_collection = property(lambda self: None)
+
+    @property
+    def log_collection(self) -> list[LogsResponse]:
+        """Where what the step printed and logged is kept ([] when logs were off)."""
+        return log_collection(
+            self.record.config,
+            self._store,
+            source="step",
+            created=self.start_time,
+            step_run_id=self.record.id,
+        )
 
     @property
     def model_version_id(self) -> UUID | None:

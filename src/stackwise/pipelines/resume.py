@@ -301,7 +301,7 @@ def _execute(
     old = plan.old
     hooks = _load_hooks(old)
     config = {**old.config, "run_name": name, PROCESS_KEY: process_identity()}
-    config["logs_uri"], capture = pipeline_logs(config, stack.artifact_store)
+    capture = pipeline_logs(config, stack.artifact_store)
     pipeline = store.get_pipeline(old.pipeline_id)
     run = store.create_run(
         pipeline=pipeline,

@@ -49,18 +49,22 @@ class RunHooks:
     on_cleanup: Callable[[], Any] | None = None
 
 
-def pipeline_logs(
-    config: Mapping[str, Any], artifact_store: BaseArtifactStore
-) -> tuple[str | None, LogCapture | None]:
-    """Where a new run keeps its pipeline logs and the capture that writes them, or
-    (None, None) when the run's configuration turned them off."""
-    if config.get("enable_pipeline_logs") is False:
-        return None, None
-    from stackwise.execution.step_logs import LogCapture, logs_uri
+def pipeline_logs(config: dict[str, Any], artifact_store: BaseArtifactStore) -> LogCapture | None:
+    """The capture of a new run's own output, its place recorded in `config` (created with
+    the run), or None when the run's configuration or STACKWISE_DISABLE_PIPELINE_LOGS_STORAGE
+    turns it off."""
+    from stackwise.execution.step_logs import LogCapture, logs_uri, pipeline_logs_disabled
     from stackwise.utils.ids import new_id
 
-    uri = logs_uri(artifact_store, new_id())
-    return uri, LogCapture(artifact_store, uri)
+    config["logs_uri"] = None
+    config.pop("logs_id", None)  # a resumed run's config starts as the old run's
+    if config.get("enable_pipeline_logs") is False or pipeline_logs_disabled():
+        return None
+    log_id = new_id()
+    config["logs_uri"] = logs_uri(artifact_store, log_id)
+    config["logs_id"] = log_id
+    config["logs_artifact_store_id"] = artifact_store.id
+    return LogCapture(artifact_store, config["logs_uri"])
 
 
 def run_to_end(

@@ -103,7 +103,7 @@ def launch_run(
         config.update(resolve_run_models(models, spec, options.get("model")))
     elif options.get("model"):
         config.update(resolve_run_models(models, replace(spec, steps={}), options["model"]))
-    config["logs_uri"], capture = pipeline_logs(config, stack.artifact_store)
+    capture = pipeline_logs(config, stack.artifact_store)
     pipeline_record = store.get_or_create_pipeline(pipeline.name)
     run_record = store.create_run(
         pipeline=pipeline_record,

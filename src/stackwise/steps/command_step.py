@@ -31,6 +31,7 @@ from typing import IO, Any
 from stackwise.exceptions import StackValidationError, StepInterfaceError
 from stackwise.steps.base_step import Step
 from stackwise.steps.tracing import active_builder
+from stackwise.utils.output_routing import printing_for
 
 _STDERR_TAIL = 20  # lines of the command's stderr quoted when it fails
 
@@ -97,12 +98,13 @@ def _check_command(command: Any, owner: str) -> list[str]:
     return list(command)
 
 
-def _pump(source: IO[str], sink: Any, tail: deque[str] | None) -> None:
-    for line in source:
-        sink.write(line)
-        sink.flush()
-        if tail is not None:
-            tail.append(line)
+def _pump(source: IO[str], sink: Any, tail: deque[str] | None, step_thread: int) -> None:
+    with printing_for(step_thread):  # into the step's logs, as if the step printed it
+        for line in source:
+            sink.write(line)
+            sink.flush()
+            if tail is not None:
+                tail.append(line)
     source.close()
 
 
@@ -125,9 +127,10 @@ def run_command(command: Sequence[str], step_name: str) -> None:
         ) from error
     tail: deque[str] = deque(maxlen=_STDERR_TAIL)
     assert process.stdout is not None and process.stderr is not None
+    me = threading.get_ident()
     pumps = [
-        threading.Thread(target=_pump, args=(process.stdout, sys.stdout, None), daemon=True),
-        threading.Thread(target=_pump, args=(process.stderr, sys.stderr, tail), daemon=True),
+        threading.Thread(target=_pump, args=(process.stdout, sys.stdout, None, me), daemon=True),
+        threading.Thread(target=_pump, args=(process.stderr, sys.stderr, tail, me), daemon=True),
     ]
     for pump in pumps:
         pump.start()

@@ -143,7 +143,7 @@ def ensure_console_logging() -> None:
 
 def _configured(root: logging.Logger) -> bool:
     """The root logger has a handler besides a step's log capture (stackwise's own)."""
-    return any(type(h).__module__ != "stackwise.execution.step_logs" for h in root.handlers)
+    return any(type(h).__module__ != "stackwise.utils.output_routing" for h in root.handlers)
 
 
 def format_seconds(seconds: float) -> str:
