@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.store_backends import only_backend
 from stackwise.client import Client
 from stackwise.store import get_store
 
@@ -100,6 +101,7 @@ def test_two_processes_write_runs_at_once(tmp_path: Path, prepared: bool):
     assert len(Client().list_pipelines().items) == 1
 
 
+@only_backend("sqlite")
 def test_a_lock_taken_by_another_connection_is_waited_for_then_the_write_lands(
     stackwise_home: Path,
 ) -> None:

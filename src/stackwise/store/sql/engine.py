@@ -2,8 +2,14 @@
 
 SQLite gets WAL (readers never block the writer), `synchronous=NORMAL` (durable at checkpoints,
 no fsync per commit) and a busy timeout; write transactions start with BEGIN IMMEDIATE so two
-processes never deadlock upgrading a read lock. Migrations run on first creation or by the
-explicit `stackwise db upgrade`; a database with a newer schema is refused, never touched.
+processes never deadlock upgrading a read lock. PostgreSQL (psycopg 3) gets the same one-writer
+rule from a transaction-scoped advisory lock that every write transaction takes first: the
+read-then-write steps (a version's next number, a tag created on first use, the schema created
+by the first of several processes) stay race-free without per-query locking, while reads never
+wait. A PostgreSQL that is down or refuses the login raises StoreUnavailableError within
+CONNECT_TIMEOUT seconds, naming the URL without its password. Migrations run on first creation
+or by the explicit `stackwise db upgrade`; a database with a newer schema is refused, never
+touched.
 """
 
 from __future__ import annotations
@@ -13,23 +19,71 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 
-from stackwise.exceptions import StoreSchemaError
+from stackwise.exceptions import ConfigError, StoreSchemaError, StoreUnavailableError
 from stackwise.store.sql.schema import SCHEMA_REVISION
+from stackwise.store.urls import dialect_of, engine_url, hide_password
 
 WRITE_OPTION = "stackwise_write"
 SINGLE_READ_OPTION = "stackwise_single_read"  # one SELECT: no BEGIN/ROLLBACK round trip
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+CONNECT_TIMEOUT = 5  # seconds; a `connect_timeout` in the URL's query wins
+# pg_advisory_xact_lock key of the write lock: any constant; this one spells "stackwis"
+_WRITE_LOCK_KEY = 0x737461636B776973
 
 
 def make_engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
+    if dialect_of(url) == "sqlite":
         database = url.split("///", 1)[-1]
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30})
         _tune_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return _postgres_engine(url)
+
+
+def _postgres_engine(url: str) -> Engine:
+    try:
+        import psycopg
+    except ImportError:
+        raise ConfigError(
+            f"The store URL {hide_password(url)} is a PostgreSQL database, which needs the "
+            "psycopg driver: pip install 'stackwise[postgres]'."
+        ) from None
+    connect_args: dict[str, Any] = {"application_name": "stackwise"}
+    if "connect_timeout=" not in url:
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT
+    engine = create_engine(
+        engine_url(url),
+        pool_pre_ping=True,  # a connection the server dropped is replaced, not handed out
+        pool_size=5,
+        max_overflow=10,
+        pool_recycle=1800,
+        connect_args=connect_args,
+    )
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get(WRITE_OPTION, False):
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_WRITE_LOCK_KEY})")
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: Any) -> None:
+        unreachable = context.is_disconnect or (
+            context.connection is None
+            and isinstance(context.original_exception, psycopg.OperationalError)
+        )
+        if context.is_pre_ping or not unreachable:
+            return
+        reason = str(context.original_exception).strip().splitlines()
+        raise StoreUnavailableError(
+            f"Cannot reach the metadata store's database at {hide_password(url)}: "
+            f"{reason[0] if reason else type(context.original_exception).__name__}. Check that "
+            "PostgreSQL runs there and accepts this user and password (STACKWISE_STORE_URL, or "
+            "store_url in the global config)."
+        ) from context.original_exception
+
+    return engine
 
 
 def _tune_sqlite(engine: Engine) -> None:
@@ -72,6 +126,7 @@ def upgrade(engine: Engine) -> None:
 
 
 def ensure_schema(engine: Engine, url: str) -> None:
+    url = hide_password(url)  # only shown from here on
     revision = current_revision(engine)
     if revision == SCHEMA_REVISION:
         return
