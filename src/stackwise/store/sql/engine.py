@@ -14,6 +14,7 @@ touched.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from stackwise.store.urls import dialect_of, engine_url, hide_password
 WRITE_OPTION = "stackwise_write"
 SINGLE_READ_OPTION = "stackwise_single_read"  # one SELECT: no BEGIN/ROLLBACK round trip
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+_WAL_RETRIES = 40  # ~8 s in all
 CONNECT_TIMEOUT = 5  # seconds; a `connect_timeout` in the URL's query wins
 # pg_advisory_xact_lock key of the write lock: any constant; this one spells "stackwis"
 _WRITE_LOCK_KEY = 0x737461636B776973
@@ -91,7 +93,7 @@ def _tune_sqlite(engine: Engine) -> None:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (below)
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _switch_to_wal(cursor)
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -103,6 +105,21 @@ def _tune_sqlite(engine: Engine) -> None:
         if options.get(SINGLE_READ_OPTION, False):
             return  # a lone SELECT is consistent by itself in SQLite's autocommit mode
         conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITE_OPTION, False) else "BEGIN")
+
+
+def _switch_to_wal(cursor: Any) -> None:
+    """PRAGMA journal_mode=WAL, retried: on a new file, processes opening it at once race to
+    switch it, and SQLite answers "database is locked" without waiting on the busy timeout."""
+    import sqlite3
+
+    for attempt in range(_WAL_RETRIES):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == _WAL_RETRIES - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1))
 
 
 def current_revision(engine: Engine) -> str | None:
