@@ -21,7 +21,13 @@ from fixtures.store_backends import only_backend
 from stackwise.exceptions import StoreSchemaError
 from stackwise.store import get_store, reset_store_cache
 from stackwise.store.sql import engine as engine_module
-from stackwise.store.sql.engine import MIGRATIONS_DIR, current_revision, make_engine, upgrade
+from stackwise.store.sql.engine import (
+    MIGRATIONS_DIR,
+    current_revision,
+    make_engine,
+    upgrade,
+    write_options,
+)
 from stackwise.store.sql.schema import SCHEMA_REVISION, metadata
 from stackwise.store.urls import engine_url
 
@@ -196,7 +202,7 @@ def _migrate_to(url: str, revision: str) -> None:
     try:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
-        with engine.connect().execution_options(stackwise_write=True) as conn:
+        with engine.connect().execution_options(**write_options(engine)) as conn:
             config.attributes["connection"] = conn
             command.upgrade(config, revision)
             conn.commit()

@@ -179,3 +179,34 @@ def test_an_error_inside_a_write_is_raised_once_and_never_retried(stackwise_home
             bodies.append(conn)
             raise OperationalError("INSERT ...", {}, Exception("database is locked"))
     assert len(bodies) == 1
+
+
+@only_backend("postgresql")
+def test_a_postgresql_write_waits_for_the_write_lock_while_reads_do_not(store_url: str) -> None:
+    """Another connection holds the store's write lock: a read answers at once, a write lands
+    only once the lock is released."""
+    import threading
+    import time
+
+    import psycopg
+
+    from stackwise.store.sql.engine import _WRITE_LOCK_KEY
+
+    store = get_store()
+    store.get_or_create_pipeline("warm")
+    holder = psycopg.connect(store_url)
+    holder.execute(f"SELECT pg_advisory_xact_lock({_WRITE_LOCK_KEY})")
+    release = threading.Timer(0.5, holder.rollback)
+    started = time.monotonic()
+    release.start()
+    try:
+        assert store.get_pipeline("warm").name == "warm"
+        read_after = time.monotonic() - started
+        created = store.get_or_create_pipeline("after_the_lock")
+        write_after = time.monotonic() - started
+    finally:
+        release.join()
+        holder.close()
+    assert created.name == "after_the_lock"
+    assert read_after < 0.4, "a read must not wait for the write lock"
+    assert write_after >= 0.45, "the write must wait for the lock's holder"

@@ -86,3 +86,30 @@ def test_the_cli_reports_an_unreachable_store_in_one_line_without_a_traceback(in
     assert "Cannot reach the metadata store's database at postgresql://ml:****@" in result.output
     assert "Traceback" not in result.output
     assert "s3cr3t" not in result.output
+
+
+@only_backend("postgresql")
+def test_a_database_stopped_mid_session_fails_the_next_call_within_seconds():
+    """A store that worked a moment ago: its server stops, the next call (on a pooled
+    connection the server dropped) raises StoreUnavailableError quickly, naming the URL."""
+    import tempfile
+    from pathlib import Path
+
+    from fixtures.postgres_server import _server_user, find_bindir, start_postgres, stop_postgres
+
+    bindir, user = find_bindir(), _server_user()
+    assert bindir is not None  # the session's server started from it
+    root = Path(tempfile.mkdtemp(prefix="stackwise-pg-"))
+    try:
+        server = start_postgres(bindir, root, user)
+        url = server.create_database(empty=True)
+        store = get_store(url)
+        store.get_or_create_pipeline("before")
+        stop_postgres(bindir, root, user)
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailableError) as info:
+            store.get_pipeline("before")
+        assert time.monotonic() - started < CONNECT_TIMEOUT + 1
+        assert hide_password(url) in str(info.value)
+    finally:
+        stop_postgres(bindir, root, user)

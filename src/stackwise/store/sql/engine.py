@@ -6,10 +6,14 @@ processes never deadlock upgrading a read lock. PostgreSQL (psycopg 3) gets the 
 rule from a transaction-scoped advisory lock that every write transaction takes first: the
 read-then-write steps (a version's next number, a tag created on first use, the schema created
 by the first of several processes) stay race-free without per-query locking, while reads never
-wait. A PostgreSQL that is down or refuses the login raises StoreUnavailableError within
-CONNECT_TIMEOUT seconds, naming the URL without its password. Migrations run on first creation
-or by the explicit `stackwise db upgrade`; a database with a newer schema is refused, never
-touched.
+wait. Reads run in autocommit: at READ COMMITTED a transaction would give them no more
+consistency (each statement sees its own snapshot), only a BEGIN and a ROLLBACK round trip
+each; a write's connection switches to READ COMMITTED (`write_options`). A PostgreSQL that is
+down or refuses the login raises StoreUnavailableError within CONNECT_TIMEOUT seconds, naming
+the URL without its password.
+
+Migrations run on first creation or by the explicit `stackwise db upgrade`; a database with a
+newer schema is refused, never touched.
 """
 
 from __future__ import annotations
@@ -57,6 +61,7 @@ def _postgres_engine(url: str) -> Engine:
         connect_args["connect_timeout"] = CONNECT_TIMEOUT
     engine = create_engine(
         engine_url(url),
+        isolation_level="AUTOCOMMIT",  # reads; writes: write_options()
         pool_pre_ping=True,  # a connection the server dropped is replaced, not handed out
         pool_size=5,
         max_overflow=10,
@@ -107,6 +112,14 @@ def _tune_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITE_OPTION, False) else "BEGIN")
 
 
+def write_options(engine: Engine) -> dict[str, Any]:
+    """Execution options of a write transaction's connection: the store's write lock, and on
+    PostgreSQL a real transaction (its reads run in autocommit)."""
+    if engine.dialect.name == "postgresql":
+        return {WRITE_OPTION: True, "isolation_level": "READ COMMITTED"}
+    return {WRITE_OPTION: True}
+
+
 def _switch_to_wal(cursor: Any) -> None:
     """PRAGMA journal_mode=WAL, retried: on a new file, processes opening it at once race to
     switch it, and SQLite answers "database is locked" without waiting on the busy timeout."""
@@ -136,7 +149,7 @@ def upgrade(engine: Engine) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.connect().execution_options(**{WRITE_OPTION: True}) as conn:
+    with engine.connect().execution_options(**write_options(engine)) as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
         conn.commit()
