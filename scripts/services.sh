@@ -1,11 +1,24 @@
 #!/usr/bin/env bash
-# Installs the test peers that are not Python packages into .services/ (project-local, never
-# global): azurite, the Azure Blob Storage emulator the azure artifact store tests run against.
-# Idempotent: does nothing when the pinned version is already there. The Python peers
-# (moto_server, gcp-storage-emulator) come with `pip install -e ".[dev]"`.
+# Installs the test peers that are not Python packages: PostgreSQL's server binaries (the
+# machine's `postgresql` package, via apt, when initdb is missing: the store tests run a
+# throwaway cluster with initdb + pg_ctl, tests/fixtures/postgres_server.py), and into
+# .services/ (project-local, never global) azurite, the Azure Blob Storage emulator the azure
+# artifact store tests run against. Idempotent: does nothing when both are there. The Python
+# peers (moto_server, gcp-storage-emulator) come with `pip install -e ".[dev]"`.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+
+if ! command -v initdb >/dev/null 2>&1 && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+    if [[ "$(id -u)" -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+        echo "services.sh: installing PostgreSQL's server (apt-get install postgresql)" >&2
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+    else
+        echo "services.sh: PostgreSQL's initdb not found; install the postgresql package (as root: apt-get install postgresql) to run the store tests on PostgreSQL" >&2
+        exit 1
+    fi
+fi
 SERVICES_DIR=".services"
 AZURITE_VERSION="3"   # major pinned; npm resolves the newest 3.x
 

@@ -16,6 +16,10 @@ from stackwise.store import reset_store_cache
 
 Invoke = Callable[..., Result]
 
+# the PostgreSQL server (started only when a test asks for it) and the backends list that
+# tests/store and tests/client run over
+pytest_plugins = ["fixtures.postgres_server", "fixtures.store_backends"]
+
 
 @pytest.fixture(autouse=True)
 def stackwise_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:

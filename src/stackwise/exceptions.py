@@ -30,6 +30,7 @@ everything stackwise raises on purpose. Classes that ZenML derives from a builti
     │       └── ArtifactCorruptedError          its files are not what was saved
     ├── StepOutputError (TypeError)             a step returned what its annotation forbids
     ├── StoreSchemaError                        the store's schema does not match this code
+    ├── StoreUnavailableError (ConnectionError) the store's database is down or refuses us
     ├── ModelServerError (RuntimeError)         a model server did not start or stop (log tail)
     ├── StepExecutionException                  a step's code raised (.original_exception)
     │   └── StepFailedError                     one step failed (carries .step and .original)
@@ -240,6 +241,11 @@ class StepOutputError(StackwiseError, TypeError):
 
 class StoreSchemaError(StackwiseError):
     pass
+
+
+class StoreUnavailableError(StackwiseError, ConnectionError):
+    """The store's database cannot be reached or refused the login; the message names its
+    URL (password masked) and what the database answered."""
 
 
 class ModelServerError(StackwiseError, RuntimeError):

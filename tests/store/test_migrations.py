@@ -1,11 +1,12 @@
 """The schema the migrations build is the schema the code declares; the code knows which revision
 it needs; a database at another revision is refused (newer: never touched; older: upgraded only
-by the explicit `stackwise db upgrade`)."""
+by the explicit `stackwise db upgrade`). Every test runs on SQLite and on PostgreSQL
+(tests/store/conftest.py), each starting from an empty database (`empty_url`)."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,13 +14,41 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.pool import NullPool
 
+from fixtures.store_backends import only_backend
 from stackwise.exceptions import StoreSchemaError
 from stackwise.store import get_store, reset_store_cache
 from stackwise.store.sql import engine as engine_module
-from stackwise.store.sql.engine import MIGRATIONS_DIR, current_revision, make_engine, upgrade
+from stackwise.store.sql.engine import (
+    MIGRATIONS_DIR,
+    current_revision,
+    make_engine,
+    upgrade,
+    write_options,
+)
 from stackwise.store.sql.schema import SCHEMA_REVISION, metadata
+from stackwise.store.urls import engine_url
+
+
+@pytest.fixture
+def empty_url(
+    store_url: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """The configured store's URL, its database still empty (no schema yet)."""
+    if store_url.startswith("sqlite"):
+        yield store_url  # the file is created on first use
+        return
+    server = request.getfixturevalue("postgres_server")
+    url = server.create_database(empty=True)
+    monkeypatch.setenv("STACKWISE_STORE_URL", url)
+    reset_store_cache()
+    try:
+        yield url
+    finally:
+        reset_store_cache()
+        server.drop_database(url)
 
 
 def _script_directory() -> ScriptDirectory:
@@ -28,22 +57,43 @@ def _script_directory() -> ScriptDirectory:
     return ScriptDirectory.from_config(config)
 
 
-def _db_path(home: Path) -> Path:
-    return home / "stackwise.db"
+def _execute(url: str, *statements: str) -> None:
+    """Run SQL on the database directly, as another tool would (committed at the end)."""
+    if url.startswith("sqlite"):
+        Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(engine_url(url), poolclass=NullPool)
+    try:
+        with engine.begin() as conn:
+            for statement in statements:
+                conn.execute(text(statement))
+    finally:
+        engine.dispose()
 
 
-def _set_revision(path: Path, revision: str) -> None:
-    with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE alembic_version SET version_num = ?", (revision,))
+def _query(url: str, statement: str) -> list[tuple[object, ...]]:
+    engine = create_engine(engine_url(url), poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(statement))]
+    finally:
+        engine.dispose()
 
 
-def _table_counts(path: Path) -> dict[str, int]:
-    with sqlite3.connect(path) as conn:
-        tables = [
-            r[0]
-            for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
-        ]
-        return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+def _set_revision(url: str, revision: str) -> None:
+    _execute(url, f"UPDATE alembic_version SET version_num = '{revision}'")
+
+
+def _table_counts(url: str) -> dict[str, int]:
+    engine = create_engine(engine_url(url), poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            tables = sorted(inspect(conn).get_table_names())
+            return {
+                t: int(conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar() or 0)
+                for t in tables
+            }
+    finally:
+        engine.dispose()
 
 
 def _store_with_data() -> None:
@@ -53,8 +103,8 @@ def _store_with_data() -> None:
     reset_store_cache()
 
 
-def test_fresh_database_migrated_by_alembic_equals_the_declared_schema(tmp_path: Path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+def test_fresh_database_migrated_by_alembic_equals_the_declared_schema(empty_url: str):
+    engine = make_engine(empty_url)
     try:
         upgrade(engine)
         with engine.connect() as conn:
@@ -67,7 +117,7 @@ def test_fresh_database_migrated_by_alembic_equals_the_declared_schema(tmp_path:
     assert diff == []
 
 
-def test_the_comparison_notices_a_schema_drift(tmp_path: Path):
+def test_the_comparison_notices_a_schema_drift(empty_url: str):
     """Guards the test above: a column the migrations do not create shows up in the diff."""
     from sqlalchemy import Column, MetaData, String
 
@@ -75,7 +125,7 @@ def test_the_comparison_notices_a_schema_drift(tmp_path: Path):
     for table in metadata.tables.values():
         table.to_metadata(drifted)
     drifted.tables["pipelines"].append_column(Column("drift_probe", String(255)))
-    engine = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+    engine = make_engine(empty_url)
     try:
         upgrade(engine)
         with engine.connect() as conn:
@@ -85,7 +135,7 @@ def test_the_comparison_notices_a_schema_drift(tmp_path: Path):
     assert [d[0] for d in diff] == ["add_column"]
 
 
-def test_the_store_creates_a_fresh_database_at_the_code_revision(stackwise_home: Path):
+def test_the_store_creates_a_fresh_database_at_the_code_revision(empty_url: str):
     store = get_store()
     assert current_revision(store.engine) == SCHEMA_REVISION
     with store.engine.connect() as conn:
@@ -105,11 +155,10 @@ def test_every_migration_file_is_named_after_its_revision():
         assert Path(revision.path).name.split("_", 1)[0] == revision.revision
 
 
-def test_newer_unknown_revision_is_refused_and_left_untouched(stackwise_home: Path):
+def test_newer_unknown_revision_is_refused_and_left_untouched(empty_url: str):
     _store_with_data()
-    path = _db_path(stackwise_home)
-    _set_revision(path, "9999")
-    before = _table_counts(path)
+    _set_revision(empty_url, "9999")
+    before = _table_counts(empty_url)
 
     with pytest.raises(StoreSchemaError) as info:
         get_store()
@@ -118,27 +167,25 @@ def test_newer_unknown_revision_is_refused_and_left_untouched(stackwise_home: Pa
     assert "9999" in message
     assert SCHEMA_REVISION in message
     assert "newer" in message
-    assert _table_counts(path) == before
-    with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "9999"
-        assert conn.execute("SELECT name FROM pipeline_runs").fetchall() == [("keep_me-run",)]
+    assert _table_counts(empty_url) == before
+    assert _query(empty_url, "SELECT version_num FROM alembic_version") == [("9999",)]
+    assert _query(empty_url, "SELECT name FROM pipeline_runs") == [("keep_me-run",)]
 
 
-def test_newer_revision_is_refused_by_db_upgrade_too(stackwise_home: Path):
+def test_newer_revision_is_refused_by_db_upgrade_too(empty_url: str):
     from click.testing import CliRunner
 
     from stackwise.cli.main import cli
 
     _store_with_data()
-    path = _db_path(stackwise_home)
-    _set_revision(path, "9999")
-    before = _table_counts(path)
+    _set_revision(empty_url, "9999")
+    before = _table_counts(empty_url)
 
     result = CliRunner().invoke(cli, ["db", "upgrade"])
 
     assert result.exit_code != 0
     assert "9999" in result.output
-    assert _table_counts(path) == before
+    assert _table_counts(empty_url) == before
 
 
 def _older_revisions() -> list[str]:
@@ -155,7 +202,7 @@ def _migrate_to(url: str, revision: str) -> None:
     try:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
-        with engine.connect().execution_options(stackwise_write=True) as conn:
+        with engine.connect().execution_options(**write_options(engine)) as conn:
             config.attributes["connection"] = conn
             command.upgrade(config, revision)
             conn.commit()
@@ -169,22 +216,20 @@ def _migrate_to(url: str, revision: str) -> None:
     or [pytest.param(None, marks=pytest.mark.skip(reason="only one revision exists"))],
 )
 def test_database_at_an_older_revision_asks_for_db_upgrade_which_keeps_its_data(
-    stackwise_home: Path, old: str
+    empty_url: str, old: str
 ):
     from click.testing import CliRunner
 
     from stackwise.cli.main import cli
 
-    path = _db_path(stackwise_home)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _migrate_to(f"sqlite:///{path}", old)
-    with sqlite3.connect(path) as conn:
-        conn.execute(
-            "INSERT INTO pipelines (id, name, created) VALUES "
-            "('00000000-0000-0000-0000-000000000001', 'old_pipeline', "
-            "'2024-01-01 00:00:00.000000')"
-        )
-    before = _table_counts(path)
+    _migrate_to(empty_url, old)
+    _execute(
+        empty_url,
+        "INSERT INTO pipelines (id, name, created) VALUES "
+        "('00000000-0000-0000-0000-000000000001', 'old_pipeline', "
+        "'2024-01-01 00:00:00.000000')",
+    )
+    before = _table_counts(empty_url)
 
     with pytest.raises(StoreSchemaError) as info:
         get_store()
@@ -192,7 +237,7 @@ def test_database_at_an_older_revision_asks_for_db_upgrade_which_keeps_its_data(
     assert f"revision {old}" in message
     assert SCHEMA_REVISION in message
     assert "stackwise db upgrade" in message
-    assert _table_counts(path) == before, "refusing must not touch the database"
+    assert _table_counts(empty_url) == before, "refusing must not touch the database"
 
     result = CliRunner().invoke(cli, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
@@ -206,13 +251,12 @@ def test_database_at_an_older_revision_asks_for_db_upgrade_which_keeps_its_data(
 
 
 def test_code_ahead_of_the_database_asks_for_db_upgrade(
-    stackwise_home: Path, monkeypatch: pytest.MonkeyPatch
+    empty_url: str, monkeypatch: pytest.MonkeyPatch
 ):
     """Simulated: the code moves on to the next revision while the database stays at today's
     head, a known (older) revision from the code's point of view."""
     _store_with_data()
-    path = _db_path(stackwise_home)
-    before = _table_counts(path)
+    before = _table_counts(empty_url)
     ahead = f"{int(SCHEMA_REVISION) + 1:04d}"
     monkeypatch.setattr(engine_module, "SCHEMA_REVISION", ahead)
 
@@ -223,21 +267,22 @@ def test_code_ahead_of_the_database_asks_for_db_upgrade(
     assert f"revision {SCHEMA_REVISION}" in message
     assert ahead in message
     assert "stackwise db upgrade" in message
-    assert _table_counts(path) == before
+    assert _table_counts(empty_url) == before
 
 
-def test_a_database_with_foreign_tables_is_refused(stackwise_home: Path):
-    path = _db_path(stackwise_home)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(path) as conn:
-        conn.execute("CREATE TABLE something_else (id INTEGER)")
-        conn.execute("INSERT INTO something_else VALUES (1)")
+def test_a_database_with_foreign_tables_is_refused(empty_url: str):
+    _execute(
+        empty_url,
+        "CREATE TABLE something_else (id INTEGER)",
+        "INSERT INTO something_else VALUES (1)",
+    )
 
     with pytest.raises(StoreSchemaError, match="tables that stackwise did not create"):
         get_store()
-    assert _table_counts(path) == {"something_else": 1}
+    assert _table_counts(empty_url) == {"something_else": 1}
 
 
+@only_backend("sqlite")
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(stackwise_home: Path):
     store = get_store()
     with store.engine.connect() as conn:
@@ -247,7 +292,7 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(stackwise_home: Path):
 
 
 def test_reopening_a_current_database_runs_no_migration(
-    stackwise_home: Path, monkeypatch: pytest.MonkeyPatch
+    empty_url: str, monkeypatch: pytest.MonkeyPatch
 ):
     _store_with_data()
 
@@ -258,9 +303,9 @@ def test_reopening_a_current_database_runs_no_migration(
     assert get_store().get_run("keep_me-run").name == "keep_me-run"
 
 
-def test_plain_engine_sees_the_alembic_version_table(stackwise_home: Path):
+def test_plain_engine_sees_the_alembic_version_table(empty_url: str):
     get_store()
-    engine = create_engine(f"sqlite:///{_db_path(stackwise_home)}")
+    engine = create_engine(engine_url(empty_url))
     try:
         assert current_revision(engine) == SCHEMA_REVISION
     finally:
@@ -268,12 +313,11 @@ def test_plain_engine_sees_the_alembic_version_table(stackwise_home: Path):
 
 
 # -- upgrades from older revisions -----------------------------------------------------------
-def test_a_0001_database_upgraded_to_head_equals_the_declared_schema(tmp_path: Path):
+def test_a_0001_database_upgraded_to_head_equals_the_declared_schema(empty_url: str):
     """0001 and 0002 are frozen as explicit operations; applied one after another with every
     later revision, they build exactly the schema the code declares."""
-    url = f"sqlite:///{tmp_path / 'at_0001.db'}"
-    _migrate_to(url, "0001")
-    engine = make_engine(url)
+    _migrate_to(empty_url, "0001")
+    engine = make_engine(empty_url)
     try:
         upgrade(engine)
         with engine.connect() as conn:
@@ -285,27 +329,23 @@ def test_a_0001_database_upgraded_to_head_equals_the_declared_schema(tmp_path: P
         engine.dispose()
 
 
-def test_db_upgrade_moves_0002_artifact_tags_into_tag_entities(stackwise_home: Path):
+def test_db_upgrade_moves_0002_artifact_tags_into_tag_entities(empty_url: str):
     """0003 turns the JSON tag lists of artifacts and versions into tags and attachments."""
     from stackwise.client import Client
 
-    path = _db_path(stackwise_home)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _migrate_to(f"sqlite:///{path}", "0002")
+    _migrate_to(empty_url, "0002")
     now = "'2024-01-01 00:00:00.000000'"
-    with sqlite3.connect(path) as conn:
-        conn.execute(
-            f"INSERT INTO artifacts (id, name, created, tags) VALUES "
-            f"('a0000000-0000-4000-8000-000000000001', 'data', {now}, '[\"raw\"]')"
-        )
-        conn.execute(
-            "INSERT INTO artifact_versions (id, artifact_id, version, version_number, uri, "
-            "materializer, data_type, artifact_type, save_type, tags, format, created) VALUES "
-            "('b0000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000001', "
-            "'1', 1, '/tmp/x', 'm:M', 'builtins:int', 'DataArtifact', 'manual', "
-            f"'[\"gold\", \"raw\"]', '{{}}', {now})"
-        )
-    engine = make_engine(f"sqlite:///{path}")
+    _execute(
+        empty_url,
+        f"INSERT INTO artifacts (id, name, created, tags) VALUES "
+        f"('a0000000-0000-4000-8000-000000000001', 'data', {now}, '[\"raw\"]')",
+        "INSERT INTO artifact_versions (id, artifact_id, version, version_number, uri, "
+        "materializer, data_type, artifact_type, save_type, tags, format, created) VALUES "
+        "('b0000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000001', "
+        "'1', 1, '/tmp/x', 'm:M', 'builtins:int', 'DataArtifact', 'manual', "
+        f"'[\"gold\", \"raw\"]', '{{}}', {now})",
+    )
+    engine = make_engine(empty_url)
     try:
         upgrade(engine)
     finally:
@@ -317,29 +357,23 @@ def test_db_upgrade_moves_0002_artifact_tags_into_tag_entities(stackwise_home: P
 
 
 def test_db_upgrade_adds_the_secrets_table_to_a_0001_database_and_keeps_its_runs(
-    stackwise_home: Path,
+    empty_url: str,
 ):
     from click.testing import CliRunner
 
     from stackwise.cli.main import cli
     from stackwise.client import Client
 
-    path = _db_path(stackwise_home)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _migrate_to(f"sqlite:///{path}", "0001")
-    with sqlite3.connect(path) as conn:
-        conn.execute(
-            "INSERT INTO pipelines (id, name, created) VALUES ('p-1', 'old_pipeline', "
-            "'2024-01-01 00:00:00.000000')"
-        )
-        conn.execute(
-            "INSERT INTO pipeline_runs (id, name, pipeline_id, status, spec, config, "
-            "created) VALUES ('00000000-0000-0000-0000-00000000000a', 'old-run', "
-            "'p-1', 'completed', '{}', '{}', '2024-01-01 00:00:00.000000')"
-        )
-        assert "secrets" not in {
-            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
-        }
+    _migrate_to(empty_url, "0001")
+    _execute(
+        empty_url,
+        "INSERT INTO pipelines (id, name, created) VALUES ('p-1', 'old_pipeline', "
+        "'2024-01-01 00:00:00.000000')",
+        "INSERT INTO pipeline_runs (id, name, pipeline_id, status, spec, config, "
+        "created) VALUES ('00000000-0000-0000-0000-00000000000a', 'old-run', "
+        "'p-1', 'completed', '{}', '{}', '2024-01-01 00:00:00.000000')",
+    )
+    assert "secrets" not in _table_counts(empty_url)
 
     with pytest.raises(
         StoreSchemaError,
@@ -355,12 +389,14 @@ def test_db_upgrade_adds_the_secrets_table_to_a_0001_database_and_keeps_its_runs
 
     run = get_store().get_run("old-run")
     assert (run.pipeline_name, run.status) == ("old_pipeline", "completed")
-    assert _table_counts(path)["secrets"] == 0
+    assert _table_counts(empty_url)["secrets"] == 0
     Client().create_secret("db", {"password": "pw"})
     assert Client().get_secret("db").secret_values == {"password": "pw"}
 
 
-def test_db_upgrade_to_0005_keeps_artifact_versions_which_load_unverified(stackwise_home: Path):
+def test_db_upgrade_to_0005_keeps_artifact_versions_which_load_unverified(
+    empty_url: str, stackwise_home: Path
+):
     """0005 adds the checksum and the corruption mark; versions saved before have neither:
     they load as before and `artifact verify` reports them unverified."""
     from click.testing import CliRunner
@@ -368,26 +404,22 @@ def test_db_upgrade_to_0005_keeps_artifact_versions_which_load_unverified(stackw
     from stackwise.cli.main import cli
     from stackwise.client import Client
 
-    path = _db_path(stackwise_home)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _migrate_to(f"sqlite:///{path}", "0004")
+    _migrate_to(empty_url, "0004")
     folder = stackwise_home / "old-artifact"
-    folder.mkdir()
+    folder.mkdir(parents=True)
     (folder / "data.json").write_text('{"type": "list", "items": [1, 2]}')
     now = "'2024-01-01 00:00:00.000000'"
-    with sqlite3.connect(path) as conn:
-        conn.execute(
-            f"INSERT INTO artifacts (id, name, created) VALUES "
-            f"('a0000000-0000-4000-8000-000000000001', 'old', {now})"
-        )
-        conn.execute(
-            "INSERT INTO artifact_versions (id, artifact_id, version, version_number, uri, "
-            "materializer, data_type, artifact_type, save_type, format, created) VALUES "
-            "('b0000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000001', "
-            f"'1', 1, '{folder}', "
-            "'stackwise.materializers.built_in_materializer:BuiltInContainerMaterializer', "
-            f"'builtins:list', 'BaseArtifact', 'manual', '{{}}', {now})"
-        )
+    _execute(
+        empty_url,
+        f"INSERT INTO artifacts (id, name, created) VALUES "
+        f"('a0000000-0000-4000-8000-000000000001', 'old', {now})",
+        "INSERT INTO artifact_versions (id, artifact_id, version, version_number, uri, "
+        "materializer, data_type, artifact_type, save_type, format, created) VALUES "
+        "('b0000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000001', "
+        f"'1', 1, '{folder}', "
+        "'stackwise.materializers.built_in_materializer:BuiltInContainerMaterializer', "
+        f"'builtins:list', 'BaseArtifact', 'manual', '{{}}', {now})",
+    )
 
     assert CliRunner().invoke(cli, ["db", "upgrade"]).exit_code == 0
 
@@ -399,7 +431,7 @@ def test_db_upgrade_to_0005_keeps_artifact_versions_which_load_unverified(stackw
     assert json.loads(result.output)["items"][0]["status"] == "unverified"
 
 
-def test_db_upgrade_to_0006_adds_models_and_keeps_runs_and_artifacts(stackwise_home: Path):
+def test_db_upgrade_to_0006_adds_models_and_keeps_runs_and_artifacts(empty_url: str):
     """0006 adds the Model Control Plane's tables (empty); a 0005 database keeps working, and
     artifact versions saved then can be linked to a model version."""
     from click.testing import CliRunner
@@ -408,12 +440,10 @@ def test_db_upgrade_to_0006_adds_models_and_keeps_runs_and_artifacts(stackwise_h
     from stackwise.cli.main import cli
     from stackwise.client import Client
 
-    path = _db_path(stackwise_home)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _migrate_to(f"sqlite:///{path}", "0005")
-    assert "models" not in _table_counts(path)
+    _migrate_to(empty_url, "0005")
+    assert "models" not in _table_counts(empty_url)
     assert CliRunner().invoke(cli, ["db", "upgrade"]).exit_code == 0
-    counts = _table_counts(path)
+    counts = _table_counts(empty_url)
     for table in ("models", "model_versions", "model_version_artifacts", "model_version_runs"):
         assert counts[table] == 0
     saved = save_artifact(1, "kept")

@@ -1,5 +1,7 @@
-"""Two processes writing runs to the same SQLite store at the same time both succeed: writes
-start with BEGIN IMMEDIATE and wait on the busy timeout, so nobody sees "database is locked"."""
+"""Processes writing runs to the same store at the same time all succeed. On SQLite writes start
+with BEGIN IMMEDIATE and wait on the busy timeout, so nobody sees "database is locked"; on
+PostgreSQL each write transaction takes the store's advisory write lock first, so numbering
+(artifact and model versions) never hands out one number twice."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.store_backends import only_backend
 from stackwise.client import Client
 from stackwise.store import get_store
 
@@ -21,7 +24,7 @@ WRITER = textwrap.dedent(
     import sys, time
     from pathlib import Path
 
-    from stackwise import pipeline, step
+    from stackwise import Model, pipeline, step
 
     @step
     def make(i: int) -> int:
@@ -31,14 +34,15 @@ WRITER = textwrap.dedent(
     def square(value: int) -> int:
         return value * value
 
-    @pipeline(name="concurrent", enable_cache=False)
+    @pipeline(name="concurrent", enable_cache=False, model=Model(name="concurrent_model"))
     def concurrent(i: int = 0):
         square(make(i=i))
 
     worker, runs, barrier = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
+    writers = int(sys.argv[4])
     (barrier / f"ready-{worker}").touch()
     deadline = time.time() + 60
-    while len(list(barrier.glob("ready-*"))) < 2 and time.time() < deadline:
+    while len(list(barrier.glob("ready-*"))) < writers and time.time() < deadline:
         time.sleep(0.005)
     for i in range(runs):
         run = concurrent.with_options(run_name=f"w{worker}-{i}")(i=i)
@@ -48,10 +52,12 @@ WRITER = textwrap.dedent(
 )
 
 
-def _start_writers(script: Path, barrier: Path, count: int) -> list[subprocess.Popen[str]]:
+def _start_writers(
+    script: Path, barrier: Path, count: int, runs: int = RUNS_PER_PROCESS
+) -> list[subprocess.Popen[str]]:
     return [
         subprocess.Popen(
-            [sys.executable, str(script), str(n), str(RUNS_PER_PROCESS), str(barrier)],
+            [sys.executable, str(script), str(n), str(runs), str(barrier), str(count)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -100,6 +106,37 @@ def test_two_processes_write_runs_at_once(tmp_path: Path, prepared: bool):
     assert len(Client().list_pipelines().items) == 1
 
 
+@only_backend("postgresql")
+def test_eight_processes_run_pipelines_at_once_on_postgresql(tmp_path: Path):
+    """Eight processes race to create the schema's default stack, the pipeline and the model,
+    then each runs pipelines: every run completes, and every artifact and model version has a
+    number of its own (1..N, none twice)."""
+    writers, runs_each = 8, 5
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER)
+    barrier = tmp_path / "barrier"
+    barrier.mkdir()
+
+    results = _finish(_start_writers(script, barrier, writers, runs_each))
+
+    for code, out, err in results:
+        assert code == 0, f"writer failed:\n{err[-3000:]}"
+        assert "Error" not in err, err[-3000:]
+        assert out.startswith("done")
+    total = writers * runs_each
+    runs = Client().list_pipeline_runs(pipeline_name="concurrent", size=1000)
+    assert runs.total == total
+    assert all(r.status == "completed" for r in runs)
+    assert len(get_store().list_stacks()) == 1
+    assert len(Client().list_pipelines().items) == 1
+    versions = Client().list_model_versions("concurrent_model", size=1000)
+    assert sorted(v.number for v in versions) == list(range(1, total + 1))
+    for output in ("make", "square"):
+        artifacts = Client().list_artifact_versions(name=f"concurrent::{output}::output", size=1000)
+        assert sorted(int(a.version) for a in artifacts) == list(range(1, total + 1))
+
+
+@only_backend("sqlite")
 def test_a_lock_taken_by_another_connection_is_waited_for_then_the_write_lands(
     stackwise_home: Path,
 ) -> None:
@@ -142,3 +179,34 @@ def test_an_error_inside_a_write_is_raised_once_and_never_retried(stackwise_home
             bodies.append(conn)
             raise OperationalError("INSERT ...", {}, Exception("database is locked"))
     assert len(bodies) == 1
+
+
+@only_backend("postgresql")
+def test_a_postgresql_write_waits_for_the_write_lock_while_reads_do_not(store_url: str) -> None:
+    """Another connection holds the store's write lock: a read answers at once, a write lands
+    only once the lock is released."""
+    import threading
+    import time
+
+    import psycopg
+
+    from stackwise.store.sql.engine import _WRITE_LOCK_KEY
+
+    store = get_store()
+    store.get_or_create_pipeline("warm")
+    holder = psycopg.connect(store_url)
+    holder.execute(f"SELECT pg_advisory_xact_lock({_WRITE_LOCK_KEY})")
+    release = threading.Timer(0.5, holder.rollback)
+    started = time.monotonic()
+    release.start()
+    try:
+        assert store.get_pipeline("warm").name == "warm"
+        read_after = time.monotonic() - started
+        created = store.get_or_create_pipeline("after_the_lock")
+        write_after = time.monotonic() - started
+    finally:
+        release.join()
+        holder.close()
+    assert created.name == "after_the_lock"
+    assert read_after < 0.4, "a read must not wait for the write lock"
+    assert write_after >= 0.45, "the write must wait for the lock's holder"

@@ -60,6 +60,7 @@ def status() -> None:
     from stackwise.client import Client
     from stackwise.config.global_config import GlobalConfig, find_project_root
     from stackwise.exceptions import EntityNotFoundError
+    from stackwise.store.urls import hide_password
 
     config = GlobalConfig()
     url = config.store_url
@@ -69,7 +70,7 @@ def status() -> None:
     elif url.startswith(("http://", "https://")):
         click.echo(f"Connected to a stackwise server: {url}")
     else:
-        click.echo(f"Connected directly to a SQL database: '{_hide_password(url)}'")
+        click.echo(f"Connected directly to a SQL database: '{hide_password(url)}'")
     client = Client()
     choice = config.active_stack()
     click.echo(f"  The active user is: '{client.active_user.name}'")
@@ -100,16 +101,6 @@ def _deployments(client: Any) -> None:
 
     click.echo()
     print_deployments(services, title="Model deployments")
-
-
-def _hide_password(url: str) -> str:
-    """`postgresql://user:secret@host/db` -> `postgresql://user:****@host/db`."""
-    head, at, tail = url.rpartition("@")
-    if not at or "://" not in head:
-        return url
-    scheme, _, credentials = head.partition("://")
-    user, colon, _ = credentials.partition(":")
-    return f"{scheme}://{user}{':****' if colon else ''}@{tail}"
 
 
 @click.command()
@@ -145,6 +136,7 @@ def clean(yes: bool, local: bool) -> None:
         return
     _stop_deployments(home)
     from stackwise.store import reset_store_cache
+    from stackwise.store.urls import hide_password
 
     reset_store_cache()  # close the database before its file goes
     project = Path.cwd() / PROJECT_DIR_NAME
@@ -157,7 +149,7 @@ def clean(yes: bool, local: bool) -> None:
     url = config.store_url
     if not url.startswith("sqlite"):
         click.secho(
-            f"The metadata store at {_hide_password(url)} is not local and was not touched.",
+            f"The metadata store at {hide_password(url)} is not local and was not touched.",
             fg="yellow",
         )
     click.echo(f"Reinitialized: the next command starts with a fresh store in {home}.")

@@ -25,9 +25,11 @@ def upgrade() -> None:
     from stackwise.exceptions import StoreSchemaError
     from stackwise.store.sql.engine import current_revision, make_engine
     from stackwise.store.sql.engine import upgrade as run_migrations
+    from stackwise.store.urls import hide_password
 
-    url = GlobalConfig().store_url
-    engine = make_engine(url)
+    raw_url = GlobalConfig().store_url
+    url = hide_password(raw_url)  # what is shown
+    engine = make_engine(raw_url)
     try:
         before = current_revision(engine)
         try:

@@ -19,6 +19,8 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, and_, false, or_, true
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from stackwise.exceptions import ConfigError
 
@@ -151,14 +153,15 @@ class Column:
                 return column.not_in(values)  # type: ignore[no-any-return]
             return column.in_(values)  # type: ignore[no-any-return]
         if op in ("contains", "notcontains", "startswith", "endswith"):
+            # ignoring case on every database: SQLite's LIKE does, PostgreSQL's does not (ILIKE)
             text = str(plain(raw))
             if op == "contains":
-                return column.contains(text, autoescape=True)  # type: ignore[no-any-return]
+                return column.icontains(text, autoescape=True)  # type: ignore[no-any-return]
             if op == "notcontains":
-                return ~column.contains(text, autoescape=True)  # type: ignore[no-any-return]
+                return ~column.icontains(text, autoescape=True)  # type: ignore[no-any-return]
             if op == "startswith":
-                return column.startswith(text, autoescape=True)  # type: ignore[no-any-return]
-            return column.endswith(text, autoescape=True)  # type: ignore[no-any-return]
+                return column.istartswith(text, autoescape=True)  # type: ignore[no-any-return]
+            return column.iendswith(text, autoescape=True)  # type: ignore[no-any-return]
         target = self.coerce(raw, field)
         if op == "equals":
             return column.is_(None) if target is None else column == target  # type: ignore
@@ -253,12 +256,33 @@ class FilterSpec:
         if column is None:
             known = ", ".join(sorted(self.columns))
             raise ConfigError(f"{self.entity} cannot be sorted by '{field}'; fields are {known}.")
-        return column.sql.desc() if direction == "desc" else column.sql.asc()
+        key = bytewise(column.sql) if column.kind == "str" else column.sql
+        return key.desc() if direction == "desc" else key.asc()
+
+
+class bytewise(FunctionElement[Any]):
+    """A text column compared byte by byte (code point order), as SQLite always does: on
+    PostgreSQL `COLLATE "C"`, since a database's default collation (en_US...) would sort
+    names differently (case and punctuation folded) from SQLite."""
+
+    inherit_cache = True
+    name = "bytewise"
+
+
+@compiles(bytewise)
+def _bytewise_default(element: bytewise, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+@compiles(bytewise, "postgresql")
+def _bytewise_postgresql(element: bytewise, compiler: Any, **kw: Any) -> str:
+    return f'{compiler.process(element.clauses, **kw)} COLLATE "C"'
 
 
 __all__ = [
     "OPERATORS",
     "Column",
+    "bytewise",
     "FilterSpec",
     "matches",
     "parse_datetime",

@@ -21,7 +21,7 @@ from stackwise.store.filters import FilterSpec
 from stackwise.store.records import (
     Page,
 )
-from stackwise.store.sql.engine import WRITE_OPTION, ensure_schema, make_engine
+from stackwise.store.sql.engine import ensure_schema, make_engine, write_options
 
 _LOCK_RETRIES = 8
 _AMBIGUOUS_SHOWN = 20
@@ -56,7 +56,7 @@ class SqlBase:
 
     def _begin_write(self) -> tuple[Connection, RootTransaction]:
         for attempt in range(_LOCK_RETRIES):
-            conn = self.engine.connect().execution_options(**{WRITE_OPTION: True})
+            conn = self.engine.connect().execution_options(**write_options(self.engine))
             try:
                 return conn, conn.begin()
             except OperationalError as error:

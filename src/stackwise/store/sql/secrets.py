@@ -15,6 +15,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from stackwise.exceptions import EntityExistsError, not_found
+from stackwise.store.filters import bytewise
 from stackwise.store.sql import schema as t
 from stackwise.store.sql.connection import SqlBase
 from stackwise.utils.ids import new_id, utcnow
@@ -58,7 +59,7 @@ class SecretQueries(SqlBase):
 
     def list_secrets(self) -> list[dict[str, Any]]:
         with self._read() as conn:
-            rows = conn.execute(select(t.secrets).order_by(t.secrets.c.name))
+            rows = conn.execute(select(t.secrets).order_by(bytewise(t.secrets.c.name)))
             return [dict(r._mapping) for r in rows]
 
     def update_secret(

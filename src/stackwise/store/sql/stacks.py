@@ -21,7 +21,7 @@ from stackwise.exceptions import (
     EntityInUseError,
     EntityNotFoundError,
 )
-from stackwise.store.filters import Column, FilterSpec
+from stackwise.store.filters import Column, FilterSpec, bytewise
 from stackwise.store.records import (
     ComponentRecord,
     Page,
@@ -266,7 +266,7 @@ class StackQueries(TagQueries):
             select(comp.type, comp.id)
             .join(t.stack_composition, sc.component_id == comp.id)
             .where(sc.stack_id == row.id)
-            .order_by(comp.type, comp.name)
+            .order_by(bytewise(comp.type), bytewise(comp.name))
         )
         for type_, component_id in conn.execute(query):
             components.setdefault(type_, []).append(component_id)

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from stackwise.enums import ColorVariants
 from stackwise.exceptions import ConfigError, EntityExistsError
-from stackwise.store.filters import Column, FilterSpec
+from stackwise.store.filters import Column, FilterSpec, bytewise
 from stackwise.store.records import Page, TagRecord, TagSpec
 from stackwise.store.sql import schema as t
 from stackwise.store.sql.connection import SqlBase
@@ -370,7 +370,7 @@ class TagQueries(SqlBase):
             .add_columns(r.resource_id.label("resource_id"))
             .join(t.tag_resources, r.tag_id == _tc.id)
             .where(r.resource_type == _check_type(resource_type), r.resource_id.in_(ids))
-            .order_by(r.created, _tc.name)
+            .order_by(r.created, bytewise(_tc.name))
         )
         with self._read() as conn:
             for row in conn.execute(query):
