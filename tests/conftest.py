@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from tests.fixtures.store_server import server_store  # noqa: F401 - a fixture
 
 from stackwise.cli.main import cli
 from stackwise.store import reset_store_cache
@@ -98,3 +99,24 @@ def ok(invoke: Invoke) -> Invoke:
         return result
 
     return run
+
+
+@pytest.fixture
+def store_backend(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The store this test's client uses: "sqlite" (the default file under STACKWISE_HOME)
+    or "server" (a real `stackwise server` over its own SQLite, spoken to over HTTP). Tests
+    that ask for it run once per backend in `STORE_BACKENDS` (see pytest_generate_tests)."""
+    backend: str = request.param
+    if backend == "server":
+        request.getfixturevalue("server_store")
+    yield backend
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The one place the store backends are listed for parametrized suites; a module may
+    narrow them with its own `STORE_BACKENDS`."""
+    if "store_backend" in metafunc.fixturenames:
+        from tests.fixtures.store_server import STORE_BACKENDS
+
+        backends = getattr(metafunc.module, "STORE_BACKENDS", STORE_BACKENDS)
+        metafunc.parametrize("store_backend", backends, indirect=True)
