@@ -111,12 +111,12 @@ def _add_entity(app: FastAPI, store: Store, entity: Entity) -> None:
                 items = lister()
                 return page_json(Page(items, len(items), 1, max(1, len(items))))
             filters = {k: v for k, v in request.query_params.items() if k not in _PAGING}
+            options = {k: request.query_params.get(k) for k in ("sort_by", "logical_operator")}
             page = lister(
                 filters=filters or None,
-                sort_by=request.query_params.get("sort_by", "created"),
-                logical_operator=request.query_params.get("logical_operator", "and"),
                 index=_int(request, "page", 1),
                 size=_int(request, "size", 50),
+                **{k: v for k, v in options.items() if v},
             )
             return page_json(page)
 
