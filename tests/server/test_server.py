@@ -154,3 +154,16 @@ def test_login_to_a_dead_url_is_refused_cleanly(invoke) -> None:  # type: ignore
     result = invoke("login", f"http://127.0.0.1:{free_port()}")
     assert result.exit_code == 1
     assert "does not answer" in result.output
+
+
+def test_username_and_password_log_in_first(
+    server_store: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ZenML's STORE_USERNAME/PASSWORD flow: a login, then requests with the token (the
+    server does not check credentials yet; the flow is what clients will rely on)."""
+    monkeypatch.setenv("STACKWISE_STORE_USERNAME", "ci")
+    monkeypatch.setenv("STACKWISE_STORE_PASSWORD", "secret")
+    store = RestStore(server_store.url)
+    assert store.list_secrets() == []
+    assert store.requests == 2  # the login, then the call
+    assert store.list_secrets() == [] and store.requests == 3

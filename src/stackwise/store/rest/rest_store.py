@@ -106,8 +106,11 @@ class RestStore:
         body = json.dumps({"args": encode(list(args)), "kwargs": encode(kwargs)}).encode()
         headers = {} if is_read(name) else {IDEMPOTENCY_HEADER: uuid.uuid4().hex}
         answer = self._send("POST", f"{STORE_PREFIX}/{name}", body, headers=headers, retry=True)
-        payload = answer.json()
-        if answer.status_code >= 400:
+        try:
+            payload = answer.json()
+        except ValueError:
+            payload = None
+        if answer.status_code >= 400 or not isinstance(payload, dict):
             error = payload.get("error") if isinstance(payload, dict) else None
             if error is None:
                 raise ServerUnreachableError(
@@ -126,10 +129,11 @@ class RestStore:
         *,
         headers: dict[str, str] | None = None,
         retry: bool,
+        authenticate: bool = True,
     ) -> Any:
         import httpx
 
-        if self._token is None and self._username:
+        if authenticate and self._token is None and self._username:
             self._login()
         last_error: Exception | None = None
         relogged = False
@@ -145,7 +149,7 @@ class RestStore:
             if answer is not None:
                 if answer.status_code == 426:
                     self._refuse_version(answer)
-                if answer.status_code == 401 and self._username and not relogged:
+                if answer.status_code == 401 and authenticate and self._username and not relogged:
                     relogged = True
                     self._login()
                     continue
@@ -182,6 +186,7 @@ class RestStore:
             f"username={self._username or ''}&password={self._password or ''}".encode(),
             headers={"Content-Type": "application/x-www-form-urlencoded"},
             retry=True,
+            authenticate=False,
         )
         if answer.status_code != 200:
             from stackwise.exceptions import CredentialsNotValid
