@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -167,3 +168,76 @@ def test_username_and_password_log_in_first(
     assert store.list_secrets() == []
     assert store.requests == 2  # the login, then the call
     assert store.list_secrets() == [] and store.requests == 3
+
+
+class _DroppingProxy:
+    """A loopback TCP proxy to the server that, on its first connection, forwards the request
+    and waits for the server's answer, then hangs up without passing it on: a write done on
+    the server whose answer the client never got. Later connections pass through."""
+
+    def __init__(self, upstream_port: int) -> None:
+        import socket
+        import threading
+
+        self.upstream_port = upstream_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.dropped = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import socket
+        import threading
+
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+            if self.dropped == 0:
+                self.dropped = 1
+                request = b""
+                while b"\r\n\r\n" not in request:
+                    request += client.recv(65536)
+                head, _, body = request.partition(b"\r\n\r\n")
+                length = next(
+                    int(line.split(b":")[1])
+                    for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-length")
+                )
+                while len(body) < length:
+                    body += client.recv(65536)
+                upstream.sendall(head + b"\r\n\r\n" + body)
+                upstream.recv(65536)  # the server answered: the write is done
+                client.close()
+                upstream.close()
+                continue
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: Any, target: Any) -> None:
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            target.close()
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+def test_a_write_whose_answer_was_lost_is_retried_and_done_once(
+    server_store: RunningServer,
+) -> None:
+    proxy = _DroppingProxy(int(server_store.url.rsplit(":", 1)[1]))
+    try:
+        store = RestStore(f"http://127.0.0.1:{proxy.port}")
+        tag = store.create_tag("once")
+        assert proxy.dropped == 1 and store.requests == 2  # the lost answer, then the replay
+    finally:
+        proxy.close()
+    assert [t.id for t in RestStore(server_store.url).list_tags().items] == [tag.id]
