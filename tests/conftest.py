@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from tests.fixtures.store_server import server_store  # noqa: F401 - a fixture
 
 from stackwise.cli.main import cli
 from stackwise.store import reset_store_cache

@@ -31,6 +31,8 @@ everything stackwise raises on purpose. Classes that ZenML derives from a builti
     ├── StepOutputError (TypeError)             a step returned what its annotation forbids
     ├── StoreSchemaError                        the store's schema does not match this code
     ├── StoreUnavailableError (ConnectionError) the store's database is down or refuses us
+    ├── ServerUnreachableError                  the store's server does not answer (.url)
+    ├── ServerVersionMismatchError              client and server versions differ (both named)
     ├── ModelServerError (RuntimeError)         a model server did not start or stop (log tail)
     ├── StepExecutionException                  a step's code raised (.original_exception)
     │   └── StepFailedError                     one step failed (carries .step and .original)
@@ -246,6 +248,24 @@ class StoreSchemaError(StackwiseError):
 class StoreUnavailableError(StackwiseError, ConnectionError):
     """The store's database cannot be reached or refused the login; the message names its
     URL (password masked) and what the database answered."""
+
+
+class ServerUnreachableError(StackwiseError):
+    """The stackwise server the client points at does not answer; `.url` is where."""
+
+    def __init__(self, message: str, url: str = "") -> None:
+        super().__init__(message)
+        self.url = url
+
+
+class ServerVersionMismatchError(StackwiseError):
+    """The client and the server run different stackwise versions (`.client_version`,
+    `.server_version`): the wire format is only promised between equal versions."""
+
+    def __init__(self, message: str, client_version: str = "", server_version: str = "") -> None:
+        super().__init__(message)
+        self.client_version = client_version
+        self.server_version = server_version
 
 
 class ModelServerError(StackwiseError, RuntimeError):

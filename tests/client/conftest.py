@@ -1,4 +1,5 @@
-"""Every test here runs once per metadata store backend (fixtures/store_backends.py)."""
+"""Every Client test runs once per store backend (fixtures/store_backends.py): SQLite,
+PostgreSQL, and RestStore through a real server."""
 
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ file, since orchestrators may run them in other processes.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -42,10 +43,19 @@ ORCHESTRATORS: dict[str, Callable[[pytest.FixtureRequest], dict[str, Any]]] = {
 }
 
 
-@pytest.fixture(params=list(ORCHESTRATORS))
+# ...and these also with the store behind a real stackwise server (RestStore over HTTP)
+THROUGH_SERVER = ("local", "local_parallel", "dask")
+
+
+@pytest.fixture(
+    params=[*ORCHESTRATORS, *(f"{flavor}-server" for flavor in THROUGH_SERVER)],
+)
 def orchestrator(request: pytest.FixtureRequest, use_orchestrator: Callable[..., None]) -> str:
-    """The active stack runs on each orchestrator in turn; the test gets its flavor."""
-    flavor: str = request.param
+    """The active stack runs on each orchestrator in turn (`<flavor>-server`: its store is a
+    stackwise server); the test gets its flavor."""
+    flavor, _, through = str(request.param).partition("-")
+    if through:
+        request.getfixturevalue("server_store")
     use_orchestrator(flavor, ORCHESTRATORS[flavor](request))
     return flavor
 
@@ -170,12 +180,17 @@ def test_same_results_and_metadata_as_local(
     monkeypatch: pytest.MonkeyPatch,
     use_orchestrator: Callable[..., None],
 ) -> None:
-    """The reference: the same pipeline on `local`, in a store of its own (same versions)."""
+    """The reference: the same pipeline on `local`, in a SQLite store of its own (same
+    versions)."""
+    server_url = os.environ.get("STACKWISE_STORE_URL")
+    monkeypatch.delenv("STACKWISE_STORE_URL", raising=False)
     monkeypatch.setenv("STACKWISE_HOME", str(tmp_path / "reference-home"))
     reset_store_cache()
     use_orchestrator("local")
     expected = _describe(with_metadata())
     monkeypatch.setenv("STACKWISE_HOME", str(stackwise_home))
+    if server_url:
+        monkeypatch.setenv("STACKWISE_STORE_URL", server_url)
     reset_store_cache()
 
     assert _describe(with_metadata()) == expected

@@ -68,7 +68,13 @@ def status() -> None:
     if url.startswith("sqlite"):
         click.echo(f"Connected to the local stackwise database: '{url}'")
     elif url.startswith(("http://", "https://")):
-        click.echo(f"Connected to a stackwise server: {url}")
+        from stackwise.store import get_store
+
+        info = get_store().info()  # type: ignore[attr-defined]  # a RestStore
+        click.echo(
+            f"Connected to a stackwise server: {url} (stackwise {info['version']}, "
+            f"{info['database_type']} database)"
+        )
     else:
         click.echo(f"Connected directly to a SQL database: '{hide_password(url)}'")
     client = Client()

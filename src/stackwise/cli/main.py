@@ -36,6 +36,9 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "stackwise.cli.basic:status",
         "Show the store, the active stack and where the configuration lives.",
     ),
+    "server": ("stackwise.cli.server:server", "Run a stackwise server in the foreground."),
+    "login": ("stackwise.cli.server:login", "Point this client at a stackwise server."),
+    "logout": ("stackwise.cli.server:logout", "Point this client back at its local store."),
     "clean": (
         "stackwise.cli.basic:clean",
         "Delete all local metadata, artifacts, stacks and config (asks first).",

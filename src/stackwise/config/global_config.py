@@ -84,6 +84,28 @@ class GlobalConfig:
         configured = _read_yaml(self.config_path).get("store_url")
         return str(configured) if configured else f"sqlite:///{self.home / 'stackwise.db'}"
 
+    def store_credentials(self) -> dict[str, str | None]:
+        """How to authenticate to a server store: STACKWISE_STORE_API_KEY (else the key
+        `stackwise login --api-key` saved), or STACKWISE_STORE_USERNAME and _PASSWORD."""
+        saved = _read_yaml(self.config_path).get("store_api_key")
+        return {
+            "api_key": os.environ.get("STACKWISE_STORE_API_KEY") or (str(saved) if saved else None),
+            "username": os.environ.get("STACKWISE_STORE_USERNAME"),
+            "password": os.environ.get("STACKWISE_STORE_PASSWORD"),
+        }
+
+    def set_login(self, url: str | None, api_key: str | None = None) -> None:
+        """Point this client at a server (`stackwise login`), or back at the local SQLite
+        store (None: `stackwise logout`)."""
+        data = _read_yaml(self.config_path)
+        data.pop("store_url", None)
+        data.pop("store_api_key", None)
+        if url:
+            data["store_url"] = url
+            if api_key:
+                data["store_api_key"] = api_key
+        _write_yaml(self.config_path, data)
+
     @property
     def default_artifact_path(self) -> Path:
         return self.home / "artifacts"

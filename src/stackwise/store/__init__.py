@@ -1,30 +1,50 @@
 """The metadata store: pipelines, runs, step runs, artifacts, metadata, stacks and components.
 
-`get_store()` returns the store for the configured URL (SQLite under STACKWISE_HOME by default),
-one per process and URL, so repeated `Client()` calls do not reconnect.
+`get_store()` returns the store for the configured URL, one per process and URL, so repeated
+`Client()` calls do not reconnect. The URL comes from STACKWISE_STORE_URL, else from
+`stackwise login`, else it is the SQLite file under STACKWISE_HOME; an `http(s)://` URL is a
+stackwise server (RestStore), anything else a database (SqlStore).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
-    from stackwise.store.sql.sql_store import SqlStore
+    from stackwise.store.base import Store
 
-_stores: dict[str, SqlStore] = {}
+_stores: dict[str, Store] = {}
 
 
-def get_store(url: str | None = None) -> SqlStore:
+def get_store(url: str | None = None) -> Store:
     from stackwise.config.global_config import GlobalConfig
 
-    url = url or GlobalConfig().store_url
+    config = GlobalConfig()
+    url = url or config.store_url
     store = _stores.get(url)
     if store is None:
-        from stackwise.store.sql.sql_store import SqlStore
         from stackwise.utils.heap import imports_done
 
-        imports_done()  # the `stackwise` executable freezes what it has loaded (utils/heap.py)
-        store = _stores[url] = SqlStore(url)
+        if url.startswith(("http://", "https://")):
+            from stackwise.store.rest.rest_store import RestStore
+
+            imports_done()  # the executable freezes what it has loaded (utils/heap.py)
+            credentials = config.store_credentials()
+            store = cast(
+                "Store",
+                RestStore(
+                    url,
+                    api_key=credentials["api_key"],
+                    username=credentials["username"],
+                    password=credentials["password"],
+                ),
+            )
+        else:
+            from stackwise.store.sql.sql_store import SqlStore
+
+            imports_done()  # ...before the store opens, so that it is closed at exit
+            store = SqlStore(url)
+        store = _stores[url] = store
     return store
 
 

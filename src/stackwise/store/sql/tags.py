@@ -67,11 +67,16 @@ def default_color(name: str) -> str:
 
 
 def as_spec(tag: Any) -> TagSpec:
-    """A str, a TagSpec or a user's `stackwise.Tag` (name, color, exclusive)."""
+    """A str, a TagSpec or a user's `stackwise.Tag` (name, color, exclusive), or such a tag
+    as a mapping (how it arrives through the server)."""
     if isinstance(tag, TagSpec):
         return tag
     if isinstance(tag, str):
         return TagSpec(name=tag)
+    if isinstance(tag, Mapping):
+        return TagSpec(
+            name=str(tag["name"]), color=tag.get("color"), exclusive=bool(tag.get("exclusive"))
+        )
     color = getattr(tag, "color", None)
     return TagSpec(
         name=str(tag.name),
