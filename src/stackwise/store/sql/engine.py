@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 
 from stackwise.exceptions import ConfigError, StoreSchemaError, StoreUnavailableError
 from stackwise.store.sql.schema import SCHEMA_REVISION
@@ -137,22 +137,30 @@ def _switch_to_wal(cursor: Any) -> None:
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
-            return None
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return _revision(conn)
+
+
+def _revision(conn: Connection) -> str | None:
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def upgrade(engine: Engine) -> None:
     """Run every pending migration (what `stackwise db upgrade` does)."""
+    with engine.connect().execution_options(**write_options(engine)) as conn:
+        _upgrade(conn)
+
+
+def _upgrade(conn: Connection) -> None:
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.connect().execution_options(**write_options(engine)) as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
-        conn.commit()
+    config.attributes["connection"] = conn
+    command.upgrade(config, "head")
+    conn.commit()
 
 
 def ensure_schema(engine: Engine, url: str) -> None:
@@ -160,16 +168,20 @@ def ensure_schema(engine: Engine, url: str) -> None:
     revision = current_revision(engine)
     if revision == SCHEMA_REVISION:
         return
-    if revision is None:
-        with engine.connect() as conn:
-            empty = not inspect(conn).get_table_names()
-        if not empty:
-            raise StoreSchemaError(
-                f"The database at {url} holds tables that stackwise did not create. "
-                "Point STACKWISE_STORE_URL at an empty or stackwise database."
-            )
-        upgrade(engine)  # first creation
-        return
+    if revision is None:  # first creation, under the write lock: processes may race here
+        with engine.connect().execution_options(**write_options(engine)) as conn:
+            conn.begin()
+            revision = _revision(conn)  # another process may have created it meanwhile
+            if revision is None:
+                if inspect(conn).get_table_names():
+                    raise StoreSchemaError(
+                        f"The database at {url} holds tables that stackwise did not create. "
+                        "Point STACKWISE_STORE_URL at an empty or stackwise database."
+                    )
+                _upgrade(conn)
+                return
+        if revision == SCHEMA_REVISION:
+            return
     known = {p.name.split("_", 1)[0] for p in (MIGRATIONS_DIR / "versions").glob("[0-9]*.py")}
     if revision not in known:
         raise StoreSchemaError(
