@@ -151,6 +151,15 @@ def test_login_local_status_and_logout(invoke, stackwise_home: Path) -> None:  #
     assert "Connected to the local stackwise database" in invoke("status").output
 
 
+def test_an_api_key_given_to_a_server_without_auth_is_called_out(  # type: ignore[no-untyped-def]
+    invoke, server_store: RunningServer
+) -> None:
+    result = invoke("login", server_store.url, "--api-key", "k-123")
+    assert result.exit_code == 0, result.output
+    assert "checks no credentials" in result.output
+    assert "k-123" not in result.output
+
+
 def test_login_to_a_dead_url_is_refused_cleanly(invoke) -> None:  # type: ignore[no-untyped-def]
     result = invoke("login", f"http://127.0.0.1:{free_port()}")
     assert result.exit_code == 1

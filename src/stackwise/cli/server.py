@@ -78,6 +78,12 @@ def login(url: str | None, local: bool, api_key: str | None) -> None:
     reset_store_cache()
     get_store()
     click.echo(f"Connected to the stackwise server at {url} (stackwise {info['version']}).")
+    if api_key and info.get("auth") == "none":
+        click.echo(
+            "Note: this server checks no credentials (stackwise has no authentication yet); "
+            "the API key is kept and sent, but anyone who reaches the server can use it.",
+            err=True,
+        )
 
 
 @click.command()
