@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -23,6 +21,7 @@ import httpx
 from _common import fmt_ms, machine_note, print_table, verdict
 
 from stackwise import pipeline, step
+from stackwise.cli.server import start_server_process
 from stackwise.store import get_store, reset_store_cache
 
 
@@ -47,31 +46,8 @@ def chain(length: int, tag: str):  # type: ignore[no-untyped-def]
 
 
 def start_server(database: Path) -> tuple[str, subprocess.Popen[bytes]]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "stackwise.cli.main",
-            "server",
-            "--port",
-            str(port),
-            "--store-url",
-            f"sqlite:///{database}",
-        ],
-        stdout=subprocess.DEVNULL,
-        env={**os.environ, "STACKWISE_STORE_URL": ""},
-    )
-    for _ in range(300):
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return url, process
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise RuntimeError("the server did not start")
+    env = {**os.environ, "STACKWISE_STORE_URL": ""}
+    return start_server_process(f"sqlite:///{database}", database.with_suffix(".log"), env=env)
 
 
 def time_chain(steps: int, tag: str) -> tuple[float, float, int, int]:

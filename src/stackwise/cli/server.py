@@ -110,10 +110,6 @@ def _free_port() -> int:
 def _start_local(home: Path, store_url: str) -> str:
     """Start `stackwise server` in the background over the local store; its URL once it
     answers /health. A server already running from an earlier `login --local` is reused."""
-    import httpx
-
-    from stackwise.exceptions import ServerUnreachableError
-
     pid_file = home / _PID_FILE
     if pid_file.exists():
         pid, _, url = pid_file.read_text().partition(" ")
@@ -121,43 +117,53 @@ def _start_local(home: Path, store_url: str) -> str:
             return url.strip()
     if store_url.startswith(("http://", "https://")):
         store_url = f"sqlite:///{home / 'stackwise.db'}"
+    home.mkdir(parents=True, exist_ok=True)
+    url, process = start_server_process(store_url, home / _LOG_FILE, detach=True)
+    pid_file.write_text(f"{process.pid} {url}")
+    return url
+
+
+def start_server_process(
+    store_url: str,
+    log: Path,
+    *,
+    env: dict[str, str] | None = None,
+    detach: bool = False,
+    timeout: float = _START_TIMEOUT,
+) -> tuple[str, subprocess.Popen[bytes]]:
+    """`stackwise server` over `store_url` in a child process on a free loopback port, its
+    output appended to `log`: (its URL, the process) once it answers /health. `detach` puts it
+    in a session of its own, so it outlives this process (`login --local`). A server that does
+    not answer within `timeout` is killed and ServerUnreachableError shows its log's end."""
+    import httpx
+
+    from stackwise.exceptions import ServerUnreachableError
+
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    home.mkdir(parents=True, exist_ok=True)
-    log = home / _LOG_FILE
+    command = [sys.executable, "-m", "stackwise.cli.main", "server", "--port", str(port)]
     with log.open("ab") as out:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "stackwise.cli.main",
-                "server",
-                "--port",
-                str(port),
-                "--store-url",
-                store_url,
-            ],
+            [*command, "--store-url", store_url],
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            start_new_session=True,
+            env=env,
+            start_new_session=detach,
         )
-    deadline = time.monotonic() + _START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            break
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                pid_file.write_text(f"{process.pid} {url}")
-                return url
+                return url, process
         except httpx.TransportError:
-            time.sleep(0.1)
+            time.sleep(0.05)
     if process.poll() is None:
         process.kill()
     tail = log.read_text(errors="replace")[-1500:]
     raise ServerUnreachableError(
-        f"The local stackwise server did not start within {_START_TIMEOUT:.0f} s. The end of "
-        f"its log ({log}):\n{tail}",
+        f"The stackwise server did not start within {timeout:.0f} s. The end of its log "
+        f"({log}):\n{tail}",
         url,
     )
 
