@@ -90,10 +90,14 @@ def _dialect(store: Store) -> str:
     return url.split(":", 1)[0].split("+", 1)[0] or "unknown"
 
 
-def create_app(store: Store, *, version: str = __version__) -> Any:
-    """The server app over `store`. `version` is what clients must run (tests change it)."""
+def create_app(
+    store: Store, *, version: str = __version__, auth: access.Access | None = None
+) -> Any:
+    """The server app over `store`. `version` is what clients must run (tests change it);
+    `auth` checks callers (default: `OpenAccess`, no authentication)."""
     app = FastAPI(title="stackwise", version=version)
     app.state.store = store
+    app.state.access = checks = auth if auth is not None else access.OpenAccess()
     idempotency = IdempotencyCache()
 
     def replace_secret(
@@ -116,9 +120,9 @@ def create_app(store: Store, *, version: str = __version__) -> Any:
     }
     targets["replace_secret"] = replace_secret
 
-    def call(name: str, payload: dict[str, Any], authorization: str | None) -> tuple[int, Any]:
+    def call(name: str, payload: dict[str, Any], token: str | None) -> tuple[int, Any]:
         try:
-            access.authorize(name, authorization)
+            checks.authorize(checks.authenticate(token), name)
             args = decode(payload.get("args", []))
             kwargs = decode(payload.get("kwargs", {}))
             return 200, {"result": encode(targets[name](*args, **kwargs))}
@@ -132,10 +136,10 @@ def create_app(store: Store, *, version: str = __version__) -> Any:
         async def handler(request: Request) -> Response:
             body = await request.body()
             payload = json.loads(body) if body else {}
-            authorization = request.headers.get("authorization")
+            token = access.token_of(request)
             key = None if is_read(name) else request.headers.get(IDEMPOTENCY_HEADER)
             status, answer = await run_in_threadpool(
-                idempotency.run_once, key, lambda: call(name, payload, authorization)
+                idempotency.run_once, key, lambda: call(name, payload, token)
             )
             return Response(_json(answer), status_code=status, media_type="application/json")
 
@@ -153,14 +157,15 @@ def create_app(store: Store, *, version: str = __version__) -> Any:
 
     @app.get("/api/v1/info")
     def info() -> dict[str, Any]:
-        return {"version": version, "database_type": _dialect(store), "auth": "none"}
+        return {"version": version, "database_type": _dialect(store), "auth": checks.scheme}
 
     @app.post("/api/v1/login")
     async def login(request: Request) -> dict[str, Any]:
         """ZenML's login: a form with username and password, answered with a bearer token."""
         form = parse_qs((await request.body()).decode())
         username, password = form.get("username", [None])[0], form.get("password", [None])[0]
-        return {"access_token": access.issue_token(username, password), "token_type": "bearer"}
+        token = await run_in_threadpool(checks.login, username, password)
+        return {k: v for k, v in vars(token).items() if v is not None}
 
     add_rest_routes(app, store)
     app.add_middleware(VersionGate, version=version)

@@ -88,7 +88,8 @@ def _int(request: Request, name: str, default: int) -> int:
 async def _answer(action: str, request: Request, work: Callable[[], Any]) -> JSONResponse:
     def run() -> JSONResponse:
         try:
-            access.authorize(action, request.headers.get("authorization"))
+            checks: access.Access = request.app.state.access
+            checks.authorize(checks.authenticate(access.token_of(request)), action)
             return JSONResponse(work())
         except Exception as error:  # noqa: BLE001 - every error is an HTTP answer
             return JSONResponse({"detail": str(error)}, status_code=status_of(error))

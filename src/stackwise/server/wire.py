@@ -11,6 +11,7 @@ _STATUS: tuple[tuple[type[BaseException], int], ...] = (
     (KeyError, 404),
     (_e.EntityExistsError, 409),
     (_e.IllegalOperationError, 409),
+    (_e.CredentialsNotValid, 401),
     (_e.AuthorizationException, 403),
     (ValueError, 422),
     (TypeError, 422),
