@@ -14,6 +14,7 @@ from typing import Any
 
 from stackwise.client.artifacts import ArtifactsMixin
 from stackwise.client.base import ClientBase
+from stackwise.client.builds import BuildsMixin
 from stackwise.client.hooks import HookInvocationsMixin
 from stackwise.client.models import ModelsMixin
 from stackwise.client.runs import RunsMixin
@@ -34,6 +35,7 @@ class Client(
     HookInvocationsMixin,
     ServicesMixin,
     ModelsMixin,
+    BuildsMixin,
     ClientBase,
 ):
     """`Client()` reads and changes the configured store (STACKWISE_STORE_URL, else the

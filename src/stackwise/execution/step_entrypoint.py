@@ -87,15 +87,20 @@ def forget_run_contexts() -> None:
 
 
 def run_step(
-    store_url: str, run_id: str, invocation_id: str, upstream_outputs: Outputs | None = None
+    store_url: str,
+    run_id: str,
+    invocation_id: str,
+    upstream_outputs: Outputs | None = None,
+    *,
+    attempt: int | None = None,
 ) -> StepOutcome:
     """Execute (or cache-hit) one step of a recorded run; upstream steps must have succeeded.
     `upstream_outputs`: the outputs of upstream steps the caller already knows (else they are
-    read from the store)."""
+    read from the store). `attempt`: run that one attempt only (`StepRunner.run`)."""
     context = cached_run_context(store_url, run_id)
     for upstream, outputs in (upstream_outputs or {}).items():
         context.outputs[upstream] = dict(outputs)
-    return StepRunner(context).run(invocation_id)
+    return StepRunner(context).run(invocation_id, attempt=attempt)
 
 
 def run_step_status(store_url: str, run_id: str, invocation_id: str) -> str:

@@ -251,7 +251,10 @@ class StepRunner:
         return found
 
     # -- running ---------------------------------------------------------------------
-    def run(self, invocation_id: str) -> StepOutcome:
+    def run(self, invocation_id: str, attempt: int | None = None) -> StepOutcome:
+        """Run the step (cache first), retrying as its `retry` says. With `attempt`, run
+        that one attempt only (a remote engine retries the task itself): a failure is RETRIED
+        while attempts remain, FAILED on the last."""
         spec = self.ctx.spec.steps[invocation_id]
         inputs = self._input_records(spec)
         key = cache_key(spec, inputs, self.artifact_store.id, self._callable)
@@ -265,6 +268,12 @@ class StepRunner:
         retry = StepRetryConfig.coerce(spec.retry)
         attempts = 1 + (retry.max_retries if retry else 0)
         step = self._step_object(spec)
+        if attempt is not None:
+            outcome = self._execute(
+                spec, step, inputs, key, input_ids, attempt, final=attempt >= attempts
+            )
+            progress.step_finished(invocation_id, outcome.status, outcome.error)
+            return outcome
         for attempt in range(1, attempts + 1):
             outcome = self._execute(
                 spec, step, inputs, key, input_ids, attempt, final=attempt == attempts

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import logging
 from abc import abstractmethod
-from typing import ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from stackwise.enums import ExecutionStatus, StackComponentType
 from stackwise.exceptions import StackValidationError
 from stackwise.execution.step_runner import RunContext
 from stackwise.models.pipeline_spec import PipelineSpec
 from stackwise.stack.stack_component import StackComponent
+
+if TYPE_CHECKING:
+    from stackwise.stack.stack import Stack
 
 logger = logging.getLogger("stackwise")
 
@@ -51,6 +54,17 @@ class BaseOrchestrator(StackComponent):
                 f"({self.flavor}), which runs each step in a worker process "
                 f"({len(problems)} problem{'s' if len(problems) > 1 else ''}):\n{lines}"
             )
+
+    def prepare_record(
+        self, spec: dict[str, Any], config: dict[str, Any], stack: Stack, pipeline_source: str
+    ) -> dict[str, Any]:
+        """Before a new run is recorded: add to its `config` what this orchestrator needs and
+        return the spec to record. Default: the launching process's identity, which liveness
+        checks (it orchestrates the run)."""
+        from stackwise.execution.liveness import PROCESS_KEY, process_identity
+
+        config[PROCESS_KEY] = process_identity()
+        return spec
 
     def warm_up(self, spec: PipelineSpec) -> None:
         """Called once a run's spec has passed its checks, before the run is recorded: start

@@ -11,6 +11,13 @@ what would be submitted, without submitting: `stackwise pipeline compile`).
 A remote run usually outlives the submitting process: `submit_remote_run` then returns a
 `DetachedRun` (or `WaitForRun` when the flavor's `synchronous` setting asks to wait), and the
 run's end is recorded by the step process that finishes its last step.
+
+Before the run is recorded (`prepare_record`): the stack must be reachable from where the
+steps run (`remote_run_problems`); the user's code is archived to the artifact store
+(execution/code_archive.py) unless `DockerSettings(allow_download_from_artifact_store=False)`
+puts it in the image; and when the stack has an image builder and a container registry, the
+run's image is built, or an earlier build with the same content reused (builds/), so each
+task's `image` is set.
 """
 
 from __future__ import annotations
@@ -28,6 +35,9 @@ from stackwise.orchestrators.base_orchestrator import BaseOrchestrator, RunHandl
 if TYPE_CHECKING:
     from stackwise.execution.step_runner import RunContext
     from stackwise.models.pipeline_spec import StepSpec
+    from stackwise.stack.stack import Stack
+
+BUILD_KEY = "build_id"  # where a run's config records the pipeline build its steps run in
 
 # variables a step process needs to reach this client's store; their values are credentials
 # where noted, and a flavor must deliver those without writing them into a compiled file
@@ -106,6 +116,62 @@ class ContainerizedOrchestrator(BaseOrchestrator):
     RUNS_STEPS_ELSEWHERE: ClassVar[bool] = True
     supports_schedules: ClassVar[bool] = False
 
+    @property
+    def runs_on_this_machine(self) -> bool:
+        """True when the flavor's steps run on this machine (its config's
+        `runs_on_this_machine`): a local artifact store and SQLite store are fine then."""
+        return bool(getattr(self.config, "runs_on_this_machine", False))
+
+    def prepare_record(
+        self, spec: dict[str, Any], config: dict[str, Any], stack: Stack, pipeline_source: str
+    ) -> dict[str, Any]:
+        """Refuse a stack the steps cannot reach; mark the run detached (its step processes
+        finish it); deliver the code (archive and/or image build); sources relative to the
+        code root."""
+        from stackwise.builds.pipeline_build import build_for_run, run_docker_settings
+        from stackwise.exceptions import StackValidationError
+        from stackwise.execution.code_archive import (
+            CODE_ROOT_KEY,
+            CODE_URI_KEY,
+            archive_code,
+            code_root,
+            ignore_patterns,
+            relative_sources,
+            upload_code,
+        )
+        from stackwise.execution.liveness import DETACHED_KEY, PROCESS_KEY
+
+        problems = remote_run_problems(self, stack)
+        if problems:
+            lines = "\n".join(f"  - {p}" for p in problems)
+            raise StackValidationError(
+                f"Stack '{stack.name}' cannot run pipeline '{spec['name']}' on orchestrator "
+                f"'{self.name}' ({self.flavor}):\n{lines}"
+            )
+        config[PROCESS_KEY] = None
+        config[DETACHED_KEY] = True
+        docker = run_docker_settings(spec, config)
+        root = code_root(pipeline_source)
+        config[CODE_ROOT_KEY] = str(root)
+        if docker.allow_download_from_artifact_store:
+            archive = archive_code(root, ignore_patterns(root, docker.dockerignore))
+            config[CODE_URI_KEY] = upload_code(archive, stack.artifact_store)
+        build = build_for_run(spec, config, stack, root, code_in_image=CODE_URI_KEY not in config)
+        if build is None and CODE_URI_KEY not in config:
+            raise StackValidationError(
+                f"Pipeline '{spec['name']}' sets DockerSettings("
+                "allow_download_from_artifact_store=False), so its code must be built into "
+                f"the step image, but stack '{stack.name}' has no image builder and container "
+                "registry to build one. Add them (`stackwise stack update "
+                f"{stack.name} -i BUILDER -c REGISTRY`), or let the code be downloaded from the "
+                "artifact store."
+            )
+        if build is not None:
+            config[BUILD_KEY] = build.id
+        for key in ("init_hook_source", "cleanup_hook_source"):
+            config[key] = relative_sources(config.get(key), root)
+        return dict(relative_sources(spec, root))
+
     def submit(self, context: RunContext) -> RunHandle:
         return self.submit_remote_run(context, prepare_remote_run(self, context))
 
@@ -128,13 +194,14 @@ def prepare_remote_run(orchestrator: ContainerizedOrchestrator, context: RunCont
     run = context.run
     environment = {"STACKWISE_STORE_URL": GlobalConfig().store_url}
     credentials = {k: os.environ[k] for k in CREDENTIAL_ENVIRONMENT if os.environ.get(k)}
+    images = _images(context)
     tasks = tuple(
         StepTask(
             invocation_id=inv,
             upstream=tuple(step.upstream),
             command=tuple(step_command(run.id, inv)),
             environment=dict(environment),
-            image=None,
+            image=images.get(f"{inv}.orchestrator", images.get("orchestrator")),
             max_retries=int((step.retry or {}).get("max_retries", 0) or 0),
             resources=_resources(step),
             settings=_flavor_settings(step.settings, orchestrator),
@@ -149,6 +216,30 @@ def prepare_remote_run(orchestrator: ContainerizedOrchestrator, context: RunCont
         tasks=tasks,
         credentials=credentials,
     )
+
+
+def _images(context: RunContext) -> dict[str, str]:
+    """The image of each key of the run's build (`orchestrator`, `<step>.orchestrator`)."""
+    build_id = (context.run.config or {}).get(BUILD_KEY)
+    if not build_id:
+        return {}
+    build = context.store.get_build(build_id)
+    return {key: item["image"] for key, item in build.images.items()}
+
+
+def remote_run_problems(orchestrator: ContainerizedOrchestrator, stack: Stack) -> list[str]:
+    """What keeps steps running elsewhere from reaching this stack: a local artifact store,
+    a SQLite metadata store (stack/validation.py's rule); none when the flavor's steps run on
+    this machine."""
+    from stackwise.config.global_config import GlobalConfig
+    from stackwise.stack.validation import unreachable_from_elsewhere
+
+    if orchestrator.runs_on_this_machine:
+        return []
+    elsewhere = (
+        f"orchestrator '{orchestrator.name}' ({orchestrator.flavor}) runs steps on other machines"
+    )
+    return unreachable_from_elsewhere(elsewhere, stack, GlobalConfig().store_url)
 
 
 def _resources(step: StepSpec) -> dict[str, Any]:

@@ -6,13 +6,14 @@ cannot drift apart between them."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from stackwise.enums import ExecutionStatus
 from stackwise.execution.liveness import Heartbeat
+from stackwise.execution.run_end import finish_run, run_status
 from stackwise.execution.step_runner import RunContext
 from stackwise.models.pipeline_run import PipelineRunResponse
 from stackwise.pipelines.run_failure import run_failure
@@ -27,16 +28,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger("stackwise")
 
 Execute = Callable[[RunContext], tuple[dict[str, ExecutionStatus], dict[str, BaseException]]]
-
-
-def run_status(statuses: Mapping[str, ExecutionStatus], to_run: Iterable[str]) -> ExecutionStatus:
-    """The one completion rule: COMPLETED when every step the run had to run ended
-    successfully (completed, cached, or skipped on purpose) and no step failed; else FAILED.
-    A step with no status never ran (its upstream failed, or `fail_fast` stopped the run)."""
-    if any(status.is_failed for status in statuses.values()):
-        return ExecutionStatus.FAILED
-    done = all(statuses.get(inv, ExecutionStatus.FAILED).is_successful for inv in to_run)
-    return ExecutionStatus.COMPLETED if done else ExecutionStatus.FAILED
 
 
 @dataclass(frozen=True)
@@ -93,6 +84,7 @@ def run_to_end(
     failed: list[str] = []
     errors: dict[str, BaseException] = {}
     raising = True  # until the steps ran: what finishes the run must not hide the error
+    detached: list[bool] = []  # set by the orchestrator's handle: its step processes finish it
     try:
         with ExitStack() as scope:
             scope.enter_context(progress)  # before the capture: it keeps what the view prints
@@ -103,7 +95,10 @@ def run_to_end(
             try:
                 context = prepare()
                 context.pipeline_state, context.init_done = state, True
-                statuses, errors = (execute or submit_to_orchestrator)(context)
+                if execute is None:
+                    statuses, errors = _submit(context, detached)
+                else:
+                    statuses, errors = execute(context)
             except BaseException:
                 _cleanup_hook_quietly(hooks.on_cleanup, pipeline_name)
                 raise
@@ -113,8 +108,11 @@ def run_to_end(
             progress.final_status = status  # its summary says what the rule decided
         raising = False
     finally:
-        finish_run(store, run.id, status, tags, raising=raising)
+        if not (detached and not raising):  # a detached run's steps record its end
+            finish_run(store, run.id, status, tags, raising=raising)
     result = PipelineRunResponse.from_record(store.get_run(run.id), store)
+    if detached:
+        return _detached_result(result, store)
     if status != ExecutionStatus.COMPLETED:
         raise run_failure(result, failed, errors)
     return result
@@ -127,13 +125,38 @@ def _call_run_hook(hook: Any, kind: str, pipeline_name: str, **kwargs: Any) -> A
     return hook(**kwargs)
 
 
-def submit_to_orchestrator(
-    context: RunContext,
+def _submit(
+    context: RunContext, detached: list[bool]
 ) -> tuple[dict[str, ExecutionStatus], dict[str, BaseException]]:
-    """Run every step of the compiled spec on the stack's orchestrator; wait for the end."""
+    """Run every step of the compiled spec on the stack's orchestrator; wait for the end.
+    A handle that is `detached` (the run goes on without this process, its step processes
+    record its end) is noted in `detached`."""
     handle = context.stack.orchestrator.submit(context)
+    if getattr(handle, "detached", False):
+        detached.append(True)
     statuses = handle.wait()
     return statuses, handle.errors
+
+
+def _detached_result(result: PipelineRunResponse, store: Store) -> PipelineRunResponse:
+    """A detached run as it stands: still running (say how to follow it), or ended (a
+    handle that waited) — raising as any run does unless it completed."""
+    status = ExecutionStatus(result.status)
+    if not status.is_finished:
+        logger.info(
+            "Run '%s' was submitted and goes on without this process. Follow it with "
+            "`stackwise pipeline runs logs %s --follow`; its status: `stackwise pipeline runs "
+            "describe %s`.",
+            result.name,
+            result.name,
+            result.name,
+        )
+        return result
+    if status != ExecutionStatus.COMPLETED:
+        steps = store.list_step_runs(str(result.id))
+        failed = [s.name for s in steps if ExecutionStatus(s.status).is_failed]
+        raise run_failure(result, failed, {})
+    return result
 
 
 def _cleanup_hook_quietly(hook: Any, pipeline_name: str) -> None:
@@ -146,59 +169,3 @@ def _cleanup_hook_quietly(hook: Any, pipeline_name: str) -> None:
             pipeline_name,
             exc_info=True,
         )
-
-
-UNFINISHED_STEP = {
-    "type": "stackwise.exceptions.StepFailedError",
-    "message": "The run ended while this step was still recorded as running: its own end "
-    "could not be recorded (see the run's error and logs).",
-    "traceback": "",
-}
-
-
-def finish_run(
-    store: Any,
-    run_id: str,
-    status: ExecutionStatus,
-    tags: Sequence[Any] = (),
-    *,
-    raising: bool = False,
-) -> None:
-    """Record the end of a run: its status, its cascading tags, and, when it failed, any of
-    its step runs still `running` (a step whose own end could not be recorded) as `failed`
-    with it, so neither the run nor a step stays `running`. While the run's own error
-    propagates (`raising`), a failure here is logged, never raised in its place."""
-    try:
-        cascade_tags(store, run_id, list(tags))
-    except Exception:
-        if not raising:
-            raise
-        logger.warning("Could not tag the outputs of run %s.", run_id, exc_info=True)
-    try:
-        if status == ExecutionStatus.FAILED and store.fail_dead_run(
-            run_id, step_exception_info=UNFINISHED_STEP
-        ):
-            return
-        store.finish_run(run_id, str(status))
-    except Exception:
-        if not raising:
-            raise
-        logger.warning("Could not record the end of run %s as %s.", run_id, status, exc_info=True)
-
-
-def cascade_tags(store: Any, run_id: str, tags: list[Any]) -> None:
-    """Pipeline tags given as `Tag(..., cascade=True)` also go on every artifact version the
-    run's steps output (cached outputs included, as ZenML)."""
-    cascading = [
-        t for t in tags if getattr(t, "cascade", None) or (isinstance(t, dict) and t.get("cascade"))
-    ]
-    if not cascading:
-        return
-    versions = [
-        v
-        for step_run in store.list_step_runs(run_id)
-        for ids in step_run.outputs.values()
-        for v in ids
-    ]
-    if versions:
-        store.attach_tags("artifact_version", list(dict.fromkeys(versions)), cascading)

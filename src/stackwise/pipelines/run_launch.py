@@ -10,7 +10,6 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from stackwise.execution.liveness import PROCESS_KEY, process_identity
 from stackwise.execution.progress import run_progress
 from stackwise.execution.step_runner import RunContext
 from stackwise.models.pipeline_run import PipelineRunResponse
@@ -90,7 +89,6 @@ def launch_run(
         "init_hook_source": _source(options.get("on_init")),
         "init_hook_kwargs": options.get("on_init_kwargs") or {},
         "cleanup_hook_source": _source(options.get("on_cleanup")),
-        PROCESS_KEY: process_identity(),
     }
     from stackwise.execution.model_versions import (
         ModelVersionCache,
@@ -103,12 +101,15 @@ def launch_run(
         config.update(resolve_run_models(models, spec, options.get("model")))
     elif options.get("model"):
         config.update(resolve_run_models(models, replace(spec, steps={}), options["model"]))
+    spec_record = stack.orchestrator.prepare_record(
+        spec.to_dict(), config, stack, pipeline.resolve()
+    )
     capture = pipeline_logs(config, stack.artifact_store)
     pipeline_record = store.get_or_create_pipeline(pipeline.name)
     run_record = store.create_run(
         pipeline=pipeline_record,
         name=run_name,
-        spec=spec.to_dict(),
+        spec=spec_record,
         config=config,
         stack_id=stack.id,
     )

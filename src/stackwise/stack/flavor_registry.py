@@ -73,6 +73,38 @@ BUILTIN_FLAVORS: list[Flavor] = [
         description="Serves models from a FastAPI + uvicorn server in a background process "
         "on loopback (MLflow's scoring protocol at /invocations).",
     ),
+    Flavor(
+        T.IMAGE_BUILDER,
+        "local",
+        "stackwise.image_builders.local_image_builder:LocalImageBuilder",
+        "stackwise.image_builders.local_image_builder:LocalImageBuilderConfig",
+        description="Builds images with the docker CLI on this machine.",
+    ),
+    *(
+        Flavor(
+            T.CONTAINER_REGISTRY,
+            name,
+            "stackwise.container_registries.base_container_registry:BaseContainerRegistry",
+            f"stackwise.container_registries.flavors:{config}",
+            description=description,
+        )
+        for name, config, description in (
+            ("default", "DefaultContainerRegistryConfig", "Any container registry, by URI."),
+            (
+                "gcp",
+                "GCPContainerRegistryConfig",
+                "Google Container Registry (gcr.io/PROJECT) or Artifact Registry "
+                "(REGION-docker.pkg.dev/PROJECT/REPO).",
+            ),
+            ("aws", "AWSContainerRegistryConfig", "Amazon ECR (ACCOUNT.dkr.ecr.REGION...)."),
+            (
+                "azure",
+                "AzureContainerRegistryConfig",
+                "Azure Container Registry (NAME.azurecr.io).",
+            ),
+            ("dockerhub", "DockerHubContainerRegistryConfig", "Docker Hub (docker.io/USER)."),
+        )
+    ),
 ]
 
 

@@ -118,6 +118,39 @@ def remote_orchestrator_problems(stack: Stack, components: Sequence[Built]) -> l
     return problems
 
 
+def unreachable_from_elsewhere(
+    elsewhere: str, stack: Stack, store_url: str, this_machine_fix: str = ""
+) -> list[str]:
+    """The rule for an orchestrator whose steps run in processes on other machines (Dask
+    workers, remote engines' containers): they must reach the metadata store and the artifact
+    store, so a SQLite file and a folder of this machine are refused. `elsewhere` says why the
+    steps run elsewhere; `this_machine_fix`, how to run them here instead."""
+    from stackwise.config.global_config import GlobalConfig
+
+    problems = []
+    if store_url.startswith("sqlite"):
+        problems.append(
+            f"{elsewhere}, but the metadata store is the SQLite file {store_url}, which "
+            "they cannot open. Use a shared database (store_url: postgresql://... in "
+            f"{GlobalConfig().config_path}) or a stackwise server (`stackwise login URL`)"
+            f"{this_machine_fix}."
+        )
+    try:
+        artifact_store = stack.artifact_store
+    except StackwiseError:  # reported by the stack's own checks
+        artifact_store = None
+    if artifact_store is not None and (
+        artifact_store.is_local or not artifact_store.config.is_remote
+    ):
+        problems.append(
+            f"{elsewhere}, but artifact store '{artifact_store.name}' "
+            f"({artifact_store.flavor}) keeps artifacts in a folder of this machine. Use a "
+            "remote artifact store: `stackwise artifact-store register NAME --flavor=s3 "
+            f"--path=s3://BUCKET`, then `stackwise stack update {stack.name} -a NAME`."
+        )
+    return problems
+
+
 def _build_components(stack: Stack, problems: list[str]) -> list[Built]:
     """Every component of the stack that can be built (flavor known, library installed,
     configuration valid, secrets resolvable), with its type; a problem for each one that

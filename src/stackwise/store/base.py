@@ -17,6 +17,7 @@ from typing import Any, Protocol, runtime_checkable
 from stackwise.store.records import (
     ArtifactRecord,
     ArtifactVersionRecord,
+    BuildRecord,
     ComponentRecord,
     HookInvocationRecord,
     ModelRecord,
@@ -476,6 +477,23 @@ class ServiceStore(Protocol):
     def delete_service(self, service_id: str) -> None: ...
 
 
+class BuildStore(Protocol):
+    """Pipeline builds: recorded when built, found again by checksum to be reused."""
+
+    def create_build(self, record: BuildRecord) -> BuildRecord: ...
+    def get_build(self, id_or_prefix: str) -> BuildRecord: ...
+    def list_builds(
+        self,
+        *,
+        filters: dict[str, Any] | None = None,
+        sort_by: str | None = "created",
+        logical_operator: str = "and",
+        index: int = 1,
+        size: int = 50,
+    ) -> Page[BuildRecord]: ...
+    def delete_build(self, build_id: str) -> None: ...
+
+
 class SchemaStore(Protocol):
     """Schema upgrades."""
 
@@ -495,6 +513,7 @@ class Store(
     HookInvocationStore,
     ModelStore,
     ServiceStore,
+    BuildStore,
     SchemaStore,
     Protocol,
 ):
@@ -507,6 +526,7 @@ class Store(
 
 __all__ = [
     "ArtifactStoreQueries",
+    "BuildStore",
     "HookInvocationStore",
     "MetadataStore",
     "ModelStore",

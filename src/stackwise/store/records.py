@@ -129,6 +129,28 @@ class ServiceRecord:
 
 
 @dataclass(frozen=True)
+class BuildRecord:
+    """One pipeline build (ZenML's): the image of each key (`orchestrator`, `<step>.orchestrator`
+    -> BuildItem fields: image, dockerfile, requirements, settings_checksum, contains_code,
+    requires_code_download) and the checksum of what went into them, which finds it again."""
+
+    id: str
+    pipeline_id: str | None
+    stack_id: str | None
+    container_registry_id: str | None
+    images: dict[str, dict[str, Any]]
+    is_local: bool
+    contains_code: bool
+    stackwise_version: str | None
+    python_version: str | None
+    checksum: str | None
+    stack_checksum: str | None
+    duration: int | None
+    created: datetime
+    updated: datetime
+
+
+@dataclass(frozen=True)
 class ArtifactRecord:
     id: str
     name: str

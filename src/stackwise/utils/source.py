@@ -3,7 +3,7 @@
 A source is `module:qualname`. Code in the user's script (`__main__`) has no importable module
 name, so its source is the script's absolute path instead: `/abs/path/run.py:qualname`, loaded
 by path (under a private module name, so the script's `if __name__ == "__main__"` block never
-runs again).
+runs again). A remote run records such paths relative to its code root, found on `sys.path`.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ def source_of(obj: Any) -> str:
 def load_source(source: str) -> Any:
     location, _, qualname = source.rpartition(":")
     if location.endswith(".py"):
+        location = _script_path(location)
         name = "_stackwise_main_" + hashlib.sha1(location.encode()).hexdigest()[:12]  # noqa: S324
         module = sys.modules.get(name)
         if module is None:
@@ -45,6 +46,18 @@ def load_source(source: str) -> Any:
     for part in qualname.split("."):
         obj = getattr(obj, part)
     return obj
+
+
+def _script_path(location: str) -> str:
+    """A script's path; a relative one (a remote run's, see execution/code_archive.py) is
+    looked up under each `sys.path` entry, where the run's code was put."""
+    if os.path.isabs(location):
+        return location
+    for entry in sys.path:
+        candidate = os.path.join(entry or os.getcwd(), location)
+        if os.path.isfile(candidate):
+            return os.path.abspath(candidate)
+    raise ImportError(f"Cannot find the script {location} under any sys.path entry.")
 
 
 def code_hash(func: Any) -> str:

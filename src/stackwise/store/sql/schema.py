@@ -20,7 +20,7 @@ from sqlalchemy import (
     true,
 )
 
-SCHEMA_REVISION = "0007"
+SCHEMA_REVISION = "0008"
 
 metadata = MetaData()
 
@@ -316,4 +316,24 @@ services = Table(
     Column("created", DateTime, nullable=False),
     Column("updated", DateTime, nullable=False),
     Index("ix_services_model_name", "model_name"),
+)
+
+pipeline_builds = Table(
+    "pipeline_builds",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("pipeline_id", ID, nullable=True),
+    Column("stack_id", ID, nullable=True),
+    Column("container_registry_id", ID, nullable=True),
+    Column("images", JSON, nullable=False),
+    Column("is_local", Boolean, nullable=False),
+    Column("contains_code", Boolean, nullable=False),
+    Column("stackwise_version", String(64), nullable=True),
+    Column("python_version", String(64), nullable=True),
+    Column("checksum", String(64), nullable=True),
+    Column("stack_checksum", String(64), nullable=True),
+    Column("duration", Integer, nullable=True),
+    Column("created", DateTime, nullable=False),
+    Column("updated", DateTime, nullable=False),
+    Index("ix_pipeline_builds_checksum", "checksum"),
 )

@@ -10,6 +10,7 @@ relations in one extra query per page, never one per row.
 
 from __future__ import annotations
 
+from stackwise.store.sql.builds import BuildQueries
 from stackwise.store.sql.hook_invocations import HookInvocationQueries
 from stackwise.store.sql.models import ModelQueries
 from stackwise.store.sql.pipelines import PipelineQueries
@@ -25,6 +26,7 @@ class SqlStore(
     HookInvocationQueries,
     ModelQueries,
     ServiceQueries,
+    BuildQueries,
 ):
     """The metadata store. Thread-safe; one instance per process and URL (see `get_store`)."""
 

@@ -51,7 +51,6 @@ from stackwise.enums import ExecutionStatus
 from stackwise.exceptions import (
     ConfigError,
     OrchestratorError,
-    StackwiseError,
     StepFailedError,
 )
 from stackwise.execution import progress
@@ -131,35 +130,17 @@ class DaskOrchestrator(BaseOrchestrator):
         if config.runs_on_this_machine:
             return []
         from stackwise.config.global_config import GlobalConfig
+        from stackwise.stack.validation import unreachable_from_elsewhere
 
         elsewhere = (
             f"its scheduler {config.address} is not on this machine (only loopback "
             "addresses are), so its workers may run elsewhere"
         )
-        problems = []
-        global_config = GlobalConfig()
-        store_url = global_config.store_url
-        if store_url.startswith("sqlite"):
-            problems.append(
-                f"{elsewhere}, but the metadata store is the SQLite file {store_url}, which "
-                "they cannot open. Use a shared database (store_url: postgresql://... in "
-                f"{global_config.config_path}), or run the scheduler and its workers here: "
-                f"`stackwise orchestrator update {self.name} --address=tcp://127.0.0.1:8786`."
-            )
-        try:
-            artifact_store = stack.artifact_store
-        except StackwiseError:  # reported by the stack's own checks
-            artifact_store = None
-        if artifact_store is not None and (
-            artifact_store.is_local or not artifact_store.config.is_remote
-        ):
-            problems.append(
-                f"{elsewhere}, but artifact store '{artifact_store.name}' "
-                f"({artifact_store.flavor}) keeps artifacts in a folder of this machine. Use a "
-                "remote artifact store: `stackwise artifact-store register NAME --flavor=s3 "
-                f"--path=s3://BUCKET`, then `stackwise stack update {stack.name} -a NAME`."
-            )
-        return problems
+        here = (
+            ", or run the scheduler and its workers here: `stackwise orchestrator update "
+            f"{self.name} --address=tcp://127.0.0.1:8786`"
+        )
+        return unreachable_from_elsewhere(elsewhere, stack, GlobalConfig().store_url, here)
 
     def submit(self, context: RunContext) -> DaskRun:
         self.validate_spec(context.spec)

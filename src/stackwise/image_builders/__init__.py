@@ -1,0 +1,1 @@
+"""Image builders: what builds a pipeline build's images from their build context."""
