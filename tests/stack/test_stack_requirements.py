@@ -16,6 +16,7 @@ import pytest
 
 from stackwise import pipeline, step
 from stackwise.client import Client
+from stackwise.config.global_config import GlobalConfig
 from stackwise.enums import StackComponentType
 from stackwise.exceptions import StackValidationError
 from stackwise.orchestrators.base_orchestrator import BaseOrchestrator
@@ -26,7 +27,7 @@ from stackwise.stack.stack import Stack
 from stackwise.stack.stack_component import StackComponent, StackComponentConfig
 from stackwise.stack.validation import ComponentRequirement, stack_problems, validate_stack
 from stackwise.stack.verify import NOT_BUILT, verify_stack
-from stackwise.store import get_store
+from stackwise.store import get_store, reset_store_cache
 
 T = StackComponentType
 CALLS: list[str] = []
@@ -128,7 +129,7 @@ def test_a_remote_orchestrator_needs_a_remote_store_a_registry_and_no_local_trac
     with pytest.raises(StackValidationError) as info:
         validate_stack(load_stack(get_store(), "k8s"), [], get_store())
     lines = str(info.value).splitlines()
-    assert lines[0] == "Stack 'k8s' cannot run this pipeline (3 problems):"
+    assert lines[0] == "Stack 'k8s' cannot run this pipeline (4 problems):"
     assert lines[1:] == [
         "  1. Stack 'k8s': orchestrator 'cluster' (remote_test) runs steps on other machines, "
         "but artifact store 'default' (local) keeps artifacts on this one, where those steps "
@@ -140,14 +141,23 @@ def test_a_remote_orchestrator_needs_a_remote_store_a_registry_and_no_local_trac
         "experiment-tracker flavor describe mlflow` lists its keys, `stackwise "
         "experiment-tracker update local_tracker --key=value` changes them) or remove it: "
         "`stackwise stack remove-component k8s --experiment-tracker`.",
-        "  3. Stack 'k8s': orchestrator 'cluster' (remote_test) runs steps on other machines "
+        "  3. Stack 'k8s': orchestrator 'cluster' (remote_test) runs steps on other machines, "
+        f"but the metadata store is the SQLite file {get_store().url}, which they cannot open. "
+        "Use a shared database (store_url: postgresql://... in "
+        f"{GlobalConfig().config_path}) or a stackwise server (`stackwise login URL`).",
+        "  4. Stack 'k8s': orchestrator 'cluster' (remote_test) runs steps on other machines "
         "from a container image, so the stack needs a container registry to push that image "
         "to: `stackwise container-registry register NAME --flavor=FLAVOR --uri=URI`, then "
         "`stackwise stack update k8s -c NAME`.",
     ]
 
 
-def test_a_remote_orchestrator_with_remote_components_passes(client: Client) -> None:
+def test_a_remote_orchestrator_with_remote_components_passes(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STACKWISE_STORE_URL", postgres_url)  # a store other machines reach
+    reset_store_cache()
+    client = Client()
     register(client, "cluster", T.ORCHESTRATOR, "remote_test")
     register(client, "bucket", T.ARTIFACT_STORE, "remote_test")
     register(client, "registry", T.CONTAINER_REGISTRY, "remote_test")

@@ -87,15 +87,21 @@ def run_task(store_url: str, run_id: str, invocation_id: str) -> int:
     detached = bool((run.config or {}).get(DETACHED_KEY))
     attempt = (previous[0] + 1 if previous else 1) if detached else None
     try:
-        status = run_step(store_url, run.id, invocation_id, attempt=attempt).status
-    except Exception as error:  # noqa: BLE001 - escaped the StepRunner: recorded here
+        outcome = run_step(store_url, run.id, invocation_id, attempt=attempt)
+        status, error = outcome.status, outcome.error
+    except Exception as escaped:  # noqa: BLE001 - escaped the StepRunner: recorded here
         traceback.print_exc()
-        status = record_unfinished_step(store, run.id, spec.steps[invocation_id], error)
+        status = record_unfinished_step(store, run.id, spec.steps[invocation_id], escaped)
+        error = escaped
     if detached:
         finish_after_step(store, run.id, spec)
     if status in (ExecutionStatus.COMPLETED, ExecutionStatus.CACHED):
         return 0
-    print(f"Step '{invocation_id}' of run '{run.name}' ended {status}.", file=sys.stderr)
+    print(
+        f"Step '{invocation_id}' of run '{run.name}' ended {status}: "
+        f"{type(error).__name__}: {error}",
+        file=sys.stderr,
+    )
     return EXIT_FAILED
 
 

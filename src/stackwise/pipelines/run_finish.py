@@ -106,6 +106,8 @@ def run_to_end(
             status = run_status(statuses, context.spec.steps)
             failed = [inv for inv, s in statuses.items() if s.is_failed]
             progress.final_status = status  # its summary says what the rule decided
+            if detached:  # the steps record the run's end; say what stands now
+                progress.final_status = store.get_run(run.id).status
         raising = False
     finally:
         if not (detached and not raising):  # a detached run's steps record its end

@@ -108,6 +108,7 @@ def remote_orchestrator_problems(stack: Stack, components: Sequence[Built]) -> l
                 f"{type_.cli_name} update {component.name} --key=value` changes them) or remove "
                 f"it: `stackwise stack remove-component {stack.name} --{type_.cli_name}`."
             )
+    problems.extend(_sqlite_problems(f"Stack '{stack.name}': {runs_elsewhere}"))
     if not stack.component_records(T.CONTAINER_REGISTRY):
         problems.append(
             f"Stack '{stack.name}': {runs_elsewhere} from a container image, so the stack needs "
@@ -125,16 +126,7 @@ def unreachable_from_elsewhere(
     workers, remote engines' containers): they must reach the metadata store and the artifact
     store, so a SQLite file and a folder of this machine are refused. `elsewhere` says why the
     steps run elsewhere; `this_machine_fix`, how to run them here instead."""
-    from stackwise.config.global_config import GlobalConfig
-
-    problems = []
-    if store_url.startswith("sqlite"):
-        problems.append(
-            f"{elsewhere}, but the metadata store is the SQLite file {store_url}, which "
-            "they cannot open. Use a shared database (store_url: postgresql://... in "
-            f"{GlobalConfig().config_path}) or a stackwise server (`stackwise login URL`)"
-            f"{this_machine_fix}."
-        )
+    problems = _sqlite_problems(elsewhere, store_url, this_machine_fix)
     try:
         artifact_store = stack.artifact_store
     except StackwiseError:  # reported by the stack's own checks
@@ -149,6 +141,23 @@ def unreachable_from_elsewhere(
             f"--path=s3://BUCKET`, then `stackwise stack update {stack.name} -a NAME`."
         )
     return problems
+
+
+def _sqlite_problems(
+    elsewhere: str, store_url: str | None = None, this_machine_fix: str = ""
+) -> list[str]:
+    """A SQLite metadata store (this process's, by default) is a file of this machine."""
+    from stackwise.config.global_config import GlobalConfig
+
+    config = GlobalConfig()
+    url = store_url or config.store_url
+    if not url.startswith("sqlite"):
+        return []
+    return [
+        f"{elsewhere}, but the metadata store is the SQLite file {url}, which they cannot "
+        f"open. Use a shared database (store_url: postgresql://... in {config.config_path}) "
+        f"or a stackwise server (`stackwise login URL`){this_machine_fix}."
+    ]
 
 
 def _build_components(stack: Stack, problems: list[str]) -> list[Built]:
