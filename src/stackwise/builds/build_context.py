@@ -44,6 +44,38 @@ _REFUSED = {
 }
 
 
+# fields acted on, and where: a test checks every DockerSettings field is in one of these lists
+ACTED_ON = {
+    "parent_image": "FROM",
+    "image_tag": "the image's tag (container registry image_name)",
+    "skip_build": "the parent image is used as it is",
+    "prevent_build_reuse": "a new build even when one with the same checksum exists",
+    "target_repository": "the image's repository (container registry image_name)",
+    "python_package_installer": "pip or uv in the Dockerfile",
+    "python_package_installer_args": "flags of the install command",
+    "disable_automatic_requirements_detection": "True only (no detection)",
+    "replicate_local_python_environment": "pip freeze or a command's output",
+    "requirements": "requirements.txt",
+    "required_integrations": "requirements.txt",
+    "install_stack_requirements": "requirements.txt",
+    "apt_packages": "apt-get install in the Dockerfile",
+    "environment": "ENV in the Dockerfile",
+    "runtime_environment": "each step task's environment",
+    "user": "USER in the Dockerfile",
+    "allow_including_files_in_images": "the code in the image, when not downloaded",
+    "copy_files": "the code in the image, when not downloaded",
+    "allow_download_from_artifact_store": "the code archive (execution/code_archive.py)",
+    "build_options": "flags of `docker build`",
+    "dockerignore": "files left out of the code archive and the image",
+}
+# fields whose purpose stackwise meets another way, so they need no action
+MET_OTHERWISE = {
+    "copy_global_config": "the step's process reaches the store through STACKWISE_STORE_URL",
+    "allow_download_from_code_repository": "no code repositories: the code is archived",
+    "install_deployment_requirements": "pipelines are not deployed as services",
+}
+
+
 def refused_settings(settings: DockerSettings) -> list[str]:
     """One line per set field stackwise cannot act on (see `_REFUSED`)."""
     defaults = DockerSettings()

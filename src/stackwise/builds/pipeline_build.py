@@ -234,6 +234,26 @@ def code_files_of(root: Path, settings: DockerSettings) -> list[tuple[str, Path]
     return list(code_files(root, ignore_patterns(root, settings.dockerignore)))
 
 
+def build_pipeline(
+    pipeline_name: str,
+    spec: Mapping[str, Any],
+    settings: Mapping[str, Any],
+    stack: Stack,
+    pipeline_source: str,
+) -> BuildRecord:
+    """Build (or reuse) the images of a compiled pipeline (its spec as plain data, its
+    pipeline-level `settings`) on `stack`: `Pipeline.build()`, `stackwise pipeline build`."""
+    from stackwise.execution.code_archive import code_root
+    from stackwise.store import get_store
+
+    docker = docker_settings(settings.get("docker"))
+    code = None
+    if not docker.allow_download_from_artifact_store:
+        code = code_files_of(code_root(pipeline_source), docker)
+    plan = plan_build(pipeline_name, spec, docker, stack, code)
+    return get_or_build(get_store(), plan, stack, prevent_reuse=docker.prevent_build_reuse)
+
+
 def build_for_run(
     spec: Mapping[str, Any],
     config: Mapping[str, Any],

@@ -704,6 +704,103 @@ def plan(source: str, config_path: str | None, stack_name: str | None) -> None:
     )
 
 
+@pipeline.command(name="build")
+@click.argument("source", metavar="MODULE.PIPELINE")
+@click.option(
+    "-c",
+    "--config",
+    "config_path",
+    metavar="RUN.YAML",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Run configuration (its settings.docker count).",
+)
+@click.option(
+    "--stack", "stack_name", metavar="NAME", help="Build for this stack instead of the active one."
+)
+@click.option(
+    "-o",
+    "--output",
+    "output_path",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Also write the build (images, Dockerfiles, requirements, checksums) as YAML here.",
+)
+def build(
+    source: str, config_path: str | None, stack_name: str | None, output_path: str | None
+) -> None:
+    """Build the images the steps of pipeline MODULE.PIPELINE run in, with the stack's image
+    builder, and push them to its container registry; a recorded build with the same content
+    (Docker settings, requirements, code when it is in the image) is reused instead.
+
+    \b
+    Example:
+      stackwise pipeline build training.training_pipeline --stack production -o build.yaml
+    """
+    import yaml
+
+    from stackwise.cli.output import success
+    from stackwise.client import Client
+
+    with _on_sys_path(os.getcwd()), _stack_env(stack_name):
+        client = Client()
+        if stack_name is not None:
+            client.get_stack(stack_name)
+        target = load_pipeline(source)
+        result = target.build(config_path=config_path)
+    if output_path is not None:
+        with open(output_path, "w", encoding="utf-8") as stream:
+            yaml.safe_dump(result.model_dump(mode="json"), stream, sort_keys=False)
+    for key, item in result.images.items():
+        click.echo(f"{key}: {item.image}")
+    success(f"Build {result.id} of pipeline '{target.name}'.")
+
+
+@pipeline.group(name="builds")
+def builds() -> None:
+    """List and delete pipeline builds."""
+
+
+@builds.command(name="list")
+def builds_list() -> None:
+    """List the recorded pipeline builds, oldest first."""
+    from stackwise.cli.output import print_table
+    from stackwise.client import Client
+
+    page = Client().list_builds(size=1000)
+    if not page.items:
+        click.echo("No pipeline builds yet: stackwise pipeline build MODULE.PIPELINE.")
+        return
+    print_table(
+        ["ID", "CREATED", "IMAGES", "CHECKSUM"],
+        [
+            (
+                str(b.id),
+                f"{b.created:%Y-%m-%d %H:%M:%S}" if b.created else "",
+                ", ".join(i.image for i in b.images.values()),
+                (b.checksum or "")[:12],
+            )
+            for b in page.items
+        ],
+    )
+
+
+@builds.command(name="delete")
+@click.argument("build_id", metavar="ID")
+@click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
+def builds_delete(build_id: str, yes: bool) -> None:
+    """Delete the record of build ID (an id or unique prefix); its images stay in the
+    registry, and the next run builds anew."""
+    from stackwise.cli.output import success
+    from stackwise.client import Client
+
+    client = Client()
+    found = client.get_build(build_id)
+    if not yes:
+        click.confirm(f"Delete build {found.id}?", abort=True)
+    client.delete_build(str(found.id))
+    success(f"Deleted build {found.id}.")
+
+
 def _summary(run: Any, pipeline_name: str) -> None:
     from stackwise.cli.output import print_table
     from stackwise.ui.console import quiet, shows_progress

@@ -15,8 +15,8 @@ _HEARTBEAT = (
     "through the process that runs it (stackwise.execution.liveness)"
 )
 _BUILD = (
-    "container image builds come with the remote orchestrators, which are not "
-    "available yet; local runs need no build"
+    "running with a build given by id is not available yet: a run uses the build of its "
+    "stack whose content matches (Pipeline.build(), `stackwise pipeline build`)"
 )
 _PAUSE = "pausing and resuming runs is not available in stackwise yet"
 
@@ -26,7 +26,6 @@ UNAVAILABLE: dict[str, str] = {
     "heartbeat_healthy_threshold": _HEARTBEAT,
     "enable_heartbeat": _HEARTBEAT,
     "build": _BUILD,
-    "prevent_build_reuse": _BUILD,
     "on_pause": _PAUSE,
     "on_resume": _PAUSE,
     "pause_hook_source": _PAUSE,

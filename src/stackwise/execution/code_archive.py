@@ -16,6 +16,7 @@ from __future__ import annotations
 import fnmatch
 import gzip
 import hashlib
+import importlib
 import io
 import os
 import sys
@@ -58,7 +59,7 @@ def code_root(pipeline_source: str) -> Path:
     location = pipeline_source.rpartition(":")[0]
     if location.endswith(".py"):
         return Path(location).resolve().parent
-    module = sys.modules.get(location)
+    module = sys.modules.get(location) or importlib.import_module(location)
     file = getattr(module, "__file__", None)
     if file is None:
         raise ConfigError(

@@ -188,11 +188,15 @@ def prepare_remote_run(orchestrator: ContainerizedOrchestrator, context: RunCont
     """The run's steps as tasks for `orchestrator`'s engine."""
     import os
 
+    from stackwise.builds.pipeline_build import docker_settings
     from stackwise.config.global_config import GlobalConfig
     from stackwise.entrypoints.step import step_command
 
     run = context.run
-    environment = {"STACKWISE_STORE_URL": GlobalConfig().store_url}
+    docker = docker_settings(((run.config or {}).get("settings") or {}).get("docker"))
+    # DockerSettings.runtime_environment, then the store's address (not the user's to move)
+    environment = {k: str(v) for k, v in docker.runtime_environment.items()}
+    environment["STACKWISE_STORE_URL"] = GlobalConfig().store_url
     credentials = {k: os.environ[k] for k in CREDENTIAL_ENVIRONMENT if os.environ.get(k)}
     images = _images(context)
     tasks = tuple(

@@ -45,15 +45,12 @@ from stackwise.steps.step_options import check_option_names, merge_options
 from stackwise.utils.source import source_of
 
 if TYPE_CHECKING:
+    from stackwise.models.pipeline_build import PipelineBuildResponse
     from stackwise.pipelines.plan import PipelinePlan
 
 logger = logging.getLogger("stackwise")
 
 DEFAULT_RUN_NAME = "{pipeline_name}-{date}-{time}"
-_BUILD = (
-    "container image builds come with the remote orchestrators, which are not "
-    "available in stackwise yet; local runs need no build"
-)
 _SNAPSHOTS = (
     "snapshots and run templates (runs triggered later from the server) are not "
     "available in stackwise yet; run the pipeline, or use its run-config YAML"
@@ -169,11 +166,7 @@ class Pipeline:
 
         owner = f"Pipeline '{self.name}'.with_options()"
         check_option_names(kwargs, WITH_OPTIONS, owner)
-        for option, value in (
-            ("build", build),
-            ("unlisted", unlisted),
-            ("prevent_build_reuse", prevent_build_reuse),
-        ):
+        for option, value in (("build", build), ("unlisted", unlisted)):
             refused = unavailable_problem(option, value, owner)
             if refused:
                 raise StepInterfaceError(refused)
@@ -189,6 +182,16 @@ class Pipeline:
                 new.step_updates[inv] = update
         if kwargs:
             new.configure(**kwargs)
+        if prevent_build_reuse:  # a new build even when one with the same content exists
+            settings = dict(new._options.get("settings") or {})
+            docker: Any = settings.get("docker")
+            given = (
+                docker.model_dump(exclude_unset=True)
+                if hasattr(docker, "model_dump")
+                else dict(docker or {})
+            )
+            settings["docker"] = {**given, "prevent_build_reuse": True}
+            new.configure(settings=settings)
         return new
 
     def copy(self) -> Pipeline:
@@ -487,8 +490,33 @@ class Pipeline:
     # -- features that need later issues: refused, naming what is missing ---------------
     def build(
         self, settings: Any = None, step_configurations: Any = None, config_path: Any = None
-    ) -> Any:
-        raise NotImplementedError(f"Pipeline '{self.name}'.build(): {_BUILD}.")
+    ) -> PipelineBuildResponse:
+        """Build the images this pipeline's steps run in on the active stack (its image
+        builder and container registry), or reuse a recorded build with the same content
+        (builds/pipeline_build.py); the build."""
+        from stackwise.builds.pipeline_build import build_pipeline
+        from stackwise.models.pipeline_build import PipelineBuildResponse
+        from stackwise.stack.active_stack import active_stack
+        from stackwise.store import get_store
+
+        target = self
+        if settings is not None or step_configurations is not None or config_path is not None:
+            extra = {"settings": settings} if settings is not None else {}
+            target = self.with_options(
+                step_configurations=step_configurations, config_path=config_path, **extra
+            )
+        run_config = target._run_config()
+        options = combine(target._options, config_layer(run_config), keys=_RUN_LEVEL)
+        compiled = target._compile(run_config, (), {})
+        store = get_store()
+        record = build_pipeline(
+            target.name,
+            compiled.spec.to_dict(),
+            options.get("settings") or {},
+            active_stack(store),
+            target.resolve(),
+        )
+        return PipelineBuildResponse.from_record(record, store)
 
     def deploy(self, deployment_name: str, timeout: Any = None, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(
