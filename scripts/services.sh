@@ -3,7 +3,8 @@
 # machine's `postgresql` package, via apt, when initdb is missing: the store tests run a
 # throwaway cluster with initdb + pg_ctl, tests/fixtures/postgres_server.py), and into
 # .services/ (project-local, never global) azurite, the Azure Blob Storage emulator the azure
-# artifact store tests run against. Idempotent: does nothing when both are there. The Python
+# artifact store tests run against, and the docker CLI (apt's docker.io) when missing.
+# Idempotent: does nothing when all are there. The Python
 # peers (moto_server, gcp-storage-emulator) come with `pip install -e ".[dev]"`.
 set -euo pipefail
 
@@ -16,6 +17,17 @@ if ! command -v initdb >/dev/null 2>&1 && ! compgen -G "/usr/lib/postgresql/*/bi
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
     else
         echo "services.sh: PostgreSQL's initdb not found; install the postgresql package (as root: apt-get install postgresql) to run the store tests on PostgreSQL" >&2
+        exit 1
+    fi
+fi
+# the docker CLI (no daemon needed): the image builder tests run it to see it fail without one
+if ! command -v docker >/dev/null 2>&1; then
+    if [[ "$(id -u)" -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+        echo "services.sh: installing the docker CLI (apt-get install docker.io)" >&2
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker.io >/dev/null
+    else
+        echo "services.sh: the docker CLI is not installed; install it (apt-get install docker.io) to run the image builder tests" >&2
         exit 1
     fi
 fi

@@ -14,6 +14,7 @@ import shutil
 import stat
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -199,3 +200,34 @@ def test_registry_flavors_check_the_shape_of_their_uri(flavor: str, good: str, b
     client.create_stack_component(f"ok-{flavor}", flavor, "container_registry", {"uri": good})
     with pytest.raises(ConfigError, match=f"'{bad}' is not the URI of"):
         client.create_stack_component(f"bad-{flavor}", flavor, "container_registry", {"uri": bad})
+
+
+def test_the_cli_builds_reuses_lists_and_deletes(docker_log: Path, ok: Any, invoke: Any) -> None:
+    import yaml
+
+    Path("buildme.py").write_text(
+        "from stackwise import pipeline, step\n"
+        "from stackwise.config.docker_settings import DockerSettings\n\n\n"
+        "@step\ndef one() -> int:\n    return 1\n\n\n"
+        "@pipeline(settings={'docker': DockerSettings(apt_packages=['git'])})\n"
+        "def nightly():\n    one()\n"
+    )
+    building_stack("docker.io/team")
+    first = ok("pipeline", "build", "buildme.nightly", "-o", "build.yaml")
+    written = yaml.safe_load(Path("build.yaml").read_text())
+    image = written["images"]["orchestrator"]["image"]
+    assert image.startswith("docker.io/team/stackwise:nightly-")
+    assert f"orchestrator: {image}" in first.output
+    assert (
+        "apt-get install -y --no-install-recommends git"
+        in written["images"]["orchestrator"]["dockerfile"]
+    )
+    assert calls(docker_log)[-1] == f"push {image}"
+
+    again = ok("pipeline", "build", "buildme.nightly")
+    assert f"Build {written['id']}" in again.output  # reused
+    assert image in ok("pipeline", "builds", "list").output
+    ok("pipeline", "builds", "delete", written["id"][:8], "--yes")
+    assert "No pipeline builds yet" in ok("pipeline", "builds", "list").output
+    missing = invoke("pipeline", "build", "buildme.nightly", "--stack", "nope")
+    assert missing.exit_code != 0

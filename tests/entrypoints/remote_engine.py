@@ -13,10 +13,12 @@ from typing import Any
 
 from stackwise.enums import StackComponentType
 from stackwise.execution.step_runner import RunContext
+from stackwise.orchestrators.base_orchestrator import RunHandle
 from stackwise.orchestrators.containerized_orchestrator import (
     ContainerizedOrchestrator,
     DetachedRun,
     RemoteRun,
+    WaitForRun,
 )
 from stackwise.stack.flavor import Flavor
 from stackwise.stack.stack_component import StackComponentConfig
@@ -27,6 +29,7 @@ FLAVOR_PATH = "tests.entrypoints.remote_engine:FLAVOR"
 class TaskFileOrchestratorConfig(StackComponentConfig):
     tasks_file: str  # where the submitted tasks are written
     runs_on_this_machine: bool = False
+    synchronous: bool = False  # wait for the run's end (WaitForRun) instead of returning
 
     @property
     def is_remote(self) -> bool:
@@ -53,8 +56,10 @@ def task_list(remote: RemoteRun) -> dict[str, Any]:
 class TaskFileOrchestrator(ContainerizedOrchestrator):
     config: TaskFileOrchestratorConfig
 
-    def submit_remote_run(self, context: RunContext, remote: RemoteRun) -> DetachedRun:
+    def submit_remote_run(self, context: RunContext, remote: RemoteRun) -> RunHandle:
         Path(self.config.tasks_file).write_text(json.dumps(task_list(remote), indent=2))
+        if self.config.synchronous:
+            return WaitForRun(context, poll_seconds=0.2)
         return DetachedRun()
 
     def compile_remote_run(self, remote: RemoteRun, output_dir: Path) -> list[Path]:

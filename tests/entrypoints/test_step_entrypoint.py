@@ -5,6 +5,7 @@ task whose upstream did not succeed refused before anything is recorded."""
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from tests.entrypoints.conftest import Engine
 
 from stackwise.client import Client
 from stackwise.entrypoints.step import EXIT_UPSTREAM
-from stackwise.exceptions import StackValidationError
+from stackwise.exceptions import PipelineRunFailedError, StackValidationError
 
 
 def status(run_id: str) -> str:
@@ -184,3 +185,44 @@ def test_a_script_s_steps_run_remotely_from_their_path_relative_to_the_code_root
     run = Client().get_pipeline_run(run_id)
     assert str(run.status) == "completed"
     assert run.steps["hello"].output.load() == "hello from run.py"
+
+
+def run_when_submitted(engine: Engine, order: list[str]) -> threading.Thread:
+    """The engine in a thread: once the tasks are handed over, run them in order."""
+
+    def play() -> None:
+        deadline = time.monotonic() + 60
+        while not engine.tasks_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        for invocation in order:
+            engine.run(invocation)
+
+    thread = threading.Thread(target=play, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_a_synchronous_flavor_waits_for_the_end_its_step_processes_record(
+    project: Path, engine: Engine
+) -> None:
+    import flow
+
+    Client().update_stack_component("engine", "orchestrator", configuration={"synchronous": True})
+    thread = run_when_submitted(engine, ["make", "double"])
+    result = flow.chain()
+    thread.join(timeout=60)
+    assert str(result.status) == "completed"
+    assert result.steps["double"].output.load() == 6
+
+
+def test_a_synchronous_run_that_fails_raises_like_any_failed_run(
+    project: Path, engine: Engine
+) -> None:
+    import flow
+
+    Client().update_stack_component("engine", "orchestrator", configuration={"synchronous": True})
+    engine.tasks_file.unlink(missing_ok=True)
+    thread = run_when_submitted(engine, ["make", "boom"])
+    with pytest.raises(PipelineRunFailedError, match="boom"):
+        flow.failing()
+    thread.join(timeout=60)
