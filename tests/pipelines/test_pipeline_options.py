@@ -116,7 +116,7 @@ def test_unknown_yaml_keys_are_all_reported_with_suggestions(tmp_path: Path):
 @pytest.mark.parametrize(
     ("yaml", "match"),
     [
-        ("build: abc\n", "container image builds"),
+        ("build: abc\n", "running with a build given by id"),
         ("enable_heartbeat: true\n", "heartbeats"),
         ("execution_mode: fail_fast\n", "fail_fast=True"),
         ("pause_hook_source: os.getcwd\n", "pausing and resuming"),
@@ -178,7 +178,7 @@ def test_a_missing_secret_is_refused_before_the_run():
 @pytest.mark.parametrize(
     ("options", "match"),
     [
-        ({"build": "x"}, "container image builds"),
+        ({"build": "x"}, "running with a build given by id"),
         ({"unlisted": True}, "unlisted runs"),
         ({"on_pause": noop_hook}, "pausing"),
         ({"execution_mode": "stop_on_failure"}, "continue on failure"),

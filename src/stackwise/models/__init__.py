@@ -25,6 +25,8 @@ _EXPORTS = {
     "ModelVersionResponse": "stackwise.models.model_version",
     "PipelineResponse": "stackwise.models.pipeline",
     "PipelineRunResponse": "stackwise.models.pipeline_run",
+    "BuildItem": "stackwise.models.pipeline_build",
+    "PipelineBuildResponse": "stackwise.models.pipeline_build",
     "InputSpec": "stackwise.models.pipeline_spec",
     "OutputSpec": "stackwise.models.pipeline_spec",
     "PipelineSpec": "stackwise.models.pipeline_spec",
@@ -56,6 +58,7 @@ __all__ = [
     "ArtifactVersionResponse",
     "ArtifactVisualizationResponse",
     "BaseResponse",
+    "BuildItem",
     "ComponentResponse",
     "ExceptionInfo",
     "ExternalArtifact",
@@ -71,6 +74,7 @@ __all__ = [
     "ModelVersionResponse",
     "OutputSpec",
     "Page",
+    "PipelineBuildResponse",
     "PipelineResponse",
     "PipelineRunIdentifier",
     "PipelineRunResponse",
@@ -118,6 +122,7 @@ if TYPE_CHECKING:
         ModelVersionResponse,
     )
     from stackwise.models.pipeline import PipelineResponse
+    from stackwise.models.pipeline_build import BuildItem, PipelineBuildResponse
     from stackwise.models.pipeline_run import PipelineRunResponse
     from stackwise.models.pipeline_spec import InputSpec, OutputSpec, PipelineSpec, StepSpec
     from stackwise.models.secret import SecretResponse

@@ -84,14 +84,20 @@ class PipelineBuildResponse(BaseResponse):
 
     def get_image(self, component_key: str, step: str | None = None) -> str:
         """The image for `component_key` (`orchestrator`), the step's own when it has one."""
+        return self._item(component_key, step).image
+
+    def get_settings_checksum(self, component_key: str, step: str | None = None) -> str | None:
+        return self._item(component_key, step).settings_checksum
+
+    def _item(self, component_key: str, step: str | None) -> BuildItem:
         if step and self.get_image_key(component_key, step) in self.images:
-            return self.images[self.get_image_key(component_key, step)].image
+            return self.images[self.get_image_key(component_key, step)]
         if component_key not in self.images:
             raise KeyError(
                 f"Build {self.id} has no image for '{component_key}'; it has: "
                 f"{', '.join(self.images) or 'none'}."
             )
-        return self.images[component_key].image
+        return self.images[component_key]
 
     def get_hydrated_version(self) -> PipelineBuildResponse:
         return self
