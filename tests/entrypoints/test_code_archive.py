@@ -24,6 +24,7 @@ from stackwise.execution.code_archive import (
     code_root,
     extract_code,
     ignore_patterns,
+    is_installed,
     relative_sources,
     upload_code,
 )
@@ -148,3 +149,10 @@ def test_script_sources_become_relative_to_the_code_root(project: Path) -> None:
         },
         "other": ["/elsewhere/run.py:c"],
     }
+
+
+def test_an_installed_package_is_not_code_to_upload(project: Path) -> None:
+    import sysconfig
+
+    assert is_installed(Path(sysconfig.get_paths()["purelib"]))
+    assert not is_installed(project)

@@ -71,6 +71,17 @@ def code_root(pipeline_source: str) -> Path:
     return path.parents[depth - 1]
 
 
+def is_installed(root: Path) -> bool:
+    """True when `root` is an environment's package folder (site-packages): the pipeline's
+    code is an installed package, which the step's image must have installed too, so there is
+    no code to upload."""
+    import sysconfig
+
+    folders = {Path(p).resolve() for p in sysconfig.get_paths().values() if p}
+    folders |= {Path(p).resolve() for p in sys.path if p.endswith("-packages")}
+    return root.resolve() in folders
+
+
 def ignore_patterns(root: Path, dockerignore: str | None = None) -> list[str]:
     """The built-in list, the root's `.dockerignore` (else `.gitignore`), and the file named
     by `DockerSettings.dockerignore`."""

@@ -17,7 +17,8 @@ steps run (`remote_run_problems`); the user's code is archived to the artifact s
 (execution/code_archive.py) unless `DockerSettings(allow_download_from_artifact_store=False)`
 puts it in the image; and when the stack has an image builder and a container registry, the
 run's image is built, or an earlier build with the same content reused (builds/), so each
-task's `image` is set.
+task's `image` is set. A flavor passes `task.command`, `task.environment` and `task.image`
+through as they are: the entrypoint finds the code archive's URI in the run's record.
 """
 
 from __future__ import annotations
@@ -136,6 +137,7 @@ class ContainerizedOrchestrator(BaseOrchestrator):
             archive_code,
             code_root,
             ignore_patterns,
+            is_installed,
             relative_sources,
             upload_code,
         )
@@ -153,11 +155,13 @@ class ContainerizedOrchestrator(BaseOrchestrator):
         docker = run_docker_settings(spec, config)
         root = code_root(pipeline_source)
         config[CODE_ROOT_KEY] = str(root)
-        if docker.allow_download_from_artifact_store:
+        installed = is_installed(root)  # an installed package: the image has it
+        if docker.allow_download_from_artifact_store and not installed:
             archive = archive_code(root, ignore_patterns(root, docker.dockerignore))
             config[CODE_URI_KEY] = upload_code(archive, stack.artifact_store)
-        build = build_for_run(spec, config, stack, root, code_in_image=CODE_URI_KEY not in config)
-        if build is None and CODE_URI_KEY not in config:
+        code_in_image = CODE_URI_KEY not in config and not installed
+        build = build_for_run(spec, config, stack, root, code_in_image=code_in_image)
+        if build is None and code_in_image:
             raise StackValidationError(
                 f"Pipeline '{spec['name']}' sets DockerSettings("
                 "allow_download_from_artifact_store=False), so its code must be built into "
