@@ -228,7 +228,7 @@ def test_logging_in_wrong_password_shows_an_error_right_one_lands_on_the_runs(
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r"/runs$"))
-    assert page.locator("table.runs tbody tr").count() == 3
+    assert page.locator("table.runs tbody tr").count() == seeded.server.store.list_runs().total
     cookie = next(c for c in page.context.cookies() if c["name"] == "stackwise_token")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
     screenshot(page, "runs")
@@ -453,3 +453,34 @@ def test_the_dashboard_assets_are_served_by_the_server_itself(seeded: Seeded) ->
         assert "svg.dag" in css.text and "data-poll" not in css.text
         login = client.get("/login").text
         assert not re.search(r"(src|href)=\"https?://", login)  # nothing from another host
+
+
+def test_a_server_without_authentication_has_no_login_page(seeded: Seeded) -> None:
+    from stackwise.server.access import OpenAccess
+
+    with dashboard_server(seeded.server.store, auth=OpenAccess()) as server:
+        with httpx.Client(base_url=server.url) as client:
+            assert client.get("/login").headers["location"] == "/"
+            runs = client.get("/runs")
+            assert runs.status_code == 200 and "Log out" not in runs.text
+            assert runs.text.count('data-run="') == server.store.list_runs().total
+
+
+def test_every_dashboard_asset_and_template_is_package_data() -> None:
+    """A wheel carries what the server serves: each file under the dashboard's static/ and
+    templates/ matches a `[tool.setuptools.package-data]` pattern."""
+    import fnmatch
+
+    import tomllib
+
+    import stackwise.server.dashboard as dashboard
+
+    root = Path(dashboard.__file__).parent
+    package = root.parents[1]
+    pyproject = tomllib.loads((package.parents[1] / "pyproject.toml").read_text())
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["stackwise"]
+    files = [p for d in ("static", "templates") for p in (root / d).iterdir()]
+    assert len(files) > 10
+    for path in files:
+        relative = path.relative_to(package).as_posix()
+        assert any(fnmatch.fnmatch(relative, pattern) for pattern in patterns), relative
