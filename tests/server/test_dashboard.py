@@ -72,6 +72,7 @@ def housekeeping() -> None:
 
 @step
 def wait_for_gate() -> int:
+    print("waiting at the gate", flush=True)
     if not GATE.wait(60):
         raise TimeoutError("the test never opened the gate")
     return 1
@@ -320,7 +321,14 @@ def test_a_running_runs_dag_updates_without_reloading(
         assert _node(page, "after_gate").get_attribute("class") == "node status-pending"
         page.evaluate("window.notReloaded = true")
         screenshot(page, "run-in-progress")
+        step_page = page.context.new_page()
+        step_page.goto(f"/runs/{runs[0].id}/steps/wait_for_gate")
+        step_page.wait_for_function(
+            "document.getElementById('logs').textContent.includes('waiting at the gate')"
+        )  # the line arrives by polling, the step still running
         GATE.set()
+        step_page.wait_for_selector('#logs[data-status="completed"]')
+        screenshot(step_page, "step-live-logs")
         page.wait_for_selector('g.node.status-completed[data-step="after_gate"]', timeout=20_000)
         page.wait_for_function(
             "document.getElementById('run-status').dataset.status === 'completed'"
@@ -451,8 +459,10 @@ def test_the_dashboard_assets_are_served_by_the_server_itself(seeded: Seeded) ->
         css, js = client.get("/static/dashboard.css"), client.get("/static/dashboard.js")
         assert css.status_code == js.status_code == 200
         assert "svg.dag" in css.text and "data-poll" not in css.text
-        login = client.get("/login").text
-        assert not re.search(r"(src|href)=\"https?://", login)  # nothing from another host
+        login = client.get("/login")
+        assert not re.search(r"(src|href)=\"https?://", login.text)  # nothing from elsewhere
+        policy = login.headers["content-security-policy"]
+        assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
 
 
 def test_a_server_without_authentication_has_no_login_page(seeded: Seeded) -> None:

@@ -7,49 +7,32 @@ role that may not call `list_runs` through the API cannot see the runs page eith
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from jinja2 import Environment, FileSystemLoader
 
 from stackwise.artifact_stores.credential_masking import masked_configuration
 from stackwise.enums import ExecutionStatus
 from stackwise.exceptions import CredentialsNotValid, StackwiseError
-from stackwise.server.access import Principal
 from stackwise.server.dashboard import dag, previews, session
+from stackwise.server.dashboard.rendering import duration, render
 from stackwise.store.base import Store
 from stackwise.store.records import ArtifactVersionRecord, Page, RunRecord, StepRunRecord
-from stackwise.ui.console import format_seconds
 
 PAGE_SIZE = 50
 MAX_LOG_CHARS = 400_000
-_UNFINISHED = {
-    s.value
-    for s in ExecutionStatus
-    if s.value in {"initializing", "provisioning", "running", "queued", "retrying", "stopping"}
-}
-_HERE = Path(__file__).parent
-templates = Environment(loader=FileSystemLoader(_HERE / "templates"), autoescape=True)
-templates.filters["tojson_pretty"] = lambda value: json.dumps(value, indent=2, default=str)
-
 router = APIRouter(include_in_schema=False, route_class=session.DashboardRoute)
+
+
+def _in_progress(status: str) -> bool:
+    return not ExecutionStatus(status).is_finished
 
 
 def _store(request: Request) -> Store:
     return request.app.state.store  # type: ignore[no-any-return]
-
-
-def _render(request: Request, name: str, who: Principal | None, **context: Any) -> HTMLResponse:
-    checks = request.app.state.access
-    html = templates.get_template(name).render(
-        request=request, who=who, auth=checks.scheme != "none", path=request.url.path, **context
-    )
-    return HTMLResponse(html, status_code=context.get("status_code", 200))
 
 
 def _page_number(request: Request) -> int:
@@ -73,21 +56,12 @@ def _pager(request: Request, page: Page[Any]) -> dict[str, Any]:
     }
 
 
-def duration(start: Any, end: Any) -> str:
-    if start is None or end is None:
-        return ""
-    return format_seconds((end - start).total_seconds())
-
-
-templates.globals["duration"] = duration
-
-
 # -- login -------------------------------------------------------------------------------
 @router.get("/login", response_model=None)
 def login_form(request: Request) -> Response:
     if request.app.state.access.scheme == "none":
         return RedirectResponse("/", status_code=303)
-    return _render(request, "login.html", None, next=request.query_params.get("next", ""))
+    return render(request, "login.html", None, next=request.query_params.get("next", ""))
 
 
 @router.post("/login", response_model=None)
@@ -99,14 +73,14 @@ async def login(request: Request) -> Response:
     try:
         token = checks.login(form.get("username") or None, form.get("password") or None)
     except CredentialsNotValid:
-        return _render(
+        return render(
             request,
             "login.html",
             None,
             next=form.get("next", ""),
             username=form.get("username", ""),
             error="Wrong username or password.",
-            status_code=401,
+            http_status=401,
         )
     return session.start_session(request, token, form.get("next", ""))
 
@@ -130,7 +104,7 @@ def pipelines(request: Request) -> HTMLResponse:
     page = _store(request).list_pipelines(
         sort_by="desc:created", index=_page_number(request), size=PAGE_SIZE
     )
-    return _render(request, "pipelines.html", who, pipelines=page, paging=_pager(request, page))
+    return render(request, "pipelines.html", who, pipelines=page, paging=_pager(request, page))
 
 
 def _run_filters(request: Request) -> tuple[dict[str, Any], list[str]]:
@@ -177,7 +151,7 @@ def runs(request: Request) -> HTMLResponse:
         )
     tags = store.tags_of("pipeline_run", [run.id for run in page]) if page.items else {}
     names = [p.name for p in store.list_pipelines(sort_by="asc:name", size=200)]
-    return _render(
+    return render(
         request,
         "runs.html",
         who,
@@ -209,14 +183,14 @@ def run_page(request: Request, run_id: str) -> HTMLResponse:
             stack = store.get_stack(run.stack_id)
         except KeyError:
             stack = None
-    return _render(
+    return render(
         request,
         "run.html",
         who,
         run=run,
         graph=dag.layout(run.spec, states),
         node_size=(dag.NODE_WIDTH, dag.NODE_HEIGHT),
-        in_progress=run.status in _UNFINISHED,
+        in_progress=_in_progress(run.status),
         failures=failures,
         stack=stack,
         tags=store.tags_of("pipeline_run", [run.id]).get(run.id, []),
@@ -234,7 +208,7 @@ def run_status(request: Request, run_id: str) -> JSONResponse:
     return JSONResponse(
         {
             "status": run.status,
-            "in_progress": run.status in _UNFINISHED,
+            "in_progress": _in_progress(run.status),
             "duration": duration(run.start_time or run.created, run.end_time),
             "steps": {name: state.as_json() for name, state in states.items()},
         }
@@ -242,7 +216,7 @@ def run_status(request: Request, run_id: str) -> JSONResponse:
 
 
 def _step_logs(record: StepRunRecord, store: Store) -> str | None:
-    """The step's captured output (its end when long), None when nothing was kept."""
+    """All the step's captured output so far, None when it keeps none."""
     from stackwise.execution.log_reader import logs_text, read_logs
     from stackwise.models.step_run import StepRunResponse
     from stackwise.stack.stack import build_component
@@ -260,7 +234,7 @@ def _step_logs(record: StepRunRecord, store: Store) -> str | None:
             text = logs_text(logs, store)
     except (StackwiseError, OSError) as error:
         return f"(the logs at {logs.uri} cannot be read: {error})"
-    return text[-MAX_LOG_CHARS:]
+    return text
 
 
 def _artifacts(store: Store, ids: list[str]) -> list[dict[str, Any]]:
@@ -278,15 +252,43 @@ def _artifacts(store: Store, ids: list[str]) -> list[dict[str, Any]]:
     ]
 
 
+def _attempts(store: Store, run: RunRecord, step: str) -> list[StepRunRecord]:
+    """A step's attempts in the run, the latest last."""
+    attempts = sorted(
+        (s for s in store.list_step_runs(run.id) if s.name == step), key=lambda s: s.attempt
+    )
+    if not attempts:
+        raise KeyError(f"Run '{run.name}' has no step '{step}'.")
+    return attempts
+
+
+@router.get("/dashboard/api/runs/{run_id}/steps/{step}/logs")
+def step_logs(request: Request, run_id: str, step: str) -> JSONResponse:
+    """What a running step's page polls: the text of its logs after `offset` characters."""
+    session.check(request, "get_step_run")
+    store = _store(request)
+    record = _attempts(store, store.get_run(run_id), step)[-1]
+    raw = request.query_params.get("offset", "0")
+    offset = int(raw) if raw.isdigit() else 0
+    text = _step_logs(record, store) or ""
+    return JSONResponse(
+        {
+            "text": text[offset:],
+            "offset": len(text),
+            "status": record.status,
+            "in_progress": _in_progress(record.status),
+        }
+    )
+
+
 @router.get("/runs/{run_id}/steps/{step}")
 def step_page(request: Request, run_id: str, step: str) -> HTMLResponse:
     who = session.check(request, "get_step_run")
     store = _store(request)
     run = store.get_run(run_id)
-    attempts = [s for s in store.list_step_runs(run.id) if s.name == step]
-    if not attempts:
-        raise KeyError(f"Run '{run.name}' has no step '{step}'.")
-    record = max(attempts, key=lambda s: s.attempt)
+    attempts = _attempts(store, run, step)
+    record = attempts[-1]
+    logs = _step_logs(record, store)
     spec_step = (run.spec.get("steps") or {}).get(step, {})
     inputs = _artifacts(store, list(record.inputs.values()))
     input_names = {v: k for k, v in record.inputs.items()}
@@ -295,7 +297,7 @@ def step_page(request: Request, run_id: str, step: str) -> HTMLResponse:
         for item in _artifacts(store, ids):
             outputs.append({"name": name, **item})
     config = {k: v for k, v in record.config.items() if not k.startswith("logs_")}
-    return _render(
+    return render(
         request,
         "step.html",
         who,
@@ -306,7 +308,9 @@ def step_page(request: Request, run_id: str, step: str) -> HTMLResponse:
         config=config,
         inputs=[{"name": input_names.get(i["version"].id, ""), **i} for i in inputs],
         outputs=outputs,
-        logs=_step_logs(record, store),
+        logs=None if logs is None else logs[-MAX_LOG_CHARS:],
+        logs_offset=len(logs or ""),
+        live=_in_progress(record.status),
         metadata=store.get_metadata("step_run", [record.id]).get(record.id, {}),
     )
 
@@ -326,7 +330,7 @@ def artifacts(request: Request) -> HTMLResponse:
     page = _store(request).list_artifacts(
         sort_by="desc:created", index=_page_number(request), size=PAGE_SIZE
     )
-    return _render(request, "artifacts.html", who, artifacts=page, paging=_pager(request, page))
+    return render(request, "artifacts.html", who, artifacts=page, paging=_pager(request, page))
 
 
 @router.get("/artifacts/{artifact_id}")
@@ -340,7 +344,7 @@ def artifact_page(request: Request, artifact_id: str) -> HTMLResponse:
         index=_page_number(request),
         size=PAGE_SIZE,
     )
-    return _render(
+    return render(
         request,
         "artifact.html",
         who,
@@ -368,7 +372,7 @@ def artifact_version_page(request: Request, version_id: str) -> HTMLResponse:
     )
     consumer_ids = store.step_runs_using(version.id)
     consumers = [c for c in (_step_and_run(store, i) for i in consumer_ids[:PAGE_SIZE]) if c]
-    return _render(
+    return render(
         request,
         "artifact_version.html",
         who,
@@ -389,7 +393,7 @@ def stacks(request: Request) -> HTMLResponse:
     page = _store(request).list_stacks_page(
         sort_by="asc:name", index=_page_number(request), size=PAGE_SIZE
     )
-    return _render(request, "stacks.html", who, stacks=page, paging=_pager(request, page))
+    return render(request, "stacks.html", who, stacks=page, paging=_pager(request, page))
 
 
 @router.get("/stacks/{stack_id}")
@@ -404,7 +408,7 @@ def stack_page(request: Request, stack_id: str) -> HTMLResponse:
         for i in ids
         if i in found
     ]
-    return _render(request, "stack.html", who, stack=stack, components=components)
+    return render(request, "stack.html", who, stack=stack, components=components)
 
 
 @router.get("/components/{component_id}")
@@ -413,7 +417,7 @@ def component_page(request: Request, component_id: str) -> HTMLResponse:
     store = _store(request)
     component = store.get_component(None, component_id)
     used_by = store.list_stacks_page(component_id=component.id, size=PAGE_SIZE)
-    return _render(
+    return render(
         request,
         "component.html",
         who,
@@ -430,7 +434,7 @@ def models(request: Request) -> HTMLResponse:
     page = _store(request).list_models(
         sort_by="asc:name", index=_page_number(request), size=PAGE_SIZE
     )
-    return _render(request, "models.html", who, models=page, paging=_pager(request, page))
+    return render(request, "models.html", who, models=page, paging=_pager(request, page))
 
 
 @router.get("/models/{model_id}")
@@ -445,7 +449,7 @@ def model_page(request: Request, model_id: str) -> HTMLResponse:
         size=PAGE_SIZE,
     )
     services = store.list_services(filters={"model_name": model.name}, size=PAGE_SIZE)
-    return _render(
+    return render(
         request,
         "model.html",
         who,
@@ -475,7 +479,7 @@ def model_version_page(request: Request, version_id: str) -> HTMLResponse:
         except KeyError:
             continue
     services = store.list_services(filters={"model_version_id": version.id}, size=PAGE_SIZE)
-    return _render(
+    return render(
         request,
         "model_version.html",
         who,
@@ -492,4 +496,4 @@ def deployments(request: Request) -> HTMLResponse:
     page = _store(request).list_services(
         sort_by="desc:created", index=_page_number(request), size=PAGE_SIZE
     )
-    return _render(request, "deployments.html", who, services=page, paging=_pager(request, page))
+    return render(request, "deployments.html", who, services=page, paging=_pager(request, page))

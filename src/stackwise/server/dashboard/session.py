@@ -12,7 +12,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 from urllib.parse import parse_qs, quote
 
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -90,7 +90,7 @@ class DashboardRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def guarded(request: Request) -> Response:
-            from stackwise.server.dashboard import pages
+            from stackwise.server.dashboard.rendering import html_page
 
             poll = request.url.path.startswith("/dashboard/api/")
             try:
@@ -106,9 +106,8 @@ class DashboardRoute(APIRoute):
                     raise
                 if poll:
                     return JSONResponse({"detail": message}, status_code=status)
-                html = pages.templates.get_template("error.html").render(
-                    status=status, message=message, who=None, auth=True, path=request.url.path
+                return html_page(
+                    "error.html", http_status=status, status=status, message=message, path=""
                 )
-                return HTMLResponse(html, status_code=status)
 
         return guarded
