@@ -494,3 +494,36 @@ def test_every_dashboard_asset_and_template_is_package_data() -> None:
     for path in files:
         relative = path.relative_to(package).as_posix()
         assert any(fnmatch.fnmatch(relative, pattern) for pattern in patterns), relative
+
+
+def test_the_dashboard_reads_a_postgresql_store_the_same_way(
+    chromium_browser: Any,  # noqa: F811
+    postgres_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from stackwise.store.sql.sql_store import SqlStore
+
+    monkeypatch.setenv("STACKWISE_STORE_URL", postgres_url)
+    reset_store_cache()
+    with pytest.raises(Exception, match="explode"):
+        sales(fail=True)
+    housekeeping()
+    reset_store_cache()
+    store = SqlStore(postgres_url)
+    failed = store.list_runs(filters={"status": "failed"}).items[0]
+    try:
+        with dashboard_server(store) as server:
+            context = chromium_browser.new_context(base_url=server.url)
+            page = context.new_page()
+            log_in(page, f"/runs?status=failed&since={failed.created.date().isoformat()}")
+            rows = page.locator("table.runs tbody tr")
+            assert [r.get_attribute("data-run") for r in rows.all()] == [failed.id]
+            rows.first.locator("a").click()
+            assert _node(page, "explode").get_attribute("class") == "node status-failed"
+            assert _node(page, "load").get_attribute("class") == "node status-completed"
+            page.goto(f"/runs/{failed.id}/steps/load")
+            assert "[stdout] loading the frame now" in page.locator("#logs").inner_text()
+            screenshot(page, "postgresql-step")
+            context.close()
+    finally:
+        store.close()
