@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from stackwise.artifact_stores.credential_masking import masked_configuration
 from stackwise.enums import ExecutionStatus
@@ -71,7 +72,9 @@ async def login(request: Request) -> Response:
         return RedirectResponse("/", status_code=303)
     form = await session.form_of(request)
     try:
-        token = checks.login(form.get("username") or None, form.get("password") or None)
+        token = await run_in_threadpool(  # password hashing must not block the event loop
+            checks.login, form.get("username") or None, form.get("password") or None
+        )
     except CredentialsNotValid:
         return render(
             request,
