@@ -1,6 +1,6 @@
 """The FastAPI app: one POST route per Store protocol method (what RestStore calls), ZenML's
-REST paths for the main entities (`stackwise.server.rest_routes`), `/health` and
-`/api/v1/info`.
+REST paths for the main entities (`stackwise.server.rest_routes`), `/health`,
+`/api/v1/info`, and the dashboard at `/` (`stackwise.server.dashboard`).
 
 Every request passes `VersionGate`: a client of another stackwise version is refused (HTTP
 426) with both versions named, and every answer carries the server's version.
@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from stackwise import __version__
 from stackwise.exceptions import IllegalOperationError
 from stackwise.server import access
+from stackwise.server.dashboard import add_dashboard
 from stackwise.server.idempotency import IdempotencyCache
 from stackwise.server.rest_routes import add_rest_routes
 from stackwise.server.wire import IDEMPOTENCY_HEADER, VERSION_HEADER, status_of
@@ -168,5 +169,6 @@ def create_app(
         return {k: v for k, v in vars(token).items() if v is not None}
 
     add_rest_routes(app, store)
+    add_dashboard(app)
     app.add_middleware(VersionGate, version=version)
     return app
