@@ -37,6 +37,7 @@ def get_store(url: str | None = None) -> Store:
                     api_key=credentials["api_key"],
                     username=credentials["username"],
                     password=credentials["password"],
+                    token=credentials["token"],
                 ),
             )
         else:
