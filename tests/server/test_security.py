@@ -277,3 +277,22 @@ def _pipeline_names(team: Team) -> list[str]:
         return sorted(r[0] for r in database.execute("SELECT name FROM pipelines"))
     finally:
         database.close()
+
+
+def test_an_api_key_is_exchanged_once_and_again_when_the_token_expires(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STACKWISE_STORE_API_KEY", team.api_key)
+    store = RestStore(team.url)
+    assert store.current_user()["name"] == "robot"
+    store.list_tags()
+    assert store.requests == 3  # one login, then the token is reused
+    now = int(time.time())
+    robot = store.current_user()["id"]
+    expired = jwt.encode(
+        {"sub": robot, "iat": now - 7200, "exp": now - 3600}, JWT_SECRET, algorithm="HS256"
+    )
+    stale = RestStore(team.url, token=expired)  # the key from the environment as well
+    stale.list_tags()
+    assert stale.requests == 3  # refused (401), a new login, the call again
+    assert stale.token != expired
