@@ -61,3 +61,49 @@ def test_login_with_a_wrong_password_is_refused_cleanly(invoke, tmp_path: Path) 
         result = invoke("login", server.url, "--username", ADMIN, "--password", "wrong-one")
     assert result.exit_code == 1
     assert "refused the login" in result.output and "wrong-one" not in result.output
+
+
+def test_login_local_takes_zenmls_port_and_blocking_options(  # type: ignore[no-untyped-def]
+    invoke, stackwise_home: Path
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+    from tests.fixtures.store_server import free_port
+
+    port = free_port()
+    started = invoke("login", "--local", "--port", str(port), "--ip-address", "127.0.0.1")
+    try:
+        assert started.exit_code == 0, started.output
+        assert f"http://127.0.0.1:{port}" in invoke("status").output
+        assert httpx.get(f"http://127.0.0.1:{port}/api/v1/info").json()["auth"] == "none"
+    finally:
+        invoke("logout", "--local")
+    assert invoke("login", "http://x:1", "--port", "1").exit_code == 1  # --local's options only
+
+    port = free_port()
+    blocking = subprocess.Popen(
+        [sys.executable, "-m", "stackwise.cli.main", "login", "--local", "--blocking"]
+        + ["--port", str(port)],
+        env={**os.environ, "STACKWISE_HOME": str(stackwise_home)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert f"http://127.0.0.1:{port}" in invoke("status").output
+    finally:
+        blocking.send_signal(signal.SIGINT)
+        output = blocking.communicate(timeout=30)[0].decode()
+    assert "until it stops" in output, output
+    assert "Connected to the local stackwise database" in invoke("status").output
