@@ -296,3 +296,10 @@ def test_an_api_key_is_exchanged_once_and_again_when_the_token_expires(
     stale.list_tags()
     assert stale.requests == 3  # refused (401), a new login, the call again
     assert stale.token != expired
+
+
+def test_info_says_the_server_checks_credentials(team: Team) -> None:
+    info = httpx.get(f"{team.url}/api/v1/info").json()
+    assert info["auth"] == "oauth2"
+    who = httpx.get(f"{team.url}/api/v1/current-user", headers=team.headers("victor")).json()
+    assert (who["name"], who["role"], who["is_service_account"]) == ("victor", "viewer", False)
