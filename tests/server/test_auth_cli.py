@@ -107,3 +107,17 @@ def test_login_local_takes_zenmls_port_and_blocking_options(  # type: ignore[no-
         output = blocking.communicate(timeout=30)[0].decode()
     assert "until it stops" in output, output
     assert "Connected to the local stackwise database" in invoke("status").output
+
+
+def test_a_restarted_server_keeps_its_tokens_valid(tmp_path: Path) -> None:
+    """The JWT secret made on the first start is kept in the server's database."""
+    import httpx
+
+    database = tmp_path / "kept.db"
+    with running_server(database) as first:
+        token = first.token()
+    with running_server(database) as again:
+        answer = httpx.get(
+            f"{again.url}/api/v1/current-user", headers={"Authorization": f"Bearer {token}"}
+        )
+    assert answer.status_code == 200 and answer.json()["name"] == ADMIN
