@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import pytest
@@ -75,3 +76,60 @@ def test_values_are_encrypted_at_rest_with_the_servers_key(
     assert not key_file_path().exists()
     log = team.server.database.with_suffix(".log").read_text()
     assert value not in log
+
+
+def test_no_server_log_record_carries_a_value(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, secret_value: Callable[[str], str]
+) -> None:
+    """The server in this process (real uvicorn on loopback) so that its log records are
+    captured: every logger at DEBUG, SQL statements and uvicorn's access log included."""
+    import logging
+    import threading
+    import time
+
+    import uvicorn
+    from tests.fixtures.store_server import free_port
+
+    from stackwise.secrets.encryption_key import key_from_text
+    from stackwise.server import create_app
+    from stackwise.server.auth import ServerAccess
+    from stackwise.store.rest.rest_store import RestStore
+    from stackwise.store.sql.sql_store import SqlStore
+
+    value = secret_value("s3cr3t-in-no-log-line")
+    caplog.set_level(logging.DEBUG)
+    for name in ("stackwise", "sqlalchemy.engine", "uvicorn", "uvicorn.access"):
+        caplog.set_level(logging.DEBUG, logger=name)
+    store = SqlStore(f"sqlite:///{tmp_path / 'logged.db'}")
+    store.create_user("admin", password="admin-password", role="admin")
+    store.create_user("viewer", password="viewer-password", role="viewer")
+    from cryptography.fernet import Fernet
+
+    app = create_app(
+        store,
+        auth=ServerAccess(store, secret_key="k" * 40),
+        secrets_key=key_from_text(Fernet.generate_key().decode(), "a test key"),
+    )
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="debug"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        while not server.started:
+            time.sleep(0.02)
+        url = f"http://127.0.0.1:{port}"
+        client = Client(RestStore(url, username="admin", password="admin-password"))
+        client.create_secret("db", {"password": value})
+        client.update_secret("db", add_or_update_values={"user": "etl"})
+        assert client.get_secret("db").secret_values["password"] == value
+        viewer = Client(RestStore(url, username="viewer", password="viewer-password"))
+        with pytest.raises(AuthorizationException):
+            viewer.get_secret("db")
+        with pytest.raises(AuthorizationException):
+            viewer.create_secret("other", {"password": value})
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        store.close()
+    assert any("/api/v1/store/" in r.getMessage() for r in caplog.records)  # access log seen
+    assert not [r for r in caplog.records if value in r.getMessage()]
