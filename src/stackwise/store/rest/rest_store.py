@@ -114,6 +114,16 @@ class RestStore:
         result: dict[str, Any] = answer.json()
         return result
 
+    def credentials(self) -> dict[str, str | None]:
+        """What another process needs to act as this client (a Dask worker whose environment
+        predates the login): `RestStore(url, **credentials)`."""
+        return {
+            "api_key": self._api_key,
+            "username": self._username,
+            "password": self._password,
+            "token": self._token,
+        }
+
     @property
     def token(self) -> str | None:
         """The bearer token in use (`stackwise login` saves a password login's token)."""
