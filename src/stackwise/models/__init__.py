@@ -17,6 +17,8 @@ _EXPORTS = {
     "Page": "stackwise.models.base",
     "ProjectResponse": "stackwise.models.base",
     "UserResponse": "stackwise.models.base",
+    "APIKeyResponse": "stackwise.models.user",
+    "ServiceAccountResponse": "stackwise.models.user",
     "FlavorResponse": "stackwise.models.flavor",
     "LogsResponse": "stackwise.models.logs",
     "ModelResponse": "stackwise.models.model_version",
@@ -49,6 +51,7 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "APIKeyResponse",
     "ArtifactConfig",
     "ArtifactResponse",
     "ArtifactVersionIdentifier",
@@ -88,6 +91,7 @@ __all__ = [
     "TagResource",
     "TagResponse",
     "UserResponse",
+    "ServiceAccountResponse",
 ]
 
 if TYPE_CHECKING:
@@ -124,6 +128,7 @@ if TYPE_CHECKING:
     from stackwise.models.stack import ComponentResponse, StackResponse
     from stackwise.models.step_run import StepRunResponse
     from stackwise.models.tag import TagRequest, TagResource, TagResponse
+    from stackwise.models.user import APIKeyResponse, ServiceAccountResponse
     from stackwise.models.views import (
         ArtifactVisualizationResponse,
         ExceptionInfo,

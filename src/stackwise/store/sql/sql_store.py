@@ -16,6 +16,7 @@ from stackwise.store.sql.pipelines import PipelineQueries
 from stackwise.store.sql.secrets import SecretQueries
 from stackwise.store.sql.services import ServiceQueries
 from stackwise.store.sql.stacks import StackQueries
+from stackwise.store.sql.users import UserQueries
 
 
 class SqlStore(
@@ -25,6 +26,7 @@ class SqlStore(
     HookInvocationQueries,
     ModelQueries,
     ServiceQueries,
+    UserQueries,
 ):
     """The metadata store. Thread-safe; one instance per process and URL (see `get_store`)."""
 
