@@ -323,16 +323,14 @@ def test_a_running_runs_dag_updates_without_reloading(
         screenshot(page, "run-in-progress")
         step_page = page.context.new_page()
         step_page.goto(f"/runs/{runs[0].id}/steps/wait_for_gate")
-        step_page.wait_for_function(
-            "document.getElementById('logs').textContent.includes('waiting at the gate')"
+        step_page.wait_for_selector(
+            "#logs:has-text('waiting at the gate')"
         )  # the line arrives by polling, the step still running
         GATE.set()
         step_page.wait_for_selector('#logs[data-status="completed"]')
         screenshot(step_page, "step-live-logs")
         page.wait_for_selector('g.node.status-completed[data-step="after_gate"]', timeout=20_000)
-        page.wait_for_function(
-            "document.getElementById('run-status').dataset.status === 'completed'"
-        )
+        page.wait_for_selector('#run-status[data-status="completed"]')
         assert page.evaluate("window.notReloaded") is True
         screenshot(page, "run-finished-live")
     finally:
