@@ -2,7 +2,9 @@
 all cached) run both ways in the same process, the ratio of the two, the HTTP requests per
 step, and `GET /api/v1/runs?size=50` on a server holding 10,000 runs (budget: p50 <= 50 ms).
 
-The server is `stackwise server` in a subprocess on a loopback port, over its own SQLite file.
+The server is `stackwise server` in a subprocess on a loopback port, over its own SQLite file,
+with authentication on: the client logs in once (as the admin) and reuses its token, so the
+per-step request counts include no logins beyond the first.
 
 Run: .venv/bin/python benchmarks/bench_server.py [--steps 100] [--runs 10000]
 """
@@ -45,8 +47,16 @@ def chain(length: int, tag: str):  # type: ignore[no-untyped-def]
     return chained
 
 
+ADMIN, PASSWORD = "admin", "bench-admin-password"
+
+
 def start_server(database: Path) -> tuple[str, subprocess.Popen[bytes]]:
-    env = {**os.environ, "STACKWISE_STORE_URL": ""}
+    env = {
+        **os.environ,
+        "STACKWISE_STORE_URL": "",
+        "STACKWISE_SERVER_ADMIN_PASSWORD": PASSWORD,
+        "STACKWISE_HOME": str(database.parent / f"{database.stem}-home"),
+    }
     return start_server_process(f"sqlite:///{database}", database.with_suffix(".log"), env=env)
 
 
@@ -87,6 +97,8 @@ def main() -> None:
     url, process = start_server(root / "server.db")
     try:
         os.environ["STACKWISE_STORE_URL"] = url
+        os.environ["STACKWISE_STORE_USERNAME"] = ADMIN
+        os.environ["STACKWISE_STORE_PASSWORD"] = PASSWORD
         reset_store_cache()
         server = time_chain(args.steps, "server")
     finally:
@@ -127,6 +139,8 @@ def main() -> None:
     url, process = start_server(database)
     try:
         with httpx.Client(base_url=url) as client:
+            login = client.post("/api/v1/login", data={"username": ADMIN, "password": PASSWORD})
+            client.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
             latencies = []
             for _ in range(60):
                 began = time.perf_counter()

@@ -3,8 +3,9 @@
 # machine's `postgresql` package, via apt, when initdb is missing: the store tests run a
 # throwaway cluster with initdb + pg_ctl, tests/fixtures/postgres_server.py), and into
 # .services/ (project-local, never global) azurite, the Azure Blob Storage emulator the azure
-# artifact store tests run against, and the docker CLI (apt's docker.io) when missing.
-# Idempotent: does nothing when all are there. The Python
+# artifact store tests run against; and Debian's chromium (+ chromium-driver), the headless
+# browser the dashboard tests drive through Playwright (tests/fixtures/browser.py), when
+# /usr/bin/chromium is missing; and the docker CLI (apt's docker.io) when missing. Idempotent: does nothing when all are there. The Python
 # peers (moto_server, gcp-storage-emulator) come with `pip install -e ".[dev]"`.
 set -euo pipefail
 
@@ -17,6 +18,16 @@ if ! command -v initdb >/dev/null 2>&1 && ! compgen -G "/usr/lib/postgresql/*/bi
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
     else
         echo "services.sh: PostgreSQL's initdb not found; install the postgresql package (as root: apt-get install postgresql) to run the store tests on PostgreSQL" >&2
+        exit 1
+    fi
+fi
+if [[ ! -x /usr/bin/chromium ]]; then
+    if [[ "$(id -u)" -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+        echo "services.sh: installing Chromium for the dashboard tests (apt-get install chromium chromium-driver)" >&2
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    else
+        echo "services.sh: /usr/bin/chromium not found; install Debian's chromium package (as root: apt-get install chromium chromium-driver) to run the dashboard tests" >&2
         exit 1
     fi
 fi

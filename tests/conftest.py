@@ -17,16 +17,23 @@ from stackwise.store import reset_store_cache
 
 Invoke = Callable[..., Result]
 
-# the PostgreSQL server (started only when a test asks for it) and the backends list that
-# tests/store and tests/client run over
-pytest_plugins = ["fixtures.postgres_server", "fixtures.store_backends"]
+# the PostgreSQL server (started only when a test asks for it), the backends list that
+# tests/store and tests/client run over, and no secret value in any log line
+pytest_plugins = ["fixtures.postgres_server", "fixtures.store_backends", "fixtures.secret_logs"]
 
 
 @pytest.fixture(autouse=True)
 def stackwise_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     home = tmp_path / "stackwise-home"
     monkeypatch.setenv("STACKWISE_HOME", str(home))
-    for var in ("STACKWISE_STACK", "STACKWISE_STORE_URL", "STACKWISE_STRICT_MATERIALIZERS"):
+    for var in (
+        "STACKWISE_STACK",
+        "STACKWISE_STORE_URL",
+        "STACKWISE_STRICT_MATERIALIZERS",
+        "STACKWISE_STORE_API_KEY",
+        "STACKWISE_STORE_USERNAME",
+        "STACKWISE_STORE_PASSWORD",
+    ):
         monkeypatch.delenv(var, raising=False)
     work = tmp_path / "work"
     work.mkdir()

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.fixtures.store_server import RunningServer, free_port
+from tests.fixtures.store_server import RunningServer, free_port, running_server
 
 from stackwise import __version__, pipeline, step
 from stackwise.client import Client
@@ -82,14 +82,15 @@ def test_a_client_of_another_version_is_refused_with_both_versions(
 
 def test_a_retried_write_is_done_once(server_store: RunningServer) -> None:
     body = {"args": ["retried"], "kwargs": {}}
-    headers = {IDEMPOTENCY_HEADER: uuid.uuid4().hex, VERSION_HEADER: __version__}
+    auth = {"Authorization": f"Bearer {server_store.token()}"}
+    headers = {IDEMPOTENCY_HEADER: uuid.uuid4().hex, VERSION_HEADER: __version__, **auth}
     first = httpx.post(f"{server_store.url}/api/v1/store/create_tag", json=body, headers=headers)
     again = httpx.post(f"{server_store.url}/api/v1/store/create_tag", json=body, headers=headers)
     assert first.status_code == again.status_code == 200
     assert first.json() == again.json()
     assert [t.name for t in Client().list_tags()] == ["retried"]
     # without the key the same write is a second one, refused as a duplicate
-    third = httpx.post(f"{server_store.url}/api/v1/store/create_tag", json=body)
+    third = httpx.post(f"{server_store.url}/api/v1/store/create_tag", json=body, headers=auth)
     assert third.status_code == 409
 
 
@@ -104,6 +105,7 @@ def test_zenml_rest_paths_page_and_filter(server_store: RunningServer) -> None:
     chain()
     chain()
     base = server_store.url
+    httpx = _Authorized(server_store.token())
     page = httpx.get(f"{base}/api/v1/runs", params={"size": 1, "sort_by": "desc:created"}).json()
     assert (page["index"], page["max_size"], page["total"], page["total_pages"]) == (1, 1, 2, 2)
     assert page["items"][0]["pipeline_name"] == "server_chain"
@@ -125,6 +127,16 @@ def test_zenml_rest_paths_page_and_filter(server_store: RunningServer) -> None:
         "/api/v1/login",
     ):
         assert path in paths
+
+
+class _Authorized:
+    """httpx's get with the admin's bearer token."""
+
+    def __init__(self, token: str) -> None:
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    def get(self, url: str, **kwargs: Any) -> httpx.Response:
+        return httpx.get(url, headers=self.headers, **kwargs)
 
 
 def test_secrets_update_through_the_server(server_store: RunningServer) -> None:
@@ -152,11 +164,12 @@ def test_login_local_status_and_logout(invoke, stackwise_home: Path) -> None:  #
 
 
 def test_an_api_key_given_to_a_server_without_auth_is_called_out(  # type: ignore[no-untyped-def]
-    invoke, server_store: RunningServer
+    invoke, tmp_path: Path
 ) -> None:
-    result = invoke("login", server_store.url, "--api-key", "k-123")
+    with running_server(tmp_path / "open.db", auth=False) as server:
+        result = invoke("login", server.url, "--api-key", "k-123")
     assert result.exit_code == 0, result.output
-    assert "checks no credentials" in result.output
+    assert "runs without authentication" in result.output
     assert "k-123" not in result.output
 
 
@@ -166,13 +179,9 @@ def test_login_to_a_dead_url_is_refused_cleanly(invoke) -> None:  # type: ignore
     assert "does not answer" in result.output
 
 
-def test_username_and_password_log_in_first(
-    server_store: RunningServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """ZenML's STORE_USERNAME/PASSWORD flow: a login, then requests with the token (the
-    server does not check credentials yet; the flow is what clients will rely on)."""
-    monkeypatch.setenv("STACKWISE_STORE_USERNAME", "ci")
-    monkeypatch.setenv("STACKWISE_STORE_PASSWORD", "secret")
+def test_username_and_password_log_in_first(server_store: RunningServer) -> None:
+    """ZenML's STORE_USERNAME/PASSWORD flow (the fixture sets the admin's): a login, then
+    requests with the token."""
     store = RestStore(server_store.url)
     assert store.list_secrets() == []
     assert store.requests == 2  # the login, then the call
@@ -244,7 +253,7 @@ def test_a_write_whose_answer_was_lost_is_retried_and_done_once(
 ) -> None:
     proxy = _DroppingProxy(int(server_store.url.rsplit(":", 1)[1]))
     try:
-        store = RestStore(f"http://127.0.0.1:{proxy.port}")
+        store = RestStore(f"http://127.0.0.1:{proxy.port}", token=server_store.token())
         tag = store.create_tag("once")
         assert proxy.dropped == 1 and store.requests == 2  # the lost answer, then the replay
     finally:

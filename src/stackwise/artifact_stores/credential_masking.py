@@ -93,3 +93,12 @@ def shown_config(component: ComponentRecord | BaseArtifactStore) -> str:
     """`key='value', ...` of the configuration, credentials masked, for an error to quote."""
     config = _masked(_config_of(component), _secret_fields("artifact_store", component.flavor))
     return ", ".join(f"{k}={v!r}" for k, v in config.items()) or "(defaults)"
+
+
+def masked_configuration(component: ComponentRecord) -> dict[str, Any]:
+    """A component's configuration as registered, credentials (at any depth) masked and
+    `{{secret.key}}` references kept: what a page may show of any component."""
+    masked = _masked(
+        dict(component.configuration), _secret_fields(component.type, component.flavor)
+    )
+    return masked  # type: ignore[no-any-return]

@@ -70,11 +70,18 @@ def status() -> None:
     elif url.startswith(("http://", "https://")):
         from stackwise.store import get_store
 
-        info = get_store().info()  # type: ignore[attr-defined]  # a RestStore
+        remote = get_store()
+        info = remote.info()  # type: ignore[attr-defined]  # a RestStore
         click.echo(
             f"Connected to a stackwise server: {url} (stackwise {info['version']}, "
             f"{info['database_type']} database)"
         )
+        if info.get("auth") == "none":
+            click.echo("  The server runs without authentication: every caller is an admin.")
+        else:
+            me = remote.current_user()  # type: ignore[attr-defined]
+            kind = "service account" if me["is_service_account"] else "user"
+            click.echo(f"  Logged in as {kind} '{me['name']}' (role {me['role']})")
     else:
         click.echo(f"Connected directly to a SQL database: '{hide_password(url)}'")
     client = Client()

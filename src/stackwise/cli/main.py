@@ -60,6 +60,11 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "List and install integrations (MLflow, W&B, ...).",
     ),
     "secret": ("stackwise.cli.secret:secret", "Create and manage encrypted secrets."),
+    "user": ("stackwise.cli.user:user", "Create and manage users and their roles."),
+    "service-account": (
+        "stackwise.cli.user:service_account",
+        "Create and manage service accounts and their API keys.",
+    ),
     "check": ("stackwise.cli.check:check", "Find common portability mistakes in pipeline code."),
     **{
         t.cli_name: (

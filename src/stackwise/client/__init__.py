@@ -5,7 +5,7 @@ return shapes (response models in `Page`s).
 
 Creating a Client is free; the store connects on first use and is shared per process. Each
 entity's methods live in their own module (`runs`, `hooks`, `artifacts`, `models`, `services`,
-`stacks`, `secrets`, `tags`); the Client is their sum.
+`stacks`, `secrets`, `tags`, `users`); the Client is their sum.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from stackwise.client.secrets import SecretsMixin
 from stackwise.client.services import ServicesMixin
 from stackwise.client.stacks import StacksMixin
 from stackwise.client.tags import TagsMixin
+from stackwise.client.users import UsersMixin
 from stackwise.exceptions import EntityNotFoundError
-from stackwise.models.base import UserResponse, default_user
 
 
 class Client(
@@ -36,14 +36,11 @@ class Client(
     ServicesMixin,
     ModelsMixin,
     BuildsMixin,
+    UsersMixin,
     ClientBase,
 ):
     """`Client()` reads and changes the configured store (STACKWISE_STORE_URL, else the
     SQLite store under STACKWISE_HOME)."""
-
-    @property
-    def active_user(self) -> UserResponse:
-        return default_user(self.store)
 
     def create_run_metadata(
         self,

@@ -54,7 +54,10 @@ def _write_yaml(path: Path, data: dict[str, Any]) -> None:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(yaml.safe_dump(data, sort_keys=True))
+    # 0600: the config may hold an API key or a session token (`stackwise login`)
+    fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(yaml.safe_dump(data, sort_keys=True))
     tmp.replace(path)  # atomic: a crash never leaves half a config behind
 
 
@@ -86,24 +89,33 @@ class GlobalConfig:
 
     def store_credentials(self) -> dict[str, str | None]:
         """How to authenticate to a server store: STACKWISE_STORE_API_KEY (else the key
-        `stackwise login --api-key` saved), or STACKWISE_STORE_USERNAME and _PASSWORD."""
-        saved = _read_yaml(self.config_path).get("store_api_key")
+        `stackwise login --api-key` saved), or STACKWISE_STORE_USERNAME and _PASSWORD, or
+        the session token `stackwise login --username` saved."""
+        data = _read_yaml(self.config_path)
+        saved, token = data.get("store_api_key"), data.get("store_token")
+        username = os.environ.get("STACKWISE_STORE_USERNAME")
+        api_key = os.environ.get("STACKWISE_STORE_API_KEY")
         return {
-            "api_key": os.environ.get("STACKWISE_STORE_API_KEY") or (str(saved) if saved else None),
-            "username": os.environ.get("STACKWISE_STORE_USERNAME"),
+            "api_key": api_key or (str(saved) if saved and not username else None),
+            "username": username,
             "password": os.environ.get("STACKWISE_STORE_PASSWORD"),
+            "token": str(token) if token and not (api_key or username) else None,
         }
 
-    def set_login(self, url: str | None, api_key: str | None = None) -> None:
-        """Point this client at a server (`stackwise login`), or back at the local SQLite
-        store (None: `stackwise logout`)."""
+    def set_login(
+        self, url: str | None, api_key: str | None = None, token: str | None = None
+    ) -> None:
+        """Point this client at a server (`stackwise login`) with an API key or a session
+        token, or back at the local SQLite store (None: `stackwise logout`)."""
         data = _read_yaml(self.config_path)
-        data.pop("store_url", None)
-        data.pop("store_api_key", None)
+        for key in ("store_url", "store_api_key", "store_token"):
+            data.pop(key, None)
         if url:
             data["store_url"] = url
             if api_key:
                 data["store_api_key"] = api_key
+            if token:
+                data["store_token"] = token
         _write_yaml(self.config_path, data)
 
     @property

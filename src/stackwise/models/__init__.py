@@ -17,6 +17,8 @@ _EXPORTS = {
     "Page": "stackwise.models.base",
     "ProjectResponse": "stackwise.models.base",
     "UserResponse": "stackwise.models.base",
+    "APIKeyResponse": "stackwise.models.user",
+    "ServiceAccountResponse": "stackwise.models.user",
     "FlavorResponse": "stackwise.models.flavor",
     "LogsResponse": "stackwise.models.logs",
     "ModelResponse": "stackwise.models.model_version",
@@ -51,6 +53,7 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "APIKeyResponse",
     "ArtifactConfig",
     "ArtifactResponse",
     "ArtifactVersionIdentifier",
@@ -92,6 +95,7 @@ __all__ = [
     "TagResource",
     "TagResponse",
     "UserResponse",
+    "ServiceAccountResponse",
 ]
 
 if TYPE_CHECKING:
@@ -129,6 +133,7 @@ if TYPE_CHECKING:
     from stackwise.models.stack import ComponentResponse, StackResponse
     from stackwise.models.step_run import StepRunResponse
     from stackwise.models.tag import TagRequest, TagResource, TagResponse
+    from stackwise.models.user import APIKeyResponse, ServiceAccountResponse
     from stackwise.models.views import (
         ArtifactVisualizationResponse,
         ExceptionInfo,

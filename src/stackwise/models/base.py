@@ -103,12 +103,16 @@ class BaseResponse(BaseModel):
 
 
 class UserResponse(BaseResponse):
+    """A user (ZenML's `is_admin` is `role == "admin"`; roles are stackwise's)."""
+
     name: str
     full_name: str = ""
     email: str | None = None
     active: bool = True
     is_service_account: bool = False
     is_admin: bool = True
+    role: str = "admin"
+    description: str | None = None
 
     @property
     def user(self) -> UserResponse | None:

@@ -67,6 +67,14 @@ class EncryptionKey:
             )
         return dict(document["values"])
 
+    def keys(self, secret: str, token: str) -> list[str]:
+        return sorted(self.decrypt(secret, token))
+
+
+def key_from_text(key: str, origin: str) -> EncryptionKey:
+    """A key given as text (a server's --secrets-key); `origin` says where it came from."""
+    return EncryptionKey(_fernet(key.strip().encode(), origin), origin)
+
 
 def load_key(*, create: bool = False) -> EncryptionKey:
     """The key from `STACKWISE_SECRETS_KEY` or the key file; `create=True` makes the key file

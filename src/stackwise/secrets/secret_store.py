@@ -22,8 +22,10 @@ from stackwise.exceptions import (
 )
 from stackwise.secrets.encryption_key import load_key
 from stackwise.secrets.references import NAME_PATTERN, is_valid_name
+from stackwise.secrets.server_held import ServerHeldValues
 
 if TYPE_CHECKING:
+    from stackwise.secrets.encryption_key import EncryptionKey
     from stackwise.store.base import Store
 
 logger = logging.getLogger(__name__)
@@ -47,6 +49,13 @@ class SecretStore:
     def __init__(self, store: Store) -> None:
         self.store = store
 
+    def _key(self, *, create: bool = False) -> EncryptionKey | ServerHeldValues:
+        """This client's key; for a store that encrypts secrets itself (a server), values
+        travel as they are and the server's key applies."""
+        if self.store.encrypts_secrets:
+            return ServerHeldValues()
+        return load_key(create=create)
+
     def create(self, name: str, values: Mapping[str, str]) -> SecretInfo:
         _check_name(name)
         checked = _checked_values(values, f"secret '{name}'")
@@ -55,7 +64,7 @@ class SecretStore:
                 f"Secret '{name}' needs at least one key: "
                 f"`stackwise secret create {name} --KEY=VALUE`."
             )
-        token = load_key(create=True).encrypt(name, checked)
+        token = self._key(create=True).encrypt(name, checked)
         row = self.store.create_secret(name, token)
         logger.debug("Created secret '%s' with keys %s.", name, ", ".join(sorted(checked)))
         return _info(row, checked)
@@ -63,14 +72,14 @@ class SecretStore:
     def get(self, name: str) -> dict[str, str]:
         """The decrypted values; an unknown name raises EntityNotFoundError (a KeyError)."""
         row = self.store.get_secret(name)
-        return load_key().decrypt(name, row["encrypted_values"])
+        return self._key().decrypt(name, row["encrypted_values"])
 
     def list_all(self) -> list[SecretInfo]:
         rows = self.store.list_secrets()
         if not rows:
             return []
-        key = load_key()
-        return [_info(r, key.decrypt(r["name"], r["encrypted_values"])) for r in rows]
+        key = self._key()
+        return [_info(r, key.keys(r["name"], r["encrypted_values"])) for r in rows]
 
     def update(
         self, name: str, values: Mapping[str, str] | None = None, remove_keys: Iterable[str] = ()
@@ -94,7 +103,7 @@ class SecretStore:
         result: dict[str, str] = {}
 
         def change(token: str) -> str:  # runs once the row is found (an unknown name: KeyError)
-            key = load_key()
+            key = self._key()
             current = key.decrypt(name, token)
             for k in removed:
                 if k not in current:
@@ -129,7 +138,7 @@ class SecretStore:
         result: dict[str, str] = {}
 
         def change(token: str) -> str:
-            key = load_key()
+            key = self._key()
             values = key.decrypt(name, token)
             result.update(values)
             return key.encrypt(new_name, values)
@@ -143,7 +152,7 @@ class SecretStore:
         logger.debug("Deleted secret '%s'.", name)
 
 
-def _info(row: Mapping[str, Any], values: Mapping[str, str]) -> SecretInfo:
+def _info(row: Mapping[str, Any], values: Iterable[str]) -> SecretInfo:
     return SecretInfo(
         name=row["name"],
         keys=sorted(values),

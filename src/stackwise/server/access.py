@@ -5,6 +5,7 @@ Every route (REST, Store, dashboard) asks the app's `Access` object two question
 may they do `action` (a Store method name, or a dashboard page's read). The token comes from
 `token_of(request)`: the `Authorization: Bearer` header, else the dashboard's session cookie.
 
+`stackwise.server.auth.ServerAccess` is the server with users and roles (`auth: oauth2`);
 `OpenAccess` is the server without authentication (`auth: none` in `/api/v1/info`): every
 caller is the default admin. Do not expose such a server beyond a network you trust.
 """
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
 Role = Literal["admin", "editor", "viewer"]
 SESSION_COOKIE = "stackwise_token"
+_COOKIE_METHODS = frozenset({"GET", "HEAD"})
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class Principal:
     name: str
     role: Role
     is_service_account: bool = False
+    id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,11 +64,17 @@ class Access(Protocol):
 
 
 def token_of(request: HTTPConnection) -> str | None:
-    """The bearer token of a request: the Authorization header, else the session cookie."""
+    """The bearer token of a request: the Authorization header, else the session cookie.
+
+    CSRF: the cookie is only accepted on GET and HEAD (which change nothing), so a page on
+    another site that makes a browser POST or DELETE here carries no credentials; every write
+    needs the Authorization header, which a browser never adds by itself."""
     header = request.headers.get("authorization")
     if header:
         scheme, _, value = header.partition(" ")
         return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+    if request.scope.get("method", "GET") not in _COOKIE_METHODS:
+        return None
     return request.cookies.get(SESSION_COOKIE) or None
 
 

@@ -1,6 +1,12 @@
 """The FastAPI app: one POST route per Store protocol method (what RestStore calls), ZenML's
-REST paths for the main entities (`stackwise.server.rest_routes`), `/health` and
-`/api/v1/info`.
+REST paths for the main entities (`stackwise.server.rest_routes`), `/health`,
+`/api/v1/info`, `/api/v1/login`, `/api/v1/current-user` and the dashboard at `/`
+(`stackwise.server.dashboard`).
+
+Every route but health, info and login authenticates its caller and authorizes the action
+through `app.state.access` (`stackwise.server.access`); secret values pass through
+`stackwise.server.secrets` (encrypted at rest with the server's key, shown only to roles that
+may read them).
 
 Every request passes `VersionGate`: a client of another stackwise version is refused (HTTP
 426) with both versions named, and every answer carries the server's version.
@@ -8,24 +14,32 @@ Every request passes `VersionGate`: a client of another stackwise version is ref
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from stackwise import __version__
 from stackwise.exceptions import IllegalOperationError
 from stackwise.server import access
+from stackwise.server.dashboard import add_dashboard
 from stackwise.server.idempotency import IdempotencyCache
 from stackwise.server.rest_routes import add_rest_routes
+from stackwise.server.roles import sees_secret_values
+from stackwise.server.secrets import SecretsAtRest
 from stackwise.server.wire import IDEMPOTENCY_HEADER, VERSION_HEADER, status_of
 from stackwise.store.base import Store
 from stackwise.store.rest.codec import decode, encode, encode_error
 from stackwise.store.rest.methods import is_read, store_methods
+
+if TYPE_CHECKING:
+    from stackwise.secrets.encryption_key import EncryptionKey
 
 logger = logging.getLogger("stackwise.server")
 STORE_PREFIX = "/api/v1/store"
@@ -91,20 +105,33 @@ def _dialect(store: Store) -> str:
 
 
 def create_app(
-    store: Store, *, version: str = __version__, auth: access.Access | None = None
+    store: Store,
+    *,
+    version: str = __version__,
+    auth: access.Access | None = None,
+    secrets_key: EncryptionKey | None = None,
 ) -> Any:
     """The server app over `store`. `version` is what clients must run (tests change it);
-    `auth` checks callers (default: `OpenAccess`, no authentication)."""
+    `auth` checks callers (default: `OpenAccess`, no authentication); `secrets_key` encrypts
+    secret values at rest (default: `stackwise.server.secrets.server_key()`, read on first
+    use)."""
     app = FastAPI(title="stackwise", version=version)
     app.state.store = store
     app.state.access = checks = auth if auth is not None else access.OpenAccess()
+    secrets = SecretsAtRest(store, secrets_key)
     idempotency = IdempotencyCache()
 
+    def view(principal: access.Principal) -> Any:
+        """The store as `principal` sees it (secret values or not)."""
+        return secrets.view(sees_secret_values(principal.role))
+
+    app.state.view = view
+
     def replace_secret(
-        name: str, expected: str, encrypted_values: str, new_name: str | None = None
+        store: Any, name: str, expected: str, encrypted_values: str, new_name: str | None = None
     ) -> dict[str, Any]:
         """`update_secret` as compare-and-swap (its `change` function cannot travel): the
-        client changed the token it read, and the write fails if another got in between."""
+        client changed the document it read, and the write fails if another got in between."""
 
         def change(current: str) -> str:
             if current != expected:
@@ -113,19 +140,21 @@ def create_app(
                 )
             return encrypted_values
 
-        return store.update_secret(name, change, new_name)
+        result: dict[str, Any] = store.update_secret(name, change, new_name)
+        return result
 
-    targets: dict[str, Callable[..., Any]] = {
-        name: getattr(store, name) for name in store_methods() if name != "update_secret"
-    }
-    targets["replace_secret"] = replace_secret
+    names = [name for name in store_methods() if name != "update_secret"]
 
     def call(name: str, payload: dict[str, Any], token: str | None) -> tuple[int, Any]:
         try:
-            checks.authorize(checks.authenticate(token), name)
+            principal = checks.authenticate(token)
+            checks.authorize(principal, name)
             args = decode(payload.get("args", []))
             kwargs = decode(payload.get("kwargs", {}))
-            return 200, {"result": encode(targets[name](*args, **kwargs))}
+            seen = view(principal)
+            if name == "replace_secret":
+                return 200, {"result": encode(replace_secret(seen, *args, **kwargs))}
+            return 200, {"result": encode(getattr(seen, name)(*args, **kwargs))}
         except Exception as error:
             status = status_of(error)
             if status == 500:
@@ -138,6 +167,8 @@ def create_app(
             payload = json.loads(body) if body else {}
             token = access.token_of(request)
             key = None if is_read(name) else request.headers.get(IDEMPOTENCY_HEADER)
+            if key:  # one caller's key never replays another caller's answer
+                key = f"{hashlib.sha256((token or '').encode()).hexdigest()}:{key}"
             status, answer = await run_in_threadpool(
                 idempotency.run_once, key, lambda: call(name, payload, token)
             )
@@ -146,7 +177,7 @@ def create_app(
         handler.__name__ = name
         return handler
 
-    for name in targets:
+    for name in [*names, "replace_secret"]:
         app.add_api_route(
             f"{STORE_PREFIX}/{name}", route(name), methods=["POST"], summary=f"Store.{name}"
         )
@@ -160,13 +191,36 @@ def create_app(
         return {"version": version, "database_type": _dialect(store), "auth": checks.scheme}
 
     @app.post("/api/v1/login")
-    async def login(request: Request) -> dict[str, Any]:
-        """ZenML's login: a form with username and password, answered with a bearer token."""
-        form = parse_qs((await request.body()).decode())
+    async def login(request: Request) -> JSONResponse:
+        """ZenML's login: a form with username and password (or an API key as the password
+        and no username), answered with a bearer token."""
+        form = parse_qs((await request.body()).decode(errors="replace"))
         username, password = form.get("username", [None])[0], form.get("password", [None])[0]
-        token = await run_in_threadpool(checks.login, username, password)
-        return {k: v for k, v in vars(token).items() if v is not None}
+        try:
+            token = await run_in_threadpool(checks.login, username, password)
+        except Exception as error:
+            status = status_of(error)
+            if status == 500:
+                logger.exception("login failed")
+            headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+            return JSONResponse({"detail": str(error)}, status_code=status, headers=headers)
+        return JSONResponse({k: v for k, v in vars(token).items() if v is not None})
 
-    add_rest_routes(app, store)
+    @app.get("/api/v1/current-user")
+    async def current_user(request: Request) -> JSONResponse:
+        """Who the caller is: name, role, whether a service account (`stackwise status`)."""
+
+        def who() -> JSONResponse:
+            try:
+                principal = checks.authenticate(access.token_of(request))
+                checks.authorize(principal, "current_user")
+            except Exception as error:  # noqa: BLE001 - every refusal is an HTTP answer
+                return JSONResponse({"detail": str(error)}, status_code=status_of(error))
+            return JSONResponse(vars(principal))
+
+        return await run_in_threadpool(who)
+
+    add_rest_routes(app)
+    add_dashboard(app)
     app.add_middleware(VersionGate, version=version)
     return app

@@ -85,28 +85,31 @@ def _int(request: Request, name: str, default: int) -> int:
         raise ValueError(f"Query parameter '{name}' must be a whole number, got '{raw}'.") from None
 
 
-async def _answer(action: str, request: Request, work: Callable[[], Any]) -> JSONResponse:
+async def _answer(action: str, request: Request, work: Callable[[Store], Any]) -> JSONResponse:
+    """`work(store)` for an authorized caller, the store as that caller sees it."""
+
     def run() -> JSONResponse:
         try:
             checks: access.Access = request.app.state.access
-            checks.authorize(checks.authenticate(access.token_of(request)), action)
-            return JSONResponse(work())
+            principal = checks.authenticate(access.token_of(request))
+            checks.authorize(principal, action)
+            return JSONResponse(work(request.app.state.view(principal)))
         except Exception as error:  # noqa: BLE001 - every error is an HTTP answer
             return JSONResponse({"detail": str(error)}, status_code=status_of(error))
 
     return await run_in_threadpool(run)
 
 
-def add_rest_routes(app: FastAPI, store: Store) -> None:
+def add_rest_routes(app: FastAPI) -> None:
     for entity in ENTITIES:
-        _add_entity(app, store, entity)
+        _add_entity(app, entity)
 
 
-def _add_entity(app: FastAPI, store: Store, entity: Entity) -> None:
+def _add_entity(app: FastAPI, entity: Entity) -> None:
     base = f"/api/v1/{entity.path}"
 
     async def list_route(request: Request) -> JSONResponse:
-        def work() -> Any:
+        def work(store: Store) -> Any:
             lister = getattr(store, entity.list)
             if entity.list == "list_secrets":  # not paged in the Store: one page of all
                 items = lister()
@@ -125,7 +128,7 @@ def _add_entity(app: FastAPI, store: Store, entity: Entity) -> None:
 
     async def get_route(request: Request, name_or_id: str) -> JSONResponse:
         return await _answer(
-            entity.list, request, lambda: jsonable_encoder(entity.get(store, name_or_id))
+            entity.list, request, lambda store: jsonable_encoder(entity.get(store, name_or_id))
         )
 
     app.add_api_route(base, list_route, methods=["GET"], summary=f"List {entity.path}")
@@ -136,7 +139,7 @@ def _add_entity(app: FastAPI, store: Store, entity: Entity) -> None:
         delete = entity.delete
 
         async def delete_route(request: Request, name_or_id: str) -> JSONResponse:
-            def work() -> None:
+            def work(store: Store) -> None:
                 getattr(store, delete)(name_or_id)
 
             return await _answer(delete, request, work)

@@ -37,6 +37,7 @@ def get_store(url: str | None = None) -> Store:
                     api_key=credentials["api_key"],
                     username=credentials["username"],
                     password=credentials["password"],
+                    token=credentials["token"],
                 ),
             )
         else:
@@ -48,6 +49,29 @@ def get_store(url: str | None = None) -> Store:
     return store
 
 
+def store_credentials(store: Store) -> dict[str, str | None] | None:
+    """The credentials a server store (RestStore) logs in with; None for a database."""
+    credentials = getattr(store, "credentials", None)
+    return credentials() if callable(credentials) else None
+
+
+def adopt_store(url: str, credentials: dict[str, str | None] | None) -> None:
+    """Make `get_store(url)` a RestStore logging in with `credentials` (from
+    `store_credentials` in another process), unless this process has one for `url` already."""
+    if credentials is None or url in _stores:
+        return
+    from stackwise.store.rest.rest_store import RestStore
+
+    store = RestStore(
+        url,
+        api_key=credentials.get("api_key"),
+        username=credentials.get("username"),
+        password=credentials.get("password"),
+        token=credentials.get("token"),
+    )
+    _stores[url] = cast("Store", store)
+
+
 def reset_store_cache() -> None:
     """Forget cached stores (tests switch STACKWISE_HOME between cases)."""
     for store in _stores.values():
@@ -55,4 +79,4 @@ def reset_store_cache() -> None:
     _stores.clear()
 
 
-__all__ = ["get_store", "reset_store_cache"]
+__all__ = ["adopt_store", "get_store", "reset_store_cache", "store_credentials"]

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from stackwise.store.records import (
+    ApiKeyRecord,
     ArtifactRecord,
     ArtifactVersionRecord,
     BuildRecord,
@@ -31,6 +32,7 @@ from stackwise.store.records import (
     StackRecord,
     StepRunRecord,
     TagRecord,
+    UserRecord,
 )
 
 
@@ -341,7 +343,11 @@ class StackStore(Protocol):
 
 
 class SecretStoreQueries(Protocol):
-    """Secrets as encrypted tokens (plaintext never reaches the store)."""
+    """Secrets as encrypted tokens. `encrypts_secrets` False: the client encrypts (a
+    database never sees plaintext); True: the store holds its own key and the tokens on the
+    wire are plain documents (a server, `stackwise.secrets.server_held`)."""
+
+    encrypts_secrets: bool
 
     def create_secret(self, name: str, encrypted_values: str) -> dict[str, Any]: ...
     def delete_secret(self, name: str) -> None: ...
@@ -494,6 +500,94 @@ class BuildStore(Protocol):
     def delete_build(self, build_id: str) -> None: ...
 
 
+class UserStore(Protocol):
+    """Users and service accounts (users that log in with API keys), with their roles.
+    Passwords go in as text and are hashed by the store; no record carries a hash."""
+
+    def create_user(
+        self,
+        name: str,
+        *,
+        password: str | None = None,
+        role: str = "viewer",
+        full_name: str = "",
+        email: str | None = None,
+        description: str | None = None,
+        is_service_account: bool = False,
+        active: bool = True,
+    ) -> UserRecord: ...
+    def get_user(self, name_or_id: str, *, allow_name_prefix: bool = False) -> UserRecord: ...
+    def list_users(
+        self,
+        *,
+        filters: dict[str, Any] | None = None,
+        sort_by: str | None = "created",
+        logical_operator: str = "and",
+        index: int = 1,
+        size: int = 50,
+    ) -> Page[UserRecord]: ...
+    def update_user(
+        self,
+        user_id: str,
+        *,
+        name: str | None = None,
+        full_name: str | None = None,
+        email: str | None = None,
+        role: str | None = None,
+        active: bool | None = None,
+        description: str | None = None,
+        password: str | None = None,
+    ) -> UserRecord: ...
+    def delete_user(self, user_id: str) -> None: ...
+
+
+class ApiKeyStore(Protocol):
+    """Service accounts' API keys: the store keeps hashes; a key is shown once, in the
+    record `create_api_key` or `rotate_api_key` answers."""
+
+    def create_api_key(
+        self, service_account_id: str, name: str, *, description: str = ""
+    ) -> ApiKeyRecord: ...
+    def get_api_key(self, service_account_id: str, name_or_id: str) -> ApiKeyRecord: ...
+    def list_api_keys(
+        self,
+        service_account_id: str,
+        *,
+        filters: dict[str, Any] | None = None,
+        sort_by: str | None = "created",
+        logical_operator: str = "and",
+        index: int = 1,
+        size: int = 50,
+    ) -> Page[ApiKeyRecord]: ...
+    def update_api_key(
+        self,
+        service_account_id: str,
+        name_or_id: str,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        active: bool | None = None,
+    ) -> ApiKeyRecord: ...
+    def rotate_api_key(
+        self, service_account_id: str, name_or_id: str, *, retain_period_minutes: int = 0
+    ) -> ApiKeyRecord: ...
+    def delete_api_key(self, service_account_id: str, name_or_id: str) -> None: ...
+
+
+class CredentialStore(Protocol):
+    """What only the server asks its database: checking a password or an API key, the state
+    of the account behind a token, and the settings it keeps across restarts. Not part of
+    `Store`, so never served over HTTP."""
+
+    def authenticate_password(self, username: str, password: str) -> UserRecord: ...
+    def authenticate_api_key(self, key: str) -> tuple[UserRecord, ApiKeyRecord, int]: ...
+    def credential_state(
+        self, user_id: str, api_key_id: str | None
+    ) -> tuple[UserRecord | None, ApiKeyRecord | None]: ...
+    def has_admin(self) -> bool: ...
+    def server_setting(self, name: str, make: Callable[[], str]) -> str: ...
+
+
 class SchemaStore(Protocol):
     """Schema upgrades."""
 
@@ -513,6 +607,8 @@ class Store(
     HookInvocationStore,
     ModelStore,
     ServiceStore,
+    UserStore,
+    ApiKeyStore,
     BuildStore,
     SchemaStore,
     Protocol,
@@ -525,8 +621,10 @@ class Store(
 
 
 __all__ = [
+    "ApiKeyStore",
     "ArtifactStoreQueries",
     "BuildStore",
+    "CredentialStore",
     "HookInvocationStore",
     "MetadataStore",
     "ModelStore",
@@ -539,4 +637,5 @@ __all__ = [
     "StepRunStore",
     "Store",
     "TagStore",
+    "UserStore",
 ]

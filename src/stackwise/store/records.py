@@ -295,3 +295,39 @@ class ModelVersionLinkRecord:
     target_id: str
     kind: str
     created: datetime
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    """A user or service account; its password hash never leaves the store."""
+
+    id: str
+    name: str
+    full_name: str
+    email: str | None
+    active: bool
+    is_service_account: bool
+    role: str  # admin, editor or viewer
+    description: str | None
+    created: datetime
+    updated: datetime
+    has_password: bool = False
+
+
+@dataclass(frozen=True)
+class ApiKeyRecord:
+    """A service account's API key; only its hash is stored. `key` holds the key itself in
+    the answer of `create_api_key` and `rotate_api_key` only: it is shown once."""
+
+    id: str
+    service_account_id: str
+    name: str
+    description: str
+    active: bool
+    created: datetime
+    updated: datetime
+    last_login: datetime | None
+    last_rotated: datetime | None
+    rotation: int = 0
+    retain_until: datetime | None = None
+    key: str | None = None

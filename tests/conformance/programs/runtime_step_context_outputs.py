@@ -64,7 +64,7 @@ run = context_outputs()
 assert seen["active"] is True and seen["same"] is True
 assert seen["meta_a"] == {"k": 1, "j": 2}, seen["meta_a"]
 assert seen["meta_b"] == {"rm": 1}, seen["meta_b"]
-assert seen["tags_a"] == ["t1", "t2"], seen["tags_a"]
+assert sorted(seen["tags_a"]) == ["t1", "t2"], seen["tags_a"]  # ZenML keeps them in a set
 assert seen["tags_a_after"] == ["t1"], seen["tags_a_after"]
 assert seen["tags_b"] == ["cfg"], seen["tags_b"]
 assert seen["single_tags"] == ["single_tag"] and seen["single_meta"] == {"only": True}

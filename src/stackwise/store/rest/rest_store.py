@@ -11,9 +11,11 @@ a write carries an `Idempotency-Key` that stays the same across its retries, so 
 replays its first answer instead of writing twice. A server that stays down raises
 `ServerUnreachableError` naming the URL within seconds. Every request names the client's
 version; a server of another version refuses it (`ServerVersionMismatchError`, both named).
-Credentials: `STACKWISE_STORE_API_KEY` is sent as a bearer token; `STACKWISE_STORE_USERNAME`
-and `STACKWISE_STORE_PASSWORD` log in at `/api/v1/login` first, and again when the token is
-refused (401). The server does not check them yet (see README: no users or roles yet).
+Credentials: `STACKWISE_STORE_API_KEY` (a service account's key), or
+`STACKWISE_STORE_USERNAME` + `STACKWISE_STORE_PASSWORD`, are exchanged at `/api/v1/login` for
+a short-lived token on the first request, and again when the server refuses the token (401:
+expired); every other request reuses the token. A saved session token (`stackwise login URL
+--username`) is used as it is until it expires.
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ class RestStore:
     """The Store protocol over HTTP. Thread-safe (httpx's client is); one per process and URL
     (see `stackwise.store.get_store`)."""
 
+    encrypts_secrets = True  # the server encrypts secret values with its own key
+
     def __init__(
         self,
         url: str,
@@ -66,6 +70,7 @@ class RestStore:
         api_key: str | None = None,
         username: str | None = None,
         password: str | None = None,
+        token: str | None = None,
         version: str = __version__,
     ) -> None:
         import httpx
@@ -75,7 +80,7 @@ class RestStore:
         self._api_key = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
         self._username = username if username is not None else os.environ.get(USERNAME_ENV)
         self._password = password if password is not None else os.environ.get(PASSWORD_ENV)
-        self._token: str | None = self._api_key
+        self._token: str | None = token
         self._http = httpx.Client(
             base_url=self.url,
             # a request is written in two parts (head, body): without NODELAY, Nagle's
@@ -96,10 +101,33 @@ class RestStore:
 
     # -- the wire ------------------------------------------------------------------------
     def info(self) -> dict[str, Any]:
-        """The server's `/api/v1/info`: its version and database."""
-        answer = self._send("GET", "/api/v1/info", None, retry=True)
+        """The server's `/api/v1/info`: its version, database and `auth` (oauth2 or none)."""
+        answer = self._send("GET", "/api/v1/info", None, retry=True, authenticate=False)
         result: dict[str, Any] = answer.json()
         return result
+
+    def current_user(self) -> dict[str, Any]:
+        """Who this client is on the server: name, role, is_service_account."""
+        answer = self._send("GET", "/api/v1/current-user", None, retry=True)
+        if answer.status_code != 200:
+            raise decode_error(_error_of(answer, "current-user"))
+        result: dict[str, Any] = answer.json()
+        return result
+
+    def credentials(self) -> dict[str, str | None]:
+        """What another process needs to act as this client (a Dask worker whose environment
+        predates the login): `RestStore(url, **credentials)`."""
+        return {
+            "api_key": self._api_key,
+            "username": self._username,
+            "password": self._password,
+            "token": self._token,
+        }
+
+    @property
+    def token(self) -> str | None:
+        """The bearer token in use (`stackwise login` saves a password login's token)."""
+        return self._token
 
     def call(self, name: str, /, *args: Any, **kwargs: Any) -> Any:
         """Call Store method `name` on the server; its result, or its error raised here."""
@@ -133,7 +161,7 @@ class RestStore:
     ) -> Any:
         import httpx
 
-        if authenticate and self._token is None and self._username:
+        if authenticate and self._token is None and self._can_login:
             self._login()
         last_error: Exception | None = None
         relogged = False
@@ -149,7 +177,7 @@ class RestStore:
             if answer is not None:
                 if answer.status_code == 426:
                     self._refuse_version(answer)
-                if answer.status_code == 401 and authenticate and self._username and not relogged:
+                if answer.status_code == 401 and authenticate and self._can_login and not relogged:
                     relogged = True
                     self._login()
                     continue
@@ -178,12 +206,25 @@ class RestStore:
             headers["Authorization"] = f"Bearer {self._token}"
         return headers
 
+    @property
+    def _can_login(self) -> bool:
+        return bool(self._api_key or self._username)
+
     def _login(self) -> None:
+        """Exchange the API key (ZenML's way: as the password, no username) or the username
+        and password for a token."""
+        from urllib.parse import urlencode
+
         self._token = None
+        if self._api_key:
+            form, who = {"password": self._api_key}, f"the API key ({API_KEY_ENV})"
+        else:
+            form = {"username": self._username or "", "password": self._password or ""}
+            who = f"'{self._username}' ({USERNAME_ENV}/{PASSWORD_ENV})"
         answer = self._send(
             "POST",
             "/api/v1/login",
-            f"username={self._username or ''}&password={self._password or ''}".encode(),
+            urlencode(form).encode(),
             headers={"Content-Type": "application/x-www-form-urlencoded"},
             retry=True,
             authenticate=False,
@@ -191,9 +232,10 @@ class RestStore:
         if answer.status_code != 200:
             from stackwise.exceptions import CredentialsNotValid
 
+            detail = _error_of(answer, "login").get("message", "")
             raise CredentialsNotValid(
-                f"The stackwise server at {self.url} refused the login of "
-                f"'{self._username}' ({USERNAME_ENV}/{PASSWORD_ENV}): HTTP {answer.status_code}."
+                f"The stackwise server at {self.url} refused the login of {who}: "
+                f"HTTP {answer.status_code}. {detail}".strip()
             )
         self._token = str(answer.json()["access_token"])
 
@@ -228,6 +270,18 @@ class RestStore:
         raise IllegalOperationError(
             f"Secret '{name}' kept changing while it was being updated; try again."
         )
+
+
+def _error_of(answer: Any, what: str) -> dict[str, Any]:
+    """The error of a REST answer (`{"detail": ...}`) as the wire's error shape."""
+    try:
+        detail = answer.json().get("detail", "")
+    except (ValueError, AttributeError):
+        detail = answer.text[:300]
+    kind = {401: "CredentialsNotValid", 403: "AuthorizationException"}.get(
+        answer.status_code, "StackwiseError"
+    )
+    return {"type": kind, "message": f"{detail} ({what})"}
 
 
 def _remote(name: str) -> Callable[..., Any]:

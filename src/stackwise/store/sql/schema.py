@@ -20,7 +20,7 @@ from sqlalchemy import (
     true,
 )
 
-SCHEMA_REVISION = "0008"
+SCHEMA_REVISION = "0009"
 
 metadata = MetaData()
 
@@ -214,6 +214,41 @@ users = Table(
     Column("is_service_account", Boolean, nullable=False),
     Column("created", DateTime, nullable=False),
     Column("updated", DateTime, nullable=False),
+    # added in 0008: credentials and roles (the hash never leaves the store layer)
+    Column("password_hash", String(255), nullable=True),
+    Column("role", String(16), nullable=False, server_default="admin"),
+    Column("description", Text, nullable=True),
+)
+
+# API keys (added in 0008): a service account's keys. A key reads `swk_<lookup>_<secret>`:
+# `lookup` finds the row, the SHA-256 of the whole key is compared. A rotation with a retain
+# period keeps the previous hash valid until `retain_until`.
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("service_account_id", ID, ForeignKey("users.id"), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("lookup", String(32), nullable=False, unique=True),
+    Column("key_hash", String(128), nullable=False),
+    Column("previous_key_hash", String(128), nullable=True),
+    Column("retain_until", DateTime, nullable=True),
+    Column("rotation", Integer, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created", DateTime, nullable=False),
+    Column("updated", DateTime, nullable=False),
+    Column("last_login", DateTime, nullable=True),
+    Column("last_rotated", DateTime, nullable=True),
+    UniqueConstraint("service_account_id", "name", name="uq_api_keys_account_name"),
+)
+
+# Server settings (added in 0008): values a server keeps across restarts (its JWT secret).
+server_settings = Table(
+    "server_settings",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
 )
 
 # Hook invocations (added in 0004): one row per recorded `run_hook` call, in a step run or in a

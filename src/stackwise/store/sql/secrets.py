@@ -22,6 +22,8 @@ from stackwise.utils.ids import new_id, utcnow
 
 
 class SecretQueries(SqlBase):
+    encrypts_secrets = False  # a database gets tokens its clients encrypted
+
     # the store never sees plaintext. Rows come back as dicts of the `secrets` columns.
     def create_secret(self, name: str, encrypted_values: str) -> dict[str, Any]:
         now = utcnow()

@@ -17,6 +17,7 @@ from stackwise.store.sql.pipelines import PipelineQueries
 from stackwise.store.sql.secrets import SecretQueries
 from stackwise.store.sql.services import ServiceQueries
 from stackwise.store.sql.stacks import StackQueries
+from stackwise.store.sql.users import UserQueries
 
 
 class SqlStore(
@@ -27,6 +28,7 @@ class SqlStore(
     ModelQueries,
     ServiceQueries,
     BuildQueries,
+    UserQueries,
 ):
     """The metadata store. Thread-safe; one instance per process and URL (see `get_store`)."""
 

@@ -59,6 +59,7 @@ from stackwise.execution.step_runner import RunContext, skip_reason
 from stackwise.execution.worker_process import run_step_isolated
 from stackwise.integrations.dask.flavors.dask_orchestrator_flavor import DaskOrchestratorConfig
 from stackwise.orchestrators.base_orchestrator import BaseOrchestrator
+from stackwise.store import store_credentials
 
 if TYPE_CHECKING:
     from stackwise.stack.stack import Stack
@@ -91,11 +92,16 @@ def run_step_task(
     timeout: float | None,
     upstream: dict[str, StepReport | None],
     known: dict[str, dict[str, ArtifactVersionRecord]],
+    credentials: dict[str, str | None] | None = None,
 ) -> StepReport | None:
     """The Dask task of a step: `run_step`, its outcome made to cross the process boundary.
     `upstream`: the reports of the upstream steps' tasks (Dask passes them in); `known`: other
-    steps' outputs this process knows. None: an upstream step did not succeed, so this step
+    steps' outputs this process knows; `credentials`: the client's login to a server store
+    (a worker's environment predates it). None: an upstream step did not succeed, so this step
     does not run (and gets no step run)."""
+    from stackwise.store import adopt_store
+
+    adopt_store(store_url, credentials)
     outputs = dict(known)
     for name, report in upstream.items():
         if report is None or not report.status.is_successful:
@@ -334,6 +340,7 @@ class DaskRun:
             step.timeout,
             upstream,
             outputs,
+            store_credentials(self._context.store),
             key=key,
             pure=False,
         )

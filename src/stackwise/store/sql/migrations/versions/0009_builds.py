@@ -7,8 +7,8 @@ build is reused. Only adds a table, so a database at the previous revision keeps
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
