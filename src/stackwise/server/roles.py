@@ -44,7 +44,8 @@ _SECRET_READS = "get_secret list_secrets"  # noqa: S105 - method names
 _WRITES = """
     add_metadata attach_tags beat_run create_artifact_version create_component
     create_hook_invocation create_model create_model_version create_run create_secret
-    create_build create_service create_stack create_tag delete_artifact delete_artifact_version delete_build
+    create_build create_service create_stack create_tag delete_artifact delete_artifact_version
+    delete_build
     delete_component delete_hook_invocation delete_model delete_model_version delete_pipeline
     delete_run delete_secret delete_service delete_stack delete_tag detach_tags fail_dead_run
     fail_unfinished_step_run finish_run finish_step_run get_or_create_pipeline
