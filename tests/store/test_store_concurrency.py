@@ -106,10 +106,11 @@ def test_two_processes_write_runs_at_once(tmp_path: Path, prepared: bool):
     assert len(Client().list_pipelines().items) == 1
 
 
-@only_backend("postgresql")
-def test_eight_processes_run_pipelines_at_once_on_postgresql(tmp_path: Path):
-    """Eight processes race to create the schema's default stack, the pipeline and the model,
-    then each runs pipelines: every run completes, and every artifact and model version has a
+@only_backend("postgresql", "server")
+def test_eight_processes_run_pipelines_at_once(tmp_path: Path):
+    """On PostgreSQL, and through a server (RestStore → server → its database): eight
+    processes race to create the schema's default stack, the pipeline and the model, then each
+    runs pipelines: every run completes, and every artifact and model version has a
     number of its own (1..N, none twice)."""
     writers, runs_each = 8, 5
     script = tmp_path / "writer.py"
