@@ -3,8 +3,9 @@
 # machine's `postgresql` package, via apt, when initdb is missing: the store tests run a
 # throwaway cluster with initdb + pg_ctl, tests/fixtures/postgres_server.py), and into
 # .services/ (project-local, never global) azurite, the Azure Blob Storage emulator the azure
-# artifact store tests run against. Idempotent: does nothing when both are there. The Python
-# peers (moto_server, gcp-storage-emulator) come with `pip install -e ".[dev]"`.
+# artifact store tests run against, and Apache Airflow in a venv of its own (install_airflow.sh:
+# the airflow orchestrator's tests run its DAGs). Idempotent: does nothing when all are there.
+# The Python peers (moto_server, gcp-storage-emulator) come with `pip install -e ".[dev]"`.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -19,6 +20,8 @@ if ! command -v initdb >/dev/null 2>&1 && ! compgen -G "/usr/lib/postgresql/*/bi
         exit 1
     fi
 fi
+bash scripts/install_airflow.sh
+
 SERVICES_DIR=".services"
 AZURITE_VERSION="3"   # major pinned; npm resolves the newest 3.x
 
