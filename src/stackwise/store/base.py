@@ -26,6 +26,7 @@ from stackwise.store.records import (
     Page,
     PipelineRecord,
     RunRecord,
+    ScheduleRecord,
     ServiceRecord,
     StackRecord,
     StepRunRecord,
@@ -71,6 +72,17 @@ class RunStore(Protocol):
         resumed_from_id: str | None = None,
     ) -> RunRecord: ...
     def delete_run(self, run_id: str) -> None: ...
+    def get_or_create_scheduled_run(
+        self,
+        *,
+        schedule_id: str,
+        orchestrator_run_id: str,
+        pipeline: PipelineRecord,
+        name: str,
+        spec: dict[str, Any],
+        config: dict[str, Any],
+        stack_id: str | None,
+    ) -> RunRecord: ...
     def fail_dead_run(
         self, run_id: str, *, step_exception_info: dict[str, Any], stale_before: Any = None
     ) -> bool: ...
@@ -476,6 +488,26 @@ class ServiceStore(Protocol):
     def delete_service(self, service_id: str) -> None: ...
 
 
+class ScheduleStore(Protocol):
+    """Scheduled pipelines (their runs are created by each firing's first task)."""
+
+    def create_schedule(self, record: ScheduleRecord) -> ScheduleRecord: ...
+    def get_schedule(
+        self, name_or_id: str, *, allow_name_prefix: bool = False
+    ) -> ScheduleRecord: ...
+    def list_schedules(
+        self,
+        *,
+        filters: dict[str, Any] | None = None,
+        sort_by: str | None = "created",
+        logical_operator: str = "and",
+        index: int = 1,
+        size: int = 50,
+    ) -> Page[ScheduleRecord]: ...
+    def update_schedule(self, schedule_id: str, **changes: Any) -> ScheduleRecord: ...
+    def delete_schedule(self, schedule_id: str) -> None: ...
+
+
 class SchemaStore(Protocol):
     """Schema upgrades."""
 
@@ -495,6 +527,7 @@ class Store(
     HookInvocationStore,
     ModelStore,
     ServiceStore,
+    ScheduleStore,
     SchemaStore,
     Protocol,
 ):
@@ -512,6 +545,7 @@ __all__ = [
     "ModelStore",
     "PipelineStore",
     "RunStore",
+    "ScheduleStore",
     "SchemaStore",
     "SecretStoreQueries",
     "ServiceStore",

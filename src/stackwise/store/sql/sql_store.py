@@ -13,6 +13,7 @@ from __future__ import annotations
 from stackwise.store.sql.hook_invocations import HookInvocationQueries
 from stackwise.store.sql.models import ModelQueries
 from stackwise.store.sql.pipelines import PipelineQueries
+from stackwise.store.sql.schedules import ScheduleQueries
 from stackwise.store.sql.secrets import SecretQueries
 from stackwise.store.sql.services import ServiceQueries
 from stackwise.store.sql.stacks import StackQueries
@@ -25,6 +26,7 @@ class SqlStore(
     HookInvocationQueries,
     ModelQueries,
     ServiceQueries,
+    ScheduleQueries,
 ):
     """The metadata store. Thread-safe; one instance per process and URL (see `get_store`)."""
 
