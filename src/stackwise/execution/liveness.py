@@ -40,6 +40,9 @@ logger = logging.getLogger("stackwise")
 HEARTBEAT_INTERVAL = 5.0  # seconds between two heartbeats of a running run
 STALE_AFTER = 3 * HEARTBEAT_INTERVAL  # a heartbeat older than this means the process is gone
 PROCESS_KEY = "orchestrator_process"  # where the run's config keeps its pid and hostname
+# set in the config of a run whose steps an engine runs without the launching process (a
+# remote orchestrator's run, a schedule's firing): no process of ours beats for it
+DETACHED_KEY = "detached"
 
 _RUNNING = ExecutionStatus.RUNNING.value
 
@@ -129,7 +132,7 @@ class Heartbeat:
 def death_reason(run: RunRecord, now: datetime | None = None) -> str | None:
     """Why the orchestrating process of a `running` run must be dead, or None (alive, or the
     run is not running)."""
-    if run.status != _RUNNING:
+    if run.status != _RUNNING or (run.config or {}).get(DETACHED_KEY):
         return None
     identity = (run.config or {}).get(PROCESS_KEY) or {}
     pid, host, started = identity.get("pid"), identity.get("hostname"), identity.get("started")

@@ -391,6 +391,8 @@ class RunProgress:
                 else f"stopped after {took}: {type(exc).__name__}: {exc}"
             )
             return [(f"Pipeline run '{name}' {what}".splitlines()[0], "red"), inspect]
+        if self.final_status == "running":  # detached: the orchestrator runs it on
+            return [(f"Pipeline run '{name}' was submitted to its orchestrator.", "green"), inspect]
         failed = [s.name for s in self.state.steps.values() if s.status == "failed"]
         not_run = [
             s.name

@@ -6,7 +6,11 @@ into a `RemoteRun`: one `StepTask` per step (in topological order) whose command
 `python -m stackwise.entrypoints.step --run-id … --step …` and whose environment points the
 step's process at this client's store. A flavor implements `submit_remote_run` (compile the
 tasks into what its engine runs, submit it, return a handle) and `compile_remote_run` (write
-what would be submitted, without submitting: `stackwise pipeline compile`).
+what would be submitted, without submitting: `stackwise pipeline compile`). A flavor that can
+schedule (`supports_schedules`) also implements `submit_schedule`: the tasks of a
+`prepare_scheduled_run` carry no run id but the schedule's id and the engine's own run id
+(`ORCHESTRATOR_RUN_ID`, e.g. Airflow's `{{ run_id }}`), and the first task of each firing
+creates that firing's run (`stackwise.entrypoints.scheduled_run`).
 
 A remote run usually outlives the submitting process: `submit_remote_run` then returns a
 `DetachedRun` (or `WaitForRun` when the flavor's `synchronous` setting asks to wait), and the
@@ -17,7 +21,7 @@ from __future__ import annotations
 
 import time
 from abc import abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -27,7 +31,7 @@ from stackwise.orchestrators.base_orchestrator import BaseOrchestrator, RunHandl
 
 if TYPE_CHECKING:
     from stackwise.execution.step_runner import RunContext
-    from stackwise.models.pipeline_spec import StepSpec
+    from stackwise.models.pipeline_spec import PipelineSpec, StepSpec
 
 # variables a step process needs to reach this client's store; their values are credentials
 # where noted, and a flavor must deliver those without writing them into a compiled file
@@ -66,6 +70,7 @@ class RemoteRun:
     credentials: Mapping[str, str]  # CREDENTIAL_ENVIRONMENT values set in this process
     schedule: Mapping[str, Any] | None = None  # Schedule fields, when the run is scheduled
     settings: Mapping[str, Any] = field(default_factory=dict)  # pipeline-level flavor settings
+    schedule_id: str | None = None  # set for a schedule's tasks (then run_id is "")
 
 
 class DetachedRun:
@@ -105,6 +110,8 @@ class ContainerizedOrchestrator(BaseOrchestrator):
 
     RUNS_STEPS_ELSEWHERE: ClassVar[bool] = True
     supports_schedules: ClassVar[bool] = False
+    # what the engine replaces with its own id of a run, in a scheduled task's command
+    ORCHESTRATOR_RUN_ID: ClassVar[str | None] = None
 
     def submit(self, context: RunContext) -> RunHandle:
         return self.submit_remote_run(context, prepare_remote_run(self, context))
@@ -117,22 +124,79 @@ class ContainerizedOrchestrator(BaseOrchestrator):
     def compile_remote_run(self, remote: RemoteRun, output_dir: Path) -> list[Path]:
         """Write what `submit_remote_run` would submit into `output_dir`; the files written."""
 
+    def submit_schedule(self, remote: RemoteRun) -> None:
+        """Hand the engine a schedule's tasks (`prepare_scheduled_run`); flavors that
+        `supports_schedules` implement it."""
+        raise NotImplementedError(f"Orchestrator flavor '{self.flavor}' cannot schedule runs.")
+
+    def delete_schedule(self, remote: RemoteRun) -> bool:
+        """Withdraw what `submit_schedule` handed the engine; False when nothing was found."""
+        return False
+
 
 def prepare_remote_run(orchestrator: ContainerizedOrchestrator, context: RunContext) -> RemoteRun:
     """The run's steps as tasks for `orchestrator`'s engine."""
     import os
 
-    from stackwise.config.global_config import GlobalConfig
     from stackwise.entrypoints.step import step_command
 
     run = context.run
-    environment = {"STACKWISE_STORE_URL": GlobalConfig().store_url}
     credentials = {k: os.environ[k] for k in CREDENTIAL_ENVIRONMENT if os.environ.get(k)}
-    tasks = tuple(
+    return RemoteRun(
+        run_id=run.id,
+        run_name=run.name,
+        pipeline_name=context.spec.name,
+        tasks=_tasks(orchestrator, context.spec, lambda inv: step_command(run.id, inv)),
+        credentials=credentials,
+        settings=_flavor_settings(run.config.get("settings") or {}, orchestrator),
+    )
+
+
+def prepare_scheduled_run(
+    orchestrator: ContainerizedOrchestrator,
+    spec: PipelineSpec,
+    schedule_id: str,
+    schedule: Mapping[str, Any],
+    pipeline_settings: Mapping[str, Any],
+) -> RemoteRun:
+    """A schedule's steps as tasks: each firing's first task creates its run."""
+    import os
+
+    from stackwise.entrypoints.step import scheduled_step_command
+
+    engine_run_id = orchestrator.ORCHESTRATOR_RUN_ID
+    if engine_run_id is None:
+        raise NotImplementedError(f"Orchestrator flavor '{orchestrator.flavor}' has no run id.")
+    credentials = {k: os.environ[k] for k in CREDENTIAL_ENVIRONMENT if os.environ.get(k)}
+    return RemoteRun(
+        run_id="",
+        run_name="",
+        pipeline_name=spec.name,
+        tasks=_tasks(
+            orchestrator,
+            spec,
+            lambda inv: scheduled_step_command(schedule_id, engine_run_id, inv),
+        ),
+        credentials=credentials,
+        schedule=dict(schedule),
+        settings=_flavor_settings(pipeline_settings, orchestrator),
+        schedule_id=schedule_id,
+    )
+
+
+def _tasks(
+    orchestrator: ContainerizedOrchestrator,
+    spec: PipelineSpec,
+    command_of: Callable[[str], list[str]],
+) -> tuple[StepTask, ...]:
+    from stackwise.config.global_config import GlobalConfig
+
+    environment = {"STACKWISE_STORE_URL": GlobalConfig().store_url}
+    return tuple(
         StepTask(
             invocation_id=inv,
             upstream=tuple(step.upstream),
-            command=tuple(step_command(run.id, inv)),
+            command=tuple(command_of(inv)),
             environment=dict(environment),
             image=None,
             max_retries=int((step.retry or {}).get("max_retries", 0) or 0),
@@ -140,14 +204,7 @@ def prepare_remote_run(orchestrator: ContainerizedOrchestrator, context: RunCont
             settings=_flavor_settings(step.settings, orchestrator),
             step_operator=step.step_operator if isinstance(step.step_operator, str) else None,
         )
-        for inv, step in context.spec.steps.items()
-    )
-    return RemoteRun(
-        run_id=run.id,
-        run_name=run.name,
-        pipeline_name=context.spec.name,
-        tasks=tasks,
-        credentials=credentials,
+        for inv, step in spec.steps.items()
     )
 
 

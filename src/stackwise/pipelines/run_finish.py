@@ -93,6 +93,7 @@ def run_to_end(
     failed: list[str] = []
     errors: dict[str, BaseException] = {}
     raising = True  # until the steps ran: what finishes the run must not hide the error
+    detached = False  # the orchestrator goes on without this process: its steps end the run
     try:
         with ExitStack() as scope:
             scope.enter_context(progress)  # before the capture: it keeps what the view prints
@@ -104,17 +105,23 @@ def run_to_end(
                 context = prepare()
                 context.pipeline_state, context.init_done = state, True
                 statuses, errors = (execute or submit_to_orchestrator)(context)
+                detached = context.detached
             except BaseException:
                 _cleanup_hook_quietly(hooks.on_cleanup, pipeline_name)
                 raise
             _call_run_hook(hooks.on_cleanup, "on_cleanup", pipeline_name)
             status = run_status(statuses, context.spec.steps)
+            if detached:
+                status = ExecutionStatus.RUNNING
             failed = [inv for inv, s in statuses.items() if s.is_failed]
             progress.final_status = status  # its summary says what the rule decided
         raising = False
     finally:
-        finish_run(store, run.id, status, tags, raising=raising)
+        if not detached:
+            finish_run(store, run.id, status, tags, raising=raising)
     result = PipelineRunResponse.from_record(store.get_run(run.id), store)
+    if detached:
+        return result
     if status != ExecutionStatus.COMPLETED:
         raise run_failure(result, failed, errors)
     return result
@@ -132,6 +139,7 @@ def submit_to_orchestrator(
 ) -> tuple[dict[str, ExecutionStatus], dict[str, BaseException]]:
     """Run every step of the compiled spec on the stack's orchestrator; wait for the end."""
     handle = context.stack.orchestrator.submit(context)
+    context.detached = bool(getattr(handle, "detached", False))
     statuses = handle.wait()
     return statuses, handle.errors
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from stackwise.execution.liveness import PROCESS_KEY, process_identity
+from stackwise.execution.liveness import DETACHED_KEY, PROCESS_KEY, process_identity
 from stackwise.execution.progress import run_progress
 from stackwise.execution.step_runner import RunContext
 from stackwise.models.pipeline_run import PipelineRunResponse
@@ -36,9 +36,10 @@ def launch_run(
     run_config: RunConfig,
     options: dict[str, Any],
     execute: Execute | None = None,
-) -> PipelineRunResponse:
+) -> PipelineRunResponse | None:
     """Check, record and run; `execute` runs the steps (a dynamic pipeline runs its
-    function instead, see dynamic.py)."""
+    function instead, see dynamic.py). A scheduled pipeline records its schedule and hands it
+    to the orchestrator instead: no run is created now (None), each firing creates one."""
     from stackwise.config.pipeline_configurations import date_time_substitutions
     from stackwise.pipelines.pipeline import DEFAULT_RUN_NAME, format_run_name
     from stackwise.pipelines.run_checks import (
@@ -70,6 +71,12 @@ def launch_run(
     tags = options.get("tags", [])
     from stackwise.config.pipeline_run_configuration import tag_names
 
+    if schedule is not None:
+        template = run_config.run_name or pipeline.run_name or DEFAULT_RUN_NAME
+        from stackwise.pipelines.schedules import schedule_pipeline
+
+        schedule_pipeline(pipeline.name, spec, stack, store, schedule, template, options)
+        return None
     config: dict[str, Any] = {
         "parameters": spec.parameters,
         "enable_cache": spec.enable_cache,
@@ -90,8 +97,11 @@ def launch_run(
         "init_hook_source": _source(options.get("on_init")),
         "init_hook_kwargs": options.get("on_init_kwargs") or {},
         "cleanup_hook_source": _source(options.get("on_cleanup")),
-        PROCESS_KEY: process_identity(),
     }
+    if _runs_detached(stack):
+        config[DETACHED_KEY] = True
+    else:
+        config[PROCESS_KEY] = process_identity()
     from stackwise.execution.model_versions import (
         ModelVersionCache,
         link_run,
@@ -149,6 +159,14 @@ def launch_run(
         capture=capture,
         tags=tags,
     )
+
+
+def _runs_detached(stack: Any) -> bool:
+    """The run's steps run on an engine that outlives this process (their processes record
+    the run's end, not this one)."""
+    from stackwise.orchestrators.containerized_orchestrator import ContainerizedOrchestrator
+
+    return isinstance(stack.orchestrator, ContainerizedOrchestrator)
 
 
 def save_external_artifacts(
