@@ -124,7 +124,7 @@ def _kubernetes_pod(task, common):
     resources = task["resources"]
     requests, limits = {}, {}
     if resources.get("cpu_count"):
-        requests["cpu"] = str(resources["cpu_count"])
+        requests["cpu"] = format(float(resources["cpu_count"]), "g")
     if resources.get("memory"):
         requests["memory"] = limits["memory"] = resources["memory"]
     if resources.get("gpu_count"):
