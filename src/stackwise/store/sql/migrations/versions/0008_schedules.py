@@ -45,6 +45,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ux_runs_schedule_firing", table_name="pipeline_runs")
-    with op.batch_alter_table("pipeline_runs") as batch:  # SQLite drops columns by copying
-        batch.drop_column("schedule_id")
+    # plain ALTER TABLE ... DROP COLUMN (SQLite >= 3.35): copying the table, as batch mode
+    # does, would break the foreign keys of step_runs pointing at it
+    op.drop_column("pipeline_runs", "schedule_id")
     op.drop_table("schedules")
