@@ -3,10 +3,12 @@
 # machine's `postgresql` package, via apt, when initdb is missing: the store tests run a
 # throwaway cluster with initdb + pg_ctl, tests/fixtures/postgres_server.py), and into
 # .services/ (project-local, never global) azurite, the Azure Blob Storage emulator the azure
-# artifact store tests run against; and Debian's chromium (+ chromium-driver), the headless
+# artifact store tests run against; Debian's chromium (+ chromium-driver), the headless
 # browser the dashboard tests drive through Playwright (tests/fixtures/browser.py), when
-# /usr/bin/chromium is missing; and the docker CLI (apt's docker.io) when missing. Idempotent: does nothing when all are there. The Python
-# peers (moto_server, gcp-storage-emulator) come with `pip install -e ".[dev]"`.
+# /usr/bin/chromium is missing; the docker CLI (apt's docker.io) when missing; and Apache
+# Airflow in a venv of its own (install_airflow.sh: the airflow orchestrator's tests run its
+# DAGs). Idempotent: does nothing when all are there. The Python peers (moto_server,
+# gcp-storage-emulator) come with `pip install -e ".[dev]"`.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -42,6 +44,8 @@ if ! command -v docker >/dev/null 2>&1; then
         exit 1
     fi
 fi
+bash scripts/install_airflow.sh
+
 SERVICES_DIR=".services"
 AZURITE_VERSION="3"   # major pinned; npm resolves the newest 3.x
 

@@ -100,6 +100,7 @@ class Engine:
             "STACKWISE_HOME": str(self.home),
             "PYTHONPATH": str(SRC),
             **self.env,
+            **self.handed()["credentials"],
             **task["environment"],
         }
 

@@ -37,8 +37,11 @@ class TaskFileOrchestratorConfig(StackComponentConfig):
 
 
 def task_list(remote: RemoteRun) -> dict[str, Any]:
+    """What the engine receives; `credentials` stands for what a real flavor delivers apart
+    from the tasks (a Kubernetes Secret, the worker's environment)."""
     return {
         "run_id": remote.run_id,
+        "credentials": dict(remote.credentials),
         "tasks": [
             {
                 "invocation_id": t.invocation_id,

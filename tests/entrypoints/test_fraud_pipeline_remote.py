@@ -65,15 +65,17 @@ def launch(home: Path, store_url: str, data: Path) -> subprocess.CompletedProces
     )
 
 
-def run_tasks(tasks: list[dict[str, Any]], python: str, workdir: Path, home: Path) -> list[str]:
+def run_tasks(handed: dict[str, Any], python: str, workdir: Path, home: Path) -> list[str]:
     """The engine's side: each task's command, in dependency order, in a process of its own
-    with only the task's environment (no PYTHONPATH: stackwise is the venv's)."""
+    with only the task's environment and the run's credentials (no PYTHONPATH: stackwise is
+    the venv's)."""
     done: list[str] = []
-    for task in tasks:
+    for task in handed["tasks"]:
         assert set(task["upstream"]) <= set(done), f"{task['invocation_id']} before upstream"
         assert task["command"][0] == "python"
         env = {"PATH": os.environ["PATH"], "HOME": str(home), "STACKWISE_HOME": str(home)}
         env.update(S3_CREDENTIALS)
+        env.update(handed["credentials"])
         env.update(task["environment"])
         result = subprocess.run(
             [python, *task["command"][1:]],
@@ -119,6 +121,8 @@ def test_every_step_runs_as_its_own_process_from_a_fresh_venv_with_the_same_outp
     monkeypatch.setenv("STACKWISE_STORE_URL", store_url)
     reset_store_cache()
     from tests.entrypoints.remote_engine import FLAVOR_PATH
+
+    from stackwise.store.urls import split_password
 
     client = Client()
     bucket = f"remote-{uuid.uuid4().hex[:12]}"
@@ -178,7 +182,10 @@ def test_every_step_runs_as_its_own_process_from_a_fresh_venv_with_the_same_outp
     workdir = tmp_path / "empty-workdir"
     workdir.mkdir()
     remote_home = tmp_path / "remote-home"
-    order = run_tasks(handed["tasks"], fresh_venv.python, workdir, remote_home)
+    password = split_password(store_url)[1]
+    for task in handed["tasks"]:  # a database password is a credential, not in a task
+        assert password is None or password not in json.dumps(task)
+    order = run_tasks(handed, fresh_venv.python, workdir, remote_home)
     assert order == list(local_run.steps)
     assert list(workdir.iterdir()) == []
 

@@ -450,3 +450,42 @@ def test_db_upgrade_to_0006_adds_models_and_keeps_runs_and_artifacts(empty_url: 
     version = Client().create_model_version(Client().create_model("churn").id)
     Client().store.link_artifacts_to_model_version(str(version.id), [str(saved.id)])
     assert Client().get_model_version("churn").get_artifact("kept").id == saved.id
+
+
+def test_0010_schedules_downgrades_and_upgrades_keeping_runs(empty_url: str):
+    """0010 adds the schedules table and each run's schedule_id (null for runs made before):
+    a store at head taken down to 0009 and back up keeps its runs, now without a schedule."""
+    from alembic import command
+    from click.testing import CliRunner
+
+    from stackwise import pipeline, step
+    from stackwise.cli.main import cli
+    from stackwise.client import Client
+
+    @step
+    def one() -> int:
+        return 1
+
+    @pipeline
+    def kept() -> None:
+        one()
+
+    run = kept()
+    assert run is not None
+    reset_store_cache()
+    engine = make_engine(empty_url)
+    try:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        with engine.connect().execution_options(**write_options(engine)) as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0009")
+            conn.commit()
+    finally:
+        engine.dispose()
+    assert "schedules" not in _table_counts(empty_url)
+    assert CliRunner().invoke(cli, ["db", "upgrade"]).exit_code == 0
+    assert _table_counts(empty_url)["schedules"] == 0
+    again = Client().get_pipeline_run(run.id)
+    assert again.status == "completed" and again.schedule is None
+    assert Client().list_pipeline_runs(schedule_id="isnull:").total == 1

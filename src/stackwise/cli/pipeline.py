@@ -812,3 +812,12 @@ def _summary(run: Any, pipeline_name: str) -> None:
         f"Run '{run.name}' of pipeline '{pipeline_name}': {run.status}.",
         fg="red" if failed else "green",
     )
+
+
+def _add_schedule_group() -> None:
+    from stackwise.cli.schedule import schedule
+
+    pipeline.add_command(schedule)
+
+
+_add_schedule_group()

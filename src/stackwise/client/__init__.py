@@ -1,6 +1,6 @@
 """Client: the one facade users and the CLI read and change everything through — pipelines,
 runs, step runs, hook invocations, artifacts, models and model versions, model deployments,
-stacks, components, flavors, secrets and tags — with ZenML's method names, parameters and
+schedules, stacks, components, flavors, secrets and tags — with ZenML's method names, parameters and
 return shapes (response models in `Page`s).
 
 Creating a Client is free; the store connects on first use and is shared per process. Each
@@ -18,6 +18,7 @@ from stackwise.client.builds import BuildsMixin
 from stackwise.client.hooks import HookInvocationsMixin
 from stackwise.client.models import ModelsMixin
 from stackwise.client.runs import RunsMixin
+from stackwise.client.schedules import SchedulesMixin
 from stackwise.client.secrets import SecretsMixin
 from stackwise.client.services import ServicesMixin
 from stackwise.client.stacks import StacksMixin
@@ -34,6 +35,7 @@ class Client(
     TagsMixin,
     HookInvocationsMixin,
     ServicesMixin,
+    SchedulesMixin,
     ModelsMixin,
     BuildsMixin,
     UsersMixin,

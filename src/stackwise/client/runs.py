@@ -166,7 +166,6 @@ class RunsMixin(ClientBase):
         try:
             check_owner(user, project)
             never_set(
-                schedule_id=schedule_id,
                 build_id=build_id,
                 snapshot_id=snapshot_id,
                 code_repository_id=code_repository_id,
@@ -189,6 +188,7 @@ class RunsMixin(ClientBase):
                 pipeline_name=pipeline_name,
                 stack_id=stack_id,
                 orchestrator_run_id=orchestrator_run_id,
+                schedule_id=schedule_id,
                 status=status,
                 start_time=start_time,
                 end_time=end_time,

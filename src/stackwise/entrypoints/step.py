@@ -2,7 +2,10 @@
 Airflow task, a KFP container, a Kubernetes pod, a step operator's job) executes.
 
     python -m stackwise.entrypoints.step --run-id RUN --step INVOCATION
+    python -m stackwise.entrypoints.step --schedule-id S --orchestrator-run-id ID --step INV
 
+The second form is a step of a schedule's firing: the engine's own run id (`{{ run_id }}` in
+Airflow) names the firing, whose run the first of its tasks creates (scheduled_run.py).
 The store is the one this process is configured with (STACKWISE_STORE_URL with
 STACKWISE_STORE_API_KEY or STACKWISE_STORE_USERNAME/PASSWORD, else the global config); the
 spec, the stack and the upstream outputs are read from it, and the user's code from the
@@ -34,9 +37,29 @@ def step_command(run_id: str, invocation_id: str, python: str = "python") -> lis
     return [python, "-m", MODULE, "--run-id", str(run_id), "--step", invocation_id]
 
 
+def scheduled_step_command(
+    schedule_id: str, orchestrator_run_id: str, invocation_id: str, python: str = "python"
+) -> list[str]:
+    """The command line that runs step `invocation_id` of a schedule's firing (the engine
+    substitutes its run id for `orchestrator_run_id`, e.g. Airflow's `{{ run_id }}`)."""
+    return [
+        python,
+        "-m",
+        MODULE,
+        "--schedule-id",
+        str(schedule_id),
+        "--orchestrator-run-id",
+        orchestrator_run_id,
+        "--step",
+        invocation_id,
+    ]
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=f"python -m {MODULE}", description=__doc__)
-    parser.add_argument("--run-id", required=True, help="id of the recorded pipeline run")
+    parser.add_argument("--run-id", help="id of the recorded pipeline run")
+    parser.add_argument("--schedule-id", help="id of the schedule whose firing this is")
+    parser.add_argument("--orchestrator-run-id", help="the engine's id of the firing")
     parser.add_argument("--step", required=True, help="the step's invocation id in the run")
     return parser
 
@@ -106,10 +129,26 @@ def run_task(store_url: str, run_id: str, invocation_id: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if bool(args.run_id) == bool(args.schedule_id):
+        parser.error("give --run-id, or --schedule-id with --orchestrator-run-id")
+    if args.schedule_id and not args.orchestrator_run_id:
+        parser.error("--schedule-id needs --orchestrator-run-id (the engine's run id)")
     from stackwise.config.global_config import GlobalConfig
 
-    return run_task(GlobalConfig().store_url, args.run_id, args.step)
+    store_url = GlobalConfig().store_url
+    run_id = args.run_id
+    if args.schedule_id:
+        from stackwise.entrypoints.scheduled_run import ScheduleInactiveError, run_of_firing
+        from stackwise.store import get_store
+
+        try:
+            run_id = run_of_firing(get_store(), args.schedule_id, args.orchestrator_run_id)
+        except ScheduleInactiveError as error:
+            print(error, file=sys.stderr)
+            return EXIT_FAILED
+    return run_task(store_url, run_id, args.step)
 
 
 if __name__ == "__main__":

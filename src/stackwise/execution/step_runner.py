@@ -70,6 +70,7 @@ class RunContext:
     pipeline_state: Any = None  # what the pipeline's on_init hook returned
     init_done: bool = False  # on_init ran for this context (here, or in the launching process)
     models: ModelVersionCache | None = None  # resolved model versions (model_versions.py)
+    detached: bool = False  # the orchestrator runs the steps on after `submit` returned
     _run_view: PipelineRunResponse | None = None
 
     def model_version_of(self, spec: StepSpec) -> ModelVersionRecord | None:

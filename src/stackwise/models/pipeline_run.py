@@ -25,6 +25,7 @@ from stackwise.models.views import (
 if TYPE_CHECKING:
     from stackwise.models.model_version import ModelVersionResponse
     from stackwise.models.pipeline import PipelineResponse
+    from stackwise.models.schedule import ScheduleResponse
     from stackwise.models.stack import StackResponse
     from stackwise.models.tag import TagResponse
     from stackwise.store.base import Store
@@ -108,6 +109,20 @@ class PipelineRunResponse(BaseResponse):
         return True
 
     @property
+    def schedule(self) -> ScheduleResponse | None:
+        """The schedule whose firing this run is (None: run directly, or schedule deleted)."""
+        from stackwise.exceptions import EntityNotFoundError
+        from stackwise.models.schedule import ScheduleResponse
+
+        schedule_id = self.record.schedule_id
+        if schedule_id is None:
+            return None
+        try:
+            return ScheduleResponse.from_record(self.store.get_schedule(schedule_id), self.store)
+        except EntityNotFoundError:
+            return None
+
+    @property
     def client_environment(self) -> dict[str, Any]:
         return dict(self.record.config.get("client_environment") or {})
 
@@ -119,7 +134,6 @@ class PipelineRunResponse(BaseResponse):
     code_path = property(lambda self: None)
     code_reference = property(lambda self: None)
     build = property(lambda self: None)
-    schedule = property(lambda self: None)
     snapshot = property(lambda self: None)
     source_snapshot = property(lambda self: None)
     template_id = property(lambda self: None)

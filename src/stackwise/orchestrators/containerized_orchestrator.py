@@ -6,7 +6,11 @@ into a `RemoteRun`: one `StepTask` per step (in topological order) whose command
 `python -m stackwise.entrypoints.step --run-id … --step …` and whose environment points the
 step's process at this client's store. A flavor implements `submit_remote_run` (compile the
 tasks into what its engine runs, submit it, return a handle) and `compile_remote_run` (write
-what would be submitted, without submitting: `stackwise pipeline compile`).
+what would be submitted, without submitting: `stackwise pipeline compile`). A flavor that can
+schedule (`supports_schedules`) also implements `submit_schedule`: the tasks of a
+`prepare_scheduled_run` carry no run id but the schedule's id and the engine's own run id
+(`ORCHESTRATOR_RUN_ID`, e.g. Airflow's `{{ run_id }}`), and the first task of each firing
+creates that firing's run (`stackwise.entrypoints.scheduled_run`).
 
 A remote run usually outlives the submitting process: `submit_remote_run` then returns a
 `DetachedRun` (or `WaitForRun` when the flavor's `synchronous` setting asks to wait), and the
@@ -25,7 +29,7 @@ from __future__ import annotations
 
 import time
 from abc import abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -35,8 +39,9 @@ from stackwise.orchestrators.base_orchestrator import BaseOrchestrator, RunHandl
 
 if TYPE_CHECKING:
     from stackwise.execution.step_runner import RunContext
-    from stackwise.models.pipeline_spec import StepSpec
+    from stackwise.models.pipeline_spec import PipelineSpec, StepSpec
     from stackwise.stack.stack import Stack
+    from stackwise.store.base import Store
 
 BUILD_KEY = "build_id"  # where a run's config records the pipeline build its steps run in
 
@@ -77,6 +82,7 @@ class RemoteRun:
     credentials: Mapping[str, str]  # CREDENTIAL_ENVIRONMENT values set in this process
     schedule: Mapping[str, Any] | None = None  # Schedule fields, when the run is scheduled
     settings: Mapping[str, Any] = field(default_factory=dict)  # pipeline-level flavor settings
+    schedule_id: str | None = None  # set for a schedule's tasks (then run_id is "")
 
 
 class DetachedRun:
@@ -116,6 +122,8 @@ class ContainerizedOrchestrator(BaseOrchestrator):
 
     RUNS_STEPS_ELSEWHERE: ClassVar[bool] = True
     supports_schedules: ClassVar[bool] = False
+    # what the engine replaces with its own id of a run, in a scheduled task's command
+    ORCHESTRATOR_RUN_ID: ClassVar[str | None] = None
 
     @property
     def runs_on_this_machine(self) -> bool:
@@ -187,27 +195,106 @@ class ContainerizedOrchestrator(BaseOrchestrator):
     def compile_remote_run(self, remote: RemoteRun, output_dir: Path) -> list[Path]:
         """Write what `submit_remote_run` would submit into `output_dir`; the files written."""
 
+    def submit_schedule(self, remote: RemoteRun) -> None:
+        """Hand the engine a schedule's tasks (`prepare_scheduled_run`); flavors that
+        `supports_schedules` implement it."""
+        raise NotImplementedError(f"Orchestrator flavor '{self.flavor}' cannot schedule runs.")
+
+    def delete_schedule(self, remote: RemoteRun) -> bool:
+        """Withdraw what `submit_schedule` handed the engine; False when nothing was found."""
+        return False
+
 
 def prepare_remote_run(orchestrator: ContainerizedOrchestrator, context: RunContext) -> RemoteRun:
     """The run's steps as tasks for `orchestrator`'s engine."""
-    import os
-
-    from stackwise.builds.pipeline_build import docker_settings
-    from stackwise.config.global_config import GlobalConfig
     from stackwise.entrypoints.step import step_command
 
     run = context.run
-    docker = docker_settings(((run.config or {}).get("settings") or {}).get("docker"))
-    # DockerSettings.runtime_environment, then the store's address (not the user's to move)
-    environment = {k: str(v) for k, v in docker.runtime_environment.items()}
-    environment["STACKWISE_STORE_URL"] = GlobalConfig().store_url
+    config = run.config or {}
+    return RemoteRun(
+        run_id=run.id,
+        run_name=run.name,
+        pipeline_name=context.spec.name,
+        tasks=_tasks(
+            orchestrator,
+            context.spec,
+            config,
+            _images(context.store, config),
+            lambda inv: step_command(run.id, inv),
+        ),
+        credentials=_credentials(),
+        settings=_flavor_settings(config.get("settings") or {}, orchestrator),
+    )
+
+
+def prepare_scheduled_run(
+    orchestrator: ContainerizedOrchestrator,
+    store: Store,
+    spec: PipelineSpec,
+    schedule_id: str,
+    schedule: Mapping[str, Any],
+    config: Mapping[str, Any],
+) -> RemoteRun:
+    """A schedule's steps as tasks: each firing's first task creates its run."""
+    from stackwise.entrypoints.step import scheduled_step_command
+
+    engine_run_id = orchestrator.ORCHESTRATOR_RUN_ID
+    if engine_run_id is None:
+        raise NotImplementedError(f"Orchestrator flavor '{orchestrator.flavor}' has no run id.")
+    return RemoteRun(
+        run_id="",
+        run_name="",
+        pipeline_name=spec.name,
+        tasks=_tasks(
+            orchestrator,
+            spec,
+            config,
+            _images(store, config),
+            lambda inv: scheduled_step_command(schedule_id, engine_run_id, inv),
+        ),
+        credentials=_credentials(),
+        schedule=dict(schedule),
+        settings=_flavor_settings(config.get("settings") or {}, orchestrator),
+        schedule_id=schedule_id,
+    )
+
+
+def _credentials() -> dict[str, str]:
+    """The credential variables set in this process, and the database password of the store's
+    URL (never written into a task's environment: see `_store_environment`)."""
+    import os
+
+    from stackwise.config.global_config import GlobalConfig
+    from stackwise.store.urls import STORE_PASSWORD_ENV, split_password
+
     credentials = {k: os.environ[k] for k in CREDENTIAL_ENVIRONMENT if os.environ.get(k)}
-    images = _images(context)
-    tasks = tuple(
+    _, password = split_password(GlobalConfig().store_url)
+    if password is not None:
+        credentials[STORE_PASSWORD_ENV] = password
+    return credentials
+
+
+def _tasks(
+    orchestrator: ContainerizedOrchestrator,
+    spec: PipelineSpec,
+    config: Mapping[str, Any],
+    images: Mapping[str, str],
+    command_of: Callable[[str], list[str]],
+) -> tuple[StepTask, ...]:
+    from stackwise.builds.pipeline_build import docker_settings
+    from stackwise.config.global_config import GlobalConfig
+    from stackwise.store.urls import split_password
+
+    docker = docker_settings((config.get("settings") or {}).get("docker"))
+    # DockerSettings.runtime_environment, then the store's address (not the user's to move),
+    # without its password: that is a credential (`_credentials`)
+    environment = {k: str(v) for k, v in docker.runtime_environment.items()}
+    environment["STACKWISE_STORE_URL"] = split_password(GlobalConfig().store_url)[0]
+    return tuple(
         StepTask(
             invocation_id=inv,
             upstream=tuple(step.upstream),
-            command=tuple(step_command(run.id, inv)),
+            command=tuple(command_of(inv)),
             environment=dict(environment),
             image=images.get(f"{inv}.orchestrator", images.get("orchestrator")),
             max_retries=int((step.retry or {}).get("max_retries", 0) or 0),
@@ -215,23 +302,16 @@ def prepare_remote_run(orchestrator: ContainerizedOrchestrator, context: RunCont
             settings=_flavor_settings(step.settings, orchestrator),
             step_operator=step.step_operator if isinstance(step.step_operator, str) else None,
         )
-        for inv, step in context.spec.steps.items()
-    )
-    return RemoteRun(
-        run_id=run.id,
-        run_name=run.name,
-        pipeline_name=context.spec.name,
-        tasks=tasks,
-        credentials=credentials,
+        for inv, step in spec.steps.items()
     )
 
 
-def _images(context: RunContext) -> dict[str, str]:
+def _images(store: Store, config: Mapping[str, Any]) -> dict[str, str]:
     """The image of each key of the run's build (`orchestrator`, `<step>.orchestrator`)."""
-    build_id = (context.run.config or {}).get(BUILD_KEY)
+    build_id = config.get(BUILD_KEY)
     if not build_id:
         return {}
-    build = context.store.get_build(build_id)
+    build = store.get_build(build_id)
     return {key: item["image"] for key, item in build.images.items()}
 
 

@@ -389,4 +389,6 @@ def launch_dynamic_run(
         run = DynamicRun(pipeline.name, context, run_config, defaults)
         return run.execute(pipeline.entrypoint, parameters)
 
-    return launch_run(pipeline, CompiledPipeline(spec, {}), run_config, options, execute=execute)
+    run = launch_run(pipeline, CompiledPipeline(spec, {}), run_config, options, execute=execute)
+    assert run is not None  # never scheduled: no scheduling orchestrator runs dynamic pipelines
+    return run

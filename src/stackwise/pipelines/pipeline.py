@@ -363,7 +363,7 @@ class Pipeline:
         Path(path).write_text(run_configuration_template(self))
 
     # -- running ---------------------------------------------------------------------
-    def __call__(self, *args: Any, **kwargs: Any) -> PipelineRunResponse:
+    def __call__(self, *args: Any, **kwargs: Any) -> PipelineRunResponse | None:
         from stackwise.steps.tracing import active_builder
 
         if active_builder() is not None:
@@ -373,7 +373,10 @@ class Pipeline:
             )
         return self.run(*args, **kwargs)
 
-    def run(self, *args: Any, **kwargs: Any) -> PipelineRunResponse:
+    def run(self, *args: Any, **kwargs: Any) -> PipelineRunResponse | None:
+        """Run the pipeline on the active stack; its run. A scheduled pipeline (`schedule=`)
+        is handed to the orchestrator's scheduler instead, and None is returned (as ZenML):
+        each firing makes a run (`Client().list_pipeline_runs(schedule_id=...)`)."""
         from stackwise.pipelines.run_launch import launch_run
 
         importing = importing_step_code()
@@ -419,7 +422,7 @@ class Pipeline:
         step_input_overrides: Any = None,
         step_default_input_overrides: Any = None,
         debug: bool = False,
-    ) -> PipelineRunResponse:
+    ) -> PipelineRunResponse | None:
         """Run a recorded run again: with `skip_successful_steps`, resume it (successful steps
         reused); otherwise call this pipeline with the run's parameters (`input_overrides`
         replacing some)."""

@@ -135,8 +135,8 @@ def check_schedule(pipeline_name: str, schedule: dict[str, Any] | None, stack: S
     raise ConfigError(
         f"Pipeline '{pipeline_name}' has a schedule, but stack '{stack.name}' cannot schedule "
         f"runs: its orchestrator '{stack.orchestrator.name}' ({stack.orchestrator.flavor}) has "
-        "no scheduler, and no orchestrator flavor with one is available yet. Run the pipeline "
-        "without schedule=, from cron or another scheduler."
+        "no scheduler. Use a stack whose orchestrator schedules runs (airflow), or run the "
+        "pipeline without schedule=, from cron or another scheduler."
     )
 
 

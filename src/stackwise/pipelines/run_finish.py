@@ -104,6 +104,8 @@ def run_to_end(
                 raise
             _call_run_hook(hooks.on_cleanup, "on_cleanup", pipeline_name)
             status = run_status(statuses, context.spec.steps)
+            if detached:
+                status = ExecutionStatus.RUNNING
             failed = [inv for inv, s in statuses.items() if s.is_failed]
             progress.final_status = status  # its summary says what the rule decided
             if detached:  # the steps record the run's end; say what stands now

@@ -35,9 +35,10 @@ def launch_run(
     run_config: RunConfig,
     options: dict[str, Any],
     execute: Execute | None = None,
-) -> PipelineRunResponse:
+) -> PipelineRunResponse | None:
     """Check, record and run; `execute` runs the steps (a dynamic pipeline runs its
-    function instead, see dynamic.py)."""
+    function instead, see dynamic.py). A scheduled pipeline records its schedule and hands it
+    to the orchestrator instead: no run is created now (None), each firing creates one."""
     from stackwise.config.pipeline_configurations import date_time_substitutions
     from stackwise.pipelines.pipeline import DEFAULT_RUN_NAME, format_run_name
     from stackwise.pipelines.run_checks import (
@@ -69,6 +70,14 @@ def launch_run(
     tags = options.get("tags", [])
     from stackwise.config.pipeline_run_configuration import tag_names
 
+    if schedule is not None:
+        template = run_config.run_name or pipeline.run_name or DEFAULT_RUN_NAME
+        from stackwise.pipelines.schedules import schedule_pipeline
+
+        schedule_pipeline(
+            pipeline.name, spec, stack, store, schedule, template, options, pipeline.resolve()
+        )
+        return None
     config: dict[str, Any] = {
         "parameters": spec.parameters,
         "enable_cache": spec.enable_cache,

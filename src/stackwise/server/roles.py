@@ -37,7 +37,7 @@ _READS = """
     list_builds list_components_page list_hook_invocations list_model_version_artifact_links
     list_model_version_run_links list_model_versions list_models list_pipelines list_runs
     list_services list_stacks list_stacks_page list_step_runs list_step_runs_page list_tags
-    list_users run_index step_runs_using tags_of
+    list_users run_index step_runs_using tags_of get_schedule list_schedules
     current_user
 """
 _SECRET_READS = "get_secret list_secrets"  # noqa: S105 - method names
@@ -54,6 +54,7 @@ _WRITES = """
     unlink_artifacts_from_model_version update_artifact update_artifact_version
     update_component update_model update_model_version update_pipeline update_run
     update_secret update_service update_stack update_step_run update_tag
+    create_schedule delete_schedule get_or_create_scheduled_run update_schedule
 """
 _ADMIN = """
     create_api_key create_user delete_api_key delete_user get_api_key list_api_keys

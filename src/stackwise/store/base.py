@@ -28,6 +28,7 @@ from stackwise.store.records import (
     Page,
     PipelineRecord,
     RunRecord,
+    ScheduleRecord,
     ServiceRecord,
     StackRecord,
     StepRunRecord,
@@ -74,6 +75,17 @@ class RunStore(Protocol):
         resumed_from_id: str | None = None,
     ) -> RunRecord: ...
     def delete_run(self, run_id: str) -> None: ...
+    def get_or_create_scheduled_run(
+        self,
+        *,
+        schedule_id: str,
+        orchestrator_run_id: str,
+        pipeline: PipelineRecord,
+        name: str,
+        spec: dict[str, Any],
+        config: dict[str, Any],
+        stack_id: str | None,
+    ) -> RunRecord: ...
     def fail_dead_run(
         self, run_id: str, *, step_exception_info: dict[str, Any], stale_before: Any = None
     ) -> bool: ...
@@ -588,6 +600,26 @@ class CredentialStore(Protocol):
     def server_setting(self, name: str, make: Callable[[], str]) -> str: ...
 
 
+class ScheduleStore(Protocol):
+    """Scheduled pipelines (their runs are created by each firing's first task)."""
+
+    def create_schedule(self, record: ScheduleRecord) -> ScheduleRecord: ...
+    def get_schedule(
+        self, name_or_id: str, *, allow_name_prefix: bool = False
+    ) -> ScheduleRecord: ...
+    def list_schedules(
+        self,
+        *,
+        filters: dict[str, Any] | None = None,
+        sort_by: str | None = "created",
+        logical_operator: str = "and",
+        index: int = 1,
+        size: int = 50,
+    ) -> Page[ScheduleRecord]: ...
+    def update_schedule(self, schedule_id: str, **changes: Any) -> ScheduleRecord: ...
+    def delete_schedule(self, schedule_id: str) -> None: ...
+
+
 class SchemaStore(Protocol):
     """Schema upgrades."""
 
@@ -610,6 +642,7 @@ class Store(
     UserStore,
     ApiKeyStore,
     BuildStore,
+    ScheduleStore,
     SchemaStore,
     Protocol,
 ):
@@ -630,6 +663,7 @@ __all__ = [
     "ModelStore",
     "PipelineStore",
     "RunStore",
+    "ScheduleStore",
     "SchemaStore",
     "SecretStoreQueries",
     "ServiceStore",

@@ -130,6 +130,11 @@ class Column:
                 raise ConfigError(
                     f"Filter '{field}' takes a whole number; got {value!r}."
                 ) from None
+        if self.kind == "float":
+            try:
+                return float(getattr(value, "total_seconds", lambda: value)())
+            except (TypeError, ValueError):
+                raise ConfigError(f"Filter '{field}' takes a number; got {value!r}.") from None
         if self.kind == "bool":
             if isinstance(value, str):
                 if value.lower() in ("true", "1", "yes"):

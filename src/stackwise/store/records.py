@@ -58,6 +58,7 @@ class RunRecord:
     updated: datetime | None = None
     start_time: datetime | None = None
     orchestrator_run_id: str | None = None
+    schedule_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,31 @@ class BuildRecord:
     checksum: str | None
     stack_checksum: str | None
     duration: int | None
+    created: datetime
+    updated: datetime
+
+
+@dataclass(frozen=True)
+class ScheduleRecord:
+    """A scheduled pipeline: what each firing runs (the compiled spec, the stack, the run's
+    configuration) and when (ZenML's Schedule fields; `interval_second` in seconds). The
+    orchestrator's engine fires it; each firing creates its run (`schedule_id` on the run)."""
+
+    id: str
+    name: str
+    pipeline_id: str
+    pipeline_name: str
+    orchestrator_id: str | None
+    stack_id: str | None
+    spec: dict[str, Any]
+    config: dict[str, Any]
+    cron_expression: str | None
+    start_time: datetime | None
+    end_time: datetime | None
+    interval_second: float | None
+    catchup: bool
+    run_once_start_time: datetime | None
+    active: bool
     created: datetime
     updated: datetime
 

@@ -47,6 +47,7 @@ def _run(row: Row[Any]) -> RunRecord:
         updated=row.updated or row.created,
         start_time=row.start_time or row.created,
         orchestrator_run_id=row.orchestrator_run_id,
+        schedule_id=row.schedule_id,
     )
 
 

@@ -56,6 +56,7 @@ RUN_FILTERS = FilterSpec(
         "pipeline": Column(_pl.name),
         "stack_id": Column(_c.stack_id),
         "orchestrator_run_id": Column(_c.orchestrator_run_id),
+        "schedule_id": Column(_c.schedule_id),
         "original_run_id": Column(_c.resumed_from_id),
         "index": Column(_RUN_INDEX, "int"),
     },
@@ -111,6 +112,56 @@ class RunQueries(StepRunQueries):
                 "another run_name=, or put {date} and {time} placeholders in it."
             ) from error
         return record
+
+    def get_or_create_scheduled_run(
+        self,
+        *,
+        schedule_id: str,
+        orchestrator_run_id: str,
+        pipeline: PipelineRecord,
+        name: str,
+        spec: dict[str, Any],
+        config: dict[str, Any],
+        stack_id: str | None,
+    ) -> RunRecord:
+        """The run of one firing of a schedule (the engine's `orchestrator_run_id`), created
+        by the first caller; every other caller, at the same time or later, gets that one
+        (the unique index on the two ids decides, so no lock is needed)."""
+        now = utcnow()
+        record = RunRecord(
+            id=new_id(),
+            name=name,
+            pipeline_id=pipeline.id,
+            pipeline_name=pipeline.name,
+            status=ExecutionStatus.RUNNING.value,
+            spec=spec,
+            config=config,
+            stack_id=stack_id,
+            created=now,
+            end_time=None,
+            heartbeat=now,
+            updated=now,
+            start_time=now,
+            orchestrator_run_id=orchestrator_run_id,
+            schedule_id=schedule_id,
+        )
+        values = {k: v for k, v in record.__dict__.items() if k != "pipeline_name"}
+        try:
+            with self._write() as conn:
+                conn.execute(insert(t.pipeline_runs), values)
+            return record
+        except IntegrityError as error:
+            query = self._run_query().where(
+                _c.schedule_id == schedule_id, _c.orchestrator_run_id == orchestrator_run_id
+            )
+            with self._read() as conn:
+                row = conn.execute(query).first()
+            if row is None:
+                raise EntityExistsError(
+                    f"A pipeline run named '{name}' already exists. Put {{date}} and {{time}} "
+                    "placeholders in the scheduled pipeline's run_name."
+                ) from error
+            return _run(row)
 
     def _run_query(self) -> Any:
         return select(t.pipeline_runs, t.pipelines.c.name.label("pipeline_name")).join(

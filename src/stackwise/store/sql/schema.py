@@ -9,6 +9,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -20,7 +21,7 @@ from sqlalchemy import (
     true,
 )
 
-SCHEMA_REVISION = "0009"
+SCHEMA_REVISION = "0010"
 
 metadata = MetaData()
 
@@ -53,7 +54,10 @@ pipeline_runs = Table(
     Column("updated", DateTime, nullable=True),
     Column("start_time", DateTime, nullable=True),
     Column("orchestrator_run_id", String(255), nullable=True),
+    Column("schedule_id", ID, nullable=True),
     Index("ix_runs_pipeline_created", "pipeline_id", "created"),
+    # a schedule's firing (the engine's run id) has one run, however many tasks create it
+    Index("ux_runs_schedule_firing", "schedule_id", "orchestrator_run_id", unique=True),
 )
 
 step_runs = Table(
@@ -371,4 +375,25 @@ pipeline_builds = Table(
     Column("created", DateTime, nullable=False),
     Column("updated", DateTime, nullable=False),
     Index("ix_pipeline_builds_checksum", "checksum"),
+)
+
+schedules = Table(
+    "schedules",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(255), nullable=False, unique=True),
+    Column("pipeline_id", ID, ForeignKey("pipelines.id"), nullable=False),
+    Column("orchestrator_id", ID, nullable=True),
+    Column("stack_id", ID, nullable=True),
+    Column("spec", JSON, nullable=False),
+    Column("config", JSON, nullable=False),
+    Column("cron_expression", String(255), nullable=True),
+    Column("start_time", DateTime, nullable=True),
+    Column("end_time", DateTime, nullable=True),
+    Column("interval_second", Float, nullable=True),
+    Column("catchup", Boolean, nullable=False),
+    Column("run_once_start_time", DateTime, nullable=True),
+    Column("active", Boolean, nullable=False),
+    Column("created", DateTime, nullable=False),
+    Column("updated", DateTime, nullable=False),
 )

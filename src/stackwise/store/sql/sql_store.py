@@ -14,6 +14,7 @@ from stackwise.store.sql.builds import BuildQueries
 from stackwise.store.sql.hook_invocations import HookInvocationQueries
 from stackwise.store.sql.models import ModelQueries
 from stackwise.store.sql.pipelines import PipelineQueries
+from stackwise.store.sql.schedules import ScheduleQueries
 from stackwise.store.sql.secrets import SecretQueries
 from stackwise.store.sql.services import ServiceQueries
 from stackwise.store.sql.stacks import StackQueries
@@ -29,6 +30,7 @@ class SqlStore(
     ServiceQueries,
     BuildQueries,
     UserQueries,
+    ScheduleQueries,
 ):
     """The metadata store. Thread-safe; one instance per process and URL (see `get_store`)."""
 

@@ -1,0 +1,1 @@
+"""The Airflow orchestrator (imports no Airflow: it writes DAG files)."""
