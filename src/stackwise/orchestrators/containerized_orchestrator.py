@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from stackwise.enums import ExecutionStatus
+from stackwise.execution.step_dispatch import CREDENTIAL_ENVIRONMENT as _CREDENTIALS
 from stackwise.orchestrators.base_orchestrator import BaseOrchestrator, RunHandle
 
 if TYPE_CHECKING:
@@ -32,12 +33,7 @@ if TYPE_CHECKING:
 # variables a step process needs to reach this client's store; their values are credentials
 # where noted, and a flavor must deliver those without writing them into a compiled file
 STORE_ENVIRONMENT = ("STACKWISE_STORE_URL",)
-CREDENTIAL_ENVIRONMENT = (
-    "STACKWISE_STORE_API_KEY",
-    "STACKWISE_STORE_USERNAME",
-    "STACKWISE_STORE_PASSWORD",
-    "STACKWISE_SECRETS_KEY",
-)
+CREDENTIAL_ENVIRONMENT = _CREDENTIALS  # step operators deliver the same ones (step_dispatch)
 
 
 @dataclass(frozen=True)
