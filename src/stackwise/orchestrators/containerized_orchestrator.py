@@ -120,6 +120,7 @@ def prepare_remote_run(orchestrator: ContainerizedOrchestrator, context: RunCont
 
     from stackwise.config.global_config import GlobalConfig
     from stackwise.entrypoints.step import step_command
+    from stackwise.execution.step_dispatch import step_image
 
     run = context.run
     environment = {"STACKWISE_STORE_URL": GlobalConfig().store_url}
@@ -130,7 +131,7 @@ def prepare_remote_run(orchestrator: ContainerizedOrchestrator, context: RunCont
             upstream=tuple(step.upstream),
             command=tuple(step_command(run.id, inv)),
             environment=dict(environment),
-            image=None,
+            image=step_image(step),
             max_retries=int((step.retry or {}).get("max_retries", 0) or 0),
             resources=_resources(step),
             settings=_flavor_settings(step.settings, orchestrator),
