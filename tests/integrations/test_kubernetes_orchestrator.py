@@ -27,6 +27,12 @@ from typing import Annotated, Any
 
 import pytest
 import yaml
+from tests.integrations.kubernetes_support import (
+    as_dict,
+    recorded_run,
+    register_kubernetes_flavors,
+    write_kubeconfig,
+)
 
 from stackwise import pipeline, step
 from stackwise.client import Client
@@ -42,7 +48,6 @@ from stackwise.orchestrators.containerized_orchestrator import (
     StepTask,
     prepare_remote_run,
 )
-from stackwise.stack.active_stack import active_stack
 from stackwise.store import get_store
 
 S = ExecutionStatus
@@ -117,32 +122,12 @@ def doomed():
 
 @pytest.fixture(autouse=True)
 def kubernetes_flavors() -> None:
-    """The flavors, where the installed stackwise's metadata predates their entry point (a
-    venv installed from an older checkout; pyproject.toml declares it)."""
-    from stackwise.integrations.kubernetes.flavors import FLAVORS
-    from stackwise.stack.flavor_registry import flavor_registry
-
-    for flavor in FLAVORS:
-        flavor_registry.register(flavor)
+    register_kubernetes_flavors()
 
 
-# -- the cluster's side, faked at the API call -------------------------------------------------
 @pytest.fixture
 def kubeconfig(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A real kubeconfig whose cluster does not exist (nothing is reached: see api_calls)."""
-    path = tmp_path / "kubeconfig"
-    path.write_text(
-        yaml.safe_dump(
-            {
-                "apiVersion": "v1",
-                "kind": "Config",
-                "clusters": [{"name": "c", "cluster": {"server": "https://127.0.0.1:9"}}],
-                "users": [{"name": "u", "user": {"token": "t"}}],
-                "contexts": [{"name": "ci", "context": {"cluster": "c", "user": "u"}}],
-                "current-context": "ci",
-            }
-        )
-    )
+    path = write_kubeconfig(tmp_path / "kubeconfig")
     monkeypatch.setenv("KUBECONFIG", str(path))
     return path
 
@@ -182,28 +167,6 @@ def use_kubernetes(**configuration: Any) -> Client:
     client.create_stack("k8s", {"orchestrator": "k8s", "artifact_store": "default"})
     client.activate_stack("k8s")
     return client
-
-
-def recorded_run(pipeline_object: Any, **options: Any) -> RunContext:
-    """A run of `pipeline_object` recorded in the store as `Pipeline.run` records one, on the
-    active stack, not yet started."""
-    compiled = (pipeline_object.with_options(**options) if options else pipeline_object).compile()
-    store = get_store()
-    stack = active_stack(store)
-    record = store.create_run(
-        pipeline=store.get_or_create_pipeline(compiled.spec.name),
-        name=f"{compiled.spec.name}-run",
-        spec=compiled.spec.to_dict(),
-        config={"enable_cache": False},
-        stack_id=stack.id,
-    )
-    return RunContext(store=store, stack=stack, run=record, spec=compiled.spec)
-
-
-def as_dict(manifest: Any) -> dict[str, Any]:
-    from kubernetes.client import ApiClient
-
-    return ApiClient().sanitize_for_serialization(manifest)
 
 
 # -- submission, up to the API call -----------------------------------------------------------

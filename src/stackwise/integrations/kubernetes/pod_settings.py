@@ -5,6 +5,7 @@ does not know is an error there, never dropped."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -48,3 +49,16 @@ class KubernetesPodSettings(BaseModel):
             else:
                 mine[key] = value
         return KubernetesPodSettings(**mine)
+
+
+def layered(
+    values: dict[str, Any], layer: Mapping[str, Any], pod_fields: tuple[str, ...]
+) -> dict[str, Any]:
+    """`values` (a settings object's fields) with `layer` laid over: pod settings merge field by
+    field (`KubernetesPodSettings.merged`), every other field given in `layer` wins."""
+    merged = {**values, **layer}
+    for key in pod_fields:
+        if values.get(key) and layer.get(key):
+            base = KubernetesPodSettings.model_validate(values[key])
+            merged[key] = base.merged(KubernetesPodSettings.model_validate(layer[key]))
+    return merged

@@ -25,7 +25,7 @@ from stackwise.integrations.kubernetes.flavors.kubernetes_orchestrator_flavor im
     KubernetesOrchestratorConfig,
     KubernetesOrchestratorSettings,
 )
-from stackwise.integrations.kubernetes.pod_settings import KubernetesPodSettings
+from stackwise.integrations.kubernetes.pod_settings import KubernetesPodSettings, layered
 from stackwise.orchestrators.containerized_orchestrator import (
     ContainerizedOrchestrator,
     DetachedRun,
@@ -68,7 +68,7 @@ class KubernetesOrchestrator(ContainerizedOrchestrator):
         """The configuration's settings with each layer (pipeline, then step) laid over."""
         values = self.config.model_dump(include=set(KubernetesOrchestratorSettings.model_fields))
         for layer in layers:
-            values.update(dict(layer))
+            values = layered(values, layer, ("pod_settings", "orchestrator_pod_settings"))
         try:
             return KubernetesOrchestratorSettings(**values)
         except ValueError as error:
