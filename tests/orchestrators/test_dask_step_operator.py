@@ -132,3 +132,21 @@ def test_the_dispatched_command_is_the_step_entrypoints() -> None:
     from stackwise.entrypoints.step import step_command
 
     assert entrypoint_command("RUN", "train") == step_command("RUN", "train")
+
+
+@pytest.mark.parametrize("flavor", ["local_parallel", "dask"])
+def test_every_orchestrator_dispatches_the_marked_step(
+    flavor: str, dask_cluster: DaskCluster, dask_orchestrator_config: dict[str, object]
+) -> None:
+    """The dispatch lives in the StepRunner, so orchestrators that run steps in worker
+    processes (local_parallel) or on Dask workers hand the marked step over as well."""
+    client = use_step_operator({"address": dask_cluster.address})
+    configuration = dask_orchestrator_config if flavor == "dask" else {}
+    client.create_stack_component("runner", flavor, "orchestrator", configuration)
+    client.update_stack("offload", component_updates={"orchestrator": ["runner"]})
+    run = mixed()
+    assert run.status == S.COMPLETED
+    remote = run.steps["offloaded"].output.load()
+    assert remote["operator"] == "on-dask"
+    assert remote["parent_pid"] in _worker_pids(dask_cluster.address)
+    assert run.steps["local_after"].output.load()["value"] == 43

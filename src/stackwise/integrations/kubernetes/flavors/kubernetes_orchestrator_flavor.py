@@ -67,7 +67,7 @@ class KubernetesOrchestratorConfig(StackComponentConfig, KubernetesOrchestratorS
     kubernetes_context: str | None = Field(
         default=None, description="kubeconfig context (default: the current one)"
     )
-    kubernetes_namespace: str = Field(default="zenml", description="Namespace of the pods")
+    kubernetes_namespace: str = Field(default="stackwise", description="Namespace of the pods")
     incluster: bool = Field(
         default=False, description="Use the in-cluster service account instead of a kubeconfig"
     )

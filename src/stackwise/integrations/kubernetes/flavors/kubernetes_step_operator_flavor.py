@@ -48,7 +48,7 @@ class KubernetesStepOperatorConfig(BaseStepOperatorConfig, KubernetesStepOperato
     kubernetes_context: str | None = Field(
         default=None, description="kubeconfig context (default: the current one)"
     )
-    kubernetes_namespace: str = Field(default="zenml", description="Namespace of the Jobs")
+    kubernetes_namespace: str = Field(default="stackwise", description="Namespace of the Jobs")
     incluster: bool = Field(
         default=False, description="Use the in-cluster service account instead of a kubeconfig"
     )
