@@ -536,3 +536,28 @@ def test_remote_run_tasks_are_in_topological_order() -> None:
     remote: RemoteRun = prepare_remote_run(context.stack.orchestrator, context)
     assert [t.invocation_id for t in remote.tasks][0] == "source"
     assert all(t.image == IMAGE for t in remote.tasks)
+
+
+def test_pipeline_settings_reach_the_orchestrator_pod(
+    api_calls: list[tuple[str, str, Any]],
+) -> None:
+    from stackwise.integrations.kubernetes.flavors import KubernetesOrchestratorSettings
+
+    use_kubernetes()  # synchronous by default
+    settings = KubernetesOrchestratorSettings(
+        synchronous=False, orchestrator_pod_settings={"node_selectors": {"pool": "batch"}}
+    )
+    context = recorded_run(diamond)
+    store = get_store()
+    store_run = store.create_run(
+        pipeline=store.get_or_create_pipeline("diamond"),
+        name="diamond-with-settings",
+        spec=context.run.spec,
+        # as `Pipeline.run` records a settings object: its fields set, as JSON
+        config={"settings": {"orchestrator.kubernetes": settings.model_dump(exclude_unset=True)}},
+        stack_id=context.stack.id,
+    )
+    context = dataclasses.replace(context, run=store_run)
+    assert isinstance(context.stack.orchestrator.submit(context), DetachedRun)
+    pod = as_dict(api_calls[-1][2])
+    assert pod["spec"]["nodeSelector"] == {"pool": "batch"}

@@ -145,6 +145,7 @@ def prepare_remote_run(orchestrator: ContainerizedOrchestrator, context: RunCont
         pipeline_name=context.spec.name,
         tasks=tasks,
         credentials=credentials,
+        settings=_flavor_settings(dict(run.config.get("settings") or {}), orchestrator),
     )
 
 
