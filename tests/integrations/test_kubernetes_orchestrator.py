@@ -121,8 +121,13 @@ def doomed():
 
 
 @pytest.fixture(autouse=True)
-def kubernetes_flavors() -> None:
+def kubernetes_flavors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The flavors registered, and no store credentials unless a test sets them."""
+    from stackwise.execution.step_dispatch import CREDENTIAL_ENVIRONMENT
+
     register_kubernetes_flavors()
+    for name in CREDENTIAL_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture
@@ -219,7 +224,11 @@ def test_a_run_is_a_secret_and_an_orchestrator_pod(
 
 
 def test_step_pods_carry_the_step_settings_and_resources(kubeconfig: Path) -> None:
-    use_kubernetes(step_pod_service_account_name="steps", pod_settings={"labels": {"a": "b"}})
+    use_kubernetes(
+        step_pod_service_account_name="steps",
+        pod_settings={"labels": {"a": "b"}},
+        active_deadline_seconds=7200,
+    )
     step_settings = {
         "resources": ResourceSettings(cpu_count=2, memory="4GB", gpu_count=1).model_dump(
             exclude_unset=True
@@ -264,6 +273,7 @@ def test_step_pods_carry_the_step_settings_and_resources(kubeconfig: Path) -> No
     match = spec["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
     assert match["nodeSelectorTerms"][0]["matchExpressions"][0]["values"] == ["eu"]
     assert spec["serviceAccountName"] == "steps"
+    assert spec["activeDeadlineSeconds"] == 7200
     assert pod["metadata"]["labels"]["stackwise.io/step"] == "square"
     # a step without its own pod settings gets the orchestrator's
     other = next(t for t in remote.tasks if t.invocation_id == "double")
@@ -296,7 +306,12 @@ def test_a_step_without_an_image_is_refused_naming_the_fix(
 def test_a_schedule_is_a_cron_job_recording_a_new_run_each_time(
     api_calls: list[tuple[str, str, Any]],
 ) -> None:
-    use_kubernetes(concurrency_policy="Forbid", successful_jobs_history_limit=3)
+    use_kubernetes(
+        concurrency_policy="Forbid",
+        successful_jobs_history_limit=3,
+        starting_deadline_seconds=120,
+        ttl_seconds_after_finished=3600,
+    )
     context = recorded_run(diamond)
     orchestrator = context.stack.orchestrator
     remote = dataclasses.replace(
@@ -309,6 +324,8 @@ def test_a_schedule_is_a_cron_job_recording_a_new_run_each_time(
     assert cron["spec"]["schedule"] == "*/30 * * * *"
     assert cron["spec"]["concurrencyPolicy"] == "Forbid"
     assert cron["spec"]["successfulJobsHistoryLimit"] == 3
+    assert cron["spec"]["startingDeadlineSeconds"] == 120
+    assert cron["spec"]["jobTemplate"]["spec"]["ttlSecondsAfterFinished"] == 3600
     pod = cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]
     assert pod["containers"][0]["command"][-3:] == ["--run-id", context.run.id, "--new-run"]
     assert orchestrator.supports_schedules
@@ -490,7 +507,13 @@ def test_a_pods_status_is_read_as_the_steps_end() -> None:
     of CoreV1Api's read and delete calls, at that boundary)."""
     from kubernetes import client as k8s
 
-    from stackwise.integrations.kubernetes.orchestrators.pod_launcher import StepPod
+    from stackwise.integrations.kubernetes.flavors import KubernetesOrchestratorSettings
+    from stackwise.integrations.kubernetes.orchestrators.pod_launcher import StepPod as Pod
+
+    fatal = KubernetesOrchestratorSettings().fail_on_container_waiting_reasons
+
+    def StepPod(core: Any, namespace: str, name: str) -> Pod:
+        return Pod(core, namespace, name, fatal)
 
     def status(phase: str, **state: Any) -> k8s.V1Pod:
         container = k8s.V1ContainerStatus(

@@ -8,6 +8,7 @@ when the job's bootstrap reads the store's credentials.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -34,6 +35,7 @@ def custom_jobs(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     def init(self: Any, **kwargs: Any) -> None:
         made.append({"job": kwargs})
 
+    @functools.wraps(aiplatform.CustomJob.run)  # its signature, which arguments are checked on
     def run(self: Any, **kwargs: Any) -> None:
         made[-1]["run"] = kwargs
         if made[-1]["job"]["display_name"].endswith("doomed"):
@@ -169,14 +171,12 @@ def test_the_jobs_bootstrap_sets_the_secrets_variables_then_runs_the_step(
     monkeypatch.setattr(secretmanager.SecretManagerServiceClient, "access_secret_version", access)
     started: list[list[str]] = []
     monkeypatch.setattr(secret_environment.os, "execvp", lambda f, args: started.append(args))
-    monkeypatch.delenv("STACKWISE_STORE_API_KEY", raising=False)
+    environ = {"PATH": "/usr/bin"}  # the job's environment, this test's only
+    monkeypatch.setattr(secret_environment.os, "environ", environ)
     secret_environment.main([SECRET, "--", *COMMAND])
     assert asked == [SECRET]
     assert started == [COMMAND]
-    import os
-
-    assert os.environ["STACKWISE_STORE_API_KEY"] == API_KEY
-    monkeypatch.delenv("STACKWISE_STORE_API_KEY")
+    assert environ == {"PATH": "/usr/bin", "STACKWISE_STORE_API_KEY": API_KEY}
     assert secret_environment.main([SECRET]) == 2  # no command: usage
 
 
@@ -190,3 +190,57 @@ def test_gpus_need_their_type_and_a_failed_job_is_the_steps_error(
         vertex.launch(info(pipeline_step_name="doomed"), COMMAND, {})
     with pytest.raises(StepOperatorError, match="has none"):
         vertex.launch(info(image=None), COMMAND, {})
+
+
+def _service_account_key(path: Any) -> Any:
+    """A real service account key file (a fresh RSA key), as `gcloud ... keys create` writes."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    path.write_text(
+        json.dumps(
+            {
+                "type": "service_account",
+                "project_id": "acme",
+                "private_key_id": "k1",
+                "private_key": pem,
+                "client_email": "submitter@acme.iam.gserviceaccount.com",
+                "client_id": "1",
+                "token_uri": "https://oauth2.googleapis.com/token",
+            }
+        )
+    )
+    return path
+
+
+def test_key_file_and_further_run_arguments_reach_the_sdk(
+    custom_jobs: list[dict[str, Any]], tmp_path: Any
+) -> None:
+    key = _service_account_key(tmp_path / "key.json")
+    vertex = operator(
+        service_account_path=str(key),
+        additional_training_job_args={"timeout": 3600, "restart_job_on_worker_restart": True},
+    )
+    vertex.launch(info(), COMMAND, {})
+    (made,) = custom_jobs
+    assert made["job"]["credentials"].service_account_email == (
+        "submitter@acme.iam.gserviceaccount.com"
+    )
+    assert made["run"]["timeout"] == 3600 and made["run"]["restart_job_on_worker_restart"]
+
+
+def test_run_arguments_the_sdk_does_not_take_are_refused(
+    custom_jobs: list[dict[str, Any]],
+) -> None:
+    from stackwise.exceptions import ConfigError
+
+    vertex = operator(additional_training_job_args={"timeout_minutes": 5})
+    with pytest.raises(ConfigError, match=r"\['timeout_minutes'\] are not arguments of"):
+        vertex.launch(info(), COMMAND, {})
+    assert custom_jobs == []

@@ -141,6 +141,7 @@ def pod_spec(
     privileged: bool,
     container_name: str = "main",
     restart_policy: str = "Never",
+    active_deadline_seconds: int | None = None,
 ) -> k8s.V1PodSpec:
     """One container running `command` in `image`; credentials from the Secret."""
     env = [k8s.V1EnvVar(name=k, value=v) for k, v in environment.items()]
@@ -172,6 +173,7 @@ def pod_spec(
         or None,
         host_ipc=settings.host_ipc or None,
         scheduler_name=settings.scheduler_name,
+        active_deadline_seconds=active_deadline_seconds,
     )
 
 
@@ -222,6 +224,8 @@ def cron_job(
     concurrency_policy: str | None,
     successful_jobs_history_limit: int | None,
     failed_jobs_history_limit: int | None,
+    starting_deadline_seconds: int | None = None,
+    ttl_seconds_after_finished: int | None = None,
 ) -> k8s.V1CronJob:
     """A CronJob starting the pod at each time of `schedule` (a cron expression)."""
     template = k8s.V1PodTemplateSpec(
@@ -236,9 +240,14 @@ def cron_job(
             concurrency_policy=concurrency_policy,
             successful_jobs_history_limit=successful_jobs_history_limit,
             failed_jobs_history_limit=failed_jobs_history_limit,
+            starting_deadline_seconds=starting_deadline_seconds,
             job_template=k8s.V1JobTemplateSpec(
                 metadata=k8s.V1ObjectMeta(labels=meta.labels),
-                spec=k8s.V1JobSpec(template=template, backoff_limit=0),
+                spec=k8s.V1JobSpec(
+                    template=template,
+                    backoff_limit=0,
+                    ttl_seconds_after_finished=ttl_seconds_after_finished,
+                ),
             ),
         ),
     )

@@ -3,6 +3,8 @@ Imports no Google Cloud library."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import ConfigDict, Field
 
 from stackwise.config.base_settings import BaseSettings
@@ -42,6 +44,16 @@ class VertexStepOperatorConfig(BaseStepOperatorConfig, VertexStepOperatorSetting
         default=None, description="GCP project (default: the environment's)"
     )
     service_account: str | None = Field(default=None, description="Service account the job runs as")
+    service_account_path: str | None = Field(
+        default=None,
+        description="Key file of the service account that submits the job (default: the "
+        "environment's Google credentials)",
+    )
+    additional_training_job_args: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Further arguments of CustomJob.run (timeout, restart_job_on_worker_restart, "
+        "scheduling_strategy...)",
+    )
     network: str | None = Field(default=None, description="VPC network to peer the job with")
     encryption_spec_key_name: str | None = Field(
         default=None, description="Cloud KMS key of the job's resources"

@@ -116,6 +116,7 @@ class VertexStepOperator(BaseStepOperator):
             "persistent_resource_id": settings.persistent_resource_id,
         }
         run = {
+            **self.config.additional_training_job_args,
             "service_account": self.config.service_account,
             "network": self.config.network,
             "sync": True,
@@ -131,6 +132,9 @@ class VertexStepOperator(BaseStepOperator):
         from google.cloud import aiplatform
 
         job_arguments, run_arguments = self.job_arguments(info, entrypoint_command, environment)
+        _check_run_arguments(self.name, run_arguments, aiplatform.CustomJob.run)
+        if self.config.service_account_path:
+            job_arguments["credentials"] = _key_file_credentials(self.config.service_account_path)
         job = aiplatform.CustomJob(**job_arguments)
         try:
             job.run(**run_arguments)
@@ -146,3 +150,28 @@ def _label(value: str) -> str:
     import re
 
     return re.sub(r"[^a-z0-9_-]+", "-", value.lower())[:63]
+
+
+def _check_run_arguments(name: str, arguments: Mapping[str, Any], run: Any) -> None:
+    """Every `additional_training_job_args` key is an argument of `CustomJob.run`."""
+    import inspect
+
+    known = set(inspect.signature(run).parameters) - {"self"}
+    unknown = sorted(set(arguments) - known)
+    if unknown:
+        raise ConfigError(
+            f"Step operator '{name}' (vertex): additional_training_job_args {unknown} are not "
+            f"arguments of CustomJob.run, which takes: {', '.join(sorted(known))}."
+        )
+
+
+def _key_file_credentials(path: str) -> Any:
+    from google.oauth2 import service_account
+
+    try:
+        return service_account.Credentials.from_service_account_file(path)
+    except (OSError, ValueError) as error:
+        raise ConfigError(
+            f"Cannot read the service account key file {path}: {error}. Point "
+            "service_account_path at a JSON key (`gcloud iam service-accounts keys create`)."
+        ) from error

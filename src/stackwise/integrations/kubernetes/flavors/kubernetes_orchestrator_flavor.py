@@ -51,6 +51,24 @@ class KubernetesOrchestratorSettings(BaseSettings):
     concurrency_policy: Literal["Allow", "Forbid", "Replace"] | None = Field(
         default=None, description="Schedules: what a CronJob does while its last run still runs"
     )
+    starting_deadline_seconds: int | None = Field(
+        default=None, ge=0, description="Schedules: how late a missed CronJob run may start"
+    )
+    ttl_seconds_after_finished: int | None = Field(
+        default=None, ge=0, description="Schedules: seconds a finished CronJob run is kept"
+    )
+    active_deadline_seconds: int | None = Field(
+        default=None, ge=0, description="Seconds after which a step pod is stopped"
+    )
+    fail_on_container_waiting_reasons: list[str] = Field(
+        default_factory=lambda: [
+            "InvalidImageName",
+            "ErrImagePull",
+            "ImagePullBackOff",
+            "CreateContainerConfigError",
+        ],
+        description="Container waiting reasons that fail a step pod at once",
+    )
     job_monitoring_interval: float = Field(
         default=3.0, gt=0, description="Seconds between two looks at the running step pods"
     )

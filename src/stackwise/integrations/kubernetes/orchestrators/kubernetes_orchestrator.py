@@ -128,6 +128,8 @@ class KubernetesOrchestrator(ContainerizedOrchestrator):
             concurrency_policy=settings.concurrency_policy,
             successful_jobs_history_limit=settings.successful_jobs_history_limit,
             failed_jobs_history_limit=settings.failed_jobs_history_limit,
+            starting_deadline_seconds=settings.starting_deadline_seconds,
+            ttl_seconds_after_finished=settings.ttl_seconds_after_finished,
         )
         return RunManifests(self.namespace, secret, None, cron_job)
 
@@ -150,6 +152,7 @@ class KubernetesOrchestrator(ContainerizedOrchestrator):
             resources=task.resources,
             service_account_name=settings.step_pod_service_account_name,
             privileged=settings.privileged,
+            active_deadline_seconds=settings.active_deadline_seconds,
         )
         labels = {**_labels(remote), "stackwise.io/step": m.label_value(task.invocation_id)}
         name = m.dns_name(
@@ -251,7 +254,8 @@ class KubernetesOrchestrator(ContainerizedOrchestrator):
         )
 
         core = k8s.CoreV1Api(self.api_client())
-        return KubernetesPodLauncher(self, remote, core, os.environ.get(SECRET_ENV))
+        fatal = self.settings(remote.settings).fail_on_container_waiting_reasons
+        return KubernetesPodLauncher(self, remote, core, os.environ.get(SECRET_ENV), fatal)
 
 
 def _labels(remote: RemoteRun) -> dict[str, str]:
