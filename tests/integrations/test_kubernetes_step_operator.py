@@ -113,6 +113,16 @@ class FakeCluster:
         def read_status(self: Any, name: str, namespace: str, **_: Any) -> Any:
             return k8s.V1Job(status=cluster._status(name))
 
+        def list_pods(self: Any, namespace: str, label_selector: str, **_: Any) -> Any:
+            cluster.calls.append(("list_namespaced_pod", label_selector))
+            name = label_selector.removeprefix("job-name=")
+            return k8s.V1PodList(items=cluster._pods(name))
+
+        def delete_job(self: Any, name: str, namespace: str, **_: Any) -> None:
+            cluster.calls.append(("delete_namespaced_job", name))
+
+        monkeypatch.setattr(k8s.CoreV1Api, "list_namespaced_pod", list_pods)
+        monkeypatch.setattr(k8s.BatchV1Api, "delete_namespaced_job", delete_job)
         monkeypatch.setattr(k8s.CoreV1Api, "create_namespaced_secret", create_secret)
         monkeypatch.setattr(k8s.CoreV1Api, "delete_namespaced_secret", delete_secret)
         monkeypatch.setattr(k8s.BatchV1Api, "create_namespaced_job", create_job)
@@ -127,6 +137,23 @@ class FakeCluster:
         command = [sys.executable, *container.command[1:]]
         return subprocess.Popen(command, env=env, text=True)
 
+    def _pods(self, name: str) -> list[Any]:
+        """The Job's pod: waiting for an image that does not pull, for outcome "stuck"."""
+        from kubernetes import client as k8s
+
+        if self.outcome != "stuck":
+            return []
+        waiting = k8s.V1ContainerStateWaiting(reason="ImagePullBackOff", message="no such image")
+        container = k8s.V1ContainerStatus(
+            name="main",
+            image=IMAGE,
+            image_id="",
+            ready=False,
+            restart_count=0,
+            state=k8s.V1ContainerState(waiting=waiting),
+        )
+        return [k8s.V1Pod(status=k8s.V1PodStatus(phase="Pending", container_statuses=[container]))]
+
     def _status(self, name: str) -> Any:
         from kubernetes import client as k8s
 
@@ -134,6 +161,8 @@ class FakeCluster:
         if process is None:
             if self.outcome == "succeeded":
                 return k8s.V1JobStatus(succeeded=1)
+            if self.outcome == "stuck":
+                return k8s.V1JobStatus(active=1)
             condition = k8s.V1JobCondition(
                 type="Failed", status="True", reason="DeadlineExceeded", message="too slow"
             )
@@ -244,6 +273,19 @@ def test_a_failed_job_raises_with_its_reason(
     use_step_operator()
     with pytest.raises(StepOperatorError, match=r"failed \(DeadlineExceeded: too slow\)"):
         operator().launch(info(), ["python", "-m", "x"], {"STACKWISE_STORE_URL": "u"})
+
+
+def test_a_job_whose_image_does_not_pull_fails_at_once(
+    kubeconfig: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cluster = FakeCluster(run_jobs=False, outcome="stuck")
+    cluster.install(monkeypatch)
+    use_step_operator()
+    with pytest.raises(StepOperatorError, match="cannot start its pod: ImagePullBackOff"):
+        operator().launch(info(), ["python", "-m", "x"], {"STACKWISE_STORE_URL": "u"})
+    job = next(body for call, body in cluster.calls if call == "create_namespaced_job")
+    assert ("list_namespaced_pod", f"job-name={job.metadata.name}") in cluster.calls
+    assert cluster.calls[-1] == ("delete_namespaced_job", job.metadata.name)
 
 
 def test_a_step_without_an_image_is_refused_naming_the_fix(kubeconfig: Path) -> None:

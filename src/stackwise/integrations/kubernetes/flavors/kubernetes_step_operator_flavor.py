@@ -35,6 +35,15 @@ class KubernetesStepOperatorSettings(BaseSettings):
     active_deadline_seconds: int | None = Field(
         default=None, ge=0, description="Seconds after which the Job is stopped"
     )
+    fail_on_container_waiting_reasons: list[str] = Field(
+        default_factory=lambda: [
+            "InvalidImageName",
+            "ErrImagePull",
+            "ImagePullBackOff",
+            "CreateContainerConfigError",
+        ],
+        description="Container waiting reasons that fail the Job at once",
+    )
     job_monitoring_interval: float = Field(
         default=3.0, gt=0, description="Seconds between two looks at the Job's status"
     )

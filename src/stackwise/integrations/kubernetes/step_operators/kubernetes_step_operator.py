@@ -122,13 +122,16 @@ class KubernetesStepOperator(BaseStepOperator):
                 job.metadata.name,
                 self.namespace,
             )
-            self._wait(batch, job.metadata.name, self.settings(info.settings))
+            self._wait(core, batch, job.metadata.name, self.settings(info.settings))
         finally:
             if secret is not None:
                 core.delete_namespaced_secret(name=secret.metadata.name, namespace=self.namespace)
 
-    def _wait(self, batch: Any, name: str, settings: KubernetesStepOperatorSettings) -> None:
-        """Poll the Job until it succeeded (return) or failed (StepOperatorError)."""
+    def _wait(
+        self, core: Any, batch: Any, name: str, settings: KubernetesStepOperatorSettings
+    ) -> None:
+        """Poll the Job until it succeeded (return) or failed (StepOperatorError); a pod
+        waiting for a reason in `fail_on_container_waiting_reasons` fails it at once."""
         while True:
             status = batch.read_namespaced_job_status(name=name, namespace=self.namespace).status
             if status.succeeded:
@@ -138,4 +141,21 @@ class KubernetesStepOperator(BaseStepOperator):
                     f"{c.reason}: {c.message}" for c in status.conditions or [] if c.status
                 )
                 raise StepOperatorError(f"Job '{name}' failed ({reasons or 'no reason given'})")
+            stuck = self._stuck_reason(core, name, settings.fail_on_container_waiting_reasons)
+            if stuck is not None:
+                batch.delete_namespaced_job(
+                    name=name, namespace=self.namespace, propagation_policy="Background"
+                )
+                raise StepOperatorError(f"Job '{name}' cannot start its pod: {stuck}")
             time.sleep(settings.job_monitoring_interval)
+
+    def _stuck_reason(self, core: Any, job_name: str, fatal: list[str]) -> str | None:
+        pods = core.list_namespaced_pod(
+            namespace=self.namespace, label_selector=f"job-name={job_name}"
+        ).items
+        for pod in pods:
+            for container in (pod.status.container_statuses if pod.status else None) or []:
+                waiting = container.state.waiting if container.state else None
+                if waiting is not None and waiting.reason in fatal:
+                    return f"{waiting.reason}: {waiting.message or ''}".strip()
+        return None
