@@ -150,3 +150,16 @@ def test_every_orchestrator_dispatches_the_marked_step(
     assert remote["operator"] == "on-dask"
     assert remote["parent_pid"] in _worker_pids(dask_cluster.address)
     assert run.steps["local_after"].output.load()["value"] == 43
+
+
+def test_without_an_address_the_step_goes_to_this_process_local_cluster() -> None:
+    use_step_operator({"n_workers": 1})
+    run = mixed()
+    assert run.status == S.COMPLETED
+    remote = run.steps["offloaded"].output.load()
+    assert remote["pid"] != os.getpid() and remote["operator"] == "on-dask"
+    from stackwise.integrations.dask.orchestrators.local_cluster import local_cluster_client
+
+    cluster = local_cluster_client(1, 1, timeout=30)  # the one the step went to, kept
+    assert remote["parent_pid"] in set(cluster.run(os.getpid).values())
+    assert run.steps["local_after"].output.load()["value"] == 43
