@@ -63,6 +63,9 @@ USER_IMPORT_PATHS = [
     ("stackwise.model_deployers.base_model_deployer", "BaseModelDeployer"),
     ("stackwise", "Model"),
     ("stackwise.models", "ModelVersionResponse"),
+    ("stackwise.step_operators", "BaseStepOperator"),
+    ("stackwise.step_operators", "BaseStepOperatorConfig"),
+    ("stackwise.step_operators.base_step_operator", "BaseStepOperator"),
 ]
 
 MLFLOW_IMPORT_PATHS = [

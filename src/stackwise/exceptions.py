@@ -344,6 +344,10 @@ class OrchestratorError(StackwiseError):
     """An orchestrator cannot reach what runs the steps (a scheduler, its workers)."""
 
 
+class StepOperatorError(StackwiseError):
+    """A step operator could not run a step, or its job ended without the step's outcome."""
+
+
 class SecretDecryptionError(StackwiseError):
     """A secret's stored values cannot be read back: another encryption key, or values that
     were moved from another secret."""

@@ -155,11 +155,13 @@ def noop_hook() -> None:
 
 
 # -- run-level options ---------------------------------------------------------------
-def test_a_step_operator_is_refused_before_the_run():
+def test_a_step_operator_the_stack_lacks_is_refused_before_the_run():
     with pytest.raises(
-        StackValidationError, match="step operator 'gpu'.*no step-operator flavors yet"
+        StackValidationError, match="uses step_operator='gpu'.*has no step operator named 'gpu'"
     ):
         typed.with_options(steps={"echo": {"step_operator": "gpu"}})(n=1)
+    with pytest.raises(StackValidationError, match=r"step_operator=True\), but stack"):
+        typed.with_options(steps={"echo": {"step_operator": True}})(n=1)
     assert _runs() == 0
 
 

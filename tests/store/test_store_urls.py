@@ -12,7 +12,7 @@ from fixtures.store_backends import only_backend
 from stackwise.exceptions import ConfigError, StoreUnavailableError
 from stackwise.store import get_store
 from stackwise.store.sql.engine import CONNECT_TIMEOUT
-from stackwise.store.urls import hide_password
+from stackwise.store.urls import hide_password, split_password, with_password
 
 
 def test_hide_password_masks_only_the_password():
@@ -23,6 +23,35 @@ def test_hide_password_masks_only_the_password():
     assert hide_password("sqlite:////home/me/.stackwise/stackwise.db") == (
         "sqlite:////home/me/.stackwise/stackwise.db"
     )
+
+
+def test_a_remote_steps_url_and_password_split_and_join_back():
+    """A remote engine's task gets the URL without its password, and the password apart (a
+    credential): the two join back to the same URL; URLs without one are left alone."""
+    url = "postgresql://ml:s3:cr@t@db:5432/runs"
+    bare, password = split_password(url)
+    assert (bare, password) == ("postgresql://ml@db:5432/runs", "s3:cr@t")
+    assert with_password(bare, password) == url
+    assert with_password(url, "other") == url  # a URL's own password wins
+    for kept in ("postgresql://ml@db/runs", "sqlite:////tmp/x.db", "http://u:p@server:8080"):
+        assert split_password(kept) == (kept, None)
+        assert with_password(kept, None) == kept
+
+
+@only_backend("postgresql")
+def test_a_url_without_its_password_opens_with_stackwise_store_password(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+):
+    """What a remote step's process does: URL from the task, password from the credentials."""
+    from stackwise.store.sql.sql_store import SqlStore
+
+    bare, password = split_password(store_url)
+    assert password, "the PostgreSQL fixture logs in with a password"
+    monkeypatch.setenv("STACKWISE_STORE_PASSWORD", password)
+    assert SqlStore(bare).list_pipelines() is not None
+    monkeypatch.delenv("STACKWISE_STORE_PASSWORD")
+    with pytest.raises(StoreUnavailableError, match="password"):
+        SqlStore(bare).list_pipelines()
 
 
 @only_backend("postgresql")

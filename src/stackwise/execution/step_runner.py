@@ -26,6 +26,7 @@ from stackwise.execution import progress
 from stackwise.execution.cache import cache_key, expired
 from stackwise.execution.hooks import call_hook
 from stackwise.execution.model_versions import RUN_KEY, STEPS_KEY, ModelVersionCache
+from stackwise.execution.step_dispatch import on_step_operator, run_on_step_operator
 from stackwise.execution.step_environment import secret_environment, step_environment
 from stackwise.execution.step_logs import LogCapture, logs_uri, step_logs_disabled
 from stackwise.execution.step_run_config import artifact_names, recorded_name, step_run_config
@@ -265,6 +266,8 @@ class StepRunner:
             if hit is not None:
                 progress.step_cached(invocation_id)
                 return hit
+        if spec.step_operator and not on_step_operator():
+            return run_on_step_operator(self, spec)
         progress.step_started(invocation_id)
         retry = StepRetryConfig.coerce(spec.retry)
         attempts = 1 + (retry.max_retries if retry else 0)

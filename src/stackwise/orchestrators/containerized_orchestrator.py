@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from stackwise.enums import ExecutionStatus
+from stackwise.execution.step_dispatch import CREDENTIAL_ENVIRONMENT as _CREDENTIALS
 from stackwise.orchestrators.base_orchestrator import BaseOrchestrator, RunHandle
 
 if TYPE_CHECKING:
@@ -48,12 +49,7 @@ BUILD_KEY = "build_id"  # where a run's config records the pipeline build its st
 # variables a step process needs to reach this client's store; their values are credentials
 # where noted, and a flavor must deliver those without writing them into a compiled file
 STORE_ENVIRONMENT = ("STACKWISE_STORE_URL",)
-CREDENTIAL_ENVIRONMENT = (
-    "STACKWISE_STORE_API_KEY",
-    "STACKWISE_STORE_USERNAME",
-    "STACKWISE_STORE_PASSWORD",
-    "STACKWISE_SECRETS_KEY",
-)
+CREDENTIAL_ENVIRONMENT = _CREDENTIALS  # step operators deliver the same ones (step_dispatch)
 
 
 @dataclass(frozen=True)
@@ -260,18 +256,10 @@ def prepare_scheduled_run(
 
 
 def _credentials() -> dict[str, str]:
-    """The credential variables set in this process, and the database password of the store's
-    URL (never written into a task's environment: see `_store_environment`)."""
-    import os
-
     from stackwise.config.global_config import GlobalConfig
-    from stackwise.store.urls import STORE_PASSWORD_ENV, split_password
+    from stackwise.execution.step_dispatch import credentials_from_environment
 
-    credentials = {k: os.environ[k] for k in CREDENTIAL_ENVIRONMENT if os.environ.get(k)}
-    _, password = split_password(GlobalConfig().store_url)
-    if password is not None:
-        credentials[STORE_PASSWORD_ENV] = password
-    return credentials
+    return credentials_from_environment(GlobalConfig().store_url)
 
 
 def _tasks(
@@ -283,20 +271,20 @@ def _tasks(
 ) -> tuple[StepTask, ...]:
     from stackwise.builds.pipeline_build import docker_settings
     from stackwise.config.global_config import GlobalConfig
-    from stackwise.store.urls import split_password
+    from stackwise.execution.step_dispatch import step_image, store_environment
 
     docker = docker_settings((config.get("settings") or {}).get("docker"))
     # DockerSettings.runtime_environment, then the store's address (not the user's to move),
     # without its password: that is a credential (`_credentials`)
     environment = {k: str(v) for k, v in docker.runtime_environment.items()}
-    environment["STACKWISE_STORE_URL"] = split_password(GlobalConfig().store_url)[0]
+    environment.update(store_environment(GlobalConfig().store_url))
     return tuple(
         StepTask(
             invocation_id=inv,
             upstream=tuple(step.upstream),
             command=tuple(command_of(inv)),
             environment=dict(environment),
-            image=images.get(f"{inv}.orchestrator", images.get("orchestrator")),
+            image=images.get(f"{inv}.orchestrator", images.get("orchestrator")) or step_image(step),
             max_retries=int((step.retry or {}).get("max_retries", 0) or 0),
             resources=_resources(step),
             settings=_flavor_settings(step.settings, orchestrator),

@@ -293,7 +293,7 @@ def _execute(
         if isinstance(n, str) and n
     ]
     validate_stack(stack, requirements, store)
-    check_step_components(plan.runnable_spec(), stack)
+    check_step_components(plan.runnable_spec(), stack, store.url)
     stack.orchestrator.validate_spec(plan.spec)
     stack.orchestrator.warm_up(plan.runnable_spec())  # its workers start meanwhile
     check_reachable(plan.spec, stack, plan.to_run)  # a server that is down fails here

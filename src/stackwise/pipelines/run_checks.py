@@ -1,7 +1,8 @@
 """Checks made after compiling and before a run is recorded, against the active stack and the
-store: steps asking for a step operator (no step-operator flavor exists yet), secrets that do
-not exist, a schedule the orchestrator cannot honour. Problems are collected and raised once.
-Settings the stack cannot use are reported as warnings, as ZenML does for resources."""
+store: steps asking for a step operator the stack lacks or that cannot reach the run's
+artifacts, secrets that do not exist, a schedule the orchestrator cannot honour. Problems are
+collected and raised once. Settings the stack cannot use are reported as warnings, as ZenML
+does for resources."""
 
 from __future__ import annotations
 
@@ -31,9 +32,13 @@ def check_spec_on_stack(spec: PipelineSpec, stack: Stack, store: Store) -> None:
         )
         for s in spec.steps.values()
         if isinstance(s.experiment_tracker, str)
+    ] + [
+        ComponentRequirement(s.invocation_id, StackComponentType.STEP_OPERATOR, s.step_operator)
+        for s in spec.steps.values()
+        if isinstance(s.step_operator, str)
     ]
     validate_stack(stack, requirements, store)
-    check_step_components(spec, stack)
+    check_step_components(spec, stack, store.url)
     check_secrets(spec, store)
     stack.orchestrator.validate_spec(spec)
     warn_unused_settings(spec, stack)
@@ -79,32 +84,74 @@ def check_dynamic_orchestrator(pipeline_name: str, stack: Stack) -> None:
         )
 
 
-def check_step_components(spec: PipelineSpec, stack: Stack) -> None:
-    """Components steps ask for without a name (`experiment_tracker=True`) exist; a step
-    naming a step operator cannot run as asked: stackwise has no step-operator flavors yet,
-    and running the step in-process instead would silently ignore the option."""
-    asking = {
-        inv: s.step_operator
-        for inv, s in spec.steps.items()
-        if s.step_operator not in (None, False)
-    }
+def check_step_components(spec: PipelineSpec, stack: Stack, store_url: str) -> None:
+    """Components steps ask for without a name (`experiment_tracker=True`,
+    `step_operator=True`) exist; a step operator that runs steps on other machines can reach
+    the run's store and artifacts (`store_url`: the metadata store's URL). Named components
+    the stack lacks are `validate_stack`'s to report."""
+    from stackwise.enums import StackComponentType
+
     problems = ProblemCollector()
-    if not stack.component_records("experiment_tracker"):
+    for kind, flag in (("experiment_tracker", "-e"), ("step_operator", "-s")):
+        if stack.component_records(kind):
+            continue
         for inv, step in spec.steps.items():
-            if step.experiment_tracker is True:
+            if getattr(step, kind) is True:
+                label = kind.replace("_", " ")
                 problems.add(
-                    f"Step '{inv}' asks for the stack's experiment tracker "
-                    f"(experiment_tracker=True), but stack '{stack.name}' has none. "
-                    f"Add one: `stackwise stack update {stack.name} -e NAME`."
+                    f"Step '{inv}' asks for the stack's {label} ({kind}=True), but stack "
+                    f"'{stack.name}' has none. Add one: `stackwise stack update {stack.name} "
+                    f"{flag} NAME`."
                 )
-    for inv, operator in asking.items():
-        name = "the stack's step operator" if operator is True else f"step operator '{operator}'"
-        problems.add(
-            f"Step '{inv}' asks to run on {name} (step_operator=...), but stackwise "
-            "has no step-operator flavors yet, so it cannot run there. Remove "
-            "step_operator= to run the step with the orchestrator."
-        )
+    names = set(stack.component_names(StackComponentType.STEP_OPERATOR))
+    for inv, step in spec.steps.items():
+        wanted = step.step_operator
+        if wanted in (None, False) or (wanted is not True and wanted not in names):
+            continue
+        for problem in _step_operator_problems(inv, wanted, stack, store_url):
+            problems.add(problem)
     problems.raise_if_any(StackValidationError, f"Stack '{stack.name}' cannot run this pipeline")
+
+
+def _step_operator_problems(
+    inv: str, wanted: bool | str, stack: Stack, store_url: str
+) -> list[str]:
+    """What keeps the step operator of step `inv` from reaching the run's artifacts and store:
+    an operator on other machines cannot open this machine's folders or SQLite file."""
+    from stackwise.enums import StackComponentType
+    from stackwise.exceptions import StackwiseError
+
+    try:
+        operator = stack.component(
+            StackComponentType.STEP_OPERATOR, None if wanted is True else str(wanted)
+        )
+        artifact_store = stack.artifact_store
+    except StackwiseError:  # reported by the stack's own checks
+        return []
+    if operator is None or getattr(operator, "shares_local_files", True):
+        return []
+    where = (
+        f"Step '{inv}' runs on step operator '{operator.name}' ({operator.flavor}), on "
+        "other machines"
+    )
+    problems = []
+    if artifact_store is not None and (
+        artifact_store.is_local or not artifact_store.config.is_remote
+    ):
+        problems.append(
+            f"{where}, but artifact store '{artifact_store.name}' ({artifact_store.flavor}) "
+            "keeps artifacts on this one, so the step could neither load its inputs nor save "
+            "its outputs. Use a remote artifact store: `stackwise artifact-store register NAME "
+            f"--flavor=s3 --path=s3://BUCKET`, then `stackwise stack update {stack.name} -a "
+            "NAME`; or drop step_operator= from the step."
+        )
+    if store_url.startswith("sqlite"):
+        problems.append(
+            f"{where}, but the metadata store is the SQLite file {store_url}, which the step "
+            "cannot open there. Use a stackwise server (`stackwise login URL`) or PostgreSQL "
+            "(STACKWISE_STORE_URL=postgresql://...); or drop step_operator= from the step."
+        )
+    return problems
 
 
 def check_secrets(spec: PipelineSpec, store: Store) -> None:

@@ -9,8 +9,9 @@ In a dynamic pipeline (`@pipeline(dynamic=True)`) the step runs its command as a
 the run, with the step's environment variables and secrets: what the command prints goes to
 the terminal and into the step's logs, and a non-zero exit fails the step with a
 `CommandStepError` (a `subprocess.CalledProcessError`) naming step, command and exit code.
-A static pipeline runs command steps on a step operator in ZenML; stackwise has no step
-operators, so a command step in a static pipeline is refused when the pipeline is compiled.
+A static pipeline runs command steps on a step operator in ZenML; stackwise's step operators
+run Python steps only, so a command step in a static pipeline is refused when the pipeline is
+compiled.
 Called outside a pipeline, like any stackwise step, it just runs its command.
 """
 
@@ -219,7 +220,7 @@ class CommandStep(Step):
         if builder is not None and not builder.dynamic:
             raise StackValidationError(
                 f"Command step `{self.name}` in a static pipeline requires a step operator, "
-                "and stackwise has no step operators yet. Use a dynamic pipeline "
+                "and stackwise's step operators run Python steps only. Use a dynamic pipeline "
                 "(@pipeline(dynamic=True)): there the step runs its command as a subprocess."
             )
         return super().__call__(*args, id=id, after=after, start_after=start_after, **kwargs)

@@ -1,5 +1,6 @@
 """The Dask integration: an orchestrator that runs each step as a task on a Dask cluster (an
-existing scheduler, or a LocalCluster of worker processes started for the run).
+existing scheduler, or a LocalCluster of worker processes started for the run), and a step
+operator that sends single steps there.
 
 Install it with `pip install "stackwise[dask]"`. This module must stay importable without Dask:
 `stackwise integration list` reads the name and requirements from here.

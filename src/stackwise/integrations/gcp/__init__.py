@@ -1,4 +1,5 @@
-"""The Google Cloud integration: an artifact store on Google Cloud Storage, through gcsfs.
+"""The Google Cloud integration: an artifact store on Google Cloud Storage, through gcsfs, and
+a Vertex AI step operator (its libraries: pip install "stackwise[vertex]").
 
 Install it with `pip install "stackwise[gcp]"`. This module must stay importable without
 gcsfs: `stackwise integration list` reads the name and requirements from here.

@@ -10,8 +10,12 @@ from stackwise.integrations.dask.flavors.dask_orchestrator_flavor import (
     DASK_ORCHESTRATOR_FLAVOR,
     DaskOrchestratorConfig,
 )
+from stackwise.integrations.dask.flavors.dask_step_operator_flavor import (
+    DASK_STEP_OPERATOR_FLAVOR,
+    DaskStepOperatorConfig,
+)
 from stackwise.stack.flavor import Flavor
 
-FLAVORS: list[Flavor] = [DASK_ORCHESTRATOR_FLAVOR]
+FLAVORS: list[Flavor] = [DASK_ORCHESTRATOR_FLAVOR, DASK_STEP_OPERATOR_FLAVOR]
 
-__all__ = ["FLAVORS", "DaskOrchestratorConfig"]
+__all__ = ["FLAVORS", "DaskOrchestratorConfig", "DaskStepOperatorConfig"]

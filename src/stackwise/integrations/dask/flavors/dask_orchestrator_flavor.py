@@ -35,25 +35,19 @@ def is_loopback_address(address: str) -> bool:
         return False
 
 
-class DaskOrchestratorConfig(StackComponentConfig):
-    """Which Dask cluster runs the steps, and what happens after a step fails."""
+class DaskClusterConfig(StackComponentConfig):
+    """Which Dask cluster runs the steps (the orchestrator's and the step operator's)."""
 
     address: str | None = Field(
         default=None,
-        description="Scheduler address, e.g. 'tcp://127.0.0.1:8786'. Unset: each run starts a "
-        "LocalCluster of worker processes on this machine and closes it afterwards",
+        description="Scheduler address, e.g. 'tcp://127.0.0.1:8786'. Unset: a LocalCluster of "
+        "worker processes on this machine, started by the first run and kept for the next",
     )
     n_workers: int = Field(
         default=2, ge=1, description="Worker processes of the LocalCluster (address unset)"
     )
     threads_per_worker: int = Field(
         default=1, ge=1, description="Threads per LocalCluster worker (address unset)"
-    )
-    fail_fast: bool = Field(
-        default=False,
-        description="After the first failed step, start no further step (steps already "
-        "submitted still finish). Default: like the local orchestrator, every step not "
-        "downstream of a failure still runs",
     )
     connect_timeout: float = Field(
         default=30.0,
@@ -80,6 +74,17 @@ class DaskOrchestratorConfig(StackComponentConfig):
     def runs_on_this_machine(self) -> bool:
         """True when every worker shares this machine's files (LocalCluster or loopback)."""
         return self.address is None or is_loopback_address(self.address)
+
+
+class DaskOrchestratorConfig(DaskClusterConfig):
+    """Which Dask cluster runs the steps, and what happens after a step fails."""
+
+    fail_fast: bool = Field(
+        default=False,
+        description="After the first failed step, start no further step (steps already "
+        "submitted still finish). Default: like the local orchestrator, every step not "
+        "downstream of a failure still runs",
+    )
 
 
 DASK_ORCHESTRATOR_FLAVOR = Flavor(

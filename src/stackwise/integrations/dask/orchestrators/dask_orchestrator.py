@@ -57,7 +57,10 @@ from stackwise.execution import progress
 from stackwise.execution.step_entrypoint import StepReport, record_unfinished_step, run_step
 from stackwise.execution.step_runner import RunContext, skip_reason
 from stackwise.execution.worker_process import run_step_isolated
-from stackwise.integrations.dask.flavors.dask_orchestrator_flavor import DaskOrchestratorConfig
+from stackwise.integrations.dask.flavors.dask_orchestrator_flavor import (
+    DaskClusterConfig,
+    DaskOrchestratorConfig,
+)
 from stackwise.orchestrators.base_orchestrator import BaseOrchestrator
 from stackwise.store import store_credentials
 
@@ -162,38 +165,43 @@ class DaskOrchestrator(BaseOrchestrator):
             raise
 
     def _connect(self) -> tuple[Any, bool]:
-        """A client of the configured scheduler with a worker (closed after the run: True), or
-        of this process's LocalCluster (kept for the next run: False)."""
-        distributed = _import_distributed()
-        config = self.config
-        where = config.address or "a new LocalCluster"
-        client = None
-        try:
-            if config.address is None:
-                from stackwise.integrations.dask.orchestrators.local_cluster import (
-                    local_cluster_client,
-                )
+        who, update = f"Orchestrator '{self.name}'", f"orchestrator update {self.name}"
+        return connect(self.config, who, update)
 
-                shape = (config.n_workers, config.threads_per_worker)
-                return local_cluster_client(*shape, timeout=config.connect_timeout), False
-            client = distributed.Client(
-                config.address, set_as_default=False, timeout=config.connect_timeout
+
+def connect(config: DaskClusterConfig, who: str, update: str) -> tuple[Any, bool]:
+    """A client of the configured scheduler with a worker (to close after use: True), or of
+    this process's LocalCluster (kept for the next run: False). `who` and `update` (the CLI
+    command changing the component) name the component in errors."""
+    distributed = _import_distributed()
+    where = config.address or "a new LocalCluster"
+    client = None
+    try:
+        if config.address is None:
+            from stackwise.integrations.dask.orchestrators.local_cluster import (
+                local_cluster_client,
             )
-            client.wait_for_workers(1, timeout=config.connect_timeout)
-        except OSError as error:  # refused, unreachable, timed out
-            raise OrchestratorError(
-                f"Orchestrator '{self.name}' cannot reach the Dask scheduler at {where}: "
-                f"{error}. Start one (`dask scheduler`, then `dask worker ADDRESS`) or fix the "
-                f"address: `stackwise orchestrator update {self.name} --address=tcp://HOST:PORT`."
-            ) from error
-        except TimeoutError:
-            if client is not None:
-                _close(client)
-            raise OrchestratorError(
-                f"The Dask scheduler at {where} has no worker (waited "
-                f"{config.connect_timeout:g}s): start one with `dask worker {config.address}`."
-            ) from None
-        return client, True
+
+            shape = (config.n_workers, config.threads_per_worker)
+            return local_cluster_client(*shape, timeout=config.connect_timeout), False
+        client = distributed.Client(
+            config.address, set_as_default=False, timeout=config.connect_timeout
+        )
+        client.wait_for_workers(1, timeout=config.connect_timeout)
+    except OSError as error:  # refused, unreachable, timed out
+        raise OrchestratorError(
+            f"{who} cannot reach the Dask scheduler at {where}: {error}. Start one (`dask "
+            "scheduler`, then `dask worker ADDRESS`) or fix the address: `stackwise "
+            f"{update} --address=tcp://HOST:PORT`."
+        ) from error
+    except TimeoutError:
+        if client is not None:
+            _close(client)
+        raise OrchestratorError(
+            f"The Dask scheduler at {where} has no worker (waited "
+            f"{config.connect_timeout:g}s): start one with `dask worker {config.address}`."
+        ) from None
+    return client, True
 
 
 def _close(client: Any) -> None:

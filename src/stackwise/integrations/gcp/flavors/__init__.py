@@ -9,8 +9,18 @@ from stackwise.integrations.gcp.flavors.gcp_artifact_store_flavor import (
     GCP_ARTIFACT_STORE_FLAVOR,
     GCPArtifactStoreConfig,
 )
+from stackwise.integrations.gcp.flavors.vertex_step_operator_flavor import (
+    VERTEX_STEP_OPERATOR_FLAVOR,
+    VertexStepOperatorConfig,
+    VertexStepOperatorSettings,
+)
 from stackwise.stack.flavor import Flavor
 
-FLAVORS: list[Flavor] = [GCP_ARTIFACT_STORE_FLAVOR]
+FLAVORS: list[Flavor] = [GCP_ARTIFACT_STORE_FLAVOR, VERTEX_STEP_OPERATOR_FLAVOR]
 
-__all__ = ["FLAVORS", "GCPArtifactStoreConfig"]
+__all__ = [
+    "FLAVORS",
+    "GCPArtifactStoreConfig",
+    "VertexStepOperatorConfig",
+    "VertexStepOperatorSettings",
+]
