@@ -45,7 +45,10 @@ def test_flavors_are_found_without_importing_their_libraries() -> None:
         "                                     'azure': 'az://c'}[name]})\n"
         "heavy = ('fsspec', 's3fs', 'botocore', 'aiobotocore', 'gcsfs', 'google.cloud',\n"
         "         'adlfs', 'azure')\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules if m.startswith(heavy)}))\n"
+        # `google` and `google.cloud` are empty namespace packages (no __file__) that a
+        # google-cloud-* distribution's .pth file may import at start-up: not libraries
+        "print(sorted({m.split('.')[0] for m, module in sys.modules.items()\n"
+        "              if m.startswith(heavy) and getattr(module, '__file__', None)}))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60

@@ -16,13 +16,13 @@ from datetime import datetime, timezone
 from typing import Any
 from uuid import UUID, uuid4
 
-from google.cloud import aiplatform  # the flavor cannot be built without it (install hint)
-
 from stackwise.enums import ServiceState
 from stackwise.exceptions import ConfigError, ModelServerError
 from stackwise.integrations.gcp.flavors.vertex_model_deployer_flavor import (
     VertexModelDeployerConfig,
 )
+from stackwise.integrations.gcp.reachability import require_vertex
+from stackwise.integrations.gcp.sdk import aiplatform
 from stackwise.model_deployers.base_model_deployer import (
     DEFAULT_TIMEOUT,
     BaseModelDeployer,
@@ -85,7 +85,7 @@ class VertexDeploymentService(ModelDeploymentService):
                 f"Deployment {self.uuid} of '{self.model_name}' is undeployed; start it with "
                 "`model_deployer.start_model_server(uuid)`."
             )
-        endpoint = aiplatform.Endpoint(self._record.config["endpoint"])
+        endpoint = aiplatform().Endpoint(self._record.config["endpoint"])
         instances = request.tolist() if hasattr(request, "tolist") else list(request)
         return endpoint.predict(instances=instances, timeout=timeout).predictions
 
@@ -119,6 +119,11 @@ class VertexModelDeployer(BaseModelDeployer):
     SERVICE_CLASS = VertexDeploymentService
     CONFIG_CLASS = VertexDeploymentConfig
 
+    def verify(self) -> None:
+        """Credentials and the region's Vertex AI endpoint (the project is not queried)."""
+        config = self.config
+        require_vertex(config.project, config.location, config.service_account_path)
+
     def deploy_model(
         self,
         config: ServiceConfig | dict[str, Any],
@@ -150,7 +155,7 @@ class VertexModelDeployer(BaseModelDeployer):
         previous = self._deployments_of(name) if replace or continuous_deployment_mode else []
         old = previous[0] if previous else None
         labels = dict(deployment.labels)
-        model = aiplatform.Model.upload(
+        model = aiplatform().Model.upload(
             display_name=name,
             artifact_uri=model_uri,
             serving_container_image_uri=image,
@@ -159,10 +164,10 @@ class VertexModelDeployer(BaseModelDeployer):
             **self._placement(),
         )
         if old is not None:
-            endpoint = aiplatform.Endpoint(old.config["endpoint"], **self._placement())
+            endpoint = aiplatform().Endpoint(old.config["endpoint"], **self._placement())
             endpoint.undeploy_all()
         else:
-            endpoint = aiplatform.Endpoint.create(
+            endpoint = aiplatform().Endpoint.create(
                 display_name=name,
                 labels=labels,
                 encryption_spec_key_name=self.config.encryption_spec_key_name,
@@ -214,8 +219,8 @@ class VertexModelDeployer(BaseModelDeployer):
         record = self.store.get_service(str(uuid))
         if record.admin_state == ServiceState.ACTIVE.value:
             return
-        model = aiplatform.Model(record.config["model"], **self._placement())
-        endpoint = aiplatform.Endpoint(record.config["endpoint"], **self._placement())
+        model = aiplatform().Model(record.config["model"], **self._placement())
+        endpoint = aiplatform().Endpoint(record.config["endpoint"], **self._placement())
         self._deploy(model, endpoint, record.model_name, int(record.config["replicas"]), timeout)
         self.store.update_service(record.id, admin_state=ServiceState.ACTIVE.value)
 
@@ -224,7 +229,7 @@ class VertexModelDeployer(BaseModelDeployer):
     ) -> None:
         """Undeploy the model from its endpoint (the endpoint and the uploaded model stay)."""
         record = self.store.get_service(str(uuid))
-        aiplatform.Endpoint(record.config["endpoint"], **self._placement()).undeploy_all()
+        aiplatform().Endpoint(record.config["endpoint"], **self._placement()).undeploy_all()
         self.store.update_service(record.id, admin_state=ServiceState.INACTIVE.value)
 
     def delete_model_server(
@@ -232,7 +237,7 @@ class VertexModelDeployer(BaseModelDeployer):
     ) -> None:
         """Undeploy the model and delete its endpoint and its record."""
         record = self.store.get_service(str(uuid))
-        endpoint = aiplatform.Endpoint(record.config["endpoint"], **self._placement())
+        endpoint = aiplatform().Endpoint(record.config["endpoint"], **self._placement())
         endpoint.delete(force=True)
         self.store.delete_service(record.id)
 

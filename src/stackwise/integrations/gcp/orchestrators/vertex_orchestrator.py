@@ -15,11 +15,11 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from google.cloud import aiplatform  # the flavor cannot be built without it (install hint)
-
 from stackwise.enums import StackComponentType
 from stackwise.exceptions import ConfigError
 from stackwise.integrations.gcp.flavors.vertex_orchestrator_flavor import VertexOrchestratorConfig
+from stackwise.integrations.gcp.reachability import require_vertex
+from stackwise.integrations.gcp.sdk import aiplatform
 from stackwise.integrations.kubeflow.orchestrators.engine_run import EngineRun
 from stackwise.integrations.kubeflow.orchestrators.kfp_pipeline import (
     compile_kfp_pipeline,
@@ -56,6 +56,11 @@ class VertexOrchestrator(ContainerizedOrchestrator):
             f"orchestrator update {self.name} --pipeline_root=gs://BUCKET/vertex-pipelines`."
         ]
 
+    def verify(self) -> None:
+        """Credentials and the region's Vertex AI endpoint (the project is not queried)."""
+        config = self.config
+        require_vertex(config.project, config.location, config.service_account_path)
+
     def compile_remote_run(self, remote: RemoteRun, output_dir: Path) -> list[Path]:
         path = output_dir / f"{kfp_name(remote.pipeline_name)}.yaml"
         return [compile_kfp_pipeline(remote, path, default_limits=self._default_limits())]
@@ -69,7 +74,7 @@ class VertexOrchestrator(ContainerizedOrchestrator):
         }
         with tempfile.TemporaryDirectory(prefix="stackwise-vertex-") as folder:
             [package] = self.compile_remote_run(remote, Path(folder))
-            job = aiplatform.PipelineJob(
+            job = aiplatform().PipelineJob(
                 display_name=kfp_name(remote.run_name),
                 template_path=str(package),
                 pipeline_root=self.pipeline_root(context.stack),
