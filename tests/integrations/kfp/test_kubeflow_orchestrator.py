@@ -198,3 +198,12 @@ def test_a_schedule_becomes_a_recurring_runs_arguments() -> None:
     }
     with pytest.raises(ConfigError, match="run_once_start_time"):
         recurring_run_arguments(Schedule(run_once_start_time=start).model_dump())
+
+
+@pytest.mark.usefixtures("gcp_container_registry")
+def test_verify_names_the_kubeflow_api_that_does_not_answer(
+    s3_store_config: dict[str, Any],
+) -> None:
+    client = use_kubeflow(s3_store_config)
+    [check] = [c for c in client.verify_stack("kfp").checks if c.name == "kfp"]
+    assert "gets no answer from https://kubeflow.example.com/pipeline" in (check.error or "")

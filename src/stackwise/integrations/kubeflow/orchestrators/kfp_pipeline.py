@@ -9,9 +9,9 @@ returns at once), and a KFP cache hit would skip the entrypoint, so the run woul
 the step's outcome.
 
 Credentials (the RemoteRun's `credentials`) are never written into the spec: on Kubeflow each
-task reads them from a Kubernetes Secret (`kfp-kubernetes`' `use_secret_as_env`, secret keys
-named as the variables), on Vertex AI the step reaches the store through the workload service
-account (the spec names no credential at all).
+task reads them from a Kubernetes Secret (`kfp-kubernetes`' `use_secret_as_env`: each of the
+CREDENTIAL_ENVIRONMENT variables the Secret holds, under its own name); on Vertex AI the step
+reaches the store through the workload service account (the spec names no credential).
 """
 
 from __future__ import annotations
@@ -24,7 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from stackwise.exceptions import ConfigError
-from stackwise.orchestrators.containerized_orchestrator import RemoteRun, StepTask
+from stackwise.orchestrators.containerized_orchestrator import (
+    CREDENTIAL_ENVIRONMENT,
+    RemoteRun,
+    StepTask,
+)
 
 logger = logging.getLogger("stackwise")
 
@@ -72,6 +76,16 @@ def compile_kfp_pipeline(
     if not remote.tasks:
         raise ConfigError(f"Pipeline '{remote.pipeline_name}' has no step to compile.")
     names = _task_names(remote.tasks)
+    unbuilt = [t.invocation_id for t in remote.tasks if not t.image]
+    if unbuilt:
+        logger.warning(
+            "No container image was built for step(s) %s of pipeline '%s': their containers "
+            "use %s, which has neither stackwise nor your code. Give the pipeline a build "
+            "(DockerSettings) before running it on a cluster.",
+            ", ".join(unbuilt),
+            remote.pipeline_name,
+            UNBUILT_IMAGE,
+        )
 
     # no annotations on the functions KFP inspects: with postponed evaluation they are strings
     @dsl.pipeline(name=kfp_name(remote.pipeline_name))
@@ -87,15 +101,16 @@ def compile_kfp_pipeline(
             if task.max_retries:
                 kfp_task.set_retry(task.max_retries)
             _set_resources(kfp_task, task, default_limits or {})
-            if credentials_secret and remote.credentials:
+            if credentials_secret:
                 from kfp import kubernetes
 
-                kubernetes.use_secret_as_env(
+                kubernetes.use_secret_as_env(  # each key the Secret holds, by its own name
                     kfp_task,
                     secret_name=credentials_secret,
-                    secret_key_to_env={key: key for key in sorted(remote.credentials)},
+                    secret_key_to_env={key: key for key in CREDENTIAL_ENVIRONMENT},
+                    optional=True,
                 )
-            upstream = [created[u] for u in task.upstream if u in created]
+            upstream = [created[u] for u in task.upstream]
             if upstream:
                 kfp_task.after(*upstream)
             created[task.invocation_id] = kfp_task

@@ -40,6 +40,10 @@ class KubeflowOrchestrator(ContainerizedOrchestrator):
     supports_schedules = True
     supports_resource_settings = True
 
+    def probe_url(self) -> str | None:
+        """The Kubeflow Pipelines API, when its address is configured."""
+        return self.config.kubeflow_hostname
+
     def compile_remote_run(self, remote: RemoteRun, output_dir: Path) -> list[Path]:
         path = output_dir / f"{kfp_name(remote.pipeline_name)}.yaml"
         secret = self.config.credentials_secret
