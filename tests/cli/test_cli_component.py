@@ -210,8 +210,8 @@ def test_flavor_list_and_describe(ok, invoke) -> None:
         assert field in doc
     local = ok("artifact-store", "flavor", "describe", "local").stdout
     assert "built-in" in local and "path (str" in local
-    unknown = invoke("orchestrator", "flavor", "describe", "kubeflow")
-    assert unknown.exit_code == 1 and "No orchestrator flavor named 'kubeflow'" in unknown.stderr
+    unknown = invoke("orchestrator", "flavor", "describe", "sagemaker")
+    assert unknown.exit_code == 1 and "No orchestrator flavor named 'sagemaker'" in unknown.stderr
 
 
 @pytest.mark.parametrize("type_", list(StackComponentType))

@@ -120,7 +120,7 @@ def test_import_refusals_list_every_problem(invoke, dev: str, tmp_path: Path) ->
             {
                 "stackwise_version": "0.1.0",
                 "components": {
-                    "orchestrator": {"type": "vertex", "name": "v"},
+                    "orchestrator": {"type": "sagemaker", "name": "v"},
                     "artifact_store": {
                         "type": "local",
                         "name": "local_store",
@@ -136,7 +136,7 @@ def test_import_refusals_list_every_problem(invoke, dev: str, tmp_path: Path) ->
     lines = result.stderr.splitlines()
     assert lines[1].startswith(
         "  1. components.orchestrator (orchestrator 'v'): No "
-        "orchestrator flavor named 'vertex'. Available: "
+        "orchestrator flavor named 'sagemaker'. Available: "
     )
     assert lines[:1] + lines[2:] == [
         f"Error: Cannot import stack 'dev' from {file}; nothing was changed (3 problems):",

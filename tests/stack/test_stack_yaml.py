@@ -264,7 +264,7 @@ def test_every_problem_is_listed_at_once_and_nothing_is_written(tmp_path: Path) 
         "stackwise_version": VERSION,
         "stack": "x",
         "components": {
-            "orchestrator": [{"type": "vertex", "name": "v"}, {"type": "local", "name": "l"}],
+            "orchestrator": [{"type": "sagemaker", "name": "v"}, {"type": "local", "name": "l"}],
             "experiment-trackr": {"type": "mlflow", "name": "t"},
             "experiment_tracker": [
                 {"type": "mlflow", "name": "t", "configuration": {"bogus": 1}},
@@ -292,7 +292,7 @@ def test_every_problem_is_listed_at_once_and_nothing_is_written(tmp_path: Path) 
         "components.",
         "components.orchestrator: a stack has at most one orchestrator; the file lists 2. Only "
         "experiment trackers and step operators may be several.",
-        "components.orchestrator[0] (orchestrator 'v'): No orchestrator flavor named 'vertex'. "
+        "components.orchestrator[0] (orchestrator 'v'): No orchestrator flavor named 'sagemaker'. "
         "Available: ...",
         "components: unknown component type 'experiment-trackr'. Did you mean "
         "'experiment_tracker'? Types: orchestrator, artifact_store, experiment_tracker, "

@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import click
@@ -622,6 +623,63 @@ def run(source: str, config_path: str | None, stack_name: str | None, quiet: boo
             _summary(error.run, target.name)  # then the root command prints why, and exits 1
             raise
     _summary(result, target.name)
+
+
+@pipeline.command(name="compile")
+@click.argument("source", metavar="MODULE.PIPELINE")
+@click.option(
+    "-c",
+    "--config",
+    "config_path",
+    metavar="RUN.YAML",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Run configuration: parameters, caching, per-step settings.",
+)
+@click.option(
+    "--stack",
+    "stack_name",
+    metavar="NAME",
+    help="Compile for this stack's orchestrator instead of the active one's.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output_dir",
+    required=True,
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the files into (created if missing).",
+)
+def compile_(
+    source: str, config_path: str | None, stack_name: str | None, output_dir: Path
+) -> None:
+    """Write what the stack's orchestrator would submit for a pipeline (a KFP pipeline spec,
+    a DAG file, manifests), without recording a run or submitting anything.
+
+    The step commands name the run as {{run_id}}: no run exists until one is submitted.
+
+    \b
+    Example:
+      stackwise pipeline compile training.training_pipeline --stack vertex-production -o build/
+    """
+    from stackwise.cli.output import success
+    from stackwise.client import Client
+    from stackwise.pipelines.remote_compile import compile_for_stack
+    from stackwise.stack.active_stack import active_stack, load_stack
+
+    with _on_sys_path(os.getcwd()), _stack_env(stack_name):
+        client = Client()
+        stack = load_stack(client.store, stack_name) if stack_name else active_stack(client.store)
+        target = load_pipeline(source)
+        if config_path is not None:
+            target = target.with_options(config_path=config_path)
+        written = compile_for_stack(target, stack, output_dir)
+    success(
+        f"Compiled pipeline '{target.name}' for stack '{stack.name}' "
+        f"({stack.orchestrator.flavor}); nothing was submitted:"
+    )
+    for path in written:
+        click.echo(f"  {path}")
 
 
 @pipeline.command(name="register")

@@ -7,6 +7,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from stackwise.artifact_stores.fsspec_artifact_store import FsspecArtifactStore
+from stackwise.exceptions import StackwiseError
 from stackwise.integrations.gcp.flavors.gcp_artifact_store_flavor import GCPArtifactStoreConfig
 
 if TYPE_CHECKING:
@@ -48,11 +49,32 @@ class GCPArtifactStore(FsspecArtifactStore):
         )
 
     def probe_url(self) -> str | None:
-        """The storage endpoint: endpoint_url, else STORAGE_EMULATOR_HOST, else Google's."""
+        """The storage endpoint: endpoint_url, else STORAGE_EMULATOR_HOST, else Google's; none
+        while no credentials are found (`verify` then names the bucket and what is missing)."""
         endpoint = self.config.endpoint_url or os.environ.get("STORAGE_EMULATOR_HOST")
         if endpoint:
             return endpoint if "://" in endpoint else f"http://{endpoint}"
+        if self._credentials_problem():
+            return None
         return "https://storage.googleapis.com"
+
+    def verify(self) -> None:
+        problem = self._credentials_problem()
+        if problem:
+            raise StackwiseError(
+                f"Cannot open {self.config.path}: {problem}. Log in with `gcloud auth "
+                "application-default login`, or give the artifact store a service-account key: "
+                f"`stackwise artifact-store update {self.name} --token=PATH/key.json`."
+            )
+        super().verify()
+
+    def _credentials_problem(self) -> str | None:
+        """What keeps gcsfs from finding credentials, when it has to look for them."""
+        if self.config.token or self.config.endpoint_url or os.environ.get("STORAGE_EMULATOR_HOST"):
+            return None
+        from stackwise.integrations.gcp.reachability import credentials_problem
+
+        return credentials_problem()
 
 
 def _timeout(connect: float, read: float) -> Any:

@@ -9,11 +9,9 @@ from pydantic import ConfigDict, Field
 
 from stackwise.config.base_settings import BaseSettings
 from stackwise.enums import StackComponentType
+from stackwise.integrations.gcp import GCP
 from stackwise.stack.flavor import Flavor
 from stackwise.step_operators.base_step_operator import BaseStepOperatorConfig
-
-VERTEX = "vertex"
-"""The extra that installs what the Vertex flavors use: pip install "stackwise[vertex]"."""
 
 
 class VertexStepOperatorSettings(BaseSettings):
@@ -78,6 +76,6 @@ VERTEX_STEP_OPERATOR_FLAVOR = Flavor(
     "VertexStepOperator",
     config="stackwise.integrations.gcp.flavors.vertex_step_operator_flavor:"
     "VertexStepOperatorConfig",
-    integration=VERTEX,
+    integration=GCP,
     description="Runs the steps that name it as Vertex AI custom jobs.",
 )
