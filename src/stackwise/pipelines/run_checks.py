@@ -182,7 +182,8 @@ def check_schedule(pipeline_name: str, schedule: dict[str, Any] | None, stack: S
     raise ConfigError(
         f"Pipeline '{pipeline_name}' has a schedule, but stack '{stack.name}' cannot schedule "
         f"runs: its orchestrator '{stack.orchestrator.name}' ({stack.orchestrator.flavor}) has "
-        "no scheduler. Use a stack whose orchestrator schedules runs (airflow), or run the "
+        "no scheduler. Use a stack whose orchestrator schedules runs (airflow, kubernetes, "
+        "kubeflow, vertex), or run the "
         "pipeline without schedule=, from cron or another scheduler."
     )
 
