@@ -108,6 +108,7 @@ def test_the_step_runs_where_its_operator_runs_it_and_a_cache_hit_stays_here(
     assert result["upstream_pid"] == os.getpid() and result["pid"] != os.getpid()
     assert run.steps["there"].status == S.COMPLETED
     assert step_operator_stack.read_text() == "there\n"
+    assert "code_uri" not in Client().store.get_run(str(run.id)).config  # it sees our files
     again = offloaded()
     assert again.steps["there"].status == S.CACHED
     assert step_operator_stack.read_text() == "there\n"  # not launched for a cache hit

@@ -103,15 +103,6 @@ def operator_settings(spec: StepSpec, operator: BaseStepOperator) -> dict[str, A
     return chosen
 
 
-def step_image(spec: StepSpec) -> str | None:
-    """The container image for the step: its DockerSettings' parent image when the build is
-    skipped (`DockerSettings(parent_image=..., skip_build=True)`), else None."""
-    docker = dict(spec.settings.get("docker") or {})
-    if docker.get("skip_build") and docker.get("parent_image"):
-        return str(docker["parent_image"])
-    return None
-
-
 def run_on_step_operator(runner: StepRunner, spec: StepSpec) -> StepOutcome:
     """Launch the step on its operator, wait, and return its outcome as the store has it."""
     from stackwise.execution import progress
@@ -139,6 +130,7 @@ def run_on_step_operator(runner: StepRunner, spec: StepSpec) -> StepOutcome:
 
 
 def _run_info(context: RunContext, spec: StepSpec, operator: BaseStepOperator) -> Any:
+    from stackwise.execution.run_images import build_images, step_image
     from stackwise.step_operators.base_step_operator import StepOperatorRunInfo
 
     resources = {k: v for k, v in dict(spec.settings.get("resources") or {}).items() if v}
@@ -147,7 +139,7 @@ def _run_info(context: RunContext, spec: StepSpec, operator: BaseStepOperator) -
         run_id=context.run.id,
         run_name=context.run.name,
         pipeline_step_name=spec.invocation_id,
-        image=step_image(spec),
+        image=step_image(spec, build_images(context.store, context.run.config or {})),
         settings=operator_settings(spec, operator),
         resources=resources,
     )

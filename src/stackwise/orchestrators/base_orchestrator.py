@@ -60,10 +60,14 @@ class BaseOrchestrator(StackComponent):
     ) -> dict[str, Any]:
         """Before a new run is recorded: add to its `config` what this orchestrator needs and
         return the spec to record. Default: the launching process's identity, which liveness
-        checks (it orchestrates the run)."""
+        checks (it orchestrates the run); and, when a step runs on a step operator on other
+        machines, its code delivered there (archive, image build: code_delivery.py)."""
         from stackwise.execution.liveness import PROCESS_KEY, process_identity
+        from stackwise.orchestrators.code_delivery import deliver_code, remote_step_operators
 
         config[PROCESS_KEY] = process_identity()
+        if remote_step_operators(spec, stack):
+            return deliver_code(spec, config, stack, pipeline_source)
         return spec
 
     def warm_up(self, spec: PipelineSpec) -> None:

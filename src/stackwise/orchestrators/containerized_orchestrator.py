@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from stackwise.enums import ExecutionStatus
+from stackwise.execution.run_images import build_images
 from stackwise.execution.step_dispatch import CREDENTIAL_ENVIRONMENT as _CREDENTIALS
 from stackwise.orchestrators.base_orchestrator import BaseOrchestrator, RunHandle
 
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
     from stackwise.stack.stack import Stack
     from stackwise.store.base import Store
 
-BUILD_KEY = "build_id"  # where a run's config records the pipeline build its steps run in
 
 # variables a step process needs to reach this client's store; their values are credentials
 # where noted, and a flavor must deliver those without writing them into a compiled file
@@ -133,19 +133,9 @@ class ContainerizedOrchestrator(BaseOrchestrator):
         """Refuse a stack the steps cannot reach; mark the run detached (its step processes
         finish it); deliver the code (archive and/or image build); sources relative to the
         code root."""
-        from stackwise.builds.pipeline_build import build_for_run, run_docker_settings
         from stackwise.exceptions import StackValidationError
-        from stackwise.execution.code_archive import (
-            CODE_ROOT_KEY,
-            CODE_URI_KEY,
-            archive_code,
-            code_root,
-            ignore_patterns,
-            is_installed,
-            relative_sources,
-            upload_code,
-        )
         from stackwise.execution.liveness import DETACHED_KEY, PROCESS_KEY
+        from stackwise.orchestrators.code_delivery import deliver_code
 
         problems = remote_run_problems(self, stack)
         if problems:
@@ -156,29 +146,7 @@ class ContainerizedOrchestrator(BaseOrchestrator):
             )
         config[PROCESS_KEY] = None
         config[DETACHED_KEY] = True
-        docker = run_docker_settings(spec, config)
-        root = code_root(pipeline_source)
-        config[CODE_ROOT_KEY] = str(root)
-        installed = is_installed(root)  # an installed package: the image has it
-        if docker.allow_download_from_artifact_store and not installed:
-            archive = archive_code(root, ignore_patterns(root, docker.dockerignore))
-            config[CODE_URI_KEY] = upload_code(archive, stack.artifact_store)
-        code_in_image = CODE_URI_KEY not in config and not installed
-        build = build_for_run(spec, config, stack, root, code_in_image=code_in_image)
-        if build is None and code_in_image:
-            raise StackValidationError(
-                f"Pipeline '{spec['name']}' sets DockerSettings("
-                "allow_download_from_artifact_store=False), so its code must be built into "
-                f"the step image, but stack '{stack.name}' has no image builder and container "
-                "registry to build one. Add them (`stackwise stack update "
-                f"{stack.name} -i BUILDER -c REGISTRY`), or let the code be downloaded from the "
-                "artifact store."
-            )
-        if build is not None:
-            config[BUILD_KEY] = build.id
-        for key in ("init_hook_source", "cleanup_hook_source"):
-            config[key] = relative_sources(config.get(key), root)
-        return dict(relative_sources(spec, root))
+        return deliver_code(spec, config, stack, pipeline_source)
 
     def submit(self, context: RunContext) -> RunHandle:
         return self.submit_remote_run(context, prepare_remote_run(self, context))
@@ -215,7 +183,7 @@ def prepare_remote_run(orchestrator: ContainerizedOrchestrator, context: RunCont
             orchestrator,
             context.spec,
             config,
-            _images(context.store, config),
+            build_images(context.store, config),
             lambda inv: step_command(run.id, inv),
         ),
         credentials=_credentials(),
@@ -245,7 +213,7 @@ def prepare_scheduled_run(
             orchestrator,
             spec,
             config,
-            _images(store, config),
+            build_images(store, config),
             lambda inv: scheduled_step_command(schedule_id, engine_run_id, inv),
         ),
         credentials=_credentials(),
@@ -271,7 +239,8 @@ def _tasks(
 ) -> tuple[StepTask, ...]:
     from stackwise.builds.pipeline_build import docker_settings
     from stackwise.config.global_config import GlobalConfig
-    from stackwise.execution.step_dispatch import step_image, store_environment
+    from stackwise.execution.run_images import step_image
+    from stackwise.execution.step_dispatch import store_environment
 
     docker = docker_settings((config.get("settings") or {}).get("docker"))
     # DockerSettings.runtime_environment, then the store's address (not the user's to move),
@@ -284,7 +253,7 @@ def _tasks(
             upstream=tuple(step.upstream),
             command=tuple(command_of(inv)),
             environment=dict(environment),
-            image=images.get(f"{inv}.orchestrator", images.get("orchestrator")) or step_image(step),
+            image=step_image(step, images),
             max_retries=int((step.retry or {}).get("max_retries", 0) or 0),
             resources=_resources(step),
             settings=_flavor_settings(step.settings, orchestrator),
@@ -292,15 +261,6 @@ def _tasks(
         )
         for inv, step in spec.steps.items()
     )
-
-
-def _images(store: Store, config: Mapping[str, Any]) -> dict[str, str]:
-    """The image of each key of the run's build (`orchestrator`, `<step>.orchestrator`)."""
-    build_id = config.get(BUILD_KEY)
-    if not build_id:
-        return {}
-    build = store.get_build(build_id)
-    return {key: item["image"] for key, item in build.images.items()}
 
 
 def remote_run_problems(orchestrator: ContainerizedOrchestrator, stack: Stack) -> list[str]:
