@@ -346,7 +346,9 @@ def test_a_schedule_is_a_cron_job_whose_pod_names_the_firing(
     context = recorded_run(diamond)
     orchestrator = context.stack.orchestrator
     schedule = record_schedule(context)
-    orchestrator.submit_schedule(scheduled_tasks(orchestrator, context.store, schedule))
+    orchestrator.submit_schedule(
+        scheduled_tasks(orchestrator, context.store, schedule), context.stack
+    )
     assert [m for m, _, _ in api_calls] == ["create_namespaced_cron_job"]
     cron = as_dict(api_calls[0][2])
     assert cron["kind"] == "CronJob"
@@ -369,7 +371,9 @@ def test_a_schedule_is_a_cron_job_whose_pod_names_the_firing(
 
     every = record_schedule(context, cron=None, interval_second=3600)
     with pytest.raises(ConfigError, match="interval_second=3600.*cron expression only"):
-        orchestrator.submit_schedule(scheduled_tasks(orchestrator, context.store, every))
+        orchestrator.submit_schedule(
+            scheduled_tasks(orchestrator, context.store, every), context.stack
+        )
 
 
 def test_a_changed_schedule_replaces_its_cron_job_and_a_deleted_one_removes_it(
@@ -388,7 +392,7 @@ def test_a_changed_schedule_replaces_its_cron_job_and_a_deleted_one_removes_it(
     orchestrator = context.stack.orchestrator
     schedule = record_schedule(context)
     remote = scheduled_tasks(orchestrator, context.store, schedule)
-    orchestrator.submit_schedule(remote)
+    orchestrator.submit_schedule(remote, context.stack)
     existing = {(m, as_dict(body)["metadata"]["name"]) for m, _, body in api_calls}
 
     def exists(self: Any, namespace: str, body: Any, **kwargs: Any) -> Any:
@@ -415,7 +419,9 @@ def test_a_changed_schedule_replaces_its_cron_job_and_a_deleted_one_removes_it(
         monkeypatch.setattr(api, method, record(method))
     api_calls.clear()
     changed = context.store.update_schedule(schedule.id, cron_expression="0 3 * * *")
-    orchestrator.submit_schedule(scheduled_tasks(orchestrator, context.store, changed))
+    orchestrator.submit_schedule(
+        scheduled_tasks(orchestrator, context.store, changed), context.stack
+    )
     assert {(m, name) for m, _, name in api_calls} == {
         (m.replace("create", "replace"), name) for m, name in existing
     }

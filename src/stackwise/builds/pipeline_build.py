@@ -32,6 +32,7 @@ from stackwise.enums import StackComponentType
 from stackwise.exceptions import ConfigError, StackValidationError
 
 if TYPE_CHECKING:
+    from stackwise.container_registries.base_container_registry import BaseContainerRegistry
     from stackwise.stack.stack import Stack
     from stackwise.store.base import Store
     from stackwise.store.records import BuildRecord
@@ -135,6 +136,21 @@ def plan_build(
     return BuildPlan(pipeline_name, contexts, keyed, digest.hexdigest(), stack_checksum)
 
 
+def planned_image(plan: BuildPlan, key: str, registry: BaseContainerRegistry) -> str:
+    """The image key `key` of `plan` runs in: the parent image when its build is skipped,
+    else the name its build gets in `registry` (from the context's checksum, so known before
+    anything is built)."""
+    settings = plan.settings[key]
+    if settings.skip_build:
+        return str(settings.parent_image)
+    return registry.image_name(
+        plan.pipeline_name,
+        plan.contexts[key].checksum,
+        tag=settings.image_tag,
+        repository=settings.target_repository,
+    )
+
+
 def _component_identity(stack: Stack, type_: StackComponentType) -> list[str]:
     return [
         f"{type_}:{r.flavor}:{sorted(r.configuration.items())}"
@@ -181,15 +197,8 @@ def _build(store: Store, plan: BuildPlan, stack: Stack) -> BuildRecord:
     images: dict[str, dict[str, Any]] = {}
     for key, context in sorted(plan.contexts.items()):
         settings = plan.settings[key]
-        if settings.skip_build:
-            image = str(settings.parent_image)
-        else:
-            image = registry.image_name(
-                plan.pipeline_name,
-                context.checksum,
-                tag=settings.image_tag,
-                repository=settings.target_repository,
-            )
+        image = planned_image(plan, key, registry)
+        if not settings.skip_build:
             with tempfile.TemporaryDirectory(prefix="stackwise-build-") as folder:
                 context.write(Path(folder))
                 image = builder.build(image, Path(folder), dict(settings.build_options), registry)

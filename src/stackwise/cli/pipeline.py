@@ -654,9 +654,11 @@ def compile_(
     source: str, config_path: str | None, stack_name: str | None, output_dir: Path
 ) -> None:
     """Write what the stack's orchestrator would submit for a pipeline (a KFP pipeline spec,
-    a DAG file, manifests), without recording a run or submitting anything.
+    a DAG file, manifests), without recording a run, uploading code, building or submitting.
 
-    The step commands name the run as {{run_id}}: no run exists until one is submitted.
+    The step commands name the run as {{run_id}}: no run exists until one is submitted. On a
+    stack with an image builder and a container registry, each image's build context goes to
+    DIR/build/<key>/ and the files name the image that build would push.
 
     \b
     Example:

@@ -159,9 +159,10 @@ class ContainerizedOrchestrator(BaseOrchestrator):
     def compile_remote_run(self, remote: RemoteRun, output_dir: Path) -> list[Path]:
         """Write what `submit_remote_run` would submit into `output_dir`; the files written."""
 
-    def submit_schedule(self, remote: RemoteRun) -> None:
-        """Hand the engine a schedule's tasks (`prepare_scheduled_run`); flavors that
-        `supports_schedules` implement it."""
+    def submit_schedule(self, remote: RemoteRun, stack: Stack) -> None:
+        """Hand the engine a schedule's tasks (`prepare_scheduled_run`) on `stack` (the
+        schedule's), replacing what an earlier submission of the same schedule left there;
+        flavors that `supports_schedules` implement it."""
         raise NotImplementedError(f"Orchestrator flavor '{self.flavor}' cannot schedule runs.")
 
     def delete_schedule(self, remote: RemoteRun) -> bool:
@@ -170,22 +171,37 @@ class ContainerizedOrchestrator(BaseOrchestrator):
 
 
 def prepare_remote_run(orchestrator: ContainerizedOrchestrator, context: RunContext) -> RemoteRun:
-    """The run's steps as tasks for `orchestrator`'s engine."""
+    """The recorded run's steps as tasks for `orchestrator`'s engine."""
+    config = context.run.config or {}
+    return remote_run_of(
+        orchestrator,
+        context.spec,
+        config,
+        build_images(context.store, config),
+        run_id=context.run.id,
+        run_name=context.run.name,
+    )
+
+
+def remote_run_of(
+    orchestrator: ContainerizedOrchestrator,
+    spec: PipelineSpec,
+    config: Mapping[str, Any],
+    images: Mapping[str, str],
+    *,
+    run_id: str,
+    run_name: str,
+) -> RemoteRun:
+    """A run of `spec` with `config` as tasks, each in its key's image of `images`
+    (`orchestrator`, `<step>.orchestrator`): a recorded run's, or what `stackwise pipeline
+    compile` shows with placeholders."""
     from stackwise.entrypoints.step import step_command
 
-    run = context.run
-    config = run.config or {}
     return RemoteRun(
-        run_id=run.id,
-        run_name=run.name,
-        pipeline_name=context.spec.name,
-        tasks=_tasks(
-            orchestrator,
-            context.spec,
-            config,
-            build_images(context.store, config),
-            lambda inv: step_command(run.id, inv),
-        ),
+        run_id=run_id,
+        run_name=run_name,
+        pipeline_name=spec.name,
+        tasks=_tasks(orchestrator, spec, config, images, lambda inv: step_command(run_id, inv)),
         credentials=_credentials(),
         settings=_flavor_settings(config.get("settings") or {}, orchestrator),
     )

@@ -335,6 +335,12 @@ class Pipeline:
         """The PipelineSpec this call would run, without running anything."""
         return self._compile(self._run_config(), args, kwargs)
 
+    def run_settings(self) -> dict[str, Any]:
+        """The pipeline-level settings a run records (`docker`, `orchestrator`, ...): its
+        options with the run configuration file's on top."""
+        options = combine(self._options, config_layer(self._run_config()), keys=_RUN_LEVEL)
+        return dict(options.get("settings") or {})
+
     def prepare(self, *args: Any, **kwargs: Any) -> None:
         """Compile with these arguments and keep the result (`invocations`, `is_prepared`)."""
         self._prepared = self.compile(*args, **kwargs)
@@ -508,14 +514,12 @@ class Pipeline:
             target = self.with_options(
                 step_configurations=step_configurations, config_path=config_path, **extra
             )
-        run_config = target._run_config()
-        options = combine(target._options, config_layer(run_config), keys=_RUN_LEVEL)
-        compiled = target._compile(run_config, (), {})
+        compiled = target.compile()
         store = get_store()
         record = build_pipeline(
             target.name,
             compiled.spec.to_dict(),
-            options.get("settings") or {},
+            target.run_settings(),
             active_stack(store),
             target.resolve(),
         )

@@ -97,7 +97,9 @@ def schedule_pipeline(
     )
     store.create_schedule(record)
     try:
-        stack.orchestrator.submit_schedule(scheduled_tasks(stack.orchestrator, store, record))
+        stack.orchestrator.submit_schedule(
+            scheduled_tasks(stack.orchestrator, store, record), stack
+        )
     except BaseException:
         store.delete_schedule(record.id)  # nothing scheduled it: no schedule to list
         raise
@@ -125,8 +127,11 @@ def scheduled_tasks(orchestrator: Any, store: Store, record: ScheduleRecord) -> 
     )
 
 
-def schedule_orchestrator(store: Store, record: ScheduleRecord) -> ContainerizedOrchestrator | None:
-    """The orchestrator that fires `record` (None when its stack or orchestrator is gone)."""
+def schedule_stack(
+    store: Store, record: ScheduleRecord
+) -> tuple[Stack, ContainerizedOrchestrator] | None:
+    """The stack of `record` and its orchestrator, which fires it (None when the stack is
+    gone, or its orchestrator was replaced since or cannot schedule)."""
     from stackwise.exceptions import EntityNotFoundError
     from stackwise.orchestrators.containerized_orchestrator import ContainerizedOrchestrator
     from stackwise.stack.active_stack import load_stack
@@ -142,21 +147,23 @@ def schedule_orchestrator(store: Store, record: ScheduleRecord) -> Containerized
         return None
     if record.orchestrator_id and orchestrator.id != record.orchestrator_id:
         return None  # the stack's orchestrator was replaced since
-    return orchestrator
+    return stack, orchestrator
 
 
 def resubmit_schedule(store: Store, record: ScheduleRecord) -> bool:
     """Hand the orchestrator the schedule as it is now; False when none can take it."""
-    orchestrator = schedule_orchestrator(store, record)
-    if orchestrator is None:
+    found = schedule_stack(store, record)
+    if found is None:
         return False
-    orchestrator.submit_schedule(scheduled_tasks(orchestrator, store, record))
+    stack, orchestrator = found
+    orchestrator.submit_schedule(scheduled_tasks(orchestrator, store, record), stack)
     return True
 
 
 def withdraw_schedule(store: Store, record: ScheduleRecord) -> bool:
     """Take the schedule off its orchestrator; False when none has it."""
-    orchestrator = schedule_orchestrator(store, record)
-    if orchestrator is None:
+    found = schedule_stack(store, record)
+    if found is None:
         return False
+    orchestrator = found[1]
     return orchestrator.delete_schedule(scheduled_tasks(orchestrator, store, record))

@@ -28,7 +28,7 @@ def no_google_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
 
 
 @pytest.fixture
-def vertex_production(invoke: Any, gcp_container_registry: Any) -> str:
+def vertex_production(invoke: Any) -> str:
     result = invoke("stack", "import", "vertex-production", "-f", str(LESSON))
     assert result.exit_code == 0, result.output
     return result.output

@@ -1,18 +1,22 @@
 """The `vertex` orchestrator: the same KFP v2 compilation as `kubeflow`, submitted as a Vertex
 AI PipelineJob (project, location, pipeline_root, labels, service account, network, KFP
-caching off) or, for a schedule, as its PipelineJobSchedule.
+caching off) or, for a recorded schedule, as a PipelineJobSchedule named after it, replaced
+when the schedule changes and deleted with it.
 
-No Vertex AI API exists on this machine: `aiplatform.PipelineJob` is replaced by a recording
-fake at that one boundary (its constructor, `submit`, `wait` and `create_schedule` arguments
-are asserted). The fake's `submit` runs the template's container commands here, in the DAG's
-order (what Vertex AI would do with containers); everything before it is real.
+No Vertex AI API exists on this machine: `aiplatform.PipelineJob` and
+`aiplatform.PipelineJobSchedule` are replaced by recording fakes at that one boundary (their
+constructor, `submit`, `wait`, `create_schedule`, `list` and `delete` arguments are asserted;
+the schedules are kept as Vertex AI would). The fake's `submit` runs the template's container
+commands here, in the DAG's order (what Vertex AI would do with containers); everything before
+it is real: the recorded run or schedule, the KFP compiler, the PostgreSQL store and the S3
+(moto) artifact store.
 """
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -27,7 +31,6 @@ from stackwise.integrations.gcp.orchestrators.vertex_orchestrator import (
     interval_cron,
     vertex_schedule_arguments,
 )
-from stackwise.orchestrators.containerized_orchestrator import RemoteRun, StepTask
 from stackwise.stack.active_stack import load_stack
 from stackwise.stack.validation import stack_problems
 from stackwise.store import get_store
@@ -62,13 +65,35 @@ class RecordingPipelineJob:
 
     def create_schedule(self, **kwargs: Any) -> None:
         self.calls.append(("create_schedule", kwargs))
+        RecordingSchedule.kept.append(RecordingSchedule(kwargs["display_name"]))
+
+
+class RecordingSchedule:
+    """aiplatform.PipelineJobSchedule at the API boundary: `list` answers a display_name
+    filter from the schedules `create_schedule` made; `delete` removes one."""
+
+    kept: list[RecordingSchedule] = []
+
+    def __init__(self, display_name: str) -> None:
+        self.display_name = display_name
+
+    @classmethod
+    def list(cls, **kwargs: Any) -> list[RecordingSchedule]:
+        RecordingPipelineJob.calls.append(("PipelineJobSchedule.list", kwargs))
+        return [s for s in cls.kept if kwargs["filter"] == f'display_name="{s.display_name}"']
+
+    def delete(self) -> None:
+        RecordingPipelineJob.calls.append(("PipelineJobSchedule.delete", {}))
+        self.kept.remove(self)
 
 
 @pytest.fixture
 def pipeline_job(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> type[RecordingPipelineJob]:
     RecordingPipelineJob.calls, RecordingPipelineJob.templates = [], []
+    RecordingSchedule.kept = []
     RecordingPipelineJob.template_folder = str(tmp_path)  # type: ignore[attr-defined]
     monkeypatch.setattr(aiplatform, "PipelineJob", RecordingPipelineJob)
+    monkeypatch.setattr(aiplatform, "PipelineJobSchedule", RecordingSchedule)
     monkeypatch.setenv("STACKWISE_PROBE_TIMEOUT", "0")  # no Google endpoint answers here
     return RecordingPipelineJob
 
@@ -87,7 +112,7 @@ def use_vertex(store_config: dict[str, Any], **config: Any) -> Client:
     return client
 
 
-@pytest.mark.usefixtures("gcp_container_registry")
+@pytest.mark.usefixtures("shared_store")
 def test_a_run_is_submitted_as_a_pipeline_job_and_its_tasks_give_the_outputs_of_local(
     s3_store_config: dict[str, Any], pipeline_job: type[RecordingPipelineJob]
 ) -> None:
@@ -137,7 +162,6 @@ def test_a_run_is_submitted_as_a_pipeline_job_and_its_tasks_give_the_outputs_of_
     assert containers["double"]["resources"]["resourceMemoryLimit"] == "512Mi"
 
 
-@pytest.mark.usefixtures("gcp_container_registry")
 def test_without_a_gs_pipeline_root_the_stack_says_so_before_a_run(
     s3_store_config: dict[str, Any], pipeline_job: type[RecordingPipelineJob]
 ) -> None:
@@ -150,7 +174,7 @@ def test_without_a_gs_pipeline_root_the_stack_says_so_before_a_run(
     )
 
 
-@pytest.mark.usefixtures("gcp_container_registry")
+@pytest.mark.usefixtures("shared_store")
 def test_store_credentials_are_refused_before_anything_is_submitted(
     s3_store_config: dict[str, Any], pipeline_job: type[RecordingPipelineJob], monkeypatch: Any
 ) -> None:
@@ -163,27 +187,70 @@ def test_store_credentials_are_refused_before_anything_is_submitted(
     assert pipeline_job.calls == []
 
 
-@pytest.mark.usefixtures("gcp_container_registry")
-def test_a_scheduled_run_becomes_a_pipeline_job_schedule(
-    s3_store_config: dict[str, Any], pipeline_job: type[RecordingPipelineJob]
+@pytest.mark.usefixtures("shared_store")
+def test_a_schedule_is_a_pipeline_job_schedule_replaced_when_changed_and_deleted_with_it(
+    s3_store_config: dict[str, Any], pipeline_job: type[RecordingPipelineJob], tmp_path: Path
 ) -> None:
+    import kfp_steps
+
+    local = kfp_steps.fan_in().steps["total"].outputs["total"].load()
     use_vertex(s3_store_config, pipeline_root="gs://b/v", workload_service_account="sa@p")
-    stack = load_stack(get_store(), "vertex")
-    task = StepTask("train", (), ("python", "-m", "x"), {}, None, 0, {}, {}, None)
-    schedule = Schedule(cron_expression="0 6 * * *", start_time=datetime(2027, 1, 1))
-    remote = RemoteRun("r", "nightly", "training", (task,), {}, schedule.model_dump())
+    nightly = Schedule(name="nightly", cron_expression="0 6 * * *", start_time=datetime(2027, 1, 1))
 
-    handle = stack.orchestrator.submit_remote_run(SimpleNamespace(stack=stack), remote)
+    assert kfp_steps.fan_in.with_options(schedule=nightly)() is None
 
-    assert handle.wait() == {}  # detached: the schedule runs on Vertex AI
-    assert [name for name, _ in pipeline_job.calls] == ["__init__", "create_schedule"]
-    assert pipeline_job.calls[1][1] == {
-        "display_name": "nightly",
+    client = Client()
+    [schedule] = client.list_schedules().items
+    name = f"nightly-{schedule.id}"
+    assert [n for n, _ in pipeline_job.calls] == [
+        "__init__",
+        "PipelineJobSchedule.list",
+        "create_schedule",
+    ]
+    init, listed, created = (kwargs for _, kwargs in pipeline_job.calls)
+    assert (init["display_name"], init["pipeline_root"], init["enable_caching"]) == (
+        name,
+        "gs://b/v",
+        False,
+    )
+    assert listed == {
+        "filter": f'display_name="{name}"',
+        "project": "p",
+        "location": "europe-west4",
+        "credentials": None,
+    }
+    assert created == {
+        "display_name": name,
         "cron": "0 6 * * *",
         "start_time": "2027-01-01T00:00:00Z",
         "service_account": "sa@p",
         "network": None,
     }
+    assert client.list_pipeline_runs().total == 1  # the local run only: no run until a firing
+
+    # a firing: Vertex AI puts the job's uuid in each command, then runs the tasks in order
+    fired = tmp_path / "fired.yaml"
+    template = pipeline_job.templates[0]
+    assert template.count("{{$.pipeline_job_uuid}}") == 4
+    fired.write_text(template.replace("{{$.pipeline_job_uuid}}", str(uuid.uuid4())))
+    assert sorted(run_compiled_pipeline(fired, [HERE])) == ["double", "numbers", "total", "triple"]
+    [run] = client.list_pipeline_runs(schedule_id=schedule.id).items
+    assert run.status == ExecutionStatus.COMPLETED
+    assert run.steps["total"].outputs["total"].load() == local
+
+    pipeline_job.calls.clear()
+    client.update_schedule(schedule.id, cron_expression="0 7 * * *")
+    assert [n for n, _ in pipeline_job.calls] == [
+        "__init__",
+        "PipelineJobSchedule.list",
+        "PipelineJobSchedule.delete",
+        "create_schedule",
+    ]
+    assert pipeline_job.calls[-1][1]["cron"] == "0 7 * * *"
+    assert [s.display_name for s in RecordingSchedule.kept] == [name]
+
+    client.delete_schedule(schedule.id)
+    assert RecordingSchedule.kept == []
 
 
 def test_schedule_fields_map_to_vertex_cron_schedules() -> None:

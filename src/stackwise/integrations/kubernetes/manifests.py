@@ -10,6 +10,7 @@ turned into the client's models; a key Kubernetes does not know is an error nami
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -261,7 +262,9 @@ def load_client_config(*, incluster: bool, context: str | None) -> k8s.ApiClient
         if incluster:
             k8s_config.load_incluster_config()
             return k8s.ApiClient()
-        return k8s_config.new_client_from_config(context=context)
+        # KUBECONFIG as it is now: the client reads it only once, when first imported
+        kubeconfig = os.environ.get("KUBECONFIG") or None
+        return k8s_config.new_client_from_config(config_file=kubeconfig, context=context)
     except (k8s_config.ConfigException, OSError) as error:
         where = "the in-cluster service account" if incluster else f"kubeconfig context {context}"
         raise ConfigError(

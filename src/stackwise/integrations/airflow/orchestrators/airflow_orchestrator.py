@@ -99,7 +99,7 @@ class AirflowOrchestrator(ContainerizedOrchestrator):
         )
         return DetachedRun()
 
-    def submit_schedule(self, remote: RemoteRun) -> None:
+    def submit_schedule(self, remote: RemoteRun, stack: Stack) -> None:
         path = self.write_dag(remote, self.dags_folder(remote))
         logger.info(
             "Wrote the scheduled Airflow DAG '%s' to %s: Airflow's scheduler starts its runs.",

@@ -1,7 +1,9 @@
 """The Vertex AI orchestrator: each run becomes a KFP v2 pipeline (the Kubeflow integration's
-`kfp_pipeline`) submitted as a Vertex AI `PipelineJob`; a scheduled run becomes a
-`PipelineJobSchedule` (`PipelineJob.create_schedule`). KFP's caching is off for the job: a
-cached step is stackwise's to decide.
+`kfp_pipeline`) submitted as a Vertex AI `PipelineJob`. A schedule (recorded by
+pipelines/schedules.py) becomes a `PipelineJobSchedule` named after it (`schedule_job_name`):
+Vertex puts each pipeline job's uuid in the step commands (`ORCHESTRATOR_RUN_ID`), and each
+firing's first task creates its run; a changed schedule replaces it, a deleted one deletes it.
+KFP's caching is off for the job: a cached step is stackwise's to decide.
 
 Credentials: the steps run as `workload_service_account` and reach the artifact store (and a
 store that accepts Google identities) with it; no credential is written into the pipeline or
@@ -25,6 +27,7 @@ from stackwise.integrations.kubeflow.orchestrators.kfp_pipeline import (
     compile_kfp_pipeline,
     kfp_name,
     rfc3339,
+    schedule_job_name,
 )
 from stackwise.orchestrators.containerized_orchestrator import (
     ContainerizedOrchestrator,
@@ -46,6 +49,7 @@ class VertexOrchestrator(ContainerizedOrchestrator):
     config: VertexOrchestratorConfig
     supports_schedules = True
     supports_resource_settings = True
+    ORCHESTRATOR_RUN_ID = "{{$.pipeline_job_uuid}}"  # kfp's dsl.PIPELINE_JOB_ID_PLACEHOLDER
 
     def validate_in_stack(self, stack: Stack) -> list[str]:
         if self.config.pipeline_root or _artifact_root(stack).startswith("gs://"):
@@ -67,17 +71,44 @@ class VertexOrchestrator(ContainerizedOrchestrator):
 
     def submit_remote_run(self, context: RunContext, remote: RemoteRun) -> RunHandle:
         self._check_credentials(remote)
+        job = self._pipeline_job(remote, context.stack, kfp_name(remote.run_name))
+        job.submit(**self._placement())
+        if not self.config.synchronous:
+            return DetachedRun()
+        return EngineRun(context, job.wait)
+
+    def submit_schedule(self, remote: RemoteRun, stack: Stack) -> None:
+        """Create the schedule's PipelineJobSchedule, after deleting the one an earlier
+        submission of it created."""
+        self._check_credentials(remote)
+        arguments = vertex_schedule_arguments(remote.schedule)
+        name = schedule_job_name(remote)
+        job = self._pipeline_job(remote, stack, name)
+        self.delete_schedule(remote)
+        job.create_schedule(display_name=name, **arguments, **self._placement())
+
+    def delete_schedule(self, remote: RemoteRun) -> bool:
+        """Delete the schedule's PipelineJobSchedule; False when Vertex AI has none of its
+        name."""
+        found = aiplatform().PipelineJobSchedule.list(
+            filter=f'display_name="{schedule_job_name(remote)}"',
+            project=self.config.project,
+            location=self.config.location,
+            credentials=self._credentials(),
+        )
+        for schedule in found:
+            schedule.delete()
+        return bool(found)
+
+    def _pipeline_job(self, remote: RemoteRun, stack: Stack, display_name: str) -> Any:
+        """The PipelineJob of `remote`'s compiled pipeline (the template is read at once)."""
         config = self.config
-        placement: dict[str, Any] = {
-            "service_account": config.workload_service_account,
-            "network": config.network,
-        }
         with tempfile.TemporaryDirectory(prefix="stackwise-vertex-") as folder:
             [package] = self.compile_remote_run(remote, Path(folder))
-            job = aiplatform().PipelineJob(
-                display_name=kfp_name(remote.run_name),
+            return aiplatform().PipelineJob(
+                display_name=display_name,
                 template_path=str(package),
-                pipeline_root=self.pipeline_root(context.stack),
+                pipeline_root=self.pipeline_root(stack),
                 labels=dict(config.labels),
                 project=config.project,
                 location=config.location,
@@ -85,17 +116,13 @@ class VertexOrchestrator(ContainerizedOrchestrator):
                 encryption_spec_key_name=config.encryption_spec_key_name,
                 credentials=self._credentials(),
             )
-        if remote.schedule:
-            job.create_schedule(
-                display_name=kfp_name(remote.run_name),
-                **vertex_schedule_arguments(remote.schedule),
-                **placement,
-            )
-            return DetachedRun()
-        job.submit(**placement)
-        if not config.synchronous:
-            return DetachedRun()
-        return EngineRun(context, job.wait)
+
+    def _placement(self) -> dict[str, Any]:
+        """Where the job's (or each scheduled job's) steps run."""
+        return {
+            "service_account": self.config.workload_service_account,
+            "network": self.config.network,
+        }
 
     def pipeline_root(self, stack: Stack) -> str:
         """`pipeline_root`, else a folder of the (gs://) artifact store."""

@@ -60,6 +60,14 @@ def kfp_name(text: str) -> str:
     return name or "stackwise"
 
 
+def schedule_job_name(remote: RemoteRun) -> str:
+    """The name a schedule has on the engine (a KFP recurring run, a Vertex AI schedule): its
+    name and id, the same for every submission of it, so a changed schedule finds the one it
+    replaces."""
+    name = (remote.schedule or {}).get("name") or remote.pipeline_name
+    return kfp_name(f"{name}-{remote.schedule_id}")
+
+
 def compile_kfp_pipeline(
     remote: RemoteRun,
     path: Path,

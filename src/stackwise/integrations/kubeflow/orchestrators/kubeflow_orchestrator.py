@@ -1,11 +1,15 @@
 """The Kubeflow orchestrator: each run becomes a KFP v2 pipeline (`kfp_pipeline`) submitted to
-Kubeflow Pipelines with `kfp.Client.create_run_from_pipeline_package`; a scheduled run becomes
-a KFP recurring run. Each step's container runs the step entrypoint against this client's
-store; the store's credentials come from the Kubernetes Secret `credentials_secret`.
+Kubeflow Pipelines with `kfp.Client.create_run_from_pipeline_package`. A schedule (recorded by
+pipelines/schedules.py) becomes a KFP recurring run named after it (`schedule_job_name`):
+KFP puts each pipeline job's uuid in the step commands (`ORCHESTRATOR_RUN_ID`), and each
+firing's first task creates its run; a changed schedule replaces the recurring run, a deleted
+one deletes it. Each step's container runs the step entrypoint against this client's store;
+the store's credentials come from the Kubernetes Secret `credentials_secret`.
 """
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +25,7 @@ from stackwise.integrations.kubeflow.orchestrators.kfp_pipeline import (
     compile_kfp_pipeline,
     kfp_name,
     rfc3339,
+    schedule_job_name,
 )
 from stackwise.orchestrators.containerized_orchestrator import (
     ContainerizedOrchestrator,
@@ -31,6 +36,7 @@ from stackwise.orchestrators.containerized_orchestrator import (
 if TYPE_CHECKING:
     from stackwise.execution.step_runner import RunContext
     from stackwise.orchestrators.base_orchestrator import RunHandle
+    from stackwise.stack.stack import Stack
 
 
 class KubeflowOrchestrator(ContainerizedOrchestrator):
@@ -39,6 +45,7 @@ class KubeflowOrchestrator(ContainerizedOrchestrator):
     config: KubeflowOrchestratorConfig
     supports_schedules = True
     supports_resource_settings = True
+    ORCHESTRATOR_RUN_ID = "{{$.pipeline_job_uuid}}"  # kfp's dsl.PIPELINE_JOB_ID_PLACEHOLDER
 
     def probe_url(self) -> str | None:
         """The Kubeflow Pipelines API, when its address is configured."""
@@ -55,18 +62,6 @@ class KubeflowOrchestrator(ContainerizedOrchestrator):
         namespace = self.config.user_namespace
         with tempfile.TemporaryDirectory(prefix="stackwise-kfp-") as folder:
             [package] = self.compile_remote_run(remote, Path(folder))
-            if remote.schedule:
-                experiment = client.create_experiment(
-                    name=remote.pipeline_name, namespace=namespace
-                )
-                client.create_recurring_run(
-                    experiment_id=experiment.experiment_id,
-                    job_name=remote.run_name,
-                    pipeline_package_path=str(package),
-                    enable_caching=False,
-                    **recurring_run_arguments(remote.schedule),
-                )
-                return DetachedRun()
             result = client.create_run_from_pipeline_package(
                 str(package),
                 arguments={},
@@ -81,6 +76,48 @@ class KubeflowOrchestrator(ContainerizedOrchestrator):
         return EngineRun(
             context, lambda: client.wait_for_run_completion(result.run_id, timeout=timeout)
         )
+
+    def submit_schedule(self, remote: RemoteRun, stack: Stack) -> None:
+        """Create the schedule's recurring run, after deleting the one an earlier submission
+        of it created."""
+        self._check_credentials(remote)
+        arguments = recurring_run_arguments(remote.schedule)
+        client = self.client()
+        namespace = self.config.user_namespace
+        name = schedule_job_name(remote)
+        with tempfile.TemporaryDirectory(prefix="stackwise-kfp-") as folder:
+            [package] = self.compile_remote_run(remote, Path(folder))
+            self._delete_recurring_runs(client, name)
+            experiment = client.create_experiment(name=remote.pipeline_name, namespace=namespace)
+            client.create_recurring_run(
+                experiment_id=experiment.experiment_id,
+                job_name=name,
+                pipeline_package_path=str(package),
+                enable_caching=False,
+                **arguments,
+            )
+
+    def delete_schedule(self, remote: RemoteRun) -> bool:
+        """Delete the schedule's recurring run; False when Kubeflow has none of its name."""
+        return self._delete_recurring_runs(self.client(), schedule_job_name(remote)) > 0
+
+    def _delete_recurring_runs(self, client: Any, name: str) -> int:
+        """Delete every recurring run named `name` (in `user_namespace`); how many."""
+        only_name = json.dumps(
+            {"predicates": [{"operation": "EQUALS", "key": "display_name", "stringValue": name}]}
+        )
+        found, token = [], ""
+        while True:
+            page = client.list_recurring_runs(
+                page_token=token, filter=only_name, namespace=self.config.user_namespace
+            )
+            found += [r.recurring_run_id for r in page.recurring_runs or []]
+            token = page.next_page_token
+            if not token:
+                break
+        for recurring_run_id in found:
+            client.delete_recurring_run(recurring_run_id)
+        return len(found)
 
     def client(self) -> Any:
         """The kfp client of the configured Kubeflow Pipelines API."""

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from stackwise.execution.step_runner import RunContext
     from stackwise.orchestrators.base_orchestrator import RunHandle
     from stackwise.orchestrators.remote_dag import RemoteDagWalk, StepLauncher
+    from stackwise.stack.stack import Stack
 
 logger = logging.getLogger("stackwise")
 
@@ -199,7 +200,7 @@ class KubernetesOrchestrator(ContainerizedOrchestrator):
             return WaitForRun(context, poll_seconds=settings.job_monitoring_interval)
         return DetachedRun()
 
-    def submit_schedule(self, remote: RemoteRun) -> None:
+    def submit_schedule(self, remote: RemoteRun, stack: Stack) -> None:
         """Create (or, for a changed schedule, replace) the schedule's Secret and CronJob."""
         from kubernetes import client as k8s
 
