@@ -279,6 +279,23 @@ def _tasks(
     )
 
 
+def require_images(orchestrator: ContainerizedOrchestrator, tasks: tuple[StepTask, ...]) -> None:
+    """Refuse to submit steps that have no container image: a container engine would start a
+    bare one, which has neither stackwise nor the user's code."""
+    from stackwise.exceptions import ConfigError
+
+    missing = [t.invocation_id for t in tasks if not t.image]
+    if missing or not tasks:
+        raise ConfigError(
+            f"Orchestrator '{orchestrator.name}' ({orchestrator.flavor}) runs every step in a "
+            f"container image, and step(s) {', '.join(missing) or '(none)'} have none. Give the "
+            "stack an image builder and a container registry (`stackwise stack update STACK -i "
+            "BUILDER -c REGISTRY`) to build the pipeline's image, or name an existing image "
+            'with stackwise installed: settings={"docker": DockerSettings('
+            'parent_image="IMAGE", skip_build=True)}.'
+        )
+
+
 def remote_run_problems(orchestrator: ContainerizedOrchestrator, stack: Stack) -> list[str]:
     """What keeps steps running elsewhere from reaching this stack: a local artifact store,
     a SQLite metadata store (stack/validation.py's rule); none when the flavor's steps run on

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from stackwise import pipeline, step
+from stackwise.config.docker_settings import DockerSettings
 from stackwise.config.resource_settings import ResourceSettings
 from stackwise.config.retry_config import StepRetryConfig
 
@@ -34,3 +35,11 @@ def fan_in(count: int = 4) -> None:
     doubled = scaled(values, factor=2, id="double")
     tripled = scaled(values, factor=3, id="triple")
     total(doubled, tripled)
+
+
+STEPS_IMAGE = "ghcr.io/acme/kfp-steps:1.0"
+"""The image submitted runs name: an existing one (no registry or builder here), since a
+remote orchestrator refuses steps without an image; the tests run the tasks' commands."""
+in_image = fan_in.with_options(
+    settings={"docker": DockerSettings(parent_image=STEPS_IMAGE, skip_build=True)}
+)

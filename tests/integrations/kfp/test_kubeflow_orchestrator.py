@@ -136,10 +136,10 @@ def test_the_compiled_spec_run_task_by_task_gives_the_outputs_of_local(
     import kfp_steps  # this folder is on sys.path: pytest imported this module from it
 
     monkeypatch.setenv("STACKWISE_PROBE_TIMEOUT", "0")  # kubeflow.example.com does not exist
-    local = outputs_of(kfp_steps.fan_in())
+    local = outputs_of(kfp_steps.in_image())
     use_kubeflow(s3_store_config, timeout=600, user_namespace="team-a")
 
-    run = kfp_steps.fan_in()
+    run = kfp_steps.in_image()
 
     assert run.status == ExecutionStatus.COMPLETED
     assert outputs_of(run) == local
@@ -168,7 +168,7 @@ def test_the_spec_has_one_uncached_container_per_step_with_resources_and_retries
     monkeypatch.setenv("STACKWISE_STORE_API_KEY", "not-in-the-spec")
     use_kubeflow(s3_store_config, credentials_secret="stackwise-store")
 
-    run = kfp_steps.fan_in()
+    run = kfp_steps.in_image()
 
     [package] = kfp_client.packages
     spec = spec_of(package)
@@ -209,8 +209,21 @@ def test_credentials_without_a_secret_to_deliver_them_are_refused_before_submitt
     use_kubeflow(s3_store_config)
 
     with pytest.raises(ConfigError, match=r"--credentials_secret=stackwise-store"):
-        kfp_steps.fan_in()
+        kfp_steps.in_image()
     assert [n for n, _ in kfp_client.calls] == ["__init__"] or kfp_client.calls == []
+
+
+@pytest.mark.usefixtures("shared_store")
+def test_steps_without_an_image_are_refused_before_submitting(
+    s3_store_config: dict[str, Any], kfp_client: type[RecordingKfpClient], monkeypatch: Any
+) -> None:
+    import kfp_steps
+
+    monkeypatch.setenv("STACKWISE_PROBE_TIMEOUT", "0")
+    use_kubeflow(s3_store_config)
+    with pytest.raises(ConfigError, match=r"-i BUILDER -c REGISTRY"):
+        kfp_steps.fan_in()
+    assert not [n for n, _ in kfp_client.calls if n != "__init__"]
 
 
 def test_a_schedule_becomes_a_recurring_runs_arguments() -> None:
@@ -255,7 +268,7 @@ def test_a_schedule_is_a_recurring_run_replaced_when_changed_and_deleted_with_it
     use_kubeflow(s3_store_config, user_namespace="team-a")
     nightly = Schedule(name="nightly", cron_expression="0 6 * * *", start_time=datetime(2027, 1, 1))
 
-    assert kfp_steps.fan_in.with_options(schedule=nightly)() is None
+    assert kfp_steps.in_image.with_options(schedule=nightly)() is None
 
     client = Client()
     [schedule] = client.list_schedules().items
@@ -327,9 +340,9 @@ def test_a_firing_of_the_scheduled_spec_creates_its_run_and_gives_the_outputs_of
     import kfp_steps
 
     monkeypatch.setenv("STACKWISE_PROBE_TIMEOUT", "0")
-    local = outputs_of(kfp_steps.fan_in())
+    local = outputs_of(kfp_steps.in_image())
     use_kubeflow(s3_store_config)
-    kfp_steps.fan_in.with_options(schedule=Schedule(cron_expression="0 6 * * *"))()
+    kfp_steps.in_image.with_options(schedule=Schedule(cron_expression="0 6 * * *"))()
     [schedule] = Client().list_schedules().items
 
     # what KFP does at a firing: the job's uuid in each command, then the tasks in DAG order

@@ -118,7 +118,7 @@ def test_a_run_is_submitted_as_a_pipeline_job_and_its_tasks_give_the_outputs_of_
 ) -> None:
     import kfp_steps
 
-    local = kfp_steps.fan_in().steps["total"].outputs["total"].load()
+    local = kfp_steps.in_image().steps["total"].outputs["total"].load()
     use_vertex(
         s3_store_config,
         pipeline_root="gs://bucket/vertex",
@@ -129,7 +129,7 @@ def test_a_run_is_submitted_as_a_pipeline_job_and_its_tasks_give_the_outputs_of_
         memory_limit="2G",
     )
 
-    run = kfp_steps.fan_in()
+    run = kfp_steps.in_image()
 
     assert run.status == ExecutionStatus.COMPLETED
     assert run.steps["total"].outputs["total"].load() == local == 50
@@ -183,6 +183,20 @@ def test_store_credentials_are_refused_before_anything_is_submitted(
     monkeypatch.setenv("STACKWISE_STORE_API_KEY", "k")
     use_vertex(s3_store_config, pipeline_root="gs://b/v")
     with pytest.raises(ConfigError, match="never writes credentials into a pipeline"):
+        kfp_steps.in_image()
+    assert pipeline_job.calls == []
+
+
+@pytest.mark.usefixtures("shared_store")
+def test_steps_without_an_image_are_refused_before_anything_is_submitted(
+    s3_store_config: dict[str, Any], pipeline_job: type[RecordingPipelineJob]
+) -> None:
+    """No image builder in the stack, no parent image: a container of bare Python would have
+    neither stackwise nor the code, so nothing reaches Vertex AI."""
+    import kfp_steps
+
+    use_vertex(s3_store_config, pipeline_root="gs://b/v")
+    with pytest.raises(ConfigError, match=r"step\(s\) numbers, double, triple, total have none"):
         kfp_steps.fan_in()
     assert pipeline_job.calls == []
 
@@ -193,11 +207,11 @@ def test_a_schedule_is_a_pipeline_job_schedule_replaced_when_changed_and_deleted
 ) -> None:
     import kfp_steps
 
-    local = kfp_steps.fan_in().steps["total"].outputs["total"].load()
+    local = kfp_steps.in_image().steps["total"].outputs["total"].load()
     use_vertex(s3_store_config, pipeline_root="gs://b/v", workload_service_account="sa@p")
     nightly = Schedule(name="nightly", cron_expression="0 6 * * *", start_time=datetime(2027, 1, 1))
 
-    assert kfp_steps.fan_in.with_options(schedule=nightly)() is None
+    assert kfp_steps.in_image.with_options(schedule=nightly)() is None
 
     client = Client()
     [schedule] = client.list_schedules().items

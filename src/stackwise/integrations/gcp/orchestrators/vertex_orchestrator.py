@@ -33,6 +33,7 @@ from stackwise.orchestrators.containerized_orchestrator import (
     ContainerizedOrchestrator,
     DetachedRun,
     RemoteRun,
+    require_images,
 )
 
 if TYPE_CHECKING:
@@ -71,6 +72,7 @@ class VertexOrchestrator(ContainerizedOrchestrator):
 
     def submit_remote_run(self, context: RunContext, remote: RemoteRun) -> RunHandle:
         self._check_credentials(remote)
+        require_images(self, remote.tasks)
         job = self._pipeline_job(remote, context.stack, kfp_name(remote.run_name))
         job.submit(**self._placement())
         if not self.config.synchronous:
@@ -81,6 +83,7 @@ class VertexOrchestrator(ContainerizedOrchestrator):
         """Create the schedule's PipelineJobSchedule, after deleting the one an earlier
         submission of it created."""
         self._check_credentials(remote)
+        require_images(self, remote.tasks)
         arguments = vertex_schedule_arguments(remote.schedule)
         name = schedule_job_name(remote)
         job = self._pipeline_job(remote, stack, name)

@@ -31,6 +31,7 @@ from stackwise.orchestrators.containerized_orchestrator import (
     ContainerizedOrchestrator,
     DetachedRun,
     RemoteRun,
+    require_images,
 )
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ class KubeflowOrchestrator(ContainerizedOrchestrator):
 
     def submit_remote_run(self, context: RunContext, remote: RemoteRun) -> RunHandle:
         self._check_credentials(remote)
+        require_images(self, remote.tasks)
         client = self.client()
         namespace = self.config.user_namespace
         with tempfile.TemporaryDirectory(prefix="stackwise-kfp-") as folder:
@@ -81,6 +83,7 @@ class KubeflowOrchestrator(ContainerizedOrchestrator):
         """Create the schedule's recurring run, after deleting the one an earlier submission
         of it created."""
         self._check_credentials(remote)
+        require_images(self, remote.tasks)
         arguments = recurring_run_arguments(remote.schedule)
         client = self.client()
         namespace = self.config.user_namespace

@@ -35,6 +35,7 @@ from stackwise.orchestrators.containerized_orchestrator import (
     StepTask,
     WaitForRun,
     prepare_remote_run,
+    require_images,
 )
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ class KubernetesOrchestrator(ContainerizedOrchestrator):
         from stackwise.integrations.kubernetes import manifests as m
 
         settings = self.settings(remote.settings)
-        image = _image(remote)
+        image = _image(self, remote)
         labels = _labels(remote)
         key = remote.schedule_id or remote.run_id
         secret_name = m.dns_name("stackwise", key) if remote.credentials else None
@@ -164,7 +165,7 @@ class KubernetesOrchestrator(ContainerizedOrchestrator):
         settings = self.settings(remote.settings, task.settings)
         pod_settings = settings.pod_settings or KubernetesPodSettings()
         if task.image is None:
-            raise ConfigError(_no_image([task.invocation_id]))
+            require_images(self, (task,))
         spec = m.pod_spec(
             image=task.image,
             command=task.command,
@@ -350,21 +351,10 @@ def _create_or_replace(create: Any, replace: Any, namespace: str, body: Any) -> 
         replace(name=body.metadata.name, namespace=namespace, body=body)
 
 
-def _image(remote: RemoteRun) -> str:
+def _image(orchestrator: KubernetesOrchestrator, remote: RemoteRun) -> str:
     """The pipeline's image (the orchestrator pod's); every step needs one."""
-    missing = [t.invocation_id for t in remote.tasks if not t.image]
-    if missing or not remote.tasks:
-        raise ConfigError(_no_image(missing))
+    require_images(orchestrator, remote.tasks)
     return str(remote.tasks[0].image)
-
-
-def _no_image(steps: list[str]) -> str:
-    return (
-        f"The kubernetes orchestrator runs every step in a container image, and step(s) "
-        f"{', '.join(steps) or '(none)'} have none. Build the pipeline's image (DockerSettings "
-        "and a container registry in the stack), or name an existing image with stackwise "
-        'installed: settings={"docker": DockerSettings(parent_image="IMAGE", skip_build=True)}.'
-    )
 
 
 def _cron_expression(remote: RemoteRun) -> str:
