@@ -167,7 +167,7 @@ class KubernetesOrchestrator(ContainerizedOrchestrator):
         if task.image is None:
             require_images(self, (task,))
         spec = m.pod_spec(
-            image=task.image,
+            image=str(task.image),
             command=task.command,
             environment=task.environment,
             secret_name=secret_name,
