@@ -44,35 +44,25 @@ def scheduled_orchestrator_command(
 
 
 def _parser() -> argparse.ArgumentParser:
+    from stackwise.entrypoints.scheduled_run import add_run_arguments
+
     parser = argparse.ArgumentParser(prog=f"python -m {MODULE}", description=__doc__)
-    parser.add_argument("--run-id", help="id of the recorded pipeline run")
-    parser.add_argument("--schedule-id", help="id of the schedule whose firing this is")
-    parser.add_argument("--orchestrator-run-id", help="the engine's id of the firing")
+    add_run_arguments(parser)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    if bool(args.run_id) == bool(args.schedule_id):
-        parser.error("give --run-id, or --schedule-id with --orchestrator-run-id")
-    if args.schedule_id and not args.orchestrator_run_id:
-        parser.error("--schedule-id needs --orchestrator-run-id (the firing's id)")
     from stackwise.config.global_config import GlobalConfig
+    from stackwise.entrypoints.scheduled_run import run_id_of
     from stackwise.enums import ExecutionStatus
     from stackwise.execution.step_entrypoint import run_context_from_store
-    from stackwise.store import get_store
 
+    run_id = run_id_of(parser, args)
+    if run_id is None:
+        return 1
     store_url = GlobalConfig().store_url
-    run_id = args.run_id
-    if args.schedule_id:
-        from stackwise.entrypoints.scheduled_run import ScheduleInactiveError, run_of_firing
-
-        try:
-            run_id = run_of_firing(get_store(store_url), args.schedule_id, args.orchestrator_run_id)
-        except ScheduleInactiveError as error:
-            print(error, file=sys.stderr)
-            return 1
     context = run_context_from_store(store_url, run_id)
     orchestrator = context.stack.orchestrator
     walk_run = getattr(orchestrator, "walk_run", None)

@@ -5,7 +5,9 @@ on (schedule, engine run id) makes this safe when tasks start at the same time."
 
 from __future__ import annotations
 
+import argparse
 import hashlib
+import sys
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
@@ -64,3 +66,29 @@ def run_of_firing(store: Store, schedule_id: str, orchestrator_run_id: str) -> s
     except EntityExistsError:  # the template gives every firing the same name
         suffix = hashlib.sha256(orchestrator_run_id.encode()).hexdigest()[:8]
         return create(f"{name}-{suffix}")
+
+
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments that name what an entrypoint works on: a recorded run, or a schedule's
+    firing."""
+    parser.add_argument("--run-id", help="id of the recorded pipeline run")
+    parser.add_argument("--schedule-id", help="id of the schedule whose firing this is")
+    parser.add_argument("--orchestrator-run-id", help="the engine's id of the firing")
+
+
+def run_id_of(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str | None:
+    """The run the arguments name: `--run-id`, or the run of a schedule's firing (created by
+    its first task); None when the schedule is inactive (said on stderr)."""
+    if bool(args.run_id) == bool(args.schedule_id):
+        parser.error("give --run-id, or --schedule-id with --orchestrator-run-id")
+    if args.schedule_id and not args.orchestrator_run_id:
+        parser.error("--schedule-id needs --orchestrator-run-id (the engine's id of the firing)")
+    if args.run_id:
+        return str(args.run_id)
+    from stackwise.store import get_store
+
+    try:
+        return run_of_firing(get_store(), args.schedule_id, args.orchestrator_run_id)
+    except ScheduleInactiveError as error:
+        print(error, file=sys.stderr)
+        return None

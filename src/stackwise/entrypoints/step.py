@@ -56,10 +56,10 @@ def scheduled_step_command(
 
 
 def _parser() -> argparse.ArgumentParser:
+    from stackwise.entrypoints.scheduled_run import add_run_arguments
+
     parser = argparse.ArgumentParser(prog=f"python -m {MODULE}", description=__doc__)
-    parser.add_argument("--run-id", help="id of the recorded pipeline run")
-    parser.add_argument("--schedule-id", help="id of the schedule whose firing this is")
-    parser.add_argument("--orchestrator-run-id", help="the engine's id of the firing")
+    add_run_arguments(parser)
     parser.add_argument("--step", required=True, help="the step's invocation id in the run")
     return parser
 
@@ -131,24 +131,13 @@ def run_task(store_url: str, run_id: str, invocation_id: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    if bool(args.run_id) == bool(args.schedule_id):
-        parser.error("give --run-id, or --schedule-id with --orchestrator-run-id")
-    if args.schedule_id and not args.orchestrator_run_id:
-        parser.error("--schedule-id needs --orchestrator-run-id (the engine's run id)")
     from stackwise.config.global_config import GlobalConfig
+    from stackwise.entrypoints.scheduled_run import run_id_of
 
-    store_url = GlobalConfig().store_url
-    run_id = args.run_id
-    if args.schedule_id:
-        from stackwise.entrypoints.scheduled_run import ScheduleInactiveError, run_of_firing
-        from stackwise.store import get_store
-
-        try:
-            run_id = run_of_firing(get_store(), args.schedule_id, args.orchestrator_run_id)
-        except ScheduleInactiveError as error:
-            print(error, file=sys.stderr)
-            return EXIT_FAILED
-    return run_task(store_url, run_id, args.step)
+    run_id = run_id_of(parser, args)
+    if run_id is None:
+        return EXIT_FAILED
+    return run_task(GlobalConfig().store_url, run_id, args.step)
 
 
 if __name__ == "__main__":
