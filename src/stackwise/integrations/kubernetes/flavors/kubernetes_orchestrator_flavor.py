@@ -10,6 +10,7 @@ from pydantic import ConfigDict, Field
 from stackwise.config.base_settings import BaseSettings
 from stackwise.enums import StackComponentType
 from stackwise.integrations.kubernetes import KUBERNETES
+from stackwise.integrations.kubernetes.cluster_config import KubernetesClusterConfig
 from stackwise.integrations.kubernetes.pod_settings import KubernetesPodSettings
 from stackwise.stack.flavor import Flavor
 from stackwise.stack.stack_component import StackComponentConfig
@@ -77,22 +78,12 @@ class KubernetesOrchestratorSettings(BaseSettings):
     )
 
 
-class KubernetesOrchestratorConfig(StackComponentConfig, KubernetesOrchestratorSettings):
+class KubernetesOrchestratorConfig(
+    KubernetesClusterConfig, StackComponentConfig, KubernetesOrchestratorSettings
+):
     """Which cluster and namespace; the settings' fields are the defaults of every run."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-    kubernetes_context: str | None = Field(
-        default=None, description="kubeconfig context (default: the current one)"
-    )
-    kubernetes_namespace: str = Field(default="stackwise", description="Namespace of the pods")
-    incluster: bool = Field(
-        default=False, description="Use the in-cluster service account instead of a kubeconfig"
-    )
-
-    @property
-    def is_remote(self) -> bool:
-        return True
 
 
 KUBERNETES_ORCHESTRATOR_FLAVOR = Flavor(

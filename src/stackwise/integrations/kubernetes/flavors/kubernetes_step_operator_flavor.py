@@ -8,6 +8,7 @@ from pydantic import ConfigDict, Field
 from stackwise.config.base_settings import BaseSettings
 from stackwise.enums import StackComponentType
 from stackwise.integrations.kubernetes import KUBERNETES
+from stackwise.integrations.kubernetes.cluster_config import KubernetesClusterConfig
 from stackwise.integrations.kubernetes.pod_settings import KubernetesPodSettings
 from stackwise.stack.flavor import Flavor
 from stackwise.step_operators.base_step_operator import BaseStepOperatorConfig
@@ -49,22 +50,12 @@ class KubernetesStepOperatorSettings(BaseSettings):
     )
 
 
-class KubernetesStepOperatorConfig(BaseStepOperatorConfig, KubernetesStepOperatorSettings):
+class KubernetesStepOperatorConfig(
+    KubernetesClusterConfig, BaseStepOperatorConfig, KubernetesStepOperatorSettings
+):
     """Which cluster and namespace; the settings' fields are the defaults of every step."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-    kubernetes_context: str | None = Field(
-        default=None, description="kubeconfig context (default: the current one)"
-    )
-    kubernetes_namespace: str = Field(default="stackwise", description="Namespace of the Jobs")
-    incluster: bool = Field(
-        default=False, description="Use the in-cluster service account instead of a kubeconfig"
-    )
-
-    @property
-    def is_remote(self) -> bool:
-        return True
 
 
 KUBERNETES_STEP_OPERATOR_FLAVOR = Flavor(
