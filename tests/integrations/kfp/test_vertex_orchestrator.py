@@ -182,9 +182,42 @@ def test_store_credentials_are_refused_before_anything_is_submitted(
 
     monkeypatch.setenv("STACKWISE_STORE_API_KEY", "k")
     use_vertex(s3_store_config, pipeline_root="gs://b/v")
-    with pytest.raises(ConfigError, match="never writes credentials into a pipeline"):
+    with pytest.raises(
+        ConfigError, match=r"never writes credentials into a pipeline.*--credentials_secret="
+    ):
         kfp_steps.in_image()
     assert pipeline_job.calls == []
+
+
+@pytest.mark.usefixtures("shared_store")
+def test_store_credentials_reach_the_steps_through_secret_manager_never_the_pipeline(
+    s3_store_config: dict[str, Any], pipeline_job: type[RecordingPipelineJob], monkeypatch: Any
+) -> None:
+    """With `credentials_secret`, every step's command first reads the credentials from that
+    Secret Manager version (secret_environment, tested with the vertex step operator); the key
+    is in no part of what is submitted. Up to the SDK call: no Vertex AI here."""
+    import kfp_steps
+
+    monkeypatch.setenv("STACKWISE_STORE_API_KEY", "swk_never_in_the_pipeline")
+    secret = "projects/p/secrets/stackwise-store/versions/latest"
+    use_vertex(
+        s3_store_config, pipeline_root="gs://b/v", credentials_secret=secret, synchronous=False
+    )
+    monkeypatch.setattr(RecordingPipelineJob, "submit", lambda self, **kw: None)  # no run here
+    kfp_steps.in_image()
+    [template] = pipeline_job.templates
+    assert "swk_never_in_the_pipeline" not in template
+    spec = spec_of(template)
+    for executor in executors_of(spec).values():
+        command = [*executor["container"].get("command", []), *executor["container"]["args"]]
+        assert command[:5] == [
+            "python",
+            "-m",
+            "stackwise.integrations.gcp.secret_environment",
+            secret,
+            "--",
+        ]
+        assert command[5:8] == ["python", "-m", "stackwise.entrypoints.step"]
 
 
 @pytest.mark.usefixtures("shared_store")

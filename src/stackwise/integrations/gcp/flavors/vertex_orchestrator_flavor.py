@@ -32,6 +32,12 @@ class VertexOrchestratorConfig(StackComponentConfig):
         description="Service-account JSON key this client submits with (unset: Application "
         "Default Credentials)",
     )
+    credentials_secret: str | None = Field(
+        default=None,
+        description="Secret Manager secret version (projects/P/secrets/S/versions/V) holding "
+        "the store's credentials as a JSON object of environment variables; each step reads "
+        "them at start, so they never appear in the pipeline",
+    )
     workload_service_account: str | None = Field(
         default=None,
         description="Service account the step containers run as (unset: the project's "

@@ -5,10 +5,12 @@ Vertex puts each pipeline job's uuid in the step commands (`ORCHESTRATOR_RUN_ID`
 firing's first task creates its run; a changed schedule replaces it, a deleted one deletes it.
 KFP's caching is off for the job: a cached step is stackwise's to decide.
 
-Credentials: the steps run as `workload_service_account` and reach the artifact store (and a
-store that accepts Google identities) with it; no credential is written into the pipeline or
-passed as a job parameter, so a client whose store needs STACKWISE_STORE_* credentials is
-refused before anything is submitted.
+Credentials: the steps run as `workload_service_account` and reach the artifact store with it.
+No credential is written into the pipeline or passed as a job parameter: when the store needs
+STACKWISE_STORE_* credentials (an API key, a database password), each step's command first
+reads them from the Secret Manager secret version `credentials_secret`
+(stackwise.integrations.gcp.secret_environment); without one, the run is refused before
+anything is submitted.
 """
 
 from __future__ import annotations
@@ -68,7 +70,8 @@ class VertexOrchestrator(ContainerizedOrchestrator):
 
     def compile_remote_run(self, remote: RemoteRun, output_dir: Path) -> list[Path]:
         path = output_dir / f"{kfp_name(remote.pipeline_name)}.yaml"
-        return [compile_kfp_pipeline(remote, path, default_limits=self._default_limits())]
+        delivered = _reading_credentials(remote, self.config.credentials_secret)
+        return [compile_kfp_pipeline(delivered, path, default_limits=self._default_limits())]
 
     def submit_remote_run(self, context: RunContext, remote: RemoteRun) -> RunHandle:
         self._check_credentials(remote)
@@ -156,15 +159,34 @@ class VertexOrchestrator(ContainerizedOrchestrator):
         )
 
     def _check_credentials(self, remote: RemoteRun) -> None:
-        if remote.credentials:
+        if remote.credentials and not self.config.credentials_secret:
             names = ", ".join(sorted(remote.credentials))
             raise ConfigError(
                 f"Orchestrator '{self.name}' (vertex): this client reaches the store with "
-                f"{names}, which the steps on Vertex AI would need too, and stackwise never "
-                "writes credentials into a pipeline or its parameters. Give the steps a store "
-                "their service account can open (workload_service_account: e.g. PostgreSQL "
-                "on Cloud SQL with IAM authentication), then submit without those variables."
+                f"{names}, which the steps on Vertex AI need too, and stackwise never writes "
+                "credentials into a pipeline or its parameters. Store them as a JSON object in "
+                "Secret Manager (`gcloud secrets create stackwise-store --data-file=creds.json`), "
+                "let the workload service account read it, and set `stackwise orchestrator "
+                f"update {self.name} --credentials_secret=projects/P/secrets/stackwise-store/"
+                "versions/latest`; or give the steps a store their service account opens "
+                "without them (PostgreSQL on Cloud SQL with IAM authentication)."
             )
+
+
+def _reading_credentials(remote: RemoteRun, secret_version: str | None) -> RemoteRun:
+    """`remote` whose tasks first read the store's credentials from `secret_version` (Secret
+    Manager), when it has credentials to deliver and a secret to read them from."""
+    import dataclasses
+
+    from stackwise.integrations.gcp.secret_environment import wrapped_command
+
+    if not remote.credentials or not secret_version:
+        return remote
+    tasks = tuple(
+        dataclasses.replace(t, command=tuple(wrapped_command(secret_version, t.command)))
+        for t in remote.tasks
+    )
+    return dataclasses.replace(remote, tasks=tasks)
 
 
 def vertex_schedule_arguments(schedule: Any) -> dict[str, Any]:
