@@ -3,6 +3,8 @@
     python run.py                      # defaults
     python run.py --max-depth 3        # a changed parameter: that step and downstream re-run
     python run.py --deploy-threshold 0.99   # above the AUC: the deploy step skips deployment
+    python run.py --config configs/production.yaml --data gs://BUCKET/features.parquet
+                                       # steps in containers: the image's requirements
 
 The same file runs unchanged on any stack: `stackwise stack set NAME` picks where.
 """
@@ -27,13 +29,17 @@ def main() -> None:
     parser.add_argument("--data", default=str(HERE / "data" / "features.parquet"))
     parser.add_argument("--max-depth", type=int, default=5)
     parser.add_argument("--deploy-threshold", type=float, default=0.85)
+    parser.add_argument("--config", help="a run configuration file (configs/production.yaml)")
     args = parser.parse_args()
 
-    data = Path(args.data)
-    if not data.exists():
-        make_features(data)
-    run = fraud_detection_pipeline(
-        dataset_uri=str(data), max_depth=args.max_depth, deploy_threshold=args.deploy_threshold
+    data = args.data
+    if "://" not in data and not Path(data).exists():
+        make_features(Path(data))
+    training = fraud_detection_pipeline
+    if args.config:
+        training = training.with_options(config_path=args.config)
+    run = training(
+        dataset_uri=data, max_depth=args.max_depth, deploy_threshold=args.deploy_threshold
     )
     print(f"\nRun '{run.name}': {run.status}")
     for name, step_run in run.steps.items():

@@ -87,9 +87,11 @@ def compile_kfp_pipeline(
     unbuilt = [t.invocation_id for t in remote.tasks if not t.image]
     if unbuilt:
         logger.warning(
-            "No container image was built for step(s) %s of pipeline '%s': their containers "
-            "use %s, which has neither stackwise nor your code. Give the pipeline a build "
-            "(DockerSettings) before running it on a cluster.",
+            "Step(s) %s of pipeline '%s' have no container image, so this file names %s, "
+            "which has neither stackwise nor your code; submitting it is refused. Give the "
+            "stack an image builder and a container registry (`stackwise stack update STACK "
+            "-i BUILDER -c REGISTRY`), or name an image: DockerSettings(parent_image=..., "
+            "skip_build=True).",
             ", ".join(unbuilt),
             remote.pipeline_name,
             UNBUILT_IMAGE,
