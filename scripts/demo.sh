@@ -12,6 +12,9 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh demo
 export PATH="$PWD/.venv/bin:$PATH"
 export STACKWISE_HOME="${STACKWISE_DEMO_HOME:-$PWD/examples/fraud_detection/.stackwise-demo}"
+# the demo's own store, brought to this checkout's schema (a demo run by an older checkout
+# leaves it at an older revision; your own store is never upgraded behind your back)
+stackwise db upgrade >/dev/null
 
 # An MLflow experiment tracker named as the seed's train step asks for. Without
 # --tracking_uri it uses sqlite:///$STACKWISE_HOME/mlflow.db: a local store, no server.
