@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import shutil
 from typing import Any, ClassVar, cast
 
 import numpy as np
@@ -26,6 +27,7 @@ from stackwise.exceptions import MaterializerError
 from stackwise.materializers.base_materializer import BaseMaterializer
 
 DATA_FILE = "data.parquet"
+CHUNK_BYTES = 8 << 20  # copied from the artifact store in pieces of this size
 META_FILE = "metadata.json"
 DESCRIBE_FILE = "describe.csv"
 SAMPLE_FILE = "sample.csv"
@@ -246,8 +248,8 @@ class PandasMaterializer(BaseMaterializer):
     def load(self, data_type: type[Any]) -> pd.DataFrame | pd.Series:
         with self.open(META_FILE, "r") as f:
             meta = json.load(f)
-        with self.open(DATA_FILE, "rb") as f:
-            frame = pd.read_parquet(f, engine="pyarrow")
+        with self._parquet_source() as source:
+            frame = pd.read_parquet(source, engine="pyarrow")
         frame = _restore(frame, meta)
         result: pd.DataFrame | pd.Series = frame
         base: type[Any] = pd.DataFrame
@@ -257,6 +259,19 @@ class PandasMaterializer(BaseMaterializer):
         if isinstance(data_type, type) and data_type is not base and issubclass(data_type, base):
             result = data_type(result)  # a user subclass, e.g. class Features(pd.DataFrame)
         return result
+
+    def _parquet_source(self) -> pa.NativeFile:
+        """The Parquet file as a file of pyarrow's own: mapped from a local store, or copied
+        into pyarrow's memory from a remote one. Given the Python file object instead,
+        pyarrow's scanner threads may hold it past the read; the last of them to let go needs
+        the GIL, and at interpreter exit that aborts the process ("terminate called without an
+        active exception", apache/arrow#34314)."""
+        if self.artifact_store.is_local:
+            return pa.memory_map(self.path(DATA_FILE))
+        sink = pa.BufferOutputStream()
+        with self.open(DATA_FILE, "rb") as f:
+            shutil.copyfileobj(f, sink, CHUNK_BYTES)
+        return pa.BufferReader(sink.getvalue())
 
     def extract_metadata(self, data: pd.DataFrame | pd.Series) -> dict[str, Any]:
         if isinstance(data, pd.Series):
