@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from fixtures.peers import require_module
 from stackwise.client import Client
 from stackwise.enums import ExecutionStatus
 from stackwise.store import reset_store_cache
@@ -152,7 +153,7 @@ def test_a_failing_step_fails_the_run_and_airflow_runs_nothing_downstream(
 def test_the_lessons_fraud_pipeline_runs_in_airflow_with_the_outputs_of_local(
     airflow: Airflow, stackwise_home: Path, tmp_path: Path
 ) -> None:
-    pytest.importorskip("sklearn")
+    require_module("sklearn", 'pip install -e ".[dev]"')
     dags = tmp_path / "dags"
     data = tmp_path / "features.parquet"
     client = Client()

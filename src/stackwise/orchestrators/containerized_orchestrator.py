@@ -163,7 +163,10 @@ class ContainerizedOrchestrator(BaseOrchestrator):
         """Hand the engine a schedule's tasks (`prepare_scheduled_run`) on `stack` (the
         schedule's), replacing what an earlier submission of the same schedule left there;
         flavors that `supports_schedules` implement it."""
-        raise NotImplementedError(f"Orchestrator flavor '{self.flavor}' cannot schedule runs.")
+        raise NotImplementedError(
+            f"Orchestrator flavor '{self.flavor}' sets supports_schedules but does not implement "
+            "submit_schedule(remote, stack): the flavor must hand the schedule to its engine."
+        )
 
     def delete_schedule(self, remote: RemoteRun) -> bool:
         """Withdraw what `submit_schedule` handed the engine; False when nothing was found."""
@@ -220,7 +223,11 @@ def prepare_scheduled_run(
 
     engine_run_id = orchestrator.ORCHESTRATOR_RUN_ID
     if engine_run_id is None:
-        raise NotImplementedError(f"Orchestrator flavor '{orchestrator.flavor}' has no run id.")
+        raise NotImplementedError(
+            f"Orchestrator flavor '{orchestrator.flavor}' schedules runs but sets no "
+            "ORCHESTRATOR_RUN_ID: the placeholder its engine replaces with each firing's id "
+            "(Airflow's '{{ run_id }}'), which names the firing's run."
+        )
     return RemoteRun(
         run_id="",
         run_name="",
