@@ -63,9 +63,12 @@ class BaseOrchestrator(StackComponent):
         checks (it orchestrates the run); and, when a step runs on a step operator on other
         machines, its code delivered there (archive, image build: code_delivery.py)."""
         from stackwise.execution.liveness import PROCESS_KEY, process_identity
-        from stackwise.orchestrators.code_delivery import deliver_code, remote_step_operators
 
         config[PROCESS_KEY] = process_identity()
+        if not any(step.get("step_operator") for step in (spec.get("steps") or {}).values()):
+            return spec  # the common case: nothing more to import or check
+        from stackwise.orchestrators.code_delivery import deliver_code, remote_step_operators
+
         if remote_step_operators(spec, stack):
             return deliver_code(spec, config, stack, pipeline_source)
         return spec

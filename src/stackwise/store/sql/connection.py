@@ -118,6 +118,37 @@ class SqlBase:
             order.append(tiebreak)
         return self._page(filtered, order, convert, index, size, base=query)
 
+    def _update_row(
+        self,
+        query: Any,
+        id_column: Any,
+        row_id: str,
+        changes: dict[str, Any],
+        *,
+        changeable: frozenset[str],
+        convert: Any,
+        what: str,
+    ) -> Any:
+        """Change the fields `changes` names (each in `changeable`, TypeError otherwise) of
+        the row `row_id` of `query`'s table, stamping `updated`, in one write; the record as
+        it is now. EntityNotFoundError names `what` when the row does not exist."""
+        from dataclasses import replace
+
+        from sqlalchemy import update
+
+        from stackwise.utils.ids import utcnow
+
+        unknown = set(changes) - changeable
+        if unknown:
+            raise TypeError(f"cannot change {', '.join(sorted(unknown))} of a {what}.")
+        changes = {**changes, "updated": utcnow()}
+        with self._write() as conn:
+            row = conn.execute(query.where(id_column == row_id)).first()
+            if row is None:
+                raise EntityNotFoundError(f"No {what} with id '{row_id}'.")
+            conn.execute(update(id_column.table).where(id_column == row_id).values(**changes))
+        return replace(convert(row), **changes)
+
     @staticmethod
     def _find(
         conn: Connection,

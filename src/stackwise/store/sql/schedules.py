@@ -4,10 +4,9 @@ by each firing's first task (which creates that firing's run), listed and change
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, delete, insert, select, update
+from sqlalchemy import Row, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from stackwise.exceptions import EntityExistsError, EntityNotFoundError
@@ -15,7 +14,6 @@ from stackwise.store.filters import Column, FilterSpec
 from stackwise.store.records import Page, ScheduleRecord
 from stackwise.store.sql import schema as t
 from stackwise.store.sql.connection import SqlBase
-from stackwise.utils.ids import utcnow
 
 _s = t.schedules.c
 SCHEDULE_FILTERS = FilterSpec(
@@ -116,16 +114,18 @@ class ScheduleQueries(SqlBase):
 
     def update_schedule(self, schedule_id: str, **changes: Any) -> ScheduleRecord:
         """Change `name`, `cron_expression` or `active`, in one write."""
-        unknown = set(changes) - _CHANGEABLE
-        if unknown:
-            raise TypeError(f"update_schedule() cannot change {', '.join(sorted(unknown))}.")
-        changes["updated"] = utcnow()
-        with self._write() as conn:
-            row = conn.execute(self._schedule_query().where(_s.id == schedule_id)).first()
-            if row is None:
-                raise EntityNotFoundError(f"No schedule with id '{schedule_id}'.")
-            conn.execute(update(t.schedules).where(_s.id == schedule_id).values(**changes))
-        return replace(_schedule(row), **changes)
+        return cast(
+            "ScheduleRecord",
+            self._update_row(
+                self._schedule_query(),
+                _s.id,
+                schedule_id,
+                changes,
+                changeable=_CHANGEABLE,
+                convert=_schedule,
+                what="schedule",
+            ),
+        )
 
     def delete_schedule(self, schedule_id: str) -> None:
         """Delete the schedule; its runs stay (their `schedule_id` then names no schedule)."""

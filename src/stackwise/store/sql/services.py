@@ -3,11 +3,9 @@ deletes one, and listings for `model-deployer models list` and `stackwise status
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import datetime, timezone
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, delete, insert, select, update
+from sqlalchemy import Row, delete, insert, select
 
 from stackwise.exceptions import EntityNotFoundError
 from stackwise.store.filters import Column, FilterSpec
@@ -54,10 +52,6 @@ _CHANGEABLE = frozenset(
         "labels",
     }
 )
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def _service(row: Row[Any]) -> ServiceRecord:
@@ -120,16 +114,18 @@ class ServiceQueries(SqlBase):
 
     def update_service(self, service_id: str, **changes: Any) -> ServiceRecord:
         """Change the given fields (`admin_state`, `pid`, `port`, `config`, ...) in one write."""
-        unknown = set(changes) - _CHANGEABLE
-        if unknown:
-            raise TypeError(f"update_service() cannot change {', '.join(sorted(unknown))}.")
-        changes["updated"] = _now()
-        with self._write() as conn:
-            row = conn.execute(select(t.services).where(_s.id == service_id)).first()
-            if row is None:
-                raise EntityNotFoundError(f"No model deployment (service) with id '{service_id}'.")
-            conn.execute(update(t.services).where(_s.id == service_id).values(**changes))
-        return replace(_service(row), **changes)
+        return cast(
+            "ServiceRecord",
+            self._update_row(
+                select(t.services),
+                _s.id,
+                service_id,
+                changes,
+                changeable=_CHANGEABLE,
+                convert=_service,
+                what="model deployment (service)",
+            ),
+        )
 
     def delete_service(self, service_id: str) -> None:
         with self._write() as conn:
