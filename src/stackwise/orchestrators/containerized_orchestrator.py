@@ -120,6 +120,9 @@ class ContainerizedOrchestrator(BaseOrchestrator):
     supports_schedules: ClassVar[bool] = False
     # what the engine replaces with its own id of a run, in a scheduled task's command
     ORCHESTRATOR_RUN_ID: ClassVar[str | None] = None
+    # every step runs in a container image (kubernetes, kubeflow, vertex): a run whose steps
+    # would have none is refused before it is recorded
+    REQUIRES_IMAGES: ClassVar[bool] = False
 
     @property
     def runs_on_this_machine(self) -> bool:
@@ -144,9 +147,26 @@ class ContainerizedOrchestrator(BaseOrchestrator):
                 f"Stack '{stack.name}' cannot run pipeline '{spec['name']}' on orchestrator "
                 f"'{self.name}' ({self.flavor}):\n{lines}"
             )
+        if self.REQUIRES_IMAGES:
+            self._require_images_before_recording(spec, stack)
         config[PROCESS_KEY] = None
         config[DETACHED_KEY] = True
         return deliver_code(spec, config, stack, pipeline_source)
+
+    def _require_images_before_recording(self, spec: dict[str, Any], stack: Stack) -> None:
+        """A stack that cannot build leaves each step the parent image its DockerSettings
+        name with skip_build, if any: refuse the run when a step has none."""
+        from stackwise.builds.pipeline_build import missing_build_components
+        from stackwise.exceptions import StackValidationError
+        from stackwise.execution.run_images import step_image
+        from stackwise.models.pipeline_spec import PipelineSpec
+
+        if not missing_build_components(stack):
+            return  # the run's build gives every step its image
+        steps = PipelineSpec.from_dict(spec).steps
+        missing = [inv for inv, step in steps.items() if not step_image(step, {})]
+        if missing or not steps:
+            raise StackValidationError(_no_image_message(self, missing))
 
     def submit(self, context: RunContext) -> RunHandle:
         return self.submit_remote_run(context, prepare_remote_run(self, context))
@@ -293,14 +313,18 @@ def require_images(orchestrator: ContainerizedOrchestrator, tasks: tuple[StepTas
 
     missing = [t.invocation_id for t in tasks if not t.image]
     if missing or not tasks:
-        raise ConfigError(
-            f"Orchestrator '{orchestrator.name}' ({orchestrator.flavor}) runs every step in a "
-            f"container image, and step(s) {', '.join(missing) or '(none)'} have none. Give the "
-            "stack an image builder and a container registry (`stackwise stack update STACK -i "
-            "BUILDER -c REGISTRY`) to build the pipeline's image, or name an existing image "
-            'with stackwise installed: settings={"docker": DockerSettings('
-            'parent_image="IMAGE", skip_build=True)}.'
-        )
+        raise ConfigError(_no_image_message(orchestrator, missing))
+
+
+def _no_image_message(orchestrator: ContainerizedOrchestrator, missing: list[str]) -> str:
+    return (
+        f"Orchestrator '{orchestrator.name}' ({orchestrator.flavor}) runs every step in a "
+        f"container image, and step(s) {', '.join(missing) or '(none)'} have none. Give the "
+        "stack an image builder and a container registry (`stackwise stack update STACK -i "
+        "BUILDER -c REGISTRY`) to build the pipeline's image, or name an existing image "
+        'with stackwise installed: settings={"docker": DockerSettings('
+        'parent_image="IMAGE", skip_build=True)}.'
+    )
 
 
 def remote_run_problems(orchestrator: ContainerizedOrchestrator, stack: Stack) -> list[str]:

@@ -32,7 +32,7 @@ from tests.integrations.kfp.kfp_spec import executors_of, run_compiled_pipeline,
 from stackwise.client import Client
 from stackwise.config.schedule import Schedule
 from stackwise.enums import ExecutionStatus
-from stackwise.exceptions import ConfigError
+from stackwise.exceptions import ConfigError, StackValidationError
 from stackwise.integrations.kubeflow.orchestrators import kubeflow_orchestrator
 from stackwise.integrations.kubeflow.orchestrators.kubeflow_orchestrator import (
     recurring_run_arguments,
@@ -221,9 +221,10 @@ def test_steps_without_an_image_are_refused_before_submitting(
 
     monkeypatch.setenv("STACKWISE_PROBE_TIMEOUT", "0")
     use_kubeflow(s3_store_config)
-    with pytest.raises(ConfigError, match=r"-i BUILDER -c REGISTRY"):
+    with pytest.raises(StackValidationError, match=r"-i BUILDER -c REGISTRY"):
         kfp_steps.fan_in()
     assert not [n for n, _ in kfp_client.calls if n != "__init__"]
+    assert Client().list_pipeline_runs().total == 0  # refused before the run was recorded
 
 
 def test_a_schedule_becomes_a_recurring_runs_arguments() -> None:

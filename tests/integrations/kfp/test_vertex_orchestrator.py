@@ -26,7 +26,7 @@ from tests.integrations.kfp.kfp_spec import executors_of, run_compiled_pipeline,
 from stackwise.client import Client
 from stackwise.config.schedule import Schedule
 from stackwise.enums import ExecutionStatus
-from stackwise.exceptions import ConfigError
+from stackwise.exceptions import ConfigError, StackValidationError
 from stackwise.integrations.gcp.orchestrators.vertex_orchestrator import (
     interval_cron,
     vertex_schedule_arguments,
@@ -229,9 +229,11 @@ def test_steps_without_an_image_are_refused_before_anything_is_submitted(
     import kfp_steps
 
     use_vertex(s3_store_config, pipeline_root="gs://b/v")
-    with pytest.raises(ConfigError, match=r"step\(s\) numbers, double, triple, total have none"):
+    missing = r"step\(s\) numbers, double, triple, total have none"
+    with pytest.raises(StackValidationError, match=missing):
         kfp_steps.fan_in()
     assert pipeline_job.calls == []
+    assert Client().list_pipeline_runs().total == 0  # refused before the run was recorded
 
 
 @pytest.mark.usefixtures("shared_store")

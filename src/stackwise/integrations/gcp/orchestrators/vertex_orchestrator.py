@@ -52,6 +52,7 @@ class VertexOrchestrator(ContainerizedOrchestrator):
     config: VertexOrchestratorConfig
     supports_schedules = True
     supports_resource_settings = True
+    REQUIRES_IMAGES = True
     ORCHESTRATOR_RUN_ID = "{{$.pipeline_job_uuid}}"  # kfp's dsl.PIPELINE_JOB_ID_PLACEHOLDER
 
     def validate_in_stack(self, stack: Stack) -> list[str]:

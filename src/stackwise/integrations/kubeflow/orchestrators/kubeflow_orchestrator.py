@@ -46,6 +46,7 @@ class KubeflowOrchestrator(ContainerizedOrchestrator):
     config: KubeflowOrchestratorConfig
     supports_schedules = True
     supports_resource_settings = True
+    REQUIRES_IMAGES = True
     ORCHESTRATOR_RUN_ID = "{{$.pipeline_job_uuid}}"  # kfp's dsl.PIPELINE_JOB_ID_PLACEHOLDER
 
     def probe_url(self) -> str | None:

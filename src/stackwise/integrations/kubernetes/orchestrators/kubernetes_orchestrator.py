@@ -68,6 +68,7 @@ class KubernetesOrchestrator(ContainerizedOrchestrator):
     config: KubernetesOrchestratorConfig
     supports_schedules = True
     supports_resource_settings = True
+    REQUIRES_IMAGES = True
     ORCHESTRATOR_RUN_ID = f"$({POD_NAME_ENV})"  # Kubernetes expands it in the pod's command
 
     # -- settings --------------------------------------------------------------------
