@@ -335,7 +335,7 @@ class Pipeline:
         """The PipelineSpec this call would run, without running anything."""
         return self._compile(self._run_config(), args, kwargs)
 
-    def run_settings(self) -> dict[str, Any]:
+    def _run_settings(self) -> dict[str, Any]:
         """The pipeline-level settings a run records (`docker`, `orchestrator`, ...): its
         options with the run configuration file's on top."""
         options = combine(self._options, config_layer(self._run_config()), keys=_RUN_LEVEL)
@@ -519,7 +519,7 @@ class Pipeline:
         record = build_pipeline(
             target.name,
             compiled.spec.to_dict(),
-            target.run_settings(),
+            target._run_settings(),
             active_stack(store),
             target.resolve(),
         )

@@ -52,7 +52,7 @@ def compile_for_stack(pipeline: Pipeline, stack: Stack, output_dir: Path) -> lis
     orchestrator.validate_spec(spec)
     for problem in remote_run_problems(orchestrator, stack):  # submitting would refuse it
         logger.warning("A run of these files would be refused: %s", problem)
-    config = {"settings": pipeline.run_settings()}
+    config = {"settings": pipeline._run_settings()}
     output_dir.mkdir(parents=True, exist_ok=True)
     images, written = _planned_images(spec, config, stack, pipeline.resolve(), output_dir)
     remote = remote_run_of(orchestrator, spec, config, images, run_id=RUN_ID, run_name=RUN_NAME)
